@@ -1,0 +1,58 @@
+# Trove: `make run` and `make test` work on a fresh machine (they install what
+# is missing first). See README.md.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := run
+
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# One target dir outside the clone, shared by every checkout on the machine,
+# so that CI's fresh clone reuses earlier builds.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/trove/target
+
+BIN_RELEASE := $(CARGO_TARGET_DIR)/release/trove
+BIN_DEBUG := $(CARGO_TARGET_DIR)/debug/trove
+
+.PHONY: run build test unit e2e lint fmt bench setup clean
+
+## run: build (release) and serve on http://127.0.0.1:3000 with demo data in ./data
+run: build
+	$(BIN_RELEASE) serve
+
+build:
+	scripts/setup.sh build
+	cargo leptos build --release
+
+## test: every test: unit, data, router, then Playwright in Chromium
+test:
+	scripts/setup.sh test
+	$(MAKE) unit
+	$(MAKE) e2e
+
+unit:
+	cargo test --workspace
+
+e2e:
+	cargo leptos build
+	scripts/e2e.sh $(BIN_DEBUG)
+
+## lint: formatting and clippy for both feature sets (server and browser)
+lint:
+	scripts/setup.sh build
+	cargo fmt --all --check
+	cargo clippy -p app -p server --all-targets --features app/ssr -- -D warnings
+	cargo clippy -p app -p frontend --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
+
+fmt:
+	cargo fmt --all
+
+## bench: listing latency at 100,000 assets vs the raw SQL baseline
+bench:
+	scripts/setup.sh bench
+	cargo leptos build --release
+	scripts/bench.sh $(BIN_RELEASE)
+
+setup:
+	scripts/setup.sh test
+
+clean:
+	cargo clean

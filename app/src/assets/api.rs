@@ -1,0 +1,45 @@
+//! Server functions for the Assets listing.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use super::model::{AssetPage, PageAt, SortDir, SortKey};
+use crate::error::AppError;
+
+/// One page of a space's live assets.
+///
+/// `GET /api/list_assets?space=marketing&q=logo&sort=name&dir=asc&after=…`
+#[server(prefix = "/api", endpoint = "list_assets", input = GetUrl)]
+pub async fn list_assets(
+    space: String,
+    q: Option<String>,
+    sort: Option<SortKey>,
+    dir: Option<SortDir>,
+    after: Option<String>,
+    before: Option<String>,
+) -> Result<AssetPage, AppError> {
+    use super::data::{list_live, ListParams};
+    use super::model::PAGE_SIZE;
+
+    let state = crate::state::app_state()?;
+    let space = crate::spaces::data::find_by_slug(&state.pool, &space)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sort = sort.unwrap_or_default();
+    let at = match (after, before) {
+        (Some(_), Some(_)) => {
+            return Err(AppError::validation("Give either `after` or `before`, not both."))
+        }
+        (Some(after), None) => PageAt::After(after),
+        (None, Some(before)) => PageAt::Before(before),
+        (None, None) => PageAt::First,
+    };
+    let params = ListParams::parse(
+        q.as_deref(),
+        sort,
+        dir.unwrap_or_else(|| sort.default_dir()),
+        &at,
+        PAGE_SIZE,
+    )?;
+    Ok(list_live(&state.pool, space.id, &params).await?)
+}

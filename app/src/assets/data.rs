@@ -1,0 +1,528 @@
+//! Data access for the Assets listing. Every query is scoped to one space and
+//! to live assets (`deleted_at IS NULL`); the partial indexes of the initial
+//! migration serve each sort, so a page is an index range scan at any depth.
+
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+
+use super::model::{Asset, AssetId, AssetKind, AssetPage, PageAt, SortDir, SortKey};
+use super::model::MAX_SEARCH_CHARS;
+use crate::error::AppError;
+use crate::keyset::{Cursor, CursorKey, KeyKind};
+use crate::spaces::model::SpaceId;
+
+#[derive(Debug, sqlx::FromRow)]
+struct AssetRow {
+    id: AssetId,
+    name: String,
+    mime_type: String,
+    kind: AssetKind,
+    size_bytes: i64,
+    width: Option<i64>,
+    height: Option<i64>,
+    has_thumbnail: bool,
+    updated_at: i64,
+}
+
+impl From<AssetRow> for Asset {
+    fn from(row: AssetRow) -> Self {
+        Self {
+            id: row.id,
+            name: row.name,
+            mime_type: row.mime_type,
+            kind: row.kind,
+            size_bytes: row.size_bytes,
+            width: row.width,
+            height: row.height,
+            has_thumbnail: row.has_thumbnail,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+/// A validated request for one page of the listing.
+#[derive(Debug, Clone)]
+pub struct ListParams {
+    /// A `LIKE` pattern with wildcards escaped, when searching.
+    pub pattern: Option<String>,
+    pub sort: SortKey,
+    pub dir: SortDir,
+    pub at: Position,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Position {
+    First,
+    After(Cursor),
+    Before(Cursor),
+}
+
+impl ListParams {
+    /// Parses what the client sent; refuses search terms that are too long and
+    /// cursors that are malformed or belong to another sort.
+    pub fn parse(
+        search: Option<&str>,
+        sort: SortKey,
+        dir: SortDir,
+        at: &PageAt,
+        limit: u32,
+    ) -> Result<Self, AppError> {
+        let pattern = search_pattern(search.unwrap_or_default())?;
+        let decode = |encoded: &str| {
+            Cursor::decode(encoded, sort.as_str(), key_kind(sort))
+                .map_err(|e| AppError::validation(e.to_string()))
+        };
+        let at = match at {
+            PageAt::First => Position::First,
+            PageAt::After(encoded) => Position::After(decode(encoded)?),
+            PageAt::Before(encoded) => Position::Before(decode(encoded)?),
+        };
+        Ok(Self {
+            pattern,
+            sort,
+            dir,
+            at,
+            limit,
+        })
+    }
+}
+
+/// Turns what a person typed into a `LIKE` pattern matching names that
+/// contain it: trimmed, inner whitespace collapsed, `%`, `_` and `\` escaped.
+/// An empty term means no search.
+pub fn search_pattern(input: &str) -> Result<Option<String>, AppError> {
+    let term = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    if term.is_empty() {
+        return Ok(None);
+    }
+    if term.chars().count() > MAX_SEARCH_CHARS {
+        return Err(AppError::validation(format!(
+            "Search is limited to {MAX_SEARCH_CHARS} characters."
+        )));
+    }
+    let mut pattern = String::with_capacity(term.len() + 2);
+    pattern.push('%');
+    for c in term.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    Ok(Some(pattern))
+}
+
+fn sort_column(sort: SortKey) -> &'static str {
+    match sort {
+        SortKey::Name => "name",
+        SortKey::Modified => "updated_at",
+        SortKey::Size => "size_bytes",
+    }
+}
+
+fn key_kind(sort: SortKey) -> KeyKind {
+    match sort {
+        SortKey::Name => KeyKind::Text,
+        SortKey::Modified | SortKey::Size => KeyKind::Int,
+    }
+}
+
+fn cursor_for(sort: SortKey, asset: &Asset) -> String {
+    let key = match sort {
+        SortKey::Name => CursorKey::Text(asset.name.clone()),
+        SortKey::Modified => CursorKey::Int(asset.updated_at),
+        SortKey::Size => CursorKey::Int(asset.size_bytes),
+    };
+    Cursor {
+        sort: sort.as_str().to_owned(),
+        key,
+        id: asset.id.0,
+    }
+    .encode()
+}
+
+fn push_live_filter<'a>(qb: &mut QueryBuilder<'a, Sqlite>, space: SpaceId, pattern: &'a Option<String>) {
+    qb.push(" FROM assets WHERE space_id = ")
+        .push_bind(space)
+        .push(" AND deleted_at IS NULL");
+    if let Some(pattern) = pattern {
+        qb.push(" AND name LIKE ").push_bind(pattern).push(" ESCAPE '\\'");
+    }
+}
+
+/// One page of a space's live assets, plus the total that match.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool), err))]
+pub async fn list_live(
+    pool: &SqlitePool,
+    space: SpaceId,
+    params: &ListParams,
+) -> Result<AssetPage, sqlx::Error> {
+    let column = sort_column(params.sort);
+    let mut qb = QueryBuilder::<Sqlite>::new(
+        "SELECT id, name, mime_type, kind, size_bytes, width, height, has_thumbnail, updated_at",
+    );
+    push_live_filter(&mut qb, space, &params.pattern);
+
+    // Walking backwards (Before) reads the index in reverse and flips the
+    // rows afterwards, so both directions are a single range scan.
+    let (cursor, forward) = match &params.at {
+        Position::First => (None, true),
+        Position::After(cursor) => (Some(cursor), true),
+        Position::Before(cursor) => (Some(cursor), false),
+    };
+    let ascending = (params.dir == SortDir::Asc) == forward;
+    if let Some(cursor) = cursor {
+        let op = if ascending { ">" } else { "<" };
+        qb.push(format_args!(" AND ({column}, id) {op} ("));
+        match &cursor.key {
+            CursorKey::Int(value) => qb.push_bind(*value),
+            CursorKey::Text(value) => qb.push_bind(value.clone()),
+        };
+        qb.push(", ").push_bind(cursor.id).push(")");
+    }
+    let order = if ascending { "ASC" } else { "DESC" };
+    qb.push(format_args!(" ORDER BY {column} {order}, id {order} LIMIT "))
+        .push_bind(i64::from(params.limit) + 1);
+
+    let mut rows: Vec<Asset> = qb
+        .build_query_as::<AssetRow>()
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(Asset::from)
+        .collect();
+    let more = rows.len() > params.limit as usize;
+    rows.truncate(params.limit as usize);
+    if !forward {
+        rows.reverse();
+    }
+
+    let first = rows.first().map(|a| cursor_for(params.sort, a));
+    let last = rows.last().map(|a| cursor_for(params.sort, a));
+    let (prev, next) = match params.at {
+        Position::First => (None, if more { last } else { None }),
+        Position::After(_) => (first, if more { last } else { None }),
+        Position::Before(_) => (if more { first } else { None }, last),
+    };
+
+    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+    push_live_filter(&mut count, space, &params.pattern);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+
+    Ok(AssetPage {
+        items: rows,
+        total,
+        next,
+        prev,
+    })
+}
+
+/// What the file routes need to serve a live asset's bytes or thumbnail.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredFile {
+    pub name: String,
+    pub mime_type: String,
+    pub storage_key: String,
+    pub has_thumbnail: bool,
+}
+
+/// A live asset's stored file, looked up by space slug and id. Trashed
+/// assets are not found.
+pub async fn find_live_file(
+    pool: &SqlitePool,
+    space_slug: &str,
+    id: AssetId,
+) -> Result<Option<StoredFile>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.name, a.mime_type, a.storage_key, a.has_thumbnail
+         FROM assets a JOIN spaces s ON s.id = a.space_id
+         WHERE s.slug = ? AND a.id = ? AND a.deleted_at IS NULL",
+    )
+    .bind(space_slug)
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// A new asset's row, as written by uploads, the demo data and the seeder.
+#[derive(Debug, Clone)]
+pub struct NewAsset {
+    pub space: SpaceId,
+    pub name: String,
+    pub mime_type: String,
+    pub size_bytes: i64,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub storage_key: String,
+    pub has_thumbnail: bool,
+    pub created_by: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+pub async fn insert(
+    db: impl sqlx::SqliteExecutor<'_>,
+    asset: &NewAsset,
+) -> Result<AssetId, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO assets (space_id, name, mime_type, kind, size_bytes, width, height,
+                             storage_key, has_thumbnail, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         RETURNING id",
+    )
+    .bind(asset.space)
+    .bind(&asset.name)
+    .bind(&asset.mime_type)
+    .bind(AssetKind::from_mime(&asset.mime_type))
+    .bind(asset.size_bytes)
+    .bind(asset.width)
+    .bind(asset.height)
+    .bind(&asset.storage_key)
+    .bind(asset.has_thumbnail)
+    .bind(asset.created_by)
+    .bind(asset.created_at)
+    .bind(asset.updated_at)
+    .fetch_one(db)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_terms_are_trimmed_collapsed_and_escaped() {
+        assert_eq!(search_pattern("").unwrap(), None);
+        assert_eq!(search_pattern("   \t ").unwrap(), None);
+        assert_eq!(search_pattern("  beach   day ").unwrap().as_deref(), Some("%beach day%"));
+        assert_eq!(search_pattern("100%_off\\").unwrap().as_deref(), Some("%100\\%\\_off\\\\%"));
+    }
+
+    #[test]
+    fn overlong_search_terms_are_refused() {
+        let long = "x".repeat(MAX_SEARCH_CHARS + 1);
+        assert!(matches!(search_pattern(&long), Err(AppError::Validation(_))));
+        assert!(search_pattern(&"é".repeat(MAX_SEARCH_CHARS)).is_ok());
+    }
+
+    #[test]
+    fn cursors_must_match_the_sort() {
+        let asset = Asset {
+            id: AssetId(3),
+            name: "a.png".into(),
+            mime_type: "image/png".into(),
+            kind: AssetKind::Image,
+            size_bytes: 10,
+            width: None,
+            height: None,
+            has_thumbnail: false,
+            updated_at: 5,
+        };
+        let by_name = cursor_for(SortKey::Name, &asset);
+        let at = PageAt::After(by_name);
+        assert!(ListParams::parse(None, SortKey::Name, SortDir::Asc, &at, 50).is_ok());
+        assert!(matches!(
+            ListParams::parse(None, SortKey::Size, SortDir::Asc, &at, 50),
+            Err(AppError::Validation(_))
+        ));
+    }
+}
+
+#[cfg(test)]
+mod db_tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::db::test_pool;
+    use crate::spaces::data::ensure;
+
+    async fn add(pool: &SqlitePool, space: SpaceId, name: &str, size: i64, updated_at: i64) -> AssetId {
+        insert(
+            pool,
+            &NewAsset {
+                space,
+                name: name.to_owned(),
+                mime_type: "image/png".to_owned(),
+                size_bytes: size,
+                width: None,
+                height: None,
+                storage_key: crate::storage::Storage::new_key(),
+                has_thumbnail: false,
+                created_by: None,
+                created_at: updated_at,
+                updated_at,
+            },
+        )
+        .await
+        .unwrap()
+    }
+
+    /// 130 assets with deliberately repeated names, sizes and times, so that
+    /// ties are broken by id across page boundaries.
+    async fn fixture(pool: &SqlitePool) -> (SpaceId, Vec<AssetId>) {
+        let space = ensure(pool, "s", "S", 0).await.unwrap().id;
+        let mut ids = Vec::new();
+        for i in 0..130_i64 {
+            let name = format!("{}-{}.png", ["Beach", "city", "Logo", "apple"][(i % 4) as usize], i % 9);
+            ids.push(add(pool, space, &name, (i * 7919) % 13, 1_000 + (i * 31) % 17).await);
+        }
+        (space, ids)
+    }
+
+    fn params(sort: SortKey, dir: SortDir, at: Position, limit: u32) -> ListParams {
+        ListParams { pattern: None, sort, dir, at, limit }
+    }
+
+    /// Walks forward from the first page and returns each page's ids.
+    async fn walk(pool: &SqlitePool, space: SpaceId, sort: SortKey, dir: SortDir) -> Vec<Vec<AssetId>> {
+        let mut pages = Vec::new();
+        let mut at = Position::First;
+        loop {
+            let page = list_live(pool, space, &params(sort, dir, at, 25)).await.unwrap();
+            pages.push(page.items.iter().map(|a| a.id).collect());
+            match page.next {
+                Some(next) => {
+                    at = Position::After(Cursor::decode(&next, sort.as_str(), key_kind(sort)).unwrap())
+                }
+                None => return pages,
+            }
+        }
+    }
+
+    fn expected_order(rows: &mut [Asset], sort: SortKey, dir: SortDir) {
+        rows.sort_by(|a, b| {
+            let ordering = match sort {
+                SortKey::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+                SortKey::Modified => a.updated_at.cmp(&b.updated_at),
+                SortKey::Size => a.size_bytes.cmp(&b.size_bytes),
+            }
+            .then(a.id.cmp(&b.id));
+            if dir == SortDir::Asc { ordering } else { ordering.reverse() }
+        });
+    }
+
+    #[tokio::test]
+    async fn pages_are_in_a_stable_total_order_for_every_sort() {
+        let (pool, _dir) = test_pool().await;
+        let (space, _) = fixture(&pool).await;
+        let all = list_live(&pool, space, &params(SortKey::Name, SortDir::Asc, Position::First, 1000))
+            .await
+            .unwrap();
+        assert_eq!(all.total, 130);
+        for sort in [SortKey::Name, SortKey::Modified, SortKey::Size] {
+            for dir in [SortDir::Asc, SortDir::Desc] {
+                let pages = walk(&pool, space, sort, dir).await;
+                assert_eq!(pages.len(), 6, "{sort:?} {dir:?}");
+                assert!(pages[..5].iter().all(|p| p.len() == 25));
+                let walked: Vec<AssetId> = pages.concat();
+                let mut expected = all.items.clone();
+                expected_order(&mut expected, sort, dir);
+                let expected: Vec<AssetId> = expected.iter().map(|a| a.id).collect();
+                assert_eq!(walked, expected, "{sort:?} {dir:?}");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn previous_page_returns_exactly_the_page_before() {
+        let (pool, _dir) = test_pool().await;
+        let (space, _) = fixture(&pool).await;
+        let sort = SortKey::Name;
+        let first = list_live(&pool, space, &params(sort, SortDir::Asc, Position::First, 25)).await.unwrap();
+        assert_eq!(first.prev, None);
+        let after = Cursor::decode(first.next.as_deref().unwrap(), "name", KeyKind::Text).unwrap();
+        let second = list_live(&pool, space, &params(sort, SortDir::Asc, Position::After(after), 25)).await.unwrap();
+        let before = Cursor::decode(second.prev.as_deref().unwrap(), "name", KeyKind::Text).unwrap();
+        let back = list_live(&pool, space, &params(sort, SortDir::Asc, Position::Before(before), 25)).await.unwrap();
+        assert_eq!(back.items, first.items);
+        assert_eq!(back.prev, None, "the first page has no previous page");
+        assert!(back.next.is_some());
+    }
+
+    #[tokio::test]
+    async fn no_row_repeats_or_goes_missing_while_rows_are_inserted() {
+        let (pool, _dir) = test_pool().await;
+        let (space, original) = fixture(&pool).await;
+        for sort in [SortKey::Name, SortKey::Modified, SortKey::Size] {
+            let mut seen = Vec::new();
+            let mut at = Position::First;
+            let mut round = 0;
+            loop {
+                let page = list_live(&pool, space, &params(sort, SortDir::Asc, at, 20)).await.unwrap();
+                seen.extend(page.items.iter().map(|a| a.id));
+                // Someone uploads between page loads: before, inside and after
+                // the window being read.
+                for (j, name) in ["aaa-new.png", "Logo-4.png", "zzz-new.png"].iter().enumerate() {
+                    add(&pool, space, name, (round * 3 + j as i64) % 13, 1_005 + round).await;
+                }
+                round += 1;
+                match page.next {
+                    Some(next) => {
+                        at = Position::After(Cursor::decode(&next, sort.as_str(), key_kind(sort)).unwrap())
+                    }
+                    None => break,
+                }
+            }
+            let unique: HashSet<_> = seen.iter().collect();
+            assert_eq!(unique.len(), seen.len(), "{sort:?}: a row repeated");
+            for id in &original {
+                assert!(unique.contains(id), "{sort:?}: {id:?} went missing");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn search_narrows_and_treats_wildcards_literally() {
+        let (pool, _dir) = test_pool().await;
+        let (space, _) = fixture(&pool).await;
+        add(&pool, space, "100%_sale.png", 1, 1).await;
+        add(&pool, space, "1000-sale.png", 1, 1).await;
+        let search = |term: &str| {
+            let pool = pool.clone();
+            let pattern = search_pattern(term).unwrap();
+            async move {
+                let p = ListParams { pattern, ..params(SortKey::Name, SortDir::Asc, Position::First, 500) };
+                list_live(&pool, space, &p).await.unwrap()
+            }
+        };
+        let logos = search("  LOGO ").await;
+        assert_eq!(logos.total, 33);
+        assert_eq!(logos.items.len(), 33);
+        assert!(logos.items.iter().all(|a| a.name.starts_with("Logo")));
+        let sale = search("100%_").await;
+        assert_eq!(sale.items.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["100%_sale.png"]);
+        assert_eq!(search("nothing like it").await.total, 0);
+    }
+
+    #[tokio::test]
+    async fn trashed_assets_and_other_spaces_never_appear() {
+        let (pool, _dir) = test_pool().await;
+        let (space, ids) = fixture(&pool).await;
+        let other = ensure(&pool, "other", "Other", 0).await.unwrap().id;
+        let foreign = add(&pool, other, "Beach-0.png", 1, 1).await;
+        let trashed: Vec<AssetId> = ids.iter().copied().step_by(3).collect();
+        for id in &trashed {
+            sqlx::query("UPDATE assets SET deleted_at = 1, delete_batch = 'b' WHERE id = ?")
+                .bind(id)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        for sort in [SortKey::Name, SortKey::Modified, SortKey::Size] {
+            let pages = walk(&pool, space, sort, SortDir::Desc).await.concat();
+            assert_eq!(pages.len(), 130 - trashed.len());
+            assert!(pages.iter().all(|id| !trashed.contains(id) && *id != foreign));
+        }
+        let beach = ListParams {
+            pattern: search_pattern("beach").unwrap(),
+            ..params(SortKey::Name, SortDir::Asc, Position::First, 500)
+        };
+        let found = list_live(&pool, space, &beach).await.unwrap();
+        assert_eq!(found.total as usize, found.items.len());
+        assert!(found.items.iter().all(|a| !trashed.contains(&a.id) && a.id != foreign));
+
+        assert!(find_live_file(&pool, "s", trashed[0]).await.unwrap().is_none());
+        assert!(find_live_file(&pool, "s", ids[1]).await.unwrap().is_some());
+        assert!(find_live_file(&pool, "s", foreign).await.unwrap().is_none(), "wrong space");
+    }
+}

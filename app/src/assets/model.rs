@@ -1,0 +1,302 @@
+//! Types that cross the wire for the Assets listing.
+
+use serde::{Deserialize, Serialize};
+
+/// Listing page size: enough to scan, small enough to render instantly.
+pub const PAGE_SIZE: u32 = 50;
+/// Longest search term accepted, in characters.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+#[serde(transparent)]
+pub struct AssetId(pub i64);
+
+/// The broad family of an asset, derived from its MIME type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "lowercase"))]
+#[serde(rename_all = "lowercase")]
+pub enum AssetKind {
+    Image,
+    Document,
+    Video,
+    Audio,
+    Other,
+}
+
+impl AssetKind {
+    pub fn from_mime(mime: &str) -> Self {
+        match mime.split('/').next().unwrap_or_default() {
+            "image" => Self::Image,
+            "video" => Self::Video,
+            "audio" => Self::Audio,
+            "text" => Self::Document,
+            _ if mime == "application/pdf" || mime == "application/json" => Self::Document,
+            _ => Self::Other,
+        }
+    }
+
+    /// A few letters that stand in for a thumbnail.
+    pub fn badge(&self) -> &'static str {
+        match self {
+            Self::Image => "IMG",
+            Self::Document => "DOC",
+            Self::Video => "VID",
+            Self::Audio => "AUD",
+            Self::Other => "FILE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Asset {
+    pub id: AssetId,
+    pub name: String,
+    pub mime_type: String,
+    pub kind: AssetKind,
+    pub size_bytes: i64,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub has_thumbnail: bool,
+    /// Last modification, milliseconds since the Unix epoch.
+    pub updated_at: i64,
+}
+
+impl Asset {
+    pub fn thumbnail_url(&self, space_slug: &str) -> Option<String> {
+        self.has_thumbnail
+            .then(|| format!("/files/{space_slug}/{}/thumbnail", self.id.0))
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortKey {
+    Name,
+    #[default]
+    Modified,
+    Size,
+}
+
+impl SortKey {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Modified => "modified",
+            Self::Size => "size",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "name" => Some(Self::Name),
+            "modified" => Some(Self::Modified),
+            "size" => Some(Self::Size),
+            _ => None,
+        }
+    }
+
+    /// What a click on a column header sorts by first: A→Z for names,
+    /// newest and largest first for the rest.
+    pub fn default_dir(&self) -> SortDir {
+        match self {
+            Self::Name => SortDir::Asc,
+            Self::Modified | Self::Size => SortDir::Desc,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortDir {
+    Asc,
+    Desc,
+}
+
+impl SortDir {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "asc" => Some(Self::Asc),
+            "desc" => Some(Self::Desc),
+            _ => None,
+        }
+    }
+
+    pub fn flip(&self) -> Self {
+        match self {
+            Self::Asc => Self::Desc,
+            Self::Desc => Self::Asc,
+        }
+    }
+}
+
+/// Where in the listing a page starts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageAt {
+    #[default]
+    First,
+    After(String),
+    Before(String),
+}
+
+/// What the Assets page shows, as kept in its URL query string.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ListQuery {
+    pub search: String,
+    pub sort: SortKey,
+    pub dir: Option<SortDir>,
+    pub at: PageAt,
+}
+
+impl ListQuery {
+    /// Reads the query string leniently: unknown values fall back to defaults,
+    /// the server validates what it is sent.
+    pub fn from_pairs<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Self {
+        let at = match (get("after"), get("before")) {
+            (Some(after), _) if !after.is_empty() => PageAt::After(after.to_owned()),
+            (_, Some(before)) if !before.is_empty() => PageAt::Before(before.to_owned()),
+            _ => PageAt::First,
+        };
+        Self {
+            search: get("q").unwrap_or_default().to_owned(),
+            sort: get("sort").and_then(SortKey::parse).unwrap_or_default(),
+            dir: get("dir").and_then(SortDir::parse),
+            at,
+        }
+    }
+
+    pub fn effective_dir(&self) -> SortDir {
+        self.dir.unwrap_or_else(|| self.sort.default_dir())
+    }
+
+    /// The query string for this listing state, e.g. `?q=logo&sort=name&dir=asc`.
+    pub fn to_query_string(&self) -> String {
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        if !self.search.is_empty() {
+            pairs.push(("q", &self.search));
+        }
+        if self.sort != SortKey::default() || self.dir.is_some() {
+            pairs.push(("sort", self.sort.as_str()));
+        }
+        if let Some(dir) = self.dir {
+            pairs.push(("dir", dir.as_str()));
+        }
+        match &self.at {
+            PageAt::First => {}
+            PageAt::After(cursor) => pairs.push(("after", cursor)),
+            PageAt::Before(cursor) => pairs.push(("before", cursor)),
+        }
+        if pairs.is_empty() {
+            return String::new();
+        }
+        let encoded: Vec<String> = pairs
+            .into_iter()
+            .map(|(key, value)| format!("{key}={}", percent_encode(value)))
+            .collect();
+        format!("?{}", encoded.join("&"))
+    }
+
+    /// The same listing, sorted by `key`: toggles the direction when it is
+    /// already the sort, and starts again from the first page.
+    pub fn sorted_by(&self, key: SortKey) -> Self {
+        let dir = if self.sort == key {
+            self.effective_dir().flip()
+        } else {
+            key.default_dir()
+        };
+        Self {
+            search: self.search.clone(),
+            sort: key,
+            dir: Some(dir),
+            at: PageAt::First,
+        }
+    }
+
+    pub fn at(&self, at: PageAt) -> Self {
+        Self {
+            at,
+            ..self.clone()
+        }
+    }
+}
+
+fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetPage {
+    pub items: Vec<Asset>,
+    /// Live assets matching the search, across all pages.
+    pub total: i64,
+    /// Cursor for the next page, when there is one.
+    pub next: Option<String>,
+    /// Cursor for the previous page, when there is one.
+    pub prev: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(query: &[(&'static str, &'static str)]) -> ListQuery {
+        ListQuery::from_pairs(|key| query.iter().find(|(k, _)| *k == key).map(|(_, v)| *v))
+    }
+
+    #[test]
+    fn query_string_round_trips() {
+        let query = from(&[("q", "logo & co"), ("sort", "name"), ("dir", "desc"), ("after", "abc")]);
+        assert_eq!(query.search, "logo & co");
+        assert_eq!(query.sort, SortKey::Name);
+        assert_eq!(query.effective_dir(), SortDir::Desc);
+        assert_eq!(query.at, PageAt::After("abc".into()));
+        assert_eq!(
+            query.to_query_string(),
+            "?q=logo%20%26%20co&sort=name&dir=desc&after=abc"
+        );
+        assert_eq!(ListQuery::default().to_query_string(), "");
+    }
+
+    #[test]
+    fn unknown_values_fall_back_to_defaults() {
+        let query = from(&[("sort", "colour"), ("dir", "sideways"), ("after", "")]);
+        assert_eq!(query, ListQuery::default());
+        assert_eq!(query.effective_dir(), SortDir::Desc);
+    }
+
+    #[test]
+    fn sorting_toggles_and_resets_the_page() {
+        let by_name = from(&[("after", "abc")]).sorted_by(SortKey::Name);
+        assert_eq!((by_name.sort, by_name.effective_dir()), (SortKey::Name, SortDir::Asc));
+        assert_eq!(by_name.at, PageAt::First);
+        let flipped = by_name.sorted_by(SortKey::Name);
+        assert_eq!(flipped.effective_dir(), SortDir::Desc);
+        assert_eq!(flipped.sorted_by(SortKey::Size).effective_dir(), SortDir::Desc);
+    }
+
+    #[test]
+    fn kinds_from_mime() {
+        assert_eq!(AssetKind::from_mime("image/png"), AssetKind::Image);
+        assert_eq!(AssetKind::from_mime("application/pdf"), AssetKind::Document);
+        assert_eq!(AssetKind::from_mime("text/csv"), AssetKind::Document);
+        assert_eq!(AssetKind::from_mime("audio/wav"), AssetKind::Audio);
+        assert_eq!(AssetKind::from_mime("application/zip"), AssetKind::Other);
+    }
+}

@@ -1,0 +1,107 @@
+use leptos::prelude::*;
+
+use crate::assets::model::{Asset, AssetPage, ListQuery, SortDir, SortKey};
+use crate::format::{format_date, format_size, iso_datetime, type_label};
+
+/// The listing table: thumbnail, name, type, size, modified.
+#[component]
+pub fn AssetTable(page: AssetPage, query: Memo<ListQuery>, space: Memo<String>) -> impl IntoView {
+    if page.items.is_empty() {
+        let search = query.get_untracked().search;
+        let message = if search.trim().is_empty() {
+            "No assets in this space yet.".to_owned()
+        } else {
+            format!("No assets match “{}”.", search.trim())
+        };
+        return view! { <p class="empty">{message}</p> }.into_any();
+    }
+    let slug = space.get_untracked();
+    view! {
+        <table class="assets">
+            <thead>
+                <tr>
+                    <th scope="col" class="assets__thumb"><span class="visually-hidden">"Preview"</span></th>
+                    <SortHeader label="Name" key=SortKey::Name query space />
+                    <th scope="col">"Type"</th>
+                    <SortHeader label="Size" key=SortKey::Size query space numeric=true />
+                    <SortHeader label="Modified" key=SortKey::Modified query space />
+                </tr>
+            </thead>
+            <tbody>
+                <For each=move || page.items.clone() key=|asset| asset.id let:asset>
+                    <AssetRow asset space_slug=slug.clone() />
+                </For>
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn SortHeader(
+    label: &'static str,
+    key: SortKey,
+    query: Memo<ListQuery>,
+    space: Memo<String>,
+    #[prop(optional)] numeric: bool,
+) -> impl IntoView {
+    let active_dir = move || {
+        let query = query.get();
+        (query.sort == key).then(|| query.effective_dir())
+    };
+    let aria_sort = move || match active_dir() {
+        Some(SortDir::Asc) => "ascending",
+        Some(SortDir::Desc) => "descending",
+        None => "none",
+    };
+    let href = move || {
+        format!("/spaces/{}/assets{}", space.get(), query.get().sorted_by(key).to_query_string())
+    };
+    let arrow = move || match active_dir() {
+        Some(SortDir::Asc) => "▲",
+        Some(SortDir::Desc) => "▼",
+        None => "",
+    };
+    view! {
+        <th scope="col" aria-sort=aria_sort class:num=numeric>
+            <a class="sort" href=href>
+                {label}
+                <span class="sort__arrow" aria-hidden="true">{arrow}</span>
+            </a>
+        </th>
+    }
+}
+
+#[component]
+fn AssetRow(asset: Asset, space_slug: String) -> impl IntoView {
+    let preview = match asset.thumbnail_url(&space_slug) {
+        Some(src) => view! {
+            <img src=src alt="" width="48" height="48" loading="lazy" decoding="async" />
+        }
+        .into_any(),
+        None => view! {
+            <span class="badge" data-kind=format!("{:?}", asset.kind).to_lowercase() aria-hidden="true">
+                {asset.kind.badge()}
+            </span>
+        }
+        .into_any(),
+    };
+    let dimensions = match (asset.width, asset.height) {
+        (Some(w), Some(h)) => Some(format!("{w} × {h}")),
+        _ => None,
+    };
+    view! {
+        <tr>
+            <td class="assets__thumb">{preview}</td>
+            <td class="assets__name">
+                <span class="name">{asset.name.clone()}</span>
+                {dimensions.map(|d| view! { <span class="meta">{d}</span> })}
+            </td>
+            <td>{type_label(&asset.mime_type)}</td>
+            <td class="num">{format_size(asset.size_bytes)}</td>
+            <td>
+                <time datetime=iso_datetime(asset.updated_at)>{format_date(asset.updated_at)}</time>
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,94 @@
+//! The one clock of Trove. Nothing else reads the system time: retention,
+//! audit entries and purge all take `now` from here, so that demos and
+//! end-to-end tests can move time with `TROVE_CLOCK_OFFSET`.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub const MILLIS_PER_SECOND: i64 = 1_000;
+pub const MILLIS_PER_MINUTE: i64 = 60 * MILLIS_PER_SECOND;
+pub const MILLIS_PER_HOUR: i64 = 60 * MILLIS_PER_MINUTE;
+pub const MILLIS_PER_DAY: i64 = 24 * MILLIS_PER_HOUR;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Clock {
+    offset_millis: i64,
+}
+
+impl Clock {
+    pub fn system() -> Self {
+        Self::default()
+    }
+
+    pub fn with_offset(offset_millis: i64) -> Self {
+        Self { offset_millis }
+    }
+
+    pub fn offset_millis(&self) -> i64 {
+        self.offset_millis
+    }
+
+    /// Milliseconds since the Unix epoch, shifted by the offset.
+    pub fn now_millis(&self) -> i64 {
+        let system = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        system.saturating_add(self.offset_millis)
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid clock offset {0:?}: expected a whole number with a unit, like 15d, -3h, 90m or 30s")]
+pub struct OffsetError(String);
+
+/// Parses `15d`, `-3h`, `+90m`, `30s` into milliseconds.
+pub fn parse_offset(input: &str) -> Result<i64, OffsetError> {
+    let error = || OffsetError(input.to_owned());
+    let text = input.trim();
+    let unit = text.chars().last().ok_or_else(error)?;
+    let per_unit = match unit {
+        'd' => MILLIS_PER_DAY,
+        'h' => MILLIS_PER_HOUR,
+        'm' => MILLIS_PER_MINUTE,
+        's' => MILLIS_PER_SECOND,
+        _ => return Err(error()),
+    };
+    let number = &text[..text.len() - 1];
+    let digits = number.strip_prefix(['-', '+']).unwrap_or(number);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(error());
+    }
+    let amount: i64 = number.parse().map_err(|_| error())?;
+    amount.checked_mul(per_unit).ok_or_else(error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_each_unit_and_sign() {
+        assert_eq!(parse_offset("15d"), Ok(15 * MILLIS_PER_DAY));
+        assert_eq!(parse_offset("-3h"), Ok(-3 * MILLIS_PER_HOUR));
+        assert_eq!(parse_offset("+90m"), Ok(90 * MILLIS_PER_MINUTE));
+        assert_eq!(parse_offset("30s"), Ok(30 * MILLIS_PER_SECOND));
+        assert_eq!(parse_offset(" 0d "), Ok(0));
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        for bad in [
+            "", "d", "15", "15x", "1.5d", "--3h", "- 3h", "3 h", "h3", "99999999999999999d",
+        ] {
+            assert!(parse_offset(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn offset_shifts_now() {
+        let shifted = Clock::with_offset(MILLIS_PER_DAY).now_millis();
+        let plain = Clock::system().now_millis();
+        let diff = shifted - plain;
+        assert!((MILLIS_PER_DAY - 1_000..=MILLIS_PER_DAY).contains(&diff));
+    }
+}

@@ -1,0 +1,118 @@
+//! The one error type of Trove. It crosses the wire as JSON, maps to an HTTP
+//! status, and never carries internal detail: internal causes are logged on
+//! the server and answered with a generic message.
+
+use http::StatusCode;
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "error", content = "message", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    Unauthorized,
+    #[error("You do not have permission to do that.")]
+    Forbidden,
+    #[error("Not found.")]
+    NotFound,
+    /// The request itself is wrong; the message says how, in words for people.
+    #[error("{0}")]
+    Validation(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// Seen only by the client: the server could not be reached or answered
+    /// with something that was not Trove's.
+    #[error("Could not reach Trove. Check your connection and try again.")]
+    Network,
+}
+
+impl AppError {
+    pub fn validation(message: impl Into<String>) -> Self {
+        Self::Validation(message.into())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Validation(_) => StatusCode::BAD_REQUEST,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Network => StatusCode::BAD_GATEWAY,
+        }
+    }
+
+    /// Logs the real cause on the server and returns the generic error.
+    #[cfg(feature = "ssr")]
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal error");
+        Self::Internal
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // The request could not be decoded: that is the caller's fault, and
+            // serde's message names the field, which helps API clients.
+            ServerFnErrorErr::Args(message) => {
+                Self::Validation(format!("The request is malformed: {message}"))
+            }
+            ServerFnErrorErr::MissingArg(message) => {
+                Self::Validation(format!("The request is missing {message}"))
+            }
+            ServerFnErrorErr::Request(_)
+            | ServerFnErrorErr::Response(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => Self::Network,
+            _ => Self::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::RowNotFound => Self::NotFound,
+            other => Self::internal(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialises_with_a_stable_tag() {
+        let json = serde_json::to_string(&AppError::validation("Too many ids")).unwrap();
+        assert_eq!(json, r#"{"error":"validation","message":"Too many ids"}"#);
+        let json = serde_json::to_string(&AppError::NotFound).unwrap();
+        assert_eq!(json, r#"{"error":"not_found"}"#);
+    }
+
+    #[test]
+    fn internal_errors_say_nothing_about_their_cause() {
+        assert_eq!(
+            AppError::Internal.to_string(),
+            "Something went wrong on our side. Please try again."
+        );
+    }
+
+    #[test]
+    fn client_mistakes_are_4xx() {
+        assert!(AppError::validation("x").status().is_client_error());
+        assert!(AppError::NotFound.status().is_client_error());
+        assert!(AppError::Forbidden.status().is_client_error());
+        assert!(AppError::Internal.status().is_server_error());
+    }
+}

@@ -1,0 +1,93 @@
+//! Trove: a self-hosted asset library. This crate holds the whole app: the
+//! Leptos components (rendered on the server and hydrated in the browser),
+//! the server functions, and, behind the `ssr` feature, data access and rules.
+
+pub mod assets;
+pub mod auth;
+pub mod error;
+pub mod format;
+pub mod spaces;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod clock;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod keyset;
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
+pub mod storage;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{ParentRoute, Redirect, Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::assets::ui::AssetsPage;
+use crate::spaces::ui::{Home, SettingsPage};
+use crate::ui::layout::SpaceLayout;
+use crate::ui::not_found::NotFoundPage;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    mark_hydrated();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/trove.css" />
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
+        <Title formatter=|title: String| {
+            if title.is_empty() { "Trove".to_owned() } else { format!("{title} · Trove") }
+        } />
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=Home ssr=SsrMode::Async />
+                <ParentRoute path=path!("/spaces/:space") view=SpaceLayout ssr=SsrMode::Async>
+                    <Route path=path!("/assets") view=AssetsPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("") view=SpaceIndex />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// `/spaces/{space}` on its own shows the space's assets.
+#[component]
+fn SpaceIndex() -> impl IntoView {
+    view! { <Redirect path="assets" /> }
+}
+
+/// Tells end-to-end tests (and CSS) that the page is interactive: the
+/// attribute appears only once the WebAssembly has hydrated the page.
+fn mark_hydrated() {
+    Effect::new(|| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}

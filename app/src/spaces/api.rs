@@ -1,0 +1,14 @@
+//! Server functions for spaces.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use super::model::Space;
+use crate::error::AppError;
+
+/// The spaces the current user can open, for the space switcher.
+#[server(prefix = "/api", endpoint = "list_spaces", input = GetUrl)]
+pub async fn list_spaces() -> Result<Vec<Space>, AppError> {
+    let state = crate::state::app_state()?;
+    Ok(super::data::list_all(&state.pool).await?)
+}

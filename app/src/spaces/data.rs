@@ -1,0 +1,69 @@
+//! Data access for spaces.
+
+use sqlx::SqliteExecutor;
+
+use super::model::Space;
+
+pub async fn find_by_slug(
+    db: impl SqliteExecutor<'_>,
+    slug: &str,
+) -> Result<Option<Space>, sqlx::Error> {
+    sqlx::query_as("SELECT id, slug, name FROM spaces WHERE slug = ?")
+        .bind(slug)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn list_all(db: impl SqliteExecutor<'_>) -> Result<Vec<Space>, sqlx::Error> {
+    sqlx::query_as("SELECT id, slug, name FROM spaces ORDER BY name, id")
+        .fetch_all(db)
+        .await
+}
+
+/// Creates a space, or returns the existing one with that slug.
+pub async fn ensure(
+    db: impl SqliteExecutor<'_>,
+    slug: &str,
+    name: &str,
+    now_millis: i64,
+) -> Result<Space, sqlx::Error> {
+    sqlx::query_as(
+        "INSERT INTO spaces (slug, name, created_at) VALUES (?, ?, ?)
+         ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug
+         RETURNING id, slug, name",
+    )
+    .bind(slug)
+    .bind(name)
+    .bind(now_millis)
+    .fetch_one(db)
+    .await
+}
+
+/// A URL-safe slug from a display name: "Product Photos" → "product-photos".
+pub fn slugify(name: &str) -> String {
+    let mut slug = String::with_capacity(name.len());
+    for c in name.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Marketing"), "marketing");
+        assert_eq!(slugify("  Product Photos 2026! "), "product-photos-2026");
+        assert_eq!(slugify("a  --  b"), "a-b");
+        assert_eq!(slugify("!!!"), "");
+    }
+}

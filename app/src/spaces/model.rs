@@ -1,0 +1,21 @@
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+#[serde(transparent)]
+pub struct SpaceId(pub i64);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Space {
+    pub id: SpaceId,
+    /// The URL segment: `/spaces/{slug}/assets`.
+    pub slug: String,
+    pub name: String,
+}
+
+impl Space {
+    pub fn assets_path(&self) -> String {
+        format!("/spaces/{}/assets", self.slug)
+    }
+}

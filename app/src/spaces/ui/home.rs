@@ -1,0 +1,31 @@
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::spaces::api::list_spaces;
+use crate::ui::error_notice::ErrorNotice;
+
+/// `/`: sends people to the assets of their first space.
+#[component]
+pub fn Home() -> impl IntoView {
+    let spaces = Resource::new(|| (), |_| list_spaces());
+    view! {
+        <main id="main" class="page">
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match spaces.await {
+                        Ok(list) => match list.first() {
+                            Some(space) => view! { <Redirect path=space.assets_path() /> }.into_any(),
+                            None => view! {
+                                <section class="notice notice--page">
+                                    <h1>"No spaces yet"</h1>
+                                    <p>"You are not a member of any space. Ask an owner to add you to one."</p>
+                                </section>
+                            }.into_any(),
+                        },
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}

@@ -1,0 +1,37 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::ui::layout::CurrentSpace;
+
+/// How long trashed assets can be restored, in days (DESIGN.md §4).
+pub const RETENTION_DAYS: u32 = 14;
+
+/// `/spaces/{space}/settings`: the space's settings, starting with General.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let space = use_context::<CurrentSpace>().map(|current| current.0);
+    view! {
+        <Title text="Space Settings" />
+        <h1>"Space Settings"</h1>
+        <div class="settings">
+            <nav class="settings__nav" aria-label="Settings">
+                <a href="" aria-current="page">"General"</a>
+            </nav>
+            <section class="settings__panel" aria-labelledby="general-heading">
+                <h2 id="general-heading">"General"</h2>
+                <dl class="facts">
+                    <dt>"Space name"</dt>
+                    <dd>{space.as_ref().map(|s| s.name.clone())}</dd>
+                    <dt>"Address"</dt>
+                    <dd><code>{space.as_ref().map(|s| s.assets_path())}</code></dd>
+                    <dt>"Trash retention"</dt>
+                    <dd>
+                        {format!(
+                            "Deleted assets stay in Trash for {RETENTION_DAYS} days and can be restored until then. After {RETENTION_DAYS} days they are removed permanently."
+                        )}
+                    </dd>
+                </dl>
+            </section>
+        </div>
+    }
+}

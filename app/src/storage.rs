@@ -1,0 +1,171 @@
+//! Files on local disk under `<data dir>/files`: originals under
+//! `originals/`, JPEG thumbnails under `thumbnails/`, both fanned out by the
+//! first two characters of a random, unguessable storage key.
+
+use std::io::Cursor as IoCursor;
+use std::path::{Path, PathBuf};
+
+use image::{imageops::FilterType, DynamicImage, ImageFormat, ImageReader};
+
+/// Longest edge of a thumbnail, in pixels (2× the listing's 48 px cell and
+/// the details view's 160 px).
+pub const THUMBNAIL_EDGE: u32 = 320;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("storage I/O: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("image: {0}")]
+    Image(#[from] image::ImageError),
+    #[error("background task failed: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+#[derive(Debug, Clone)]
+pub struct Storage {
+    root: PathBuf,
+}
+
+/// Pixel size of a decoded image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dimensions {
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Storage {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// A new random storage key (122 random bits, hex).
+    pub fn new_key() -> String {
+        uuid::Uuid::new_v4().simple().to_string()
+    }
+
+    fn fan_out(&self, area: &str, key: &str, suffix: &str) -> PathBuf {
+        let prefix = key.get(..2).unwrap_or("__");
+        self.root.join(area).join(prefix).join(format!("{key}{suffix}"))
+    }
+
+    pub fn original_path(&self, key: &str) -> PathBuf {
+        self.fan_out("originals", key, "")
+    }
+
+    pub fn thumbnail_path(&self, key: &str) -> PathBuf {
+        self.fan_out("thumbnails", key, ".jpg")
+    }
+
+    /// Writes an original atomically: a temporary file in the same directory,
+    /// then a rename, so a crash never leaves a half-written file under the key.
+    pub async fn put_original(&self, key: &str, bytes: &[u8]) -> Result<(), StorageError> {
+        write_atomically(&self.original_path(key), bytes).await
+    }
+
+    /// Decodes the original, records its dimensions and writes a thumbnail,
+    /// off the async runtime. Returns `None` for files that are not images
+    /// the `image` crate can read.
+    pub async fn make_thumbnail(&self, key: &str) -> Result<Option<Dimensions>, StorageError> {
+        let original = self.original_path(key);
+        let thumbnail = self.thumbnail_path(key);
+        let encoded = tokio::task::spawn_blocking(move || render_thumbnail(&original)).await??;
+        match encoded {
+            Some((dimensions, jpeg)) => {
+                write_atomically(&thumbnail, &jpeg).await?;
+                Ok(Some(dimensions))
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+async fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StorageError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    tokio::fs::create_dir_all(dir).await?;
+    let temp = dir.join(format!(".tmp-{}", uuid::Uuid::new_v4().simple()));
+    tokio::fs::write(&temp, bytes).await?;
+    if let Err(error) = tokio::fs::rename(&temp, path).await {
+        let _ = tokio::fs::remove_file(&temp).await;
+        return Err(error.into());
+    }
+    Ok(())
+}
+
+/// Blocking: decode, shrink and encode a JPEG thumbnail.
+fn render_thumbnail(original: &Path) -> Result<Option<(Dimensions, Vec<u8>)>, StorageError> {
+    let reader = ImageReader::open(original)?.with_guessed_format()?;
+    if reader.format().is_none() {
+        return Ok(None);
+    }
+    let image = match reader.decode() {
+        Ok(image) => image,
+        Err(image::ImageError::Unsupported(_)) => return Ok(None),
+        Err(other) => return Err(other.into()),
+    };
+    let dimensions = Dimensions {
+        width: image.width(),
+        height: image.height(),
+    };
+    let small = if image.width() > THUMBNAIL_EDGE || image.height() > THUMBNAIL_EDGE {
+        image.resize(THUMBNAIL_EDGE, THUMBNAIL_EDGE, FilterType::Triangle)
+    } else {
+        image
+    };
+    // JPEG has no alpha: flatten onto white so transparent PNGs look right.
+    let rgb = DynamicImage::ImageRgb8(flatten_on_white(&small));
+    let mut jpeg = Vec::new();
+    rgb.write_to(&mut IoCursor::new(&mut jpeg), ImageFormat::Jpeg)?;
+    Ok(Some((dimensions, jpeg)))
+}
+
+fn flatten_on_white(image: &DynamicImage) -> image::RgbImage {
+    let rgba = image.to_rgba8();
+    image::RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let [r, g, b, a] = rgba.get_pixel(x, y).0;
+        let blend = |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
+        image::Rgb([blend(r), blend(g), blend(b)])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn stores_originals_and_makes_thumbnails() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage::new(dir.path());
+        let key = Storage::new_key();
+        assert_eq!(key.len(), 32);
+
+        let image = image::RgbaImage::from_pixel(800, 400, image::Rgba([200, 10, 10, 128]));
+        let mut png = Vec::new();
+        DynamicImage::ImageRgba8(image)
+            .write_to(&mut IoCursor::new(&mut png), ImageFormat::Png)
+            .unwrap();
+        storage.put_original(&key, &png).await.unwrap();
+        assert_eq!(std::fs::read(storage.original_path(&key)).unwrap(), png);
+
+        let dimensions = storage.make_thumbnail(&key).await.unwrap();
+        assert_eq!(dimensions, Some(Dimensions { width: 800, height: 400 }));
+        let thumb = image::open(storage.thumbnail_path(&key)).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (THUMBNAIL_EDGE, THUMBNAIL_EDGE / 2));
+        // Half-transparent red on white is pink, not dark red.
+        let pixel = thumb.to_rgb8().get_pixel(5, 5).0;
+        assert!(pixel[1] > 100 && pixel[0] > 200, "{pixel:?}");
+    }
+
+    #[tokio::test]
+    async fn non_images_get_no_thumbnail() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage::new(dir.path());
+        let key = Storage::new_key();
+        storage.put_original(&key, b"%PDF-1.4 not an image").await.unwrap();
+        assert_eq!(storage.make_thumbnail(&key).await.unwrap(), None);
+        assert!(!storage.thumbnail_path(&key).exists());
+    }
+}

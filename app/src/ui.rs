@@ -1,0 +1,5 @@
+//! Widgets and page chrome shared by every feature.
+
+pub mod error_notice;
+pub mod layout;
+pub mod not_found;

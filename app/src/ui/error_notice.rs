@@ -1,0 +1,33 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::not_found::{set_status, NotFound};
+use crate::error::AppError;
+
+/// How a page shows an error that stopped it from loading.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    match error {
+        AppError::NotFound => view! { <NotFound /> }.into_any(),
+        AppError::Forbidden => {
+            set_status(http::StatusCode::FORBIDDEN);
+            view! {
+                <Title text="No access" />
+                <section class="notice notice--page" aria-labelledby="forbidden-heading">
+                    <h1 id="forbidden-heading">"You don’t have access to this page"</h1>
+                    <p>"Your role in this space does not allow it. Ask an owner or admin of the space."</p>
+                </section>
+            }
+            .into_any()
+        }
+        other => {
+            set_status(other.status());
+            view! {
+                <div class="notice notice--error" role="alert">
+                    <p>{other.to_string()}</p>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}

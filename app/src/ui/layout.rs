@@ -1,0 +1,61 @@
+use leptos::prelude::*;
+use leptos_router::{components::{Outlet, A}, hooks::use_params_map};
+
+use crate::spaces::api::list_spaces;
+use crate::spaces::model::Space;
+use crate::spaces::ui::SpaceSwitcher;
+use crate::ui::error_notice::ErrorNotice;
+use crate::ui::not_found::NotFound;
+
+/// The space a page belongs to, provided by [`SpaceLayout`] to its pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentSpace(pub Space);
+
+/// Everything under `/spaces/{space}`: the header with the space switcher,
+/// the main navigation, and the page. A space the user cannot open is a 404.
+#[component]
+pub fn SpaceLayout() -> impl IntoView {
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.read().get("space").unwrap_or_default());
+    let spaces = Resource::new(|| (), |_| list_spaces());
+
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="topbar">
+            <a class="brand" href="/">"Trove"</a>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    spaces.await.ok().map(|list| view! { <SpaceSwitcher spaces=list current=slug /> })
+                })}
+            </Suspense>
+        </header>
+        <Suspense fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
+            {move || Suspend::new(async move {
+                let current = slug.get();
+                match spaces.await {
+                    Ok(list) => match list.into_iter().find(|space| space.slug == current) {
+                        Some(space) => view! { <SpaceFrame space /> }.into_any(),
+                        None => view! { <main id="main" class="page"><NotFound /></main> }.into_any(),
+                    },
+                    Err(error) => view! { <main id="main" class="page"><ErrorNotice error /></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SpaceFrame(space: Space) -> impl IntoView {
+    let assets = format!("/spaces/{}/assets", space.slug);
+    let settings = format!("/spaces/{}/settings", space.slug);
+    provide_context(CurrentSpace(space));
+    view! {
+        <nav class="mainnav" aria-label="Main">
+            <A href=assets>"Assets"</A>
+            <A href=settings>"Space Settings"</A>
+        </nav>
+        <main id="main" class="page">
+            <Outlet />
+        </main>
+    }
+}

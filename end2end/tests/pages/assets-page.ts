@@ -1,0 +1,59 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+/** Waits until the WebAssembly has hydrated the page (see `mark_hydrated`). */
+export async function waitForHydration(page: Page) {
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+}
+
+/** Fails on serious or critical axe violations, listing them. */
+export async function expectNoSeriousA11yViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter(
+    (v) => v.impact === "serious" || v.impact === "critical",
+  );
+  expect(
+    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`),
+  ).toEqual([]);
+}
+
+/** The Assets listing of one space (DESIGN.md §3). */
+export class AssetsPage {
+  readonly heading: Locator;
+  readonly table: Locator;
+  readonly rows: Locator;
+  readonly search: Locator;
+  readonly nextPage: Locator;
+  readonly previousPage: Locator;
+  readonly count: Locator;
+
+  constructor(readonly page: Page) {
+    this.heading = page.getByRole("heading", { name: "Assets", level: 1 });
+    this.table = page.getByRole("table");
+    this.rows = this.table.locator("tbody tr");
+    this.search = page.getByRole("searchbox", { name: "Search assets" });
+    this.nextPage = page.getByRole("link", { name: "Next page" });
+    this.previousPage = page.getByRole("link", { name: "Previous page" });
+    this.count = page.locator(".page-head__count");
+  }
+
+  async goto(space = "marketing", query = "") {
+    await this.page.goto(`/spaces/${space}/assets${query}`);
+    await expect(this.heading).toBeVisible();
+    await waitForHydration(this.page);
+  }
+
+  async names(): Promise<string[]> {
+    return this.rows.locator(".name").allTextContents();
+  }
+
+  async searchFor(term: string) {
+    await this.search.fill(term);
+    await this.search.press("Enter");
+    await expect(this.page).toHaveURL(new RegExp(`[?&]q=${encodeURIComponent(term)}`));
+  }
+
+  sortBy(column: "Name" | "Size" | "Modified") {
+    return this.table.getByRole("link", { name: column });
+  }
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `make bench`: seeds a space with 100,000 assets and prints, in one run, the
+# Assets listing's first-page latency through HTTP (sequential, and at 32
+# connections with wrk) next to the raw SQL query on the same database, then
+# the release wasm size. Usage: scripts/bench.sh <release trove binary>
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin="$1"
+assets="${BENCH_ASSETS:-100000}"
+duration="${BENCH_SECONDS:-10}"
+
+dir=$(mktemp -d -t trove-bench-XXXXXX)
+cleanup() {
+  if [ -n "${pid:-}" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+echo "== machine: $(nproc) cores, $(uname -sr), $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "== seeding $assets assets"
+"$bin" seed --space Bench --assets "$assets" --data-dir "$dir"
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+RUST_LOG=warn "$bin" serve --no-demo --data-dir "$dir" --addr "127.0.0.1:$port" >"$dir/server.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+
+url="http://127.0.0.1:$port/api/list_assets?space=bench"
+curl -fsS "$url" -o "$dir/page.json"
+echo "== first page: $(wc -c <"$dir/page.json") bytes of JSON; warming up"
+wrk -t1 -c1 -d2s "$url" >/dev/null
+
+percentiles() { awk '/Latency Distribution/ {on=1; next} on && /%/ {printf "%s %s   ", $1, $2} /requests in/ {on=0} /Requests\/sec/ {printf "| %s req/s", $2}'; echo; }
+echo "== HTTP GET /api/list_assets, 1 connection, ${duration}s:"
+wrk -t1 -c1 -d"${duration}s" --latency "$url" | percentiles
+echo "== HTTP GET /api/list_assets, 32 connections (wrk -t2 -c32), ${duration}s:"
+wrk -t2 -c32 -d"${duration}s" --latency "$url" | percentiles
+
+kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=
+
+echo "== the same query without HTTP, same database:"
+DATABASE_URL="sqlite://$dir/trove.db" BENCH_SPACE=bench cargo bench -q -p server --bench listing
+
+echo "== release wasm (cargo leptos build --release):"
+wasm="${LEPTOS_SITE_ROOT:-target/site}/pkg/trove.wasm"
+if [ -f "$wasm" ]; then
+  node -e '
+    const fs = require("fs"), zlib = require("zlib");
+    const raw = fs.readFileSync(process.argv[1]);
+    const br = zlib.brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } });
+    const gz = zlib.gzipSync(raw, { level: 9 });
+    const kb = (n) => (n / 1024).toFixed(0) + " KB";
+    console.log(`trove.wasm: ${kb(raw.length)} raw, ${kb(gz.length)} gzip, ${kb(br.length)} brotli`);
+  ' "$wasm"
+else
+  echo "no $wasm: run cargo leptos build --release first"
+fi

@@ -1,0 +1,77 @@
+//! The Assets listing's first page on a seeded database, without HTTP: the
+//! raw SQL statements through sqlx (the baseline) next to the app's
+//! `list_live` (the same statements plus cursor building and row mapping).
+//! Run by `scripts/bench.sh`; reads `DATABASE_URL` and `BENCH_SPACE`.
+
+use std::time::{Duration, Instant};
+
+use app::assets::data::{list_live, ListParams};
+use app::assets::model::{PageAt, SortDir, SortKey, PAGE_SIZE};
+use app::spaces::model::SpaceId;
+
+const ITERATIONS: usize = 2_000;
+
+fn summary(label: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let pct = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)];
+    println!(
+        "{label:<44} p50 {:>8.3} ms   p99 {:>8.3} ms   ({} runs)",
+        pct(0.50).as_secs_f64() * 1e3,
+        pct(0.99).as_secs_f64() * 1e3,
+        samples.len()
+    );
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> anyhow::Result<()> {
+    let url = std::env::var("DATABASE_URL")?;
+    let slug = std::env::var("BENCH_SPACE").unwrap_or_else(|_| "bench".into());
+    let pool = app::db::connect(&url).await?;
+    let space: i64 = sqlx::query_scalar("SELECT id FROM spaces WHERE slug = ?")
+        .bind(&slug)
+        .fetch_one(&pool)
+        .await?;
+    let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assets WHERE space_id = ? AND deleted_at IS NULL")
+        .bind(space)
+        .fetch_one(&pool)
+        .await?;
+    println!("space {slug:?}: {live} live assets");
+
+    let page_sql = "SELECT id, name, mime_type, kind, size_bytes, width, height, has_thumbnail, updated_at \
+                    FROM assets WHERE space_id = ? AND deleted_at IS NULL \
+                    ORDER BY updated_at DESC, id DESC LIMIT ?";
+    let count_sql = "SELECT COUNT(*) FROM assets WHERE space_id = ? AND deleted_at IS NULL";
+    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {page_sql}"))
+        .bind(space)
+        .bind(i64::from(PAGE_SIZE) + 1)
+        .fetch_all(&pool)
+        .await?;
+    for (_, _, _, detail) in plan {
+        println!("plan: {detail}");
+    }
+
+    let mut raw = Vec::with_capacity(ITERATIONS);
+    let mut app_fn = Vec::with_capacity(ITERATIONS);
+    let params = ListParams::parse(None, SortKey::Modified, SortDir::Desc, &PageAt::First, PAGE_SIZE)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    for _ in 0..ITERATIONS {
+        let started = Instant::now();
+        let rows = sqlx::query(page_sql)
+            .bind(space)
+            .bind(i64::from(PAGE_SIZE) + 1)
+            .fetch_all(&pool)
+            .await?;
+        let total: i64 = sqlx::query_scalar(count_sql).bind(space).fetch_one(&pool).await?;
+        raw.push(started.elapsed());
+        assert_eq!(rows.len(), (PAGE_SIZE as usize + 1).min(live as usize));
+        assert_eq!(total, live);
+
+        let started = Instant::now();
+        let page = list_live(&pool, SpaceId(space), &params).await?;
+        app_fn.push(started.elapsed());
+        assert_eq!(page.total, live);
+    }
+    summary("raw SQL (page + count), sqlx", raw);
+    summary("app list_live (page + count + cursors)", app_fn);
+    Ok(())
+}

@@ -1,0 +1,51 @@
+//! File routes. Each request looks the asset up by space and id, live assets
+//! only, so a trashed asset's thumbnail is a 404 even to someone who kept the
+//! URL.
+
+use app::assets::data::find_live_file;
+use app::assets::model::AssetId;
+use app::state::AppState;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use tower::ServiceExt as _;
+use tower_http::services::ServeFile;
+
+/// `GET /files/{space}/{id}/thumbnail`: the JPEG thumbnail of a live image.
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    Path((space, id)): Path<(String, String)>,
+    request: Request<Body>,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let file = match find_live_file(&state.pool, &space, AssetId(id)).await {
+        Ok(Some(file)) if file.has_thumbnail => file,
+        Ok(_) => return StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(%error, "thumbnail lookup failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let path = state.storage.thumbnail_path(&file.storage_key);
+    let mut response = match ServeFile::new_with_mime(path, &mime::IMAGE_JPEG)
+        .oneshot(request)
+        .await
+    {
+        Ok(response) => response.into_response(),
+        Err(never) => match never {},
+    };
+    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+        // Private: a thumbnail is only for members of the space. Short-lived,
+        // so that a trashed asset's thumbnail does not linger in caches.
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=300"));
+        response
+            .headers_mut()
+            .insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    }
+    response
+}

@@ -1,0 +1,184 @@
+//! The Trove server: configuration, the axum router around the Leptos app,
+//! file routes, demo data and the synthetic seeder. `main.rs` is the CLI.
+
+pub mod demo;
+pub mod files;
+pub mod seed;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use app::clock::Clock;
+use app::error::AppError;
+use app::state::AppState;
+use app::storage::Storage;
+use app::{shell, App};
+use axum::extract::State;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+/// Where the data lives: the SQLite database and the files.
+#[derive(Debug, Clone)]
+pub struct DataConfig {
+    pub data_dir: PathBuf,
+    /// Defaults to `sqlite://<data dir>/trove.db?mode=rwc`.
+    pub database_url: Option<String>,
+}
+
+impl DataConfig {
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", self.data_dir.join("trove.db").display())
+        })
+    }
+
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
+    }
+}
+
+/// Opens (and migrates) the database and the file store.
+pub async fn open_state(
+    data: &DataConfig,
+    clock: Clock,
+    leptos_options: LeptosOptions,
+) -> anyhow::Result<AppState> {
+    std::fs::create_dir_all(&data.data_dir)
+        .with_context(|| format!("creating data dir {}", data.data_dir.display()))?;
+    let url = data.database_url();
+    let pool = app::db::connect(&url)
+        .await
+        .with_context(|| format!("opening database {url}"))?;
+    Ok(AppState {
+        leptos_options,
+        pool,
+        storage: Arc::new(Storage::new(data.files_dir())),
+        clock,
+    })
+}
+
+/// The Leptos options: what cargo-leptos compiled in (or the `LEPTOS_*`
+/// environment), with the address we actually serve on.
+pub fn leptos_options(addr: SocketAddr) -> anyhow::Result<LeptosOptions> {
+    let mut options = leptos::config::get_configuration(None)
+        .context("reading Leptos configuration")?
+        .leptos_options;
+    options.site_addr = addr;
+    Ok(options)
+}
+
+/// Leptos options for tests: no compiled site needed.
+pub fn test_leptos_options(site_root: &Path) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("trove")
+        .site_root(site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .build()
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let leptos_options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/files/{space}/{id}/thumbnail", get(files::thumbnail))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            move || shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(api_error_status))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Gives server-function errors their real HTTP status. `server_fn` answers
+/// every error with 500 and the JSON-encoded `AppError` as the body; this
+/// reads that body back and sets the status the error stands for (400 for a
+/// malformed request, 403, 404, ...), in one place for every endpoint.
+async fn api_error_status(request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    let error: AppError = serde_json::from_slice(&bytes).unwrap_or(AppError::Internal);
+    parts.status = error.status();
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    parts.headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    let body = serde_json::to_vec(&error).unwrap_or_default();
+    Response::from_parts(parts, Body::from(body))
+}
+
+/// `GET /healthz`: 200 when the database answers.
+async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match sqlx::query("SELECT 1").execute(&state.pool).await {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(error) => {
+            tracing::error!(%error, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
+pub async fn serve(state: AppState, addr: SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    tracing::info!("Trove is listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

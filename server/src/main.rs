@@ -1,0 +1,127 @@
+//! `trove`: the Trove server and its admin commands.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use app::clock::{parse_offset, Clock};
+use clap::{Args, Parser, Subcommand};
+use server::{demo, leptos_options, open_state, seed, serve, DataConfig};
+use tracing_subscriber::EnvFilter;
+
+/// Trove: a self-hosted asset library.
+#[derive(Debug, Parser)]
+#[command(name = "trove", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the web app (the default).
+    Serve(ServeArgs),
+    /// Add synthetic assets to a space (created if missing), for benchmarks.
+    Seed(SeedArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+struct DataArgs {
+    /// Directory for the database and the files.
+    #[arg(long, env = "TROVE_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// SQLite URL; defaults to <data dir>/trove.db.
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: Option<String>,
+    /// Shift the clock, e.g. 15d, -3h, 90m (demos and end-to-end tests only).
+    #[arg(long, env = "TROVE_CLOCK_OFFSET")]
+    clock_offset: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "TROVE_ADDR", default_value = "127.0.0.1:3000")]
+    addr: SocketAddr,
+    /// Do not seed the demo data into an empty database.
+    #[arg(long)]
+    no_demo: bool,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+struct SeedArgs {
+    /// Name of the space to fill.
+    #[arg(long)]
+    space: String,
+    /// How many assets to add.
+    #[arg(long)]
+    assets: usize,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+impl DataArgs {
+    fn config(&self) -> DataConfig {
+        DataConfig {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+        }
+    }
+
+    fn clock(&self) -> anyhow::Result<Clock> {
+        match self.clock_offset.as_deref().filter(|s| !s.trim().is_empty()) {
+            None => Ok(Clock::system()),
+            Some(text) => {
+                let offset = parse_offset(text)?;
+                tracing::warn!(offset = text, "TROVE_CLOCK_OFFSET is set: the clock is shifted");
+                Ok(Clock::with_offset(offset))
+            }
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        None => run_server(cli.serve).await,
+        Some(Command::Serve(args)) => run_server(args).await,
+        Some(Command::Seed(args)) => run_seed(args).await,
+    }
+}
+
+async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
+    let clock = args.data.clock()?;
+    let state = open_state(&args.data.config(), clock, leptos_options(args.addr)?).await?;
+    if !args.no_demo && demo::seed_if_empty(&state).await.context("seeding demo data")? {
+        tracing::info!("demo accounts: owner@, manager@, viewer@example.com");
+    }
+    serve(state, args.addr).await
+}
+
+async fn run_seed(args: SeedArgs) -> anyhow::Result<()> {
+    let clock = args.data.clock()?;
+    let data = args.data.config();
+    let options = leptos::config::LeptosOptions::builder().output_name("trove").build();
+    let state = open_state(&data, clock, options).await?;
+    let started = Instant::now();
+    let report = seed::seed_space(&state.pool, &args.space, args.assets, clock.now_millis()).await?;
+    println!(
+        "seeded {} assets into space {:?} (id {}) in {:.2?}",
+        report.inserted,
+        args.space,
+        report.space_id,
+        started.elapsed()
+    );
+    Ok(())
+}
