@@ -29,7 +29,9 @@ test:
 	$(MAKE) e2e
 
 unit:
-	cargo test --workspace
+	# app and server only: with frontend in the same run, cargo would unify
+	# features and build app with `hydrate` too, which is not how it runs.
+	cargo test -p app -p server --features app/ssr --no-fail-fast
 
 e2e:
 	cargo leptos build

@@ -38,7 +38,9 @@ impl Clock {
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
-#[error("invalid clock offset {0:?}: expected a whole number with a unit, like 15d, -3h, 90m or 30s")]
+#[error(
+    "invalid clock offset {0:?}: expected a whole number with a unit, like 15d, -3h, 90m or 30s"
+)]
 pub struct OffsetError(String);
 
 /// Parses `15d`, `-3h`, `+90m`, `30s` into milliseconds.
@@ -78,7 +80,16 @@ mod tests {
     #[test]
     fn rejects_bad_input() {
         for bad in [
-            "", "d", "15", "15x", "1.5d", "--3h", "- 3h", "3 h", "h3", "99999999999999999d",
+            "",
+            "d",
+            "15",
+            "15x",
+            "1.5d",
+            "--3h",
+            "- 3h",
+            "3 h",
+            "h3",
+            "99999999999999999d",
         ] {
             assert!(parse_offset(bad).is_err(), "{bad:?} should be rejected");
         }

@@ -87,30 +87,52 @@ mod tests {
             key: CursorKey::Int(-1),
             id: 7,
         };
-        assert_eq!(Cursor::decode(&size.encode(), "size", KeyKind::Int), Ok(size));
+        assert_eq!(
+            Cursor::decode(&size.encode(), "size", KeyKind::Int),
+            Ok(size)
+        );
     }
 
     #[test]
     fn rejects_malformed_cursors() {
         for bad in ["", "!!!", "abc", "e30", "bnVsbA", &"A".repeat(5000)] {
-            assert_eq!(Cursor::decode(bad, "name", KeyKind::Text), Err(CursorError), "{bad}");
+            assert_eq!(
+                Cursor::decode(bad, "name", KeyKind::Text),
+                Err(CursorError),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn rejects_cursors_forged_for_another_sort_or_key_type() {
         let encoded = name_cursor().encode();
-        assert_eq!(Cursor::decode(&encoded, "size", KeyKind::Int), Err(CursorError));
-        assert_eq!(Cursor::decode(&encoded, "name", KeyKind::Int), Err(CursorError));
+        assert_eq!(
+            Cursor::decode(&encoded, "size", KeyKind::Int),
+            Err(CursorError)
+        );
+        assert_eq!(
+            Cursor::decode(&encoded, "name", KeyKind::Int),
+            Err(CursorError)
+        );
 
         let forged = URL_SAFE_NO_PAD.encode(br#"{"s":"name","k":"x","i":0}"#);
-        assert_eq!(Cursor::decode(&forged, "name", KeyKind::Text), Err(CursorError));
+        assert_eq!(
+            Cursor::decode(&forged, "name", KeyKind::Text),
+            Err(CursorError)
+        );
         let forged = URL_SAFE_NO_PAD.encode(br#"{"s":"name","k":["x"],"i":3}"#);
-        assert_eq!(Cursor::decode(&forged, "name", KeyKind::Text), Err(CursorError));
+        assert_eq!(
+            Cursor::decode(&forged, "name", KeyKind::Text),
+            Err(CursorError)
+        );
         // A tampered byte in the middle breaks the JSON or the base64.
         let mut tampered = encoded.into_bytes();
         tampered[3] = b'*';
         let tampered = String::from_utf8(tampered).unwrap();
-        assert_eq!(Cursor::decode(&tampered, "name", KeyKind::Text), Err(CursorError));
+        assert_eq!(
+            Cursor::decode(&tampered, "name", KeyKind::Text),
+            Err(CursorError)
+        );
     }
 }

@@ -49,7 +49,10 @@ impl Storage {
 
     fn fan_out(&self, area: &str, key: &str, suffix: &str) -> PathBuf {
         let prefix = key.get(..2).unwrap_or("__");
-        self.root.join(area).join(prefix).join(format!("{key}{suffix}"))
+        self.root
+            .join(area)
+            .join(prefix)
+            .join(format!("{key}{suffix}"))
     }
 
     pub fn original_path(&self, key: &str) -> PathBuf {
@@ -126,7 +129,8 @@ fn flatten_on_white(image: &DynamicImage) -> image::RgbImage {
     let rgba = image.to_rgba8();
     image::RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
         let [r, g, b, a] = rgba.get_pixel(x, y).0;
-        let blend = |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
+        let blend =
+            |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
         image::Rgb([blend(r), blend(g), blend(b)])
     })
 }
@@ -151,9 +155,18 @@ mod tests {
         assert_eq!(std::fs::read(storage.original_path(&key)).unwrap(), png);
 
         let dimensions = storage.make_thumbnail(&key).await.unwrap();
-        assert_eq!(dimensions, Some(Dimensions { width: 800, height: 400 }));
+        assert_eq!(
+            dimensions,
+            Some(Dimensions {
+                width: 800,
+                height: 400
+            })
+        );
         let thumb = image::open(storage.thumbnail_path(&key)).unwrap();
-        assert_eq!((thumb.width(), thumb.height()), (THUMBNAIL_EDGE, THUMBNAIL_EDGE / 2));
+        assert_eq!(
+            (thumb.width(), thumb.height()),
+            (THUMBNAIL_EDGE, THUMBNAIL_EDGE / 2)
+        );
         // Half-transparent red on white is pink, not dark red.
         let pixel = thumb.to_rgb8().get_pixel(5, 5).0;
         assert!(pixel[1] > 100 && pixel[0] > 200, "{pixel:?}");
@@ -164,7 +177,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let storage = Storage::new(dir.path());
         let key = Storage::new_key();
-        storage.put_original(&key, b"%PDF-1.4 not an image").await.unwrap();
+        storage
+            .put_original(&key, b"%PDF-1.4 not an image")
+            .await
+            .unwrap();
         assert_eq!(storage.make_thumbnail(&key).await.unwrap(), None);
         assert!(!storage.thumbnail_path(&key).exists());
     }

@@ -31,29 +31,38 @@ async fn main() -> anyhow::Result<()> {
         .bind(&slug)
         .fetch_one(&pool)
         .await?;
-    let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assets WHERE space_id = ? AND deleted_at IS NULL")
-        .bind(space)
-        .fetch_one(&pool)
-        .await?;
+    let live: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM assets WHERE space_id = ? AND deleted_at IS NULL")
+            .bind(space)
+            .fetch_one(&pool)
+            .await?;
     println!("space {slug:?}: {live} live assets");
 
-    let page_sql = "SELECT id, name, mime_type, kind, size_bytes, width, height, has_thumbnail, updated_at \
+    let page_sql =
+        "SELECT id, name, mime_type, kind, size_bytes, width, height, has_thumbnail, updated_at \
                     FROM assets WHERE space_id = ? AND deleted_at IS NULL \
                     ORDER BY updated_at DESC, id DESC LIMIT ?";
     let count_sql = "SELECT COUNT(*) FROM assets WHERE space_id = ? AND deleted_at IS NULL";
-    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {page_sql}"))
-        .bind(space)
-        .bind(i64::from(PAGE_SIZE) + 1)
-        .fetch_all(&pool)
-        .await?;
+    let plan: Vec<(i64, i64, i64, String)> =
+        sqlx::query_as(&format!("EXPLAIN QUERY PLAN {page_sql}"))
+            .bind(space)
+            .bind(i64::from(PAGE_SIZE) + 1)
+            .fetch_all(&pool)
+            .await?;
     for (_, _, _, detail) in plan {
         println!("plan: {detail}");
     }
 
     let mut raw = Vec::with_capacity(ITERATIONS);
     let mut app_fn = Vec::with_capacity(ITERATIONS);
-    let params = ListParams::parse(None, SortKey::Modified, SortDir::Desc, &PageAt::First, PAGE_SIZE)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let params = ListParams::parse(
+        None,
+        SortKey::Modified,
+        SortDir::Desc,
+        &PageAt::First,
+        PAGE_SIZE,
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     for _ in 0..ITERATIONS {
         let started = Instant::now();
         let rows = sqlx::query(page_sql)
@@ -61,7 +70,10 @@ async fn main() -> anyhow::Result<()> {
             .bind(i64::from(PAGE_SIZE) + 1)
             .fetch_all(&pool)
             .await?;
-        let total: i64 = sqlx::query_scalar(count_sql).bind(space).fetch_one(&pool).await?;
+        let total: i64 = sqlx::query_scalar(count_sql)
+            .bind(space)
+            .fetch_one(&pool)
+            .await?;
         raw.push(started.elapsed());
         assert_eq!(rows.len(), (PAGE_SIZE as usize + 1).min(live as usize));
         assert_eq!(total, live);

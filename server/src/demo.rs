@@ -45,7 +45,14 @@ async fn seed(state: &AppState) -> anyhow::Result<()> {
 
     let mut tx = state.pool.begin().await?;
     let owner = upsert_user(&mut *tx, "owner@example.com", "Olivia Owner", &hash, now).await?;
-    let manager = upsert_user(&mut *tx, "manager@example.com", "Manuel Manager", &hash, now).await?;
+    let manager = upsert_user(
+        &mut *tx,
+        "manager@example.com",
+        "Manuel Manager",
+        &hash,
+        now,
+    )
+    .await?;
     let viewer = upsert_user(&mut *tx, "viewer@example.com", "Vera Viewer", &hash, now).await?;
     let marketing = ensure(&mut *tx, "marketing", "Marketing", now).await?;
     let product = ensure(&mut *tx, "product", "Product", now).await?;
@@ -92,63 +99,217 @@ fn entry(name: impl Into<String>, mime: &'static str, content: Content) -> Entry
 
 fn marketing_catalogue() -> Vec<Entry> {
     const IMAGES: [&str; 52] = [
-        "summer-campaign-hero", "summer-campaign-banner", "summer-campaign-social-square",
-        "beach-sunset", "beach-umbrellas", "city-skyline-night", "city-rooftops",
-        "product-launch-keynote", "product-launch-stage", "team-offsite-2026",
-        "team-portrait-studio", "office-plants", "office-kitchen", "newsletter-header-june",
-        "newsletter-header-july", "newsletter-header-august", "webinar-cover-growth",
-        "webinar-cover-retention", "ebook-cover-playbook", "case-study-acme",
-        "case-study-globex", "case-study-initech", "billboard-mockup-north",
-        "billboard-mockup-south", "instagram-story-01", "instagram-story-02",
-        "instagram-story-03", "linkedin-carousel-01", "linkedin-carousel-02",
-        "black-friday-teaser", "black-friday-countdown", "holiday-card-2025",
-        "spring-collection-lookbook", "spring-collection-flatlay", "autumn-palette",
-        "winter-sale-poster", "brand-pattern-waves", "brand-pattern-dots",
-        "logo-primary", "logo-monogram", "logo-reversed", "icon-set-preview",
-        "event-booth-render", "event-badge-design", "podcast-artwork",
-        "customer-quote-card", "pricing-page-illustration", "careers-page-hero",
-        "blog-header-ai-tools", "blog-header-remote-work", "trade-show-floorplan",
+        "summer-campaign-hero",
+        "summer-campaign-banner",
+        "summer-campaign-social-square",
+        "beach-sunset",
+        "beach-umbrellas",
+        "city-skyline-night",
+        "city-rooftops",
+        "product-launch-keynote",
+        "product-launch-stage",
+        "team-offsite-2026",
+        "team-portrait-studio",
+        "office-plants",
+        "office-kitchen",
+        "newsletter-header-june",
+        "newsletter-header-july",
+        "newsletter-header-august",
+        "webinar-cover-growth",
+        "webinar-cover-retention",
+        "ebook-cover-playbook",
+        "case-study-acme",
+        "case-study-globex",
+        "case-study-initech",
+        "billboard-mockup-north",
+        "billboard-mockup-south",
+        "instagram-story-01",
+        "instagram-story-02",
+        "instagram-story-03",
+        "linkedin-carousel-01",
+        "linkedin-carousel-02",
+        "black-friday-teaser",
+        "black-friday-countdown",
+        "holiday-card-2025",
+        "spring-collection-lookbook",
+        "spring-collection-flatlay",
+        "autumn-palette",
+        "winter-sale-poster",
+        "brand-pattern-waves",
+        "brand-pattern-dots",
+        "logo-primary",
+        "logo-monogram",
+        "logo-reversed",
+        "icon-set-preview",
+        "event-booth-render",
+        "event-badge-design",
+        "podcast-artwork",
+        "customer-quote-card",
+        "pricing-page-illustration",
+        "careers-page-hero",
+        "blog-header-ai-tools",
+        "blog-header-remote-work",
+        "trade-show-floorplan",
         "mood-board-ocean",
     ];
-    const SIZES: [(u32, u32); 6] = [(960, 640), (800, 800), (960, 540), (640, 960), (720, 480), (600, 600)];
+    const SIZES: [(u32, u32); 6] = [
+        (960, 640),
+        (800, 800),
+        (960, 540),
+        (640, 960),
+        (720, 480),
+        (600, 600),
+    ];
     let mut entries: Vec<Entry> = IMAGES
         .iter()
         .enumerate()
         .map(|(i, stem)| {
             let (width, height) = SIZES[i % SIZES.len()];
             if i % 3 == 0 {
-                entry(format!("{stem}.png"), "image/png", Content::Png { width, height })
+                entry(
+                    format!("{stem}.png"),
+                    "image/png",
+                    Content::Png { width, height },
+                )
             } else {
-                entry(format!("{stem}.jpg"), "image/jpeg", Content::Jpeg { width, height })
+                entry(
+                    format!("{stem}.jpg"),
+                    "image/jpeg",
+                    Content::Jpeg { width, height },
+                )
             }
         })
         .collect();
     entries.extend([
-        entry("brand-guidelines-2026.pdf", "application/pdf", Content::Pdf { title: "Brand guidelines 2026" }),
-        entry("media-kit.pdf", "application/pdf", Content::Pdf { title: "Media kit" }),
-        entry("campaign-brief-summer.pdf", "application/pdf", Content::Pdf { title: "Summer campaign brief" }),
-        entry("press-release-launch.pdf", "application/pdf", Content::Pdf { title: "Press release: product launch" }),
-        entry("tagline-options.txt", "text/plain", Content::Text { body: TAGLINES }),
-        entry("campaign-budget-q3.csv", "text/csv", Content::Text { body: BUDGET_CSV }),
-        entry("social-calendar-july.csv", "text/csv", Content::Text { body: CALENDAR_CSV }),
-        entry("readme-asset-naming.md", "text/markdown", Content::Text { body: NAMING_MD }),
-        entry("jingle-short.wav", "audio/wav", Content::Wav { seconds: 2, hz: 440.0 }),
-        entry("podcast-intro-sting.wav", "audio/wav", Content::Wav { seconds: 3, hz: 330.0 }),
-        entry("notification-chime.wav", "audio/wav", Content::Wav { seconds: 1, hz: 880.0 }),
-        entry("teaser-loop.avi", "video/x-msvideo", Content::Avi { frames: 24 }),
-        entry("logo-animation.avi", "video/x-msvideo", Content::Avi { frames: 36 }),
+        entry(
+            "brand-guidelines-2026.pdf",
+            "application/pdf",
+            Content::Pdf {
+                title: "Brand guidelines 2026",
+            },
+        ),
+        entry(
+            "media-kit.pdf",
+            "application/pdf",
+            Content::Pdf { title: "Media kit" },
+        ),
+        entry(
+            "campaign-brief-summer.pdf",
+            "application/pdf",
+            Content::Pdf {
+                title: "Summer campaign brief",
+            },
+        ),
+        entry(
+            "press-release-launch.pdf",
+            "application/pdf",
+            Content::Pdf {
+                title: "Press release: product launch",
+            },
+        ),
+        entry(
+            "tagline-options.txt",
+            "text/plain",
+            Content::Text { body: TAGLINES },
+        ),
+        entry(
+            "campaign-budget-q3.csv",
+            "text/csv",
+            Content::Text { body: BUDGET_CSV },
+        ),
+        entry(
+            "social-calendar-july.csv",
+            "text/csv",
+            Content::Text { body: CALENDAR_CSV },
+        ),
+        entry(
+            "readme-asset-naming.md",
+            "text/markdown",
+            Content::Text { body: NAMING_MD },
+        ),
+        entry(
+            "jingle-short.wav",
+            "audio/wav",
+            Content::Wav {
+                seconds: 2,
+                hz: 440.0,
+            },
+        ),
+        entry(
+            "podcast-intro-sting.wav",
+            "audio/wav",
+            Content::Wav {
+                seconds: 3,
+                hz: 330.0,
+            },
+        ),
+        entry(
+            "notification-chime.wav",
+            "audio/wav",
+            Content::Wav {
+                seconds: 1,
+                hz: 880.0,
+            },
+        ),
+        entry(
+            "teaser-loop.avi",
+            "video/x-msvideo",
+            Content::Avi { frames: 24 },
+        ),
+        entry(
+            "logo-animation.avi",
+            "video/x-msvideo",
+            Content::Avi { frames: 36 },
+        ),
     ]);
     entries
 }
 
 fn product_catalogue() -> Vec<Entry> {
     vec![
-        entry("dashboard-screenshot.png", "image/png", Content::Png { width: 960, height: 600 }),
-        entry("mobile-app-onboarding.png", "image/png", Content::Png { width: 540, height: 960 }),
-        entry("feature-diagram.jpg", "image/jpeg", Content::Jpeg { width: 800, height: 600 }),
-        entry("release-notes-3-2.md", "text/markdown", Content::Text { body: RELEASE_NOTES_MD }),
-        entry("api-reference.pdf", "application/pdf", Content::Pdf { title: "API reference" }),
-        entry("usability-study-notes.txt", "text/plain", Content::Text { body: STUDY_NOTES }),
+        entry(
+            "dashboard-screenshot.png",
+            "image/png",
+            Content::Png {
+                width: 960,
+                height: 600,
+            },
+        ),
+        entry(
+            "mobile-app-onboarding.png",
+            "image/png",
+            Content::Png {
+                width: 540,
+                height: 960,
+            },
+        ),
+        entry(
+            "feature-diagram.jpg",
+            "image/jpeg",
+            Content::Jpeg {
+                width: 800,
+                height: 600,
+            },
+        ),
+        entry(
+            "release-notes-3-2.md",
+            "text/markdown",
+            Content::Text {
+                body: RELEASE_NOTES_MD,
+            },
+        ),
+        entry(
+            "api-reference.pdf",
+            "application/pdf",
+            Content::Pdf {
+                title: "API reference",
+            },
+        ),
+        entry(
+            "usability-study-notes.txt",
+            "text/plain",
+            Content::Text { body: STUDY_NOTES },
+        ),
     ]
 }
 
@@ -172,8 +333,10 @@ async fn build_files(
             _ => None,
         };
         // Spread over the last year, a few assets edited after creation.
-        let created_at = now - (rng.next() % 365) as i64 * MILLIS_PER_DAY - (rng.next() % MILLIS_PER_DAY as u64) as i64;
-        let updated_at = if rng.next() % 3 == 0 {
+        let created_at = now
+            - (rng.next() % 365) as i64 * MILLIS_PER_DAY
+            - (rng.next() % MILLIS_PER_DAY as u64) as i64;
+        let updated_at = if rng.next().is_multiple_of(3) {
             (created_at + (rng.next() % (30 * MILLIS_PER_DAY as u64)) as i64).min(now)
         } else {
             created_at
@@ -210,8 +373,12 @@ impl SplitMix {
 
 fn render(content: &Content, palette: u64) -> anyhow::Result<Vec<u8>> {
     Ok(match *content {
-        Content::Png { width, height } => encode(&picture(width, height, palette), ImageFormat::Png)?,
-        Content::Jpeg { width, height } => encode(&picture(width, height, palette), ImageFormat::Jpeg)?,
+        Content::Png { width, height } => {
+            encode(&picture(width, height, palette), ImageFormat::Png)?
+        }
+        Content::Jpeg { width, height } => {
+            encode(&picture(width, height, palette), ImageFormat::Jpeg)?
+        }
         Content::Pdf { title } => pdf(title),
         Content::Text { body } => body.as_bytes().to_vec(),
         Content::Wav { seconds, hz } => wav(seconds, hz),
@@ -249,13 +416,22 @@ fn picture(width: u32, height: u32, seed: u64) -> RgbImage {
     RgbImage::from_fn(width, height, |x, y| {
         let (fx, fy) = (x as f32, y as f32);
         let t = ((fx / w) * 0.4 + (fy / h) * 0.6).clamp(0.0, 1.0);
-        let mut pixel = [mix(from[0], to[0], t), mix(from[1], to[1], t), mix(from[2], to[2], t)];
+        let mut pixel = [
+            mix(from[0], to[0], t),
+            mix(from[1], to[1], t),
+            mix(from[2], to[2], t),
+        ];
         let dx = fx - sun_x;
         let dy = fy - sun_y;
         if dx * dx + dy * dy < radius * radius {
-            pixel = [mix(pixel[0], 255, 0.7), mix(pixel[1], 245, 0.7), mix(pixel[2], 220, 0.7)];
+            pixel = [
+                mix(pixel[0], 255, 0.7),
+                mix(pixel[1], 245, 0.7),
+                mix(pixel[2], 220, 0.7),
+            ];
         }
-        let wave = h * (0.7 + 0.05 * ((fx / w) * std::f32::consts::TAU * (1.0 + variant as f32)).sin());
+        let wave =
+            h * (0.7 + 0.05 * ((fx / w) * std::f32::consts::TAU * (1.0 + variant as f32)).sin());
         if fy > wave {
             let depth = ((fy - wave) / (h - wave + 1.0)).clamp(0.0, 1.0);
             pixel = [
@@ -288,12 +464,18 @@ fn pdf(title: &str) -> Vec<u8> {
         out.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for offset in offsets {
         out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
     }
     out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
     );
     out
 }
@@ -331,7 +513,12 @@ fn avi(frames: u32, palette: u64) -> anyhow::Result<Vec<u8>> {
     const HEIGHT: u32 = 180;
     const FPS: u32 = 12;
     let jpegs = (0..frames)
-        .map(|frame| encode(&picture(WIDTH, HEIGHT, palette + u64::from(frame) * 8), ImageFormat::Jpeg))
+        .map(|frame| {
+            encode(
+                &picture(WIDTH, HEIGHT, palette + u64::from(frame) * 8),
+                ImageFormat::Jpeg,
+            )
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let biggest = jpegs.iter().map(Vec::len).max().unwrap_or(0) as u32;
 
@@ -352,21 +539,51 @@ fn avi(frames: u32, palette: u64) -> anyhow::Result<Vec<u8>> {
         }
         chunk(b"LIST", &body)
     };
-    let u32s = |values: &[u32]| values.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+    let u32s = |values: &[u32]| {
+        values
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect::<Vec<u8>>()
+    };
 
     let avih = chunk(
         b"avih",
-        &u32s(&[1_000_000 / FPS, biggest * FPS, 0, 0x10, frames, 0, 1, biggest, WIDTH, HEIGHT, 0, 0, 0, 0]),
+        &u32s(&[
+            1_000_000 / FPS,
+            biggest * FPS,
+            0,
+            0x10,
+            frames,
+            0,
+            1,
+            biggest,
+            WIDTH,
+            HEIGHT,
+            0,
+            0,
+            0,
+            0,
+        ]),
     );
     let mut strh = b"vidsMJPG".to_vec();
     strh.extend(u32s(&[0, 0, 0, 1, FPS, 0, frames, biggest, u32::MAX, 0]));
-    strh.extend([0u16, 0, WIDTH as u16, HEIGHT as u16].iter().flat_map(|v| v.to_le_bytes()));
+    strh.extend(
+        [0u16, 0, WIDTH as u16, HEIGHT as u16]
+            .iter()
+            .flat_map(|v| v.to_le_bytes()),
+    );
     let mut strf = u32s(&[40, WIDTH, HEIGHT]);
     strf.extend(1u16.to_le_bytes());
     strf.extend(24u16.to_le_bytes());
     strf.extend_from_slice(b"MJPG");
     strf.extend(u32s(&[WIDTH * HEIGHT * 3, 0, 0, 0, 0]));
-    let hdrl = list(b"hdrl", &[avih, list(b"strl", &[chunk(b"strh", &strh), chunk(b"strf", &strf)])]);
+    let hdrl = list(
+        b"hdrl",
+        &[
+            avih,
+            list(b"strl", &[chunk(b"strh", &strh), chunk(b"strf", &strf)]),
+        ],
+    );
 
     let mut index = Vec::new();
     let mut offset = 4u32; // idx1 offsets count from the 'movi' fourcc
@@ -403,7 +620,14 @@ mod tests {
 
     #[test]
     fn generated_files_are_well_formed() {
-        let png = render(&Content::Png { width: 64, height: 48 }, 3).unwrap();
+        let png = render(
+            &Content::Png {
+                width: 64,
+                height: 48,
+            },
+            3,
+        )
+        .unwrap();
         let decoded = image::load_from_memory(&png).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (64, 48));
 
@@ -411,7 +635,15 @@ mod tests {
         assert!(pdf.starts_with(b"%PDF-1.4"));
         assert!(pdf.ends_with(b"%%EOF\n"));
         let text = String::from_utf8(pdf).unwrap();
-        let xref: usize = text.rsplit("startxref\n").next().unwrap().lines().next().unwrap().parse().unwrap();
+        let xref: usize = text
+            .rsplit("startxref\n")
+            .next()
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(text[xref..].starts_with("xref"));
 
         let wav = wav(1, 440.0);
@@ -421,7 +653,10 @@ mod tests {
         let avi = avi(3, 1).unwrap();
         assert_eq!(&avi[..4], b"RIFF");
         assert_eq!(&avi[8..12], b"AVI ");
-        assert_eq!(u32::from_le_bytes(avi[4..8].try_into().unwrap()) as usize, avi.len() - 8);
+        assert_eq!(
+            u32::from_le_bytes(avi[4..8].try_into().unwrap()) as usize,
+            avi.len() - 8
+        );
     }
 
     #[test]

@@ -40,12 +40,14 @@ pub async fn thumbnail(
     if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
         // Private: a thumbnail is only for members of the space. Short-lived,
         // so that a trashed asset's thumbnail does not linger in caches.
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=300"));
-        response
-            .headers_mut()
-            .insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, max-age=300"),
+        );
+        response.headers_mut().insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
     }
     response
 }

@@ -15,9 +15,9 @@ use app::error::AppError;
 use app::state::AppState;
 use app::storage::Storage;
 use app::{shell, App};
-use axum::extract::State;
 use axum::body::Body;
 use axum::extract::Request;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -40,7 +40,10 @@ pub struct DataConfig {
 impl DataConfig {
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", self.data_dir.join("trove.db").display())
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("trove.db").display()
+            )
         })
     }
 

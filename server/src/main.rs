@@ -74,11 +74,18 @@ impl DataArgs {
     }
 
     fn clock(&self) -> anyhow::Result<Clock> {
-        match self.clock_offset.as_deref().filter(|s| !s.trim().is_empty()) {
+        match self
+            .clock_offset
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+        {
             None => Ok(Clock::system()),
             Some(text) => {
                 let offset = parse_offset(text)?;
-                tracing::warn!(offset = text, "TROVE_CLOCK_OFFSET is set: the clock is shifted");
+                tracing::warn!(
+                    offset = text,
+                    "TROVE_CLOCK_OFFSET is set: the clock is shifted"
+                );
                 Ok(Clock::with_offset(offset))
             }
         }
@@ -103,7 +110,11 @@ async fn main() -> anyhow::Result<()> {
 async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     let clock = args.data.clock()?;
     let state = open_state(&args.data.config(), clock, leptos_options(args.addr)?).await?;
-    if !args.no_demo && demo::seed_if_empty(&state).await.context("seeding demo data")? {
+    if !args.no_demo
+        && demo::seed_if_empty(&state)
+            .await
+            .context("seeding demo data")?
+    {
         tracing::info!("demo accounts: owner@, manager@, viewer@example.com");
     }
     serve(state, args.addr).await
@@ -112,10 +123,13 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
 async fn run_seed(args: SeedArgs) -> anyhow::Result<()> {
     let clock = args.data.clock()?;
     let data = args.data.config();
-    let options = leptos::config::LeptosOptions::builder().output_name("trove").build();
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("trove")
+        .build();
     let state = open_state(&data, clock, options).await?;
     let started = Instant::now();
-    let report = seed::seed_space(&state.pool, &args.space, args.assets, clock.now_millis()).await?;
+    let report =
+        seed::seed_space(&state.pool, &args.space, args.assets, clock.now_millis()).await?;
     println!(
         "seeded {} assets into space {:?} (id {}) in {:.2?}",
         report.inserted,

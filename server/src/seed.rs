@@ -12,8 +12,18 @@ use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 const ROWS_PER_STATEMENT: usize = 1_000;
 
 const STEMS: [&str; 12] = [
-    "campaign", "banner", "portrait", "product", "landscape", "report", "invoice", "logo",
-    "teaser", "interview", "backdrop", "diagram",
+    "campaign",
+    "banner",
+    "portrait",
+    "product",
+    "landscape",
+    "report",
+    "invoice",
+    "logo",
+    "teaser",
+    "interview",
+    "backdrop",
+    "diagram",
 ];
 const TYPES: [(&str, &str); 6] = [
     ("jpg", "image/jpeg"),
@@ -37,7 +47,10 @@ pub async fn seed_space(
     now_millis: i64,
 ) -> anyhow::Result<SeedReport> {
     let slug = slugify(space_name);
-    anyhow::ensure!(!slug.is_empty(), "the space name needs at least one letter or digit");
+    anyhow::ensure!(
+        !slug.is_empty(),
+        "the space name needs at least one letter or digit"
+    );
     let mut tx = pool.begin().await?;
     let space = ensure(&mut *tx, &slug, space_name.trim(), now_millis).await?;
     let start: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assets WHERE space_id = ?")
@@ -59,7 +72,10 @@ pub async fn seed_space(
             let is_image = mime.starts_with("image/");
             let created = now_millis - (mixed % (3 * 365 * 86_400_000)) as i64;
             row.push_bind(space.id)
-                .push_bind(format!("{}-{serial:06}.{ext}", STEMS[(mixed >> 20) as usize % STEMS.len()]))
+                .push_bind(format!(
+                    "{}-{serial:06}.{ext}",
+                    STEMS[(mixed >> 20) as usize % STEMS.len()]
+                ))
                 .push_bind(mime)
                 .push_bind(AssetKind::from_mime(mime))
                 .push_bind(((mixed >> 8) % 50_000_000) as i64)

@@ -1,5 +1,6 @@
 //! Router-level tests: the real axum router with a fresh SQLite database and
 //! file store per test, driven with `oneshot` requests.
+#![allow(clippy::unwrap_used)] // a failed setup step should fail the test loudly
 
 use app::assets::data::{insert, NewAsset};
 use app::clock::Clock;
@@ -38,11 +39,30 @@ impl TestApp {
     }
 
     async fn get(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-        let request = Request::get(uri).body(Body::empty()).unwrap();
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// A page load, as a browser asks for it.
+    async fn get_page(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let request = Request::get(uri)
+            .header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
+            .body(Body::empty())
+            .unwrap();
+        self.send(request).await
+    }
+
+    async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
         (status, headers, body)
     }
 
@@ -52,7 +72,10 @@ impl TestApp {
             .get(header::CONTENT_TYPE)
             .map(|v| v.to_str().unwrap().to_owned())
             .unwrap_or_default();
-        assert!(content_type.contains("json"), "{uri}: content type {content_type:?}");
+        assert!(
+            content_type.contains("json"),
+            "{uri}: content type {content_type:?}"
+        );
         (status, serde_json::from_slice(&body).unwrap())
     }
 
@@ -98,7 +121,10 @@ impl TestApp {
 fn tiny_png() -> Vec<u8> {
     let mut bytes = Vec::new();
     image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(8, 8, image::Rgb([1, 2, 3])))
-        .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
         .unwrap();
     bytes
 }
@@ -115,7 +141,9 @@ async fn healthz_answers_ok() {
 async fn list_assets_returns_a_page_with_a_cursor() {
     let app = TestApp::new().await;
     app.space_with_assets("marketing", 60).await;
-    let (status, page) = app.get_json("/api/list_assets?space=marketing&sort=name&dir=asc").await;
+    let (status, page) = app
+        .get_json("/api/list_assets?space=marketing&sort=name&dir=asc")
+        .await;
     assert_eq!(status, StatusCode::OK);
     let items = page["items"].as_array().unwrap();
     assert_eq!(items.len(), 50);
@@ -125,7 +153,9 @@ async fn list_assets_returns_a_page_with_a_cursor() {
     let next = page["next"].as_str().unwrap();
 
     let (status, second) = app
-        .get_json(&format!("/api/list_assets?space=marketing&sort=name&dir=asc&after={next}"))
+        .get_json(&format!(
+            "/api/list_assets?space=marketing&sort=name&dir=asc&after={next}"
+        ))
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(second["items"].as_array().unwrap().len(), 10);
@@ -162,9 +192,13 @@ async fn bad_input_is_a_json_400_with_a_clear_message() {
         assert!(!message.is_empty(), "{uri}");
     }
     // A cursor made for another sort is refused, not misread.
-    let (_, page) = app.get_json("/api/list_assets?space=marketing&sort=name").await;
+    let (_, page) = app
+        .get_json("/api/list_assets?space=marketing&sort=name")
+        .await;
     assert!(page["next"].is_null());
-    let (_, page) = app.get_json("/api/list_assets?space=marketing&sort=size").await;
+    let (_, page) = app
+        .get_json("/api/list_assets?space=marketing&sort=size")
+        .await;
     assert!(page["items"].as_array().unwrap().len() == 3);
 }
 
@@ -177,14 +211,21 @@ async fn trashed_assets_are_gone_from_the_listing_and_their_thumbnails() {
     let (status, headers, body) = app.get(&thumbnail).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "image/jpeg");
-    assert!(headers[header::CACHE_CONTROL].to_str().unwrap().starts_with("private"));
+    assert!(headers[header::CACHE_CONTROL]
+        .to_str()
+        .unwrap()
+        .starts_with("private"));
     assert!(image::load_from_memory(&body).is_ok());
 
     app.trash(ids[0]).await;
     assert_eq!(app.get(&thumbnail).await.0, StatusCode::NOT_FOUND);
     let (_, page) = app.get_json("/api/list_assets?space=marketing").await;
     assert_eq!(page["total"], 2);
-    assert!(page["items"].as_array().unwrap().iter().all(|a| a["id"] != ids[0]));
+    assert!(page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["id"] != ids[0]));
 
     // Wrong space, no thumbnail, or nonsense ids are all plain 404s.
     app.space_with_assets("other", 1).await;
@@ -201,7 +242,9 @@ async fn trashed_assets_are_gone_from_the_listing_and_their_thumbnails() {
 async fn the_assets_page_is_rendered_on_the_server_with_its_rows() {
     let app = TestApp::new().await;
     app.space_with_assets("marketing", 3).await;
-    let (status, _, body) = app.get("/spaces/marketing/assets?sort=name&dir=asc").await;
+    let (status, _, body) = app
+        .get_page("/spaces/marketing/assets?sort=name&dir=asc")
+        .await;
     assert_eq!(status, StatusCode::OK);
     let html = String::from_utf8(body).unwrap();
     assert!(html.contains("<h1>Assets</h1>"), "{html}");
@@ -217,9 +260,12 @@ async fn unknown_spaces_and_paths_render_a_404_page() {
     let app = TestApp::new().await;
     app.space_with_assets("marketing", 1).await;
     for uri in ["/spaces/nowhere/assets", "/no/such/page"] {
-        let (status, _, body) = app.get(uri).await;
+        let (status, _, body) = app.get_page(uri).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
-        assert!(String::from_utf8(body).unwrap().contains("Page not found"), "{uri}");
+        assert!(
+            String::from_utf8(body).unwrap().contains("Page not found"),
+            "{uri}"
+        );
     }
 }
 
@@ -227,7 +273,7 @@ async fn unknown_spaces_and_paths_render_a_404_page() {
 async fn home_redirects_to_the_first_space() {
     let app = TestApp::new().await;
     app.space_with_assets("marketing", 1).await;
-    let (status, headers, _) = app.get("/").await;
+    let (status, headers, _) = app.get_page("/").await;
     assert!(status.is_redirection(), "{status}");
     assert_eq!(headers[header::LOCATION], "/spaces/marketing/assets");
 }
@@ -236,7 +282,10 @@ async fn home_redirects_to_the_first_space() {
 async fn demo_data_is_seeded_once_with_real_files() {
     let app = TestApp::new().await;
     assert!(server::demo::seed_if_empty(&app.state).await.unwrap());
-    assert!(!server::demo::seed_if_empty(&app.state).await.unwrap(), "seeded twice");
+    assert!(
+        !server::demo::seed_if_empty(&app.state).await.unwrap(),
+        "seeded twice"
+    );
 
     let (_, page) = app.get_json("/api/list_assets?space=marketing").await;
     assert!(page["total"].as_i64().unwrap() >= 60);
@@ -249,7 +298,10 @@ async fn demo_data_is_seeded_once_with_real_files() {
         .unwrap();
     for (key, has_thumbnail) in keys {
         assert!(app.state.storage.original_path(&key).is_file());
-        assert_eq!(app.state.storage.thumbnail_path(&key).is_file(), has_thumbnail);
+        assert_eq!(
+            app.state.storage.thumbnail_path(&key).is_file(),
+            has_thumbnail
+        );
     }
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(&app.state.pool)

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-use super::model::{AssetPage, PageAt, SortDir, SortKey};
+use super::model::{AssetPage, SortDir, SortKey};
 use crate::error::AppError;
 
 /// One page of a space's live assets.
@@ -19,7 +19,7 @@ pub async fn list_assets(
     before: Option<String>,
 ) -> Result<AssetPage, AppError> {
     use super::data::{list_live, ListParams};
-    use super::model::PAGE_SIZE;
+    use super::model::{PageAt, PAGE_SIZE};
 
     let state = crate::state::app_state()?;
     let space = crate::spaces::data::find_by_slug(&state.pool, &space)
@@ -28,7 +28,9 @@ pub async fn list_assets(
     let sort = sort.unwrap_or_default();
     let at = match (after, before) {
         (Some(_), Some(_)) => {
-            return Err(AppError::validation("Give either `after` or `before`, not both."))
+            return Err(AppError::validation(
+                "Give either `after` or `before`, not both.",
+            ))
         }
         (Some(after), None) => PageAt::After(after),
         (None, Some(before)) => PageAt::Before(before),

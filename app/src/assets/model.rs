@@ -221,10 +221,7 @@ impl ListQuery {
     }
 
     pub fn at(&self, at: PageAt) -> Self {
-        Self {
-            at,
-            ..self.clone()
-        }
+        Self { at, ..self.clone() }
     }
 }
 
@@ -262,7 +259,12 @@ mod tests {
 
     #[test]
     fn query_string_round_trips() {
-        let query = from(&[("q", "logo & co"), ("sort", "name"), ("dir", "desc"), ("after", "abc")]);
+        let query = from(&[
+            ("q", "logo & co"),
+            ("sort", "name"),
+            ("dir", "desc"),
+            ("after", "abc"),
+        ]);
         assert_eq!(query.search, "logo & co");
         assert_eq!(query.sort, SortKey::Name);
         assert_eq!(query.effective_dir(), SortDir::Desc);
@@ -284,11 +286,17 @@ mod tests {
     #[test]
     fn sorting_toggles_and_resets_the_page() {
         let by_name = from(&[("after", "abc")]).sorted_by(SortKey::Name);
-        assert_eq!((by_name.sort, by_name.effective_dir()), (SortKey::Name, SortDir::Asc));
+        assert_eq!(
+            (by_name.sort, by_name.effective_dir()),
+            (SortKey::Name, SortDir::Asc)
+        );
         assert_eq!(by_name.at, PageAt::First);
         let flipped = by_name.sorted_by(SortKey::Name);
         assert_eq!(flipped.effective_dir(), SortDir::Desc);
-        assert_eq!(flipped.sorted_by(SortKey::Size).effective_dir(), SortDir::Desc);
+        assert_eq!(
+            flipped.sorted_by(SortKey::Size).effective_dir(),
+            SortDir::Desc
+        );
     }
 
     #[test]

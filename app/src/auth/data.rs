@@ -18,7 +18,12 @@ pub enum Role {
 
 impl Role {
     pub fn parse(value: &str) -> Option<Self> {
-        match value.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+        match value
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', ' '], "_")
+            .as_str()
+        {
             "owner" => Some(Self::Owner),
             "admin" => Some(Self::Admin),
             "asset_manager" | "manager" => Some(Self::AssetManager),

@@ -2,7 +2,9 @@
 //! recommended parameters). Hashing is CPU-bound: callers on the async
 //! runtime go through `spawn_blocking` (see [`hash_off_runtime`]).
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 
 #[derive(Debug, thiserror::Error)]
@@ -22,7 +24,11 @@ pub fn hash(password: &str) -> Result<String, HashError> {
 /// or a hash that cannot be parsed.
 pub fn verify(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 

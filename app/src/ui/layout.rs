@@ -1,5 +1,8 @@
 use leptos::prelude::*;
-use leptos_router::{components::{Outlet, A}, hooks::use_params_map};
+use leptos_router::{
+    components::{Outlet, A},
+    hooks::use_params_map,
+};
 
 use crate::spaces::api::list_spaces;
 use crate::spaces::model::Space;

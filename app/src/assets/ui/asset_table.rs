@@ -55,7 +55,11 @@ fn SortHeader(
         None => "none",
     };
     let href = move || {
-        format!("/spaces/{}/assets{}", space.get(), query.get().sorted_by(key).to_query_string())
+        format!(
+            "/spaces/{}/assets{}",
+            space.get(),
+            query.get().sorted_by(key).to_query_string()
+        )
     };
     let arrow = move || match active_dir() {
         Some(SortDir::Asc) => "▲",

@@ -9,7 +9,13 @@ pub fn Pagination(page: AssetPage, query: Memo<ListQuery>, base: Signal<String>)
     if page.prev.is_none() && page.next.is_none() {
         return None;
     }
-    let link = move |at: PageAt| format!("{}{}", base.get_untracked(), query.get_untracked().at(at).to_query_string());
+    let link = move |at: PageAt| {
+        format!(
+            "{}{}",
+            base.get_untracked(),
+            query.get_untracked().at(at).to_query_string()
+        )
+    };
     let prev = page.prev.map(|cursor| link(PageAt::Before(cursor)));
     let next = page.next.map(|cursor| link(PageAt::After(cursor)));
     Some(view! {
