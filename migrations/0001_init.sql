@@ -10,10 +10,13 @@ CREATE TABLE users (
 );
 
 CREATE TABLE spaces (
-    id         INTEGER PRIMARY KEY,
-    slug       TEXT    NOT NULL UNIQUE,
-    name       TEXT    NOT NULL,
-    created_at INTEGER NOT NULL
+    id          INTEGER PRIMARY KEY,
+    slug        TEXT    NOT NULL UNIQUE,
+    name        TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    -- Live (not trashed) assets, kept exact by the triggers below, so the
+    -- listing's count is one row read instead of a scan of every asset.
+    live_assets INTEGER NOT NULL DEFAULT 0 CHECK (live_assets >= 0)
 );
 
 CREATE TABLE memberships (
@@ -58,6 +61,31 @@ CREATE INDEX assets_trashed ON assets (space_id, deleted_at, id) WHERE deleted_a
 CREATE INDEX assets_expiry  ON assets (deleted_at)               WHERE deleted_at IS NOT NULL;
 -- Undo restores one batch.
 CREATE INDEX assets_by_batch ON assets (delete_batch) WHERE delete_batch IS NOT NULL;
+
+-- Keep spaces.live_assets exact through every insert, trash, restore and delete.
+CREATE TRIGGER assets_live_count_insert AFTER INSERT ON assets
+WHEN NEW.deleted_at IS NULL
+BEGIN
+    UPDATE spaces SET live_assets = live_assets + 1 WHERE id = NEW.space_id;
+END;
+
+CREATE TRIGGER assets_live_count_delete AFTER DELETE ON assets
+WHEN OLD.deleted_at IS NULL
+BEGIN
+    UPDATE spaces SET live_assets = live_assets - 1 WHERE id = OLD.space_id;
+END;
+
+CREATE TRIGGER assets_live_count_trash AFTER UPDATE OF deleted_at ON assets
+WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL
+BEGIN
+    UPDATE spaces SET live_assets = live_assets - 1 WHERE id = NEW.space_id;
+END;
+
+CREATE TRIGGER assets_live_count_restore AFTER UPDATE OF deleted_at ON assets
+WHEN OLD.deleted_at IS NOT NULL AND NEW.deleted_at IS NULL
+BEGIN
+    UPDATE spaces SET live_assets = live_assets + 1 WHERE id = NEW.space_id;
+END;
 
 -- Every delete, restore and purge (DESIGN.md §4).
 CREATE TABLE audit_log (

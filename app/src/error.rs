@@ -69,10 +69,12 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::MissingArg(message) => {
                 Self::Validation(format!("The request is missing {message}"))
             }
+            ServerFnErrorErr::UnsupportedRequestMethod(method) => {
+                Self::Validation(format!("This endpoint does not accept {method} requests."))
+            }
             ServerFnErrorErr::Request(_)
             | ServerFnErrorErr::Response(_)
-            | ServerFnErrorErr::Deserialization(_)
-            | ServerFnErrorErr::UnsupportedRequestMethod(_) => Self::Network,
+            | ServerFnErrorErr::Deserialization(_) => Self::Network,
             _ => Self::Internal,
         }
     }

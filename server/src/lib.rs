@@ -119,22 +119,38 @@ pub fn router(state: AppState) -> Router {
 /// malformed request, 403, 404, ...), in one place for every endpoint.
 async fn api_error_status(request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
+    let method = request.method().clone();
     let response = next.run(request).await;
+    if is_api && response.status() == StatusCode::METHOD_NOT_ALLOWED {
+        // The router's own 405 has no body; API clients get the JSON error.
+        let error =
+            AppError::validation(format!("This endpoint does not accept {method} requests."));
+        let (parts, _) = response.into_parts();
+        return json_error(parts, StatusCode::METHOD_NOT_ALLOWED, &error);
+    }
     if !is_api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }
-    let (mut parts, body) = response.into_parts();
+    let (parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
     };
     let error: AppError = serde_json::from_slice(&bytes).unwrap_or(AppError::Internal);
-    parts.status = error.status();
+    json_error(parts, error.status(), &error)
+}
+
+fn json_error(
+    mut parts: axum::http::response::Parts,
+    status: StatusCode,
+    error: &AppError,
+) -> Response {
+    parts.status = status;
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     parts.headers.insert(
         axum::http::header::CONTENT_TYPE,
         axum::http::HeaderValue::from_static("application/json"),
     );
-    let body = serde_json::to_vec(&error).unwrap_or_default();
+    let body = serde_json::to_vec(error).unwrap_or_default();
     Response::from_parts(parts, Body::from(body))
 }
 

@@ -203,6 +203,19 @@ async fn bad_input_is_a_json_400_with_a_clear_message() {
 }
 
 #[tokio::test]
+async fn the_wrong_method_is_a_json_4xx() {
+    let app = TestApp::new().await;
+    let request = Request::post("/api/list_assets")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("space=marketing"))
+        .unwrap();
+    let (status, _, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"], "validation");
+}
+
+#[tokio::test]
 async fn trashed_assets_are_gone_from_the_listing_and_their_thumbnails() {
     let app = TestApp::new().await;
     let ids = app.space_with_assets("marketing", 3).await;

@@ -213,9 +213,7 @@ pub async fn list_live(
         Position::Before(_) => (if more { first } else { None }, last),
     };
 
-    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-    push_live_filter(&mut count, space, &params.pattern);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    let total = count_live(pool, space, &params.pattern).await?;
 
     Ok(AssetPage {
         items: rows,
@@ -223,6 +221,24 @@ pub async fn list_live(
         next,
         prev,
     })
+}
+
+/// How many live assets match: without a search, the trigger-maintained
+/// counter (one row read); with one, a count of the matches.
+pub async fn count_live(
+    pool: &SqlitePool,
+    space: SpaceId,
+    pattern: &Option<String>,
+) -> Result<i64, sqlx::Error> {
+    if pattern.is_none() {
+        return sqlx::query_scalar("SELECT live_assets FROM spaces WHERE id = ?")
+            .bind(space)
+            .fetch_one(pool)
+            .await;
+    }
+    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+    push_live_filter(&mut count, space, pattern);
+    count.build_query_scalar().fetch_one(pool).await
 }
 
 /// What the file routes need to serve a live asset's bytes or thumbnail.
@@ -552,6 +568,54 @@ mod db_tests {
                 assert!(unique.contains(id), "{sort:?}: {id:?} went missing");
             }
         }
+    }
+
+    #[tokio::test]
+    async fn the_live_counter_follows_inserts_trash_restore_and_deletes() {
+        let (pool, _dir) = test_pool().await;
+        let (space, ids) = fixture(&pool).await;
+        let other = ensure(&pool, "other", "Other", 0).await.unwrap().id;
+        add(&pool, other, "x.png", 1, 1).await;
+        let scan = |space: SpaceId| {
+            let pool = pool.clone();
+            async move {
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM assets WHERE space_id = ? AND deleted_at IS NULL",
+                )
+                .bind(space)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+                (n, count_live(&pool, space, &None).await.unwrap())
+            }
+        };
+        assert_eq!(scan(space).await, (130, 130));
+        sqlx::query("UPDATE assets SET deleted_at = 5, delete_batch = 'b' WHERE id <= ?")
+            .bind(ids[9])
+            .execute(&pool)
+            .await
+            .unwrap();
+        // Trashing again changes nothing.
+        sqlx::query("UPDATE assets SET deleted_at = 6 WHERE id <= ?")
+            .bind(ids[9])
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert_eq!(scan(space).await, (120, 120));
+        sqlx::query("UPDATE assets SET deleted_at = NULL, delete_batch = NULL WHERE id <= ?")
+            .bind(ids[4])
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert_eq!(scan(space).await, (125, 125));
+        sqlx::query("DELETE FROM assets WHERE id IN (?, ?)")
+            .bind(ids[0]) // live
+            .bind(ids[7]) // trashed
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert_eq!(scan(space).await, (124, 124));
+        assert_eq!(scan(other).await, (1, 1));
     }
 
     #[tokio::test]
