@@ -102,6 +102,14 @@ test("an unknown space or page is a 404 page", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
 });
 
+test("a broken page link explains itself and leads back", async ({ page }) => {
+  const response = await page.goto("/spaces/marketing/assets?after=garbage");
+  expect(response?.status()).toBe(400);
+  await expect(page.getByRole("alert")).toHaveText(/page link is invalid/);
+  await page.getByRole("link", { name: "Go to the first page of assets" }).click();
+  await expect(new AssetsPage(page).rows.first()).toBeVisible();
+});
+
 test("the Assets page has no serious accessibility violations", async ({ page }) => {
   const assets = new AssetsPage(page);
   await assets.goto();

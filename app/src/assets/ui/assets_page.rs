@@ -60,7 +60,13 @@ pub fn AssetsPage() -> impl IntoView {
                             <Pagination page query base />
                         }
                         .into_any(),
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        Err(error) => view! {
+                            <ErrorNotice error />
+                            <p>
+                                <a href=move || base.get()>"Go to the first page of assets"</a>
+                            </p>
+                        }
+                        .into_any(),
                     }
                 })}
             </Transition>
