@@ -23,10 +23,6 @@ impl Clock {
         Self { offset_millis }
     }
 
-    pub fn offset_millis(&self) -> i64 {
-        self.offset_millis
-    }
-
     /// Milliseconds since the Unix epoch, shifted by the offset.
     pub fn now_millis(&self) -> i64 {
         let system = SystemTime::now()

@@ -38,10 +38,6 @@ impl Storage {
         Self { root: root.into() }
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     /// A new random storage key (122 random bits, hex).
     pub fn new_key() -> String {
         uuid::Uuid::new_v4().simple().to_string()
