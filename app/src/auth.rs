@@ -1,6 +1,15 @@
-//! People and their accounts. Sign-in and sessions build on this.
+//! People, sign-in and permissions. One place ([`session::authorize`])
+//! decides what the current user may do in a space; every server function
+//! goes through it, and the UI asks the same [`model::Role::allows`].
 
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod data;
+pub mod model;
 #[cfg(feature = "ssr")]
 pub mod password;
+#[cfg(feature = "ssr")]
+pub mod rate_limit;
+#[cfg(feature = "ssr")]
+pub mod session;
+pub mod ui;

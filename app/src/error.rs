@@ -10,10 +10,13 @@ use leptos::server_fn::{
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[serde(tag = "error", content = "message", rename_all = "snake_case")]
+#[serde(into = "WireError", from = "WireError")]
 pub enum AppError {
     #[error("Please sign in to continue.")]
     Unauthorized,
+    /// A failed sign-in: the same words whether the email or the password was wrong.
+    #[error("Invalid email or password")]
+    InvalidCredentials,
     #[error("You do not have permission to do that.")]
     Forbidden,
     #[error("Not found.")]
@@ -23,12 +26,60 @@ pub enum AppError {
     Validation(String),
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts (sign-in); the message says when to try again.
+    #[error("{0}")]
+    RateLimited(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// Seen only by the client: the server could not be reached or answered
     /// with something that was not Trove's.
     #[error("Could not reach Trove. Check your connection and try again.")]
     Network,
+}
+
+/// The JSON form: `{"error": "not_found", "message": "Not found."}`, a
+/// stable code for programs and a sentence for people, for every variant.
+#[derive(Serialize, Deserialize)]
+struct WireError {
+    error: String,
+    #[serde(default)]
+    message: String,
+}
+
+impl From<AppError> for WireError {
+    fn from(error: AppError) -> Self {
+        let code = match &error {
+            AppError::Unauthorized => "unauthorized",
+            AppError::InvalidCredentials => "invalid_credentials",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Validation(_) => "validation",
+            AppError::Conflict(_) => "conflict",
+            AppError::RateLimited(_) => "rate_limited",
+            AppError::Internal => "internal",
+            AppError::Network => "network",
+        };
+        Self {
+            error: code.to_owned(),
+            message: error.to_string(),
+        }
+    }
+}
+
+impl From<WireError> for AppError {
+    fn from(wire: WireError) -> Self {
+        match wire.error.as_str() {
+            "unauthorized" => Self::Unauthorized,
+            "invalid_credentials" => Self::InvalidCredentials,
+            "forbidden" => Self::Forbidden,
+            "not_found" => Self::NotFound,
+            "validation" => Self::Validation(wire.message),
+            "conflict" => Self::Conflict(wire.message),
+            "rate_limited" => Self::RateLimited(wire.message),
+            "network" => Self::Network,
+            _ => Self::Internal,
+        }
+    }
 }
 
 impl AppError {
@@ -38,11 +89,12 @@ impl AppError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Validation(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Network => StatusCode::BAD_GATEWAY,
         }
@@ -99,7 +151,15 @@ mod tests {
         let json = serde_json::to_string(&AppError::validation("Too many ids")).unwrap();
         assert_eq!(json, r#"{"error":"validation","message":"Too many ids"}"#);
         let json = serde_json::to_string(&AppError::NotFound).unwrap();
-        assert_eq!(json, r#"{"error":"not_found"}"#);
+        assert_eq!(json, r#"{"error":"not_found","message":"Not found."}"#);
+        for error in [
+            AppError::InvalidCredentials,
+            AppError::RateLimited("wait".into()),
+            AppError::Internal,
+        ] {
+            let json = serde_json::to_string(&error).unwrap();
+            assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), error);
+        }
     }
 
     #[test]

@@ -28,6 +28,7 @@ use leptos_router::{
 };
 
 use crate::assets::ui::AssetsPage;
+use crate::auth::ui::LoginPage;
 use crate::spaces::ui::{Home, SettingsPage};
 use crate::ui::layout::SpaceLayout;
 use crate::ui::not_found::NotFoundPage;
@@ -66,6 +67,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=Home ssr=SsrMode::Async />
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/spaces/:space") view=SpaceLayout ssr=SsrMode::Async>
                     <Route path=path!("/assets") view=AssetsPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />

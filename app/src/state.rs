@@ -7,6 +7,7 @@ use axum::extract::FromRef;
 use leptos::prelude::*;
 use sqlx::SqlitePool;
 
+use crate::auth::rate_limit::SignInLimiter;
 use crate::clock::Clock;
 use crate::error::AppError;
 use crate::storage::Storage;
@@ -17,6 +18,9 @@ pub struct AppState {
     pub pool: SqlitePool,
     pub storage: Arc<Storage>,
     pub clock: Clock,
+    pub sign_in_limiter: SignInLimiter,
+    /// Mark the session cookie `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,5 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { AssetsPage, expectNoSeriousA11yViolations, waitForHydration } from "./pages/assets-page";
+import { signIn } from "./pages/sign-in-page";
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page, "owner@example.com");
+});
 
 test("the home page opens the first space's assets", async ({ page }) => {
   await page.goto("/");

@@ -6,7 +6,8 @@ use std::io::Cursor;
 
 use anyhow::Context as _;
 use app::assets::data::{insert, NewAsset};
-use app::auth::data::{set_membership, upsert_user, Role};
+use app::auth::data::{set_membership, upsert_user};
+use app::auth::model::Role;
 use app::auth::password;
 use app::clock::MILLIS_PER_DAY;
 use app::spaces::data::ensure;

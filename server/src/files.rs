@@ -1,9 +1,11 @@
-//! File routes. Each request looks the asset up by space and id, live assets
-//! only, so a trashed asset's thumbnail is a 404 even to someone who kept the
-//! URL.
+//! File routes. Each request checks the session's permission in the space,
+//! then looks the asset up by space and id, live assets only, so a trashed
+//! asset's thumbnail is a 404 even to someone who kept the URL.
 
 use app::assets::data::find_live_file;
 use app::assets::model::AssetId;
+use app::auth::model::Permission;
+use app::auth::session::authorize_session;
 use app::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
@@ -11,13 +13,18 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceExt as _;
 use tower_http::services::ServeFile;
+use tower_sessions::Session;
 
 /// `GET /files/{space}/{id}/thumbnail`: the JPEG thumbnail of a live image.
 pub async fn thumbnail(
     State(state): State<AppState>,
     Path((space, id)): Path<(String, String)>,
+    session: Session,
     request: Request<Body>,
 ) -> Response {
+    if let Err(error) = authorize_session(&session, &state, &space, Permission::View).await {
+        return error.status().into_response();
+    }
     let Ok(id) = id.parse::<i64>() else {
         return StatusCode::NOT_FOUND.into_response();
     };

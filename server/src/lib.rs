@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use app::auth::rate_limit::SignInLimiter;
 use app::clock::Clock;
 use app::error::AppError;
 use app::state::AppState;
@@ -28,6 +29,10 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::session_store::ExpiredDeletion;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
 
 /// Where the data lives: the SQLite database and the files.
 #[derive(Debug, Clone)]
@@ -64,11 +69,17 @@ pub async fn open_state(
     let pool = app::db::connect(&url)
         .await
         .with_context(|| format!("opening database {url}"))?;
+    SqliteStore::new(pool.clone())
+        .migrate()
+        .await
+        .context("creating the session table")?;
     Ok(AppState {
         leptos_options,
         pool,
         storage: Arc::new(Storage::new(data.files_dir())),
         clock,
+        sign_in_limiter: SignInLimiter::default(),
+        secure_cookies: false,
     })
 }
 
@@ -107,10 +118,71 @@ pub fn router(state: AppState) -> Router {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(session_layer(&state))
         .layer(middleware::from_fn(api_error_status))
+        .layer(middleware::from_fn(same_origin_mutations))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Server-side sessions in SQLite: the cookie carries only a random id;
+/// HttpOnly, SameSite=Lax, Secure over HTTPS; ends after 12 idle hours (and
+/// 7 days after sign-in, see `app::auth::session`).
+fn session_layer(state: &AppState) -> SessionManagerLayer<SqliteStore> {
+    SessionManagerLayer::new(SqliteStore::new(state.pool.clone()))
+        .with_name("trove_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::hours(12),
+        ))
+}
+
+/// Refuses (403) any request that could change something (not GET, HEAD or
+/// OPTIONS) unless its `Origin`, or absent that its `Referer`, is this site.
+/// SameSite cookies already stop most cross-site requests; this also stops
+/// requests from sibling sites and old browsers.
+async fn same_origin_mutations(request: Request, next: Next) -> Response {
+    use axum::http::Method;
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok());
+    let source = headers
+        .get(axum::http::header::ORIGIN)
+        .or_else(|| headers.get(axum::http::header::REFERER))
+        .and_then(|h| h.to_str().ok());
+    if host
+        .zip(source)
+        .is_some_and(|(host, source)| is_same_origin(source, host))
+    {
+        return next.run(request).await;
+    }
+    tracing::warn!(?host, ?source, uri = %request.uri(), "refused a cross-origin request");
+    let (parts, _) = StatusCode::FORBIDDEN.into_response().into_parts();
+    json_error(parts, StatusCode::FORBIDDEN, &AppError::Forbidden)
+}
+
+/// True when `source` (an Origin or a Referer URL) is `http(s)://host`.
+fn is_same_origin(source: &str, host: &str) -> bool {
+    let rest = source
+        .strip_prefix("https://")
+        .or_else(|| source.strip_prefix("http://"));
+    match rest {
+        Some(rest) => {
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            authority.eq_ignore_ascii_case(host)
+        }
+        None => false,
+    }
 }
 
 /// Gives server-function errors their real HTTP status. `server_fn` answers
@@ -171,10 +243,18 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {addr}"))?;
     tracing::info!("Trove is listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router(state))
+    // Sweep expired session rows hourly.
+    let sweeper = tokio::spawn(
+        SqliteStore::new(state.pool.clone())
+            .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
+    );
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .context("serving")
+        .context("serving");
+    sweeper.abort();
+    served
 }
 
 async fn shutdown_signal() {
@@ -200,4 +280,25 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_same_origin;
+
+    #[test]
+    fn same_origin_is_scheme_plus_exact_host() {
+        assert!(is_same_origin("http://127.0.0.1:3000", "127.0.0.1:3000"));
+        assert!(is_same_origin(
+            "https://trove.example/spaces/x?y",
+            "trove.example"
+        ));
+        assert!(!is_same_origin("http://127.0.0.1:3001", "127.0.0.1:3000"));
+        assert!(!is_same_origin(
+            "http://trove.example.evil.com",
+            "trove.example"
+        ));
+        assert!(!is_same_origin("null", "trove.example"));
+        assert!(!is_same_origin("trove.example", "trove.example"));
+    }
 }

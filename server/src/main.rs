@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context as _;
+use app::auth::model::Role;
 use app::clock::{parse_offset, Clock};
 use clap::{Args, Parser, Subcommand};
 use server::{demo, leptos_options, open_state, seed, serve, DataConfig};
@@ -26,6 +27,36 @@ enum Command {
     Serve(ServeArgs),
     /// Add synthetic assets to a space (created if missing), for benchmarks.
     Seed(SeedArgs),
+    /// Manage people.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create a user (or reset their password) and give them a role in a space.
+    ///
+    /// The password is read from standard input when it is not a terminal
+    /// (`echo secret | trove user add ...`), otherwise asked for twice.
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+struct UserAddArgs {
+    /// Email address, used to sign in.
+    #[arg(long)]
+    email: String,
+    /// Display name; defaults to the part of the email before the @.
+    #[arg(long)]
+    name: Option<String>,
+    /// Name or slug of the space (created if missing).
+    #[arg(long)]
+    space: String,
+    /// owner, admin, asset-manager or viewer.
+    #[arg(long)]
+    role: String,
+    #[command(flatten)]
+    data: DataArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -49,6 +80,9 @@ struct ServeArgs {
     /// Do not seed the demo data into an empty database.
     #[arg(long)]
     no_demo: bool,
+    /// Mark the session cookie Secure (when Trove is served over HTTPS).
+    #[arg(long, env = "TROVE_SECURE_COOKIES")]
+    secure_cookies: bool,
     #[command(flatten)]
     data: DataArgs,
 }
@@ -104,12 +138,14 @@ async fn main() -> anyhow::Result<()> {
         None => run_server(cli.serve).await,
         Some(Command::Serve(args)) => run_server(args).await,
         Some(Command::Seed(args)) => run_seed(args).await,
+        Some(Command::User(UserCommand::Add(args))) => run_user_add(args).await,
     }
 }
 
 async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     let clock = args.data.clock()?;
-    let state = open_state(&args.data.config(), clock, leptos_options(args.addr)?).await?;
+    let mut state = open_state(&args.data.config(), clock, leptos_options(args.addr)?).await?;
+    state.secure_cookies = args.secure_cookies;
     if !args.no_demo
         && demo::seed_if_empty(&state)
             .await
@@ -136,6 +172,64 @@ async fn run_seed(args: SeedArgs) -> anyhow::Result<()> {
         args.space,
         report.space_id,
         started.elapsed()
+    );
+    Ok(())
+}
+
+async fn run_user_add(args: UserAddArgs) -> anyhow::Result<()> {
+    use std::io::{IsTerminal, Read};
+
+    let role = Role::parse(&args.role).with_context(|| {
+        format!(
+            "unknown role {:?}: use owner, admin, asset-manager or viewer",
+            args.role
+        )
+    })?;
+    let email = args.email.trim().to_owned();
+    anyhow::ensure!(
+        email.contains('@') && email.len() <= 254,
+        "{email:?} is not an email address"
+    );
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Repeat password: ")?;
+        anyhow::ensure!(first == second, "the passwords do not match");
+        first
+    } else {
+        let mut input = String::new();
+        std::io::stdin().read_to_string(&mut input)?;
+        input.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    anyhow::ensure!(
+        password.chars().count() >= 8,
+        "the password needs at least 8 characters"
+    );
+
+    let clock = args.data.clock()?;
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("trove")
+        .build();
+    let state = open_state(&args.data.config(), clock, options).await?;
+    let hash = app::auth::password::hash_off_runtime(password).await?;
+    let now = clock.now_millis();
+    let slug = app::spaces::data::slugify(&args.space);
+    anyhow::ensure!(
+        !slug.is_empty(),
+        "the space name needs at least one letter or digit"
+    );
+    let name = args
+        .name
+        .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_owned());
+    let mut tx = state.pool.begin().await?;
+    let user = app::auth::data::upsert_user(&mut *tx, &email, &name, &hash, now).await?;
+    let space = app::spaces::data::ensure(&mut *tx, &slug, args.space.trim(), now).await?;
+    app::auth::data::set_membership(&mut *tx, space.id, user, role).await?;
+    tx.commit().await?;
+    println!(
+        "{email} is {} of {} (/spaces/{})",
+        role.label(),
+        space.name,
+        space.slug
     );
     Ok(())
 }

@@ -2,7 +2,13 @@
 //! file store per test, driven with `oneshot` requests.
 #![allow(clippy::unwrap_used)] // a failed setup step should fail the test loudly
 
+use std::sync::Mutex;
+
 use app::assets::data::{insert, NewAsset};
+use app::auth::data::{set_membership, upsert_user};
+use app::auth::model::Role;
+use app::auth::password;
+use app::auth::rate_limit::SignInLimiter;
 use app::clock::Clock;
 use app::spaces::data::ensure;
 use app::state::AppState;
@@ -15,14 +21,28 @@ use serde_json::Value;
 use server::{open_state, router, test_leptos_options, DataConfig};
 use tower::ServiceExt as _;
 
+const PASSWORD: &str = "correct horse battery";
+const OWNER: &str = "owner@test.example";
+
 struct TestApp {
     state: AppState,
     router: Router,
+    /// The session cookie sent with every request, once signed in.
+    cookie: Mutex<Option<String>>,
     _dir: tempfile::TempDir,
 }
 
 impl TestApp {
+    /// A fresh app with no practical limit on failed sign-ins (the matrix
+    /// sends a wrong password many times).
     async fn new() -> Self {
+        let mut app = Self::with_default_limits().await;
+        app.state.sign_in_limiter = SignInLimiter::new(10_000, 10_000, 15);
+        app.router = router(app.state.clone());
+        app
+    }
+
+    async fn with_default_limits() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let data = DataConfig {
             data_dir: dir.path().to_owned(),
@@ -34,6 +54,7 @@ impl TestApp {
         Self {
             router: router(state.clone()),
             state,
+            cookie: Mutex::new(None),
             _dir: dir,
         }
     }
@@ -52,7 +73,30 @@ impl TestApp {
         self.send(request).await
     }
 
-    async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    /// A form POST from this site's own pages.
+    async fn post_form(
+        &self,
+        uri: &str,
+        body: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let request = Request::post(uri)
+            .header(header::HOST, "trove.test")
+            .header(header::ORIGIN, "http://trove.test")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_owned()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    async fn send(
+        &self,
+        mut request: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        if let Some(cookie) = self.cookie.lock().unwrap().clone() {
+            request
+                .headers_mut()
+                .insert(header::COOKIE, cookie.parse().unwrap());
+        }
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -79,8 +123,47 @@ impl TestApp {
         (status, serde_json::from_slice(&body).unwrap())
     }
 
-    /// A space with `count` live PNG assets, the first one with a thumbnail.
+    /// Creates (or updates) a user with `PASSWORD` and gives them `role` in `space`.
+    async fn member(&self, email: &str, space: &str, role: Role) {
+        let hash = password::hash(PASSWORD).unwrap();
+        let user = upsert_user(&self.state.pool, email, email, &hash, 0)
+            .await
+            .unwrap();
+        let space = ensure(&self.state.pool, space, space, 0).await.unwrap();
+        set_membership(&self.state.pool, space.id, user, role)
+            .await
+            .unwrap();
+    }
+
+    /// Signs in through the API and keeps the session cookie; returns the status.
+    async fn sign_in(&self, email: &str, password: &str) -> StatusCode {
+        *self.cookie.lock().unwrap() = None;
+        let body = format!("email={}&password={}", encode(email), encode(password));
+        let (status, headers, _) = self.post_form("/api/sign_in", &body).await;
+        if let Some(cookie) = headers.get(header::SET_COOKIE) {
+            let pair = cookie
+                .to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_owned();
+            *self.cookie.lock().unwrap() = Some(pair);
+        }
+        status
+    }
+
+    /// A space with `count` live PNG assets, the first one with a thumbnail,
+    /// of which `OWNER` is the owner and signed in.
     async fn space_with_assets(&self, slug: &str, count: usize) -> Vec<i64> {
+        let ids = self.space_with_assets_unsigned(slug, count).await;
+        self.member(OWNER, slug, Role::Owner).await;
+        assert_eq!(self.sign_in(OWNER, PASSWORD).await, StatusCode::OK);
+        ids
+    }
+
+    /// A space with assets and no members.
+    async fn space_with_assets_unsigned(&self, slug: &str, count: usize) -> Vec<i64> {
         let space = ensure(&self.state.pool, slug, slug, 0).await.unwrap();
         let mut ids = Vec::new();
         for i in 0..count {
@@ -116,6 +199,14 @@ impl TestApp {
             .await
             .unwrap();
     }
+}
+
+fn encode(value: &str) -> String {
+    value
+        .replace('%', "%25")
+        .replace('@', "%40")
+        .replace(' ', "+")
+        .replace('&', "%26")
 }
 
 fn tiny_png() -> Vec<u8> {
@@ -166,9 +257,13 @@ async fn list_assets_returns_a_page_with_a_cursor() {
 #[tokio::test]
 async fn unknown_space_is_a_json_404() {
     let app = TestApp::new().await;
+    app.space_with_assets("marketing", 1).await;
     let (status, body) = app.get_json("/api/list_assets?space=nowhere").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(body, serde_json::json!({ "error": "not_found" }));
+    assert_eq!(
+        body,
+        serde_json::json!({ "error": "not_found", "message": "Not found." })
+    );
 }
 
 #[tokio::test]
@@ -205,11 +300,7 @@ async fn bad_input_is_a_json_400_with_a_clear_message() {
 #[tokio::test]
 async fn the_wrong_method_is_a_json_4xx() {
     let app = TestApp::new().await;
-    let request = Request::post("/api/list_assets")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from("space=marketing"))
-        .unwrap();
-    let (status, _, body) = app.send(request).await;
+    let (status, _, body) = app.post_form("/api/list_assets", "space=marketing").await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     let body: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(body["error"], "validation");
@@ -241,7 +332,7 @@ async fn trashed_assets_are_gone_from_the_listing_and_their_thumbnails() {
         .all(|a| a["id"] != ids[0]));
 
     // Wrong space, no thumbnail, or nonsense ids are all plain 404s.
-    app.space_with_assets("other", 1).await;
+    app.space_with_assets_unsigned("other", 1).await;
     for uri in [
         format!("/files/other/{}/thumbnail", ids[1]),
         format!("/files/marketing/{}/thumbnail", ids[1]),
@@ -299,6 +390,10 @@ async fn demo_data_is_seeded_once_with_real_files() {
         !server::demo::seed_if_empty(&app.state).await.unwrap(),
         "seeded twice"
     );
+    let signed_in = app
+        .sign_in("owner@example.com", server::demo::DEMO_PASSWORD)
+        .await;
+    assert_eq!(signed_in, StatusCode::OK);
 
     let (_, page) = app.get_json("/api/list_assets?space=marketing").await;
     assert!(page["total"].as_i64().unwrap() >= 60);
@@ -321,4 +416,228 @@ async fn demo_data_is_seeded_once_with_real_files() {
         .await
         .unwrap();
     assert_eq!(users, 3);
+}
+
+/// Who makes a request in the permission matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Actor {
+    SignedOut,
+    Member(Role),
+}
+
+const ACTORS: [Actor; 5] = [
+    Actor::SignedOut,
+    Actor::Member(Role::Viewer),
+    Actor::Member(Role::AssetManager),
+    Actor::Member(Role::Admin),
+    Actor::Member(Role::Owner),
+];
+
+fn email_of(role: Role) -> String {
+    format!(
+        "{}@matrix.example",
+        role.label().replace(' ', "-").to_lowercase()
+    )
+}
+
+/// Every server function × every actor × {own space, other space}: the
+/// status is the one DESIGN.md §1 gives, and a refused request changes
+/// nothing. A server function missing from `expected` fails the test.
+#[tokio::test]
+async fn permission_matrix_covers_every_server_function() {
+    let app = TestApp::new().await;
+    app.space_with_assets_unsigned("own", 2).await;
+    app.space_with_assets_unsigned("other", 2).await;
+    for actor in ACTORS {
+        if let Actor::Member(role) = actor {
+            app.member(&email_of(role), "own", role).await;
+        }
+    }
+
+    // (path, method) → the status for an actor in a space.
+    type Rule = fn(Actor, &str) -> StatusCode;
+    let expected: Vec<(&str, &str, Rule)> = vec![
+        ("/api/list_assets", "GET", |actor, space| match actor {
+            Actor::SignedOut => StatusCode::UNAUTHORIZED,
+            Actor::Member(_) if space != "own" => StatusCode::NOT_FOUND,
+            Actor::Member(_) => StatusCode::OK,
+        }),
+        ("/api/list_spaces", "GET", |actor, _| match actor {
+            Actor::SignedOut => StatusCode::UNAUTHORIZED,
+            Actor::Member(_) => StatusCode::OK,
+        }),
+        ("/api/current_user", "GET", |_, _| StatusCode::OK),
+        // Public: a wrong password is refused the same way for everyone.
+        ("/api/sign_in", "POST", |_, _| StatusCode::UNAUTHORIZED),
+        ("/api/sign_out", "POST", |_, _| StatusCode::OK),
+    ];
+
+    let registered: std::collections::BTreeSet<(String, String)> =
+        leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, method)| (path.to_owned(), method.to_string()))
+            .collect();
+    let covered: std::collections::BTreeSet<(String, String)> = expected
+        .iter()
+        .map(|(path, method, _)| ((*path).to_owned(), (*method).to_owned()))
+        .collect();
+    assert_eq!(
+        registered, covered,
+        "add every server function to the permission matrix"
+    );
+
+    let snapshot = || async {
+        let rows: Vec<(i64, Option<i64>)> =
+            sqlx::query_as("SELECT id, deleted_at FROM assets ORDER BY id")
+                .fetch_all(&app.state.pool)
+                .await
+                .unwrap();
+        rows
+    };
+    let before = snapshot().await;
+    for actor in ACTORS {
+        for space in ["own", "other"] {
+            for (path, method, rule) in &expected {
+                match actor {
+                    Actor::SignedOut => *app.cookie.lock().unwrap() = None,
+                    Actor::Member(role) => {
+                        assert_eq!(app.sign_in(&email_of(role), PASSWORD).await, StatusCode::OK)
+                    }
+                }
+                let status = if *method == "GET" {
+                    app.get(&format!("{path}?space={space}")).await.0
+                } else {
+                    let body = format!("space={space}&email=nobody%40x.example&password=wrong");
+                    app.post_form(path, &body).await.0
+                };
+                assert_eq!(
+                    status,
+                    rule(actor, space),
+                    "{method} {path} as {actor:?} in {space}"
+                );
+            }
+        }
+    }
+    assert_eq!(
+        snapshot().await,
+        before,
+        "a request in the matrix changed data"
+    );
+}
+
+#[tokio::test]
+async fn cross_origin_mutations_are_refused_and_change_nothing() {
+    let app = TestApp::new().await;
+    app.space_with_assets("own", 1).await;
+    for (origin, referer) in [
+        (Some("http://evil.example"), None),
+        (None, Some("http://evil.example/page")),
+        (Some("null"), Some("http://trove.test/")),
+        (None, None),
+    ] {
+        let mut request = Request::post("/api/sign_out")
+            .header(header::HOST, "trove.test")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, origin);
+        }
+        if let Some(referer) = referer {
+            request = request.header(header::REFERER, referer);
+        }
+        let (status, _, body) = app.send(request.body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{origin:?} {referer:?}");
+        assert_eq!(
+            serde_json::from_slice::<Value>(&body).unwrap()["error"],
+            "forbidden"
+        );
+        // Still signed in: the sign-out did not happen.
+        assert_eq!(app.get("/api/list_spaces").await.0, StatusCode::OK);
+    }
+    // The same request from the site itself goes through.
+    let (status, _, _) = app.post_form("/api/sign_out", "").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn sign_in_rotates_the_session_and_sign_out_ends_it() {
+    let app = TestApp::new().await;
+    app.space_with_assets("own", 1).await;
+    let first = app.cookie.lock().unwrap().clone().unwrap();
+    assert!(first.starts_with("trove_session="));
+    // The cookie attributes: HttpOnly, SameSite=Lax.
+    let body = format!("email={}&password={}", encode(OWNER), encode(PASSWORD));
+    let (_, headers, _) = app.post_form("/api/sign_in", &body).await;
+    let set_cookie = headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    let second = set_cookie.split(';').next().unwrap().to_owned();
+    assert_ne!(first, second, "signing in again issues a new session id");
+
+    *app.cookie.lock().unwrap() = Some(second.clone());
+    assert_eq!(app.post_form("/api/sign_out", "").await.0, StatusCode::OK);
+    // The old cookie, replayed, is worthless.
+    *app.cookie.lock().unwrap() = Some(second);
+    assert_eq!(
+        app.get("/api/list_spaces").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_unknown_emails_get_the_same_answer() {
+    let app = TestApp::new().await;
+    app.space_with_assets("own", 1).await;
+    for (email, password) in [(OWNER, "wrong password"), ("nobody@test.example", PASSWORD)] {
+        let body = format!("email={}&password={}", encode(email), encode(password));
+        let (status, _, body) = app.post_form("/api/sign_in", &body).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["message"], "Invalid email or password");
+    }
+}
+
+#[tokio::test]
+async fn repeated_sign_in_attempts_are_throttled() {
+    let app = TestApp::with_default_limits().await;
+    app.space_with_assets_unsigned("own", 1).await;
+    app.member(OWNER, "own", Role::Owner).await;
+    // Signing in often is never throttled: only failures count.
+    for _ in 0..10 {
+        assert_eq!(app.sign_in(OWNER, PASSWORD).await, StatusCode::OK);
+    }
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        let body = format!("email={}&password=guess", encode(OWNER));
+        statuses.push(app.post_form("/api/sign_in", &body).await.0);
+    }
+    assert_eq!(&statuses[..5], [StatusCode::UNAUTHORIZED; 5]);
+    assert_eq!(statuses[5], StatusCode::TOO_MANY_REQUESTS);
+    let body = format!("email={}&password={}", encode(OWNER), encode(PASSWORD));
+    let (status, _, body) = app.post_form("/api/sign_in", &body).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits now"
+    );
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"], "rate_limited");
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Too many failed sign-in attempts. Try again in"));
+}
+
+#[tokio::test]
+async fn signed_out_visitors_are_sent_to_sign_in_and_back() {
+    let app = TestApp::new().await;
+    app.space_with_assets_unsigned("own", 1).await;
+    let (status, headers, _) = app.get_page("/spaces/own/assets?sort=name").await;
+    assert!(status.is_redirection(), "{status}");
+    assert_eq!(
+        headers[header::LOCATION],
+        "/login?next=%2Fspaces%2Fown%2Fassets%3Fsort%3Dname"
+    );
+    let (status, _, body) = app.get_page("/login").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("Sign in") && html.contains(r#"name="password""#));
 }

@@ -20,11 +20,10 @@ pub async fn list_assets(
 ) -> Result<AssetPage, AppError> {
     use super::data::{list_live, ListParams};
     use super::model::{PageAt, PAGE_SIZE};
+    use crate::auth::model::Permission;
 
     let state = crate::state::app_state()?;
-    let space = crate::spaces::data::find_by_slug(&state.pool, &space)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let access = crate::auth::session::authorize(&state, &space, Permission::View).await?;
     let sort = sort.unwrap_or_default();
     let at = match (after, before) {
         (Some(_), Some(_)) => {
@@ -43,5 +42,5 @@ pub async fn list_assets(
         &at,
         PAGE_SIZE,
     )?;
-    Ok(list_live(&state.pool, space.id, &params).await?)
+    Ok(list_live(&state.pool, access.space.id, &params).await?)
 }

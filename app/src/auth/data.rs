@@ -1,37 +1,10 @@
 //! Data access for users and memberships.
 
-use serde::{Deserialize, Serialize};
 use sqlx::SqliteExecutor;
 
+use super::model::{Role, User};
+
 use crate::spaces::model::SpaceId;
-
-/// A person's role in one space (DESIGN.md §1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
-#[sqlx(rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Owner,
-    Admin,
-    AssetManager,
-    Viewer,
-}
-
-impl Role {
-    pub fn parse(value: &str) -> Option<Self> {
-        match value
-            .trim()
-            .to_ascii_lowercase()
-            .replace(['-', ' '], "_")
-            .as_str()
-        {
-            "owner" => Some(Self::Owner),
-            "admin" => Some(Self::Admin),
-            "asset_manager" | "manager" => Some(Self::AssetManager),
-            "viewer" => Some(Self::Viewer),
-            _ => None,
-        }
-    }
-}
 
 /// Creates a user, or updates the name and password of the one with that
 /// email. Returns the user's id.
@@ -74,15 +47,22 @@ pub async fn set_membership(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The user with that email and their password hash.
+pub async fn find_for_sign_in(
+    db: impl SqliteExecutor<'_>,
+    email: &str,
+) -> Result<Option<(User, String)>, sqlx::Error> {
+    let row: Option<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, email, name, password_hash FROM users WHERE email = ?")
+            .bind(email.trim())
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|(id, email, name, hash)| (User { id, email, name }, hash)))
+}
 
-    #[test]
-    fn roles_parse_leniently() {
-        assert_eq!(Role::parse("Owner"), Some(Role::Owner));
-        assert_eq!(Role::parse("asset-manager"), Some(Role::AssetManager));
-        assert_eq!(Role::parse("Asset Manager"), Some(Role::AssetManager));
-        assert_eq!(Role::parse("root"), None);
-    }
+pub async fn find_user(db: impl SqliteExecutor<'_>, id: i64) -> Result<Option<User>, sqlx::Error> {
+    sqlx::query_as("SELECT id, email, name FROM users WHERE id = ?")
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }

@@ -32,6 +32,13 @@ pub fn verify(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// A valid hash of a random password, for timing-safe failures on unknown
+/// accounts. Computed once.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash(&uuid::Uuid::new_v4().to_string()).unwrap_or_default())
+}
+
 /// [`hash`] on the blocking thread pool.
 pub async fn hash_off_runtime(password: String) -> Result<String, HashError> {
     tokio::task::spawn_blocking(move || hash(&password))

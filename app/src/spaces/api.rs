@@ -10,5 +10,6 @@ use crate::error::AppError;
 #[server(prefix = "/api", endpoint = "list_spaces", input = GetUrl)]
 pub async fn list_spaces() -> Result<Vec<Space>, AppError> {
     let state = crate::state::app_state()?;
-    Ok(super::data::list_all(&state.pool).await?)
+    let user = crate::auth::session::current_user_id(&state).await?;
+    Ok(super::data::list_for_user(&state.pool, user).await?)
 }

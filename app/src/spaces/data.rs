@@ -14,10 +14,19 @@ pub async fn find_by_slug(
         .await
 }
 
-pub async fn list_all(db: impl SqliteExecutor<'_>) -> Result<Vec<Space>, sqlx::Error> {
-    sqlx::query_as("SELECT id, slug, name FROM spaces ORDER BY name, id")
-        .fetch_all(db)
-        .await
+/// The spaces `user_id` is a member of, by name.
+pub async fn list_for_user(
+    db: impl SqliteExecutor<'_>,
+    user_id: i64,
+) -> Result<Vec<Space>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.id, s.slug, s.name FROM spaces s
+         JOIN memberships m ON m.space_id = s.id AND m.user_id = ?
+         ORDER BY s.name, s.id",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await
 }
 
 /// Creates a space, or returns the existing one with that slug.

@@ -4,6 +4,9 @@ use leptos_router::{
     hooks::use_params_map,
 };
 
+use crate::auth::api::current_user;
+use crate::auth::ui::{SignInRedirect, UserMenu};
+use crate::error::AppError;
 use crate::spaces::api::list_spaces;
 use crate::spaces::model::Space;
 use crate::spaces::ui::SpaceSwitcher;
@@ -21,6 +24,7 @@ pub fn SpaceLayout() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("space").unwrap_or_default());
     let spaces = Resource::new(|| (), |_| list_spaces());
+    let user = Resource::new(|| (), |_| current_user());
 
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -29,6 +33,11 @@ pub fn SpaceLayout() -> impl IntoView {
             <Suspense>
                 {move || Suspend::new(async move {
                     spaces.await.ok().map(|list| view! { <SpaceSwitcher spaces=list current=slug /> })
+                })}
+            </Suspense>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    user.await.ok().flatten().map(|user| view! { <UserMenu user /> })
                 })}
             </Suspense>
         </header>
@@ -40,6 +49,7 @@ pub fn SpaceLayout() -> impl IntoView {
                         Some(space) => view! { <SpaceFrame space /> }.into_any(),
                         None => view! { <main id="main" class="page"><NotFound /></main> }.into_any(),
                     },
+                    Err(AppError::Unauthorized) => view! { <SignInRedirect /> }.into_any(),
                     Err(error) => view! { <main id="main" class="page"><ErrorNotice error /></main> }.into_any(),
                 }
             })}

@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
+use crate::auth::ui::SignInRedirect;
+use crate::error::AppError;
 use crate::spaces::api::list_spaces;
 use crate::ui::error_notice::ErrorNotice;
 
@@ -22,6 +24,7 @@ pub fn Home() -> impl IntoView {
                                 </section>
                             }.into_any(),
                         },
+                        Err(AppError::Unauthorized) => view! { <SignInRedirect /> }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
                 })}

@@ -1,0 +1,78 @@
+//! Server functions for signing in and out.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use super::model::User;
+use crate::error::AppError;
+
+/// Signs in and redirects to `next` (a path on this site) or `/`.
+#[server(prefix = "/api", endpoint = "sign_in")]
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use super::{data, model::safe_next, password as hashing, session};
+    const MAX_EMAIL_CHARS: usize = 254;
+    const MAX_PASSWORD_CHARS: usize = 1024;
+
+    let state = crate::state::app_state()?;
+    let email = email.trim().to_owned();
+    if email.is_empty() || password.is_empty() {
+        return Err(AppError::validation("Enter your email and password."));
+    }
+    if email.chars().count() > MAX_EMAIL_CHARS || password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(AppError::InvalidCredentials);
+    }
+    let ip = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .ok()
+        .map(|info| info.0.ip());
+    let now = state.clock.now_millis();
+    if let Err(retry) = state.sign_in_limiter.check(ip, &email, now) {
+        tracing::warn!(?ip, "sign-in refused: too many failed attempts");
+        return Err(AppError::RateLimited(retry.message()));
+    }
+    let found = data::find_for_sign_in(&state.pool, &email).await?;
+    // Verify against a real hash even for unknown emails, so the answer takes
+    // as long either way and does not reveal which accounts exist.
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), hash),
+        None => (None, hashing::dummy_hash().to_owned()),
+    };
+    let matches = tokio::task::spawn_blocking(move || hashing::verify(&password, &hash))
+        .await
+        .map_err(AppError::internal)?;
+    let user = match (user, matches) {
+        (Some(user), true) => user,
+        _ => {
+            state.sign_in_limiter.record_failure(ip, &email, now);
+            return Err(AppError::InvalidCredentials);
+        }
+    };
+    state.sign_in_limiter.record_success(&email);
+    session::sign_in(user.id, now).await?;
+    tracing::info!(user = user.id, "signed in");
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// Ends the session and goes to the sign-in page.
+#[server(prefix = "/api", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    super::session::sign_out().await?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// The signed-in user, or `None`.
+#[server(prefix = "/api", endpoint = "current_user", input = GetUrl)]
+pub async fn current_user() -> Result<Option<User>, AppError> {
+    let state = crate::state::app_state()?;
+    match super::session::current_user_id(&state).await {
+        Ok(id) => Ok(super::data::find_user(&state.pool, id).await?),
+        Err(AppError::Unauthorized) => Ok(None),
+        Err(other) => Err(other),
+    }
+}

@@ -1,0 +1,147 @@
+//! The signed-in session and the one permission check every server function
+//! makes. Sessions are server-side rows (tower-sessions with its SQLite
+//! store); the cookie holds only a random id.
+
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use super::model::{Permission, Role};
+use crate::clock::MILLIS_PER_DAY;
+use crate::error::AppError;
+use crate::spaces::model::Space;
+use crate::state::AppState;
+
+const SESSION_KEY: &str = "trove.user";
+/// A session ends this long after sign-in, however active (idle expiry is
+/// the cookie layer's, see `server::session_layer`).
+pub const ABSOLUTE_LIFETIME_MILLIS: i64 = 7 * MILLIS_PER_DAY;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub user_id: i64,
+    pub signed_in_at: i64,
+}
+
+impl SignedIn {
+    pub fn is_expired(&self, now_millis: i64) -> bool {
+        now_millis >= self.signed_in_at.saturating_add(ABSOLUTE_LIFETIME_MILLIS)
+            || now_millis < self.signed_in_at.saturating_sub(MILLIS_PER_DAY)
+    }
+}
+
+/// What the current user may do in one space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
+    pub user_id: i64,
+    pub space: Space,
+    pub role: Role,
+}
+
+async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(|e| AppError::internal(format!("session layer missing: {e}")))
+}
+
+/// Starts a session for `user_id` with a fresh id (no session fixation).
+pub async fn sign_in(user_id: i64, now_millis: i64) -> Result<(), AppError> {
+    let session = session().await?;
+    session.cycle_id().await.map_err(AppError::internal)?;
+    session
+        .insert(
+            SESSION_KEY,
+            SignedIn {
+                user_id,
+                signed_in_at: now_millis,
+            },
+        )
+        .await
+        .map_err(AppError::internal)
+}
+
+/// Ends the session: its row is deleted, so the cookie is dead everywhere.
+pub async fn sign_out() -> Result<(), AppError> {
+    session().await?.flush().await.map_err(AppError::internal)
+}
+
+/// The signed-in user's id, or 401.
+pub async fn current_user_id(state: &AppState) -> Result<i64, AppError> {
+    user_id_in(&session().await?, state).await
+}
+
+/// The user signed in to `session` (from a server function or an axum
+/// handler), or 401. An expired session is ended on the spot.
+pub async fn user_id_in(session: &Session, state: &AppState) -> Result<i64, AppError> {
+    let signed_in: Option<SignedIn> = session.get(SESSION_KEY).await.map_err(AppError::internal)?;
+    match signed_in {
+        Some(s) if !s.is_expired(state.clock.now_millis()) => Ok(s.user_id),
+        Some(_) => {
+            session.flush().await.map_err(AppError::internal)?;
+            Err(AppError::Unauthorized)
+        }
+        None => Err(AppError::Unauthorized),
+    }
+}
+
+/// The one permission check, for server functions: signed out → 401; a
+/// space that does not exist or that the user is not a member of → 404; a
+/// role without `permission` → 403.
+pub async fn authorize(
+    state: &AppState,
+    space_slug: &str,
+    permission: Permission,
+) -> Result<Access, AppError> {
+    authorize_session(&session().await?, state, space_slug, permission).await
+}
+
+/// [`authorize`] for axum handlers that hold the session themselves.
+pub async fn authorize_session(
+    session: &Session,
+    state: &AppState,
+    space_slug: &str,
+    permission: Permission,
+) -> Result<Access, AppError> {
+    let user_id = user_id_in(session, state).await?;
+    let row: Option<(i64, String, String, Role)> = sqlx::query_as(
+        "SELECT s.id, s.slug, s.name, m.role
+         FROM spaces s JOIN memberships m ON m.space_id = s.id
+         WHERE s.slug = ? AND m.user_id = ?",
+    )
+    .bind(space_slug)
+    .bind(user_id)
+    .fetch_optional(&state.pool)
+    .await?;
+    let (id, slug, name, role) = row.ok_or(AppError::NotFound)?;
+    if !role.allows(permission) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Access {
+        user_id,
+        space: Space {
+            id: crate::spaces::model::SpaceId(id),
+            slug,
+            name,
+        },
+        role,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::MILLIS_PER_HOUR;
+
+    #[test]
+    fn sessions_expire_a_week_after_sign_in() {
+        let s = SignedIn {
+            user_id: 1,
+            signed_in_at: 1_000 * MILLIS_PER_DAY,
+        };
+        assert!(!s.is_expired(s.signed_in_at));
+        assert!(!s.is_expired(s.signed_in_at + ABSOLUTE_LIFETIME_MILLIS - 1));
+        assert!(s.is_expired(s.signed_in_at + ABSOLUTE_LIFETIME_MILLIS));
+        // A clock that jumped far backwards does not extend a session.
+        assert!(!s.is_expired(s.signed_in_at - MILLIS_PER_HOUR));
+        assert!(s.is_expired(s.signed_in_at - 2 * MILLIS_PER_DAY));
+    }
+}

@@ -1,0 +1,74 @@
+import { expect, test } from "@playwright/test";
+import { AssetsPage, expectNoSeriousA11yViolations, waitForHydration } from "./pages/assets-page";
+import { DEMO_PASSWORD, SignInPage } from "./pages/sign-in-page";
+
+const spacesOf = {
+  "owner@example.com": ["Marketing", "Product"],
+  "manager@example.com": ["Marketing"],
+  "viewer@example.com": ["Marketing"],
+};
+
+for (const [email, spaces] of Object.entries(spacesOf)) {
+  test(`${email} signs in and sees only their spaces`, async ({ page }) => {
+    const signInPage = new SignInPage(page);
+    await signInPage.goto();
+    await signInPage.signIn(email);
+    await expect(page).toHaveURL(/\/spaces\/marketing\/assets$/);
+    await waitForHydration(page);
+    const options = page.getByLabel("Space", { exact: true }).locator("option");
+    await expect(options).toHaveText(spaces);
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  });
+}
+
+test("a wrong password says so and signs nobody in", async ({ page }) => {
+  const signInPage = new SignInPage(page);
+  await signInPage.goto();
+  await signInPage.signIn("owner@example.com", "not-the-password");
+  await expect(page.getByRole("alert")).toHaveText("Invalid email or password");
+  await expect(page).toHaveURL(/\/login/);
+  await signInPage.signIn("nobody@example.com", DEMO_PASSWORD);
+  await expect(page.getByRole("alert")).toHaveText("Invalid email or password");
+});
+
+test("a deep link returns to where it pointed after sign-in", async ({ page }) => {
+  await page.goto("/spaces/marketing/assets?sort=name&dir=asc");
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await waitForHydration(page);
+  await new SignInPage(page).signIn("manager@example.com");
+  await expect(page).toHaveURL(/\/spaces\/marketing\/assets\?sort=name&dir=asc$/);
+  const assets = new AssetsPage(page);
+  await expect(assets.table.getByRole("columnheader", { name: "Name" })).toHaveAttribute("aria-sort", "ascending");
+});
+
+test("a space the user is not a member of is a 404", async ({ page }) => {
+  const signInPage = new SignInPage(page);
+  await signInPage.goto();
+  await signInPage.signIn("viewer@example.com");
+  await expect(page).toHaveURL(/\/spaces\/marketing\/assets$/);
+  const response = await page.goto("/spaces/product/assets");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+});
+
+test("sign out ends the session", async ({ page }) => {
+  const signInPage = new SignInPage(page);
+  await signInPage.goto();
+  await signInPage.signIn("owner@example.com");
+  await expect(page).toHaveURL(/\/spaces\/marketing\/assets$/);
+  // Signed in, the sign-in page sends people on.
+  await page.goto("/login");
+  await expect(page).toHaveURL(/\/spaces\/marketing\/assets$/);
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto("/spaces/marketing/assets");
+  await expect(page).toHaveURL(/\/login\?next=/);
+  expect((await page.request.get("/api/list_spaces")).status()).toBe(401);
+});
+
+test("the sign-in page has no serious accessibility violations", async ({ page }) => {
+  await new SignInPage(page).goto();
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+});
