@@ -19,22 +19,30 @@ trap cleanup EXIT
 echo "== machine: $(nproc) cores, $(uname -sr), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "== seeding $assets assets"
 "$bin" seed --space Bench --assets "$assets" --data-dir "$dir"
+echo "bench-password" | "$bin" user add --email bench@example.com --space Bench --role viewer --data-dir "$dir"
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 RUST_LOG=warn "$bin" serve --no-demo --data-dir "$dir" --addr "127.0.0.1:$port" >"$dir/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 
+# Sign in once; every measured request carries the session cookie, so the
+# figures include the session lookup and the permission check.
+cookie=$(curl -fsS -o /dev/null -D - -X POST "http://127.0.0.1:$port/api/sign_in" \
+  -H "Origin: http://127.0.0.1:$port" \
+  --data-urlencode email=bench@example.com --data-urlencode password=bench-password \
+  | awk -F'[ ;]' 'tolower($1) == "set-cookie:" { print $2 }')
+[ -n "$cookie" ] || { echo "bench: sign-in failed" >&2; exit 1; }
 url="http://127.0.0.1:$port/api/list_assets?space=bench"
-curl -fsS "$url" -o "$dir/page.json"
+curl -fsS -H "Cookie: $cookie" "$url" -o "$dir/page.json"
 echo "== first page: $(wc -c <"$dir/page.json") bytes of JSON; warming up"
-wrk -t1 -c1 -d2s "$url" >/dev/null
+wrk -t1 -c1 -d2s -H "Cookie: $cookie" "$url" >/dev/null
 
 percentiles() { awk '/Latency Distribution/ {on=1; next} on && /%/ {printf "%s %s   ", $1, $2} /requests in/ {on=0} /Requests\/sec/ {printf "| %s req/s", $2}'; echo; }
 echo "== HTTP GET /api/list_assets, 1 connection, ${duration}s:"
-wrk -t1 -c1 -d"${duration}s" --latency "$url" | percentiles
+wrk -t1 -c1 -d"${duration}s" --latency -H "Cookie: $cookie" "$url" | percentiles
 echo "== HTTP GET /api/list_assets, 32 connections (wrk -t2 -c32), ${duration}s:"
-wrk -t2 -c32 -d"${duration}s" --latency "$url" | percentiles
+wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: $cookie" "$url" | percentiles
 
 kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=
 

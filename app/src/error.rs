@@ -21,6 +21,9 @@ pub enum AppError {
     Forbidden,
     #[error("Not found.")]
     NotFound,
+    /// Some ids of a bulk request are unknown in the space; the message names them.
+    #[error("{0}")]
+    UnknownAssets(String),
     /// The request itself is wrong; the message says how, in words for people.
     #[error("{0}")]
     Validation(String),
@@ -53,6 +56,7 @@ impl From<AppError> for WireError {
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
+            AppError::UnknownAssets(_) => "unknown_assets",
             AppError::Validation(_) => "validation",
             AppError::Conflict(_) => "conflict",
             AppError::RateLimited(_) => "rate_limited",
@@ -73,6 +77,7 @@ impl From<WireError> for AppError {
             "invalid_credentials" => Self::InvalidCredentials,
             "forbidden" => Self::Forbidden,
             "not_found" => Self::NotFound,
+            "unknown_assets" => Self::UnknownAssets(wire.message),
             "validation" => Self::Validation(wire.message),
             "conflict" => Self::Conflict(wire.message),
             "rate_limited" => Self::RateLimited(wire.message),
@@ -91,7 +96,7 @@ impl AppError {
         match self {
             Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::UnknownAssets(_) => StatusCode::NOT_FOUND,
             Self::Validation(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -123,6 +128,11 @@ impl FromServerFnError for AppError {
             }
             ServerFnErrorErr::UnsupportedRequestMethod(method) => {
                 Self::Validation(format!("This endpoint does not accept {method} requests."))
+            }
+            // On the server a body that does not decode is the caller's
+            // mistake; in the browser it means the response was not Trove's.
+            ServerFnErrorErr::Deserialization(message) if cfg!(feature = "ssr") => {
+                Self::Validation(format!("The request is malformed: {message}"))
             }
             ServerFnErrorErr::Request(_)
             | ServerFnErrorErr::Response(_)

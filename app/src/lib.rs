@@ -7,6 +7,7 @@ pub mod auth;
 pub mod error;
 pub mod format;
 pub mod spaces;
+pub mod trash;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

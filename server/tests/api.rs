@@ -6,13 +6,14 @@ use std::sync::Mutex;
 
 use app::assets::data::{insert, NewAsset};
 use app::auth::data::{set_membership, upsert_user};
-use app::auth::model::Role;
+use app::auth::model::{Permission, Role};
 use app::auth::password;
 use app::auth::rate_limit::SignInLimiter;
 use app::clock::Clock;
 use app::spaces::data::ensure;
 use app::state::AppState;
 use app::storage::Storage;
+use app::trash::data::{move_to_trash, restore_batch};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
@@ -86,6 +87,25 @@ impl TestApp {
             .body(Body::from(body.to_owned()))
             .unwrap();
         self.send(request).await
+    }
+
+    /// A JSON POST from this site's own pages.
+    async fn post_json(
+        &self,
+        uri: &str,
+        body: &Value,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let request = Request::post(uri)
+            .header(header::HOST, "trove.test")
+            .header(header::ORIGIN, "http://trove.test")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    async fn space_id(&self, slug: &str) -> app::spaces::model::SpaceId {
+        ensure(&self.state.pool, slug, slug, 0).await.unwrap().id
     }
 
     async fn send(
@@ -446,8 +466,8 @@ fn email_of(role: Role) -> String {
 #[tokio::test]
 async fn permission_matrix_covers_every_server_function() {
     let app = TestApp::new().await;
-    app.space_with_assets_unsigned("own", 2).await;
-    app.space_with_assets_unsigned("other", 2).await;
+    let own_ids = app.space_with_assets_unsigned("own", 2).await;
+    let other_ids = app.space_with_assets_unsigned("other", 2).await;
     for actor in ACTORS {
         if let Actor::Member(role) = actor {
             app.member(&email_of(role), "own", role).await;
@@ -456,6 +476,29 @@ async fn permission_matrix_covers_every_server_function() {
 
     // (path, method) → the status for an actor in a space.
     type Rule = fn(Actor, &str) -> StatusCode;
+    fn may_delete(actor: Actor, space: &str) -> StatusCode {
+        match actor {
+            Actor::SignedOut => StatusCode::UNAUTHORIZED,
+            Actor::Member(_) if space != "own" => StatusCode::NOT_FOUND,
+            Actor::Member(role) if role.allows(Permission::Delete) => StatusCode::OK,
+            Actor::Member(_) => StatusCode::FORBIDDEN,
+        }
+    }
+    // One asset in Trash, and one finished batch (moved, then restored).
+    let own = app.space_id("own").await;
+    let by = upsert_user(&app.state.pool, "setup@test.example", "Setup", "x", 0)
+        .await
+        .unwrap();
+    let trashed = own_ids[0];
+    let done = move_to_trash(&app.state.pool, own, by, &[own_ids[1]], 1)
+        .await
+        .unwrap();
+    restore_batch(&app.state.pool, own, by, &done.batch, 2)
+        .await
+        .unwrap();
+    move_to_trash(&app.state.pool, own, by, &[trashed], 3)
+        .await
+        .unwrap();
     let expected: Vec<(&str, &str, Rule)> = vec![
         ("/api/list_assets", "GET", |actor, space| match actor {
             Actor::SignedOut => StatusCode::UNAUTHORIZED,
@@ -470,6 +513,11 @@ async fn permission_matrix_covers_every_server_function() {
         // Public: a wrong password is refused the same way for everyone.
         ("/api/sign_in", "POST", |_, _| StatusCode::UNAUTHORIZED),
         ("/api/sign_out", "POST", |_, _| StatusCode::OK),
+        // Sent for an asset already in Trash (own space), so an allowed
+        // request answers 200 and still changes nothing.
+        ("/api/move_to_trash", "POST", may_delete),
+        // Sent for a batch whose assets are already back.
+        ("/api/restore_batch", "POST", may_delete),
     ];
 
     let registered: std::collections::BTreeSet<(String, String)> =
@@ -505,6 +553,17 @@ async fn permission_matrix_covers_every_server_function() {
                 }
                 let status = if *method == "GET" {
                     app.get(&format!("{path}?space={space}")).await.0
+                } else if *path == "/api/move_to_trash" {
+                    let id = if space == "own" {
+                        trashed
+                    } else {
+                        other_ids[0]
+                    };
+                    let body = serde_json::json!({ "space": space, "ids": [id] });
+                    app.post_json(path, &body).await.0
+                } else if *path == "/api/restore_batch" {
+                    let body = serde_json::json!({ "space": space, "batch": done.batch });
+                    app.post_json(path, &body).await.0
                 } else {
                     let body = format!("space={space}&email=nobody%40x.example&password=wrong");
                     app.post_form(path, &body).await.0
@@ -640,4 +699,122 @@ async fn signed_out_visitors_are_sent_to_sign_in_and_back() {
     assert_eq!(status, StatusCode::OK);
     let html = String::from_utf8(body).unwrap();
     assert!(html.contains("Sign in") && html.contains(r#"name="password""#));
+}
+
+async fn trashed_ids(app: &TestApp) -> Vec<i64> {
+    sqlx::query_scalar("SELECT id FROM assets WHERE deleted_at IS NOT NULL ORDER BY id")
+        .fetch_all(&app.state.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn move_to_trash_and_undo_through_the_api() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 4).await;
+    let body = serde_json::json!({ "space": "own", "ids": [ids[0], ids[1]] });
+    let (status, _, outcome) = app.post_json("/api/move_to_trash", &body).await;
+    assert_eq!(status, StatusCode::OK);
+    let outcome: Value = serde_json::from_slice(&outcome).unwrap();
+    assert_eq!(
+        (outcome["moved"].as_u64(), outcome["skipped"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(trashed_ids(&app).await, ids[..2]);
+    // Gone from the listing and from thumbnails.
+    let (_, page) = app.get_json("/api/list_assets?space=own").await;
+    assert_eq!(page["total"], 2);
+    assert_eq!(
+        app.get(&format!("/files/own/{}/thumbnail", ids[0])).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    let undo = serde_json::json!({ "space": "own", "batch": outcome["batch"] });
+    let (status, _, restored) = app.post_json("/api/restore_batch", &undo).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&restored).unwrap()["restored"],
+        2
+    );
+    assert!(trashed_ids(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_viewer_cannot_move_to_trash_and_nothing_changes() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 2).await;
+    app.member("viewer@test.example", "own", Role::Viewer).await;
+    app.sign_in("viewer@test.example", PASSWORD).await;
+    let body = serde_json::json!({ "space": "own", "ids": ids });
+    let (status, _, body) = app.post_json("/api/move_to_trash", &body).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&body).unwrap()["error"],
+        "forbidden"
+    );
+    assert!(trashed_ids(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn foreign_ids_are_a_404_naming_them_and_nothing_changes() {
+    let app = TestApp::new().await;
+    let foreign = app.space_with_assets_unsigned("other", 1).await;
+    let ids = app.space_with_assets("own", 2).await;
+    let body = serde_json::json!({ "space": "own", "ids": [ids[0], foreign[0]] });
+    let (status, _, body) = app.post_json("/api/move_to_trash", &body).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"], "unknown_assets");
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains(&foreign[0].to_string()));
+    assert!(trashed_ids(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn malformed_bulk_requests_are_json_400s() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 2).await;
+    let too_many: Vec<i64> = (1..=10_001).collect();
+    for body in [
+        serde_json::json!({ "space": "own", "ids": [] }),
+        serde_json::json!({ "space": "own", "ids": too_many }),
+        serde_json::json!({ "space": "own", "ids": [ids[0], ids[0], ids[0]] }),
+        serde_json::json!({ "space": "own", "ids": ["one", "two"] }),
+        serde_json::json!({ "space": "own", "ids": [-4] }),
+        serde_json::json!({ "space": "own" }),
+        serde_json::json!({ "ids": [ids[0]] }),
+        serde_json::json!("not an object"),
+    ] {
+        let (status, _, response) = app.post_json("/api/move_to_trash", &body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let response: Value = serde_json::from_slice(&response).unwrap();
+        assert_eq!(response["error"], "validation", "{body}");
+        assert!(!response["message"].as_str().unwrap().is_empty());
+    }
+    let raw = Request::post("/api/move_to_trash")
+        .header(header::HOST, "trove.test")
+        .header(header::ORIGIN, "http://trove.test")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{not json"))
+        .unwrap();
+    assert_eq!(app.send(raw).await.0, StatusCode::BAD_REQUEST);
+    assert!(trashed_ids(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn move_to_trash_from_another_origin_is_refused() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 1).await;
+    let request = Request::post("/api/move_to_trash")
+        .header(header::HOST, "trove.test")
+        .header(header::ORIGIN, "http://evil.example")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            serde_json::json!({ "space": "own", "ids": ids }).to_string(),
+        ))
+        .unwrap();
+    assert_eq!(app.send(request).await.0, StatusCode::FORBIDDEN);
+    assert!(trashed_ids(&app).await.is_empty());
 }

@@ -16,10 +16,17 @@ const SESSION_KEY: &str = "trove.user";
 /// the cookie layer's, see `server::session_layer`).
 pub const ABSOLUTE_LIFETIME_MILLIS: i64 = 7 * MILLIS_PER_DAY;
 
+/// How often an active session's idle deadline is pushed back: a session
+/// row is written at most once per interval, not on every request.
+const TOUCH_INTERVAL_MILLIS: i64 = 5 * 60 * 1000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedIn {
     pub user_id: i64,
     pub signed_in_at: i64,
+    /// When the session was last saved; saving renews the idle expiry.
+    #[serde(default)]
+    pub touched_at: i64,
 }
 
 impl SignedIn {
@@ -53,6 +60,7 @@ pub async fn sign_in(user_id: i64, now_millis: i64) -> Result<(), AppError> {
             SignedIn {
                 user_id,
                 signed_in_at: now_millis,
+                touched_at: now_millis,
             },
         )
         .await
@@ -73,8 +81,23 @@ pub async fn current_user_id(state: &AppState) -> Result<i64, AppError> {
 /// handler), or 401. An expired session is ended on the spot.
 pub async fn user_id_in(session: &Session, state: &AppState) -> Result<i64, AppError> {
     let signed_in: Option<SignedIn> = session.get(SESSION_KEY).await.map_err(AppError::internal)?;
+    let now = state.clock.now_millis();
     match signed_in {
-        Some(s) if !s.is_expired(state.clock.now_millis()) => Ok(s.user_id),
+        Some(s) if !s.is_expired(now) => {
+            if now - s.touched_at >= TOUCH_INTERVAL_MILLIS {
+                // Modifying the session makes the layer save it, which
+                // renews its 12-hour idle expiry.
+                let touched = SignedIn {
+                    touched_at: now,
+                    ..s
+                };
+                session
+                    .insert(SESSION_KEY, touched)
+                    .await
+                    .map_err(AppError::internal)?;
+            }
+            Ok(s.user_id)
+        }
         Some(_) => {
             session.flush().await.map_err(AppError::internal)?;
             Err(AppError::Unauthorized)
@@ -136,6 +159,7 @@ mod tests {
         let s = SignedIn {
             user_id: 1,
             signed_in_at: 1_000 * MILLIS_PER_DAY,
+            touched_at: 1_000 * MILLIS_PER_DAY,
         };
         assert!(!s.is_expired(s.signed_in_at));
         assert!(!s.is_expired(s.signed_in_at + ABSOLUTE_LIFETIME_MILLIS - 1));

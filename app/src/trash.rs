@@ -1,0 +1,6 @@
+//! Trash: moving assets to Trash, putting them back, and the 14-day rule.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod data;
+pub mod model;

@@ -1,0 +1,455 @@
+//! Moving assets to Trash and back: one IMMEDIATE transaction per request
+//! (the write lock is taken up front, so concurrent requests queue on the
+//! busy timeout instead of failing), all or nothing, audited.
+
+use std::collections::{BTreeSet, HashSet};
+
+use sqlx::SqlitePool;
+
+use super::model::{MoveOutcome, RestoreOutcome, MAX_BULK_IDS, RETENTION_MILLIS};
+use crate::error::AppError;
+use crate::spaces::model::SpaceId;
+
+/// Checks a bulk id list: 1 to 10,000 positive ids, each once.
+pub fn validate_ids(ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    if ids.is_empty() {
+        return Err(AppError::validation("Select at least one asset."));
+    }
+    if ids.len() > MAX_BULK_IDS {
+        return Err(AppError::validation(format!(
+            "At most {MAX_BULK_IDS} assets can be changed at once; this request has {}.",
+            ids.len()
+        )));
+    }
+    if let Some(bad) = ids.iter().find(|id| **id <= 0) {
+        return Err(AppError::validation(format!("{bad} is not an asset id.")));
+    }
+    let mut seen = HashSet::with_capacity(ids.len());
+    let duplicates: BTreeSet<i64> = ids.iter().copied().filter(|id| !seen.insert(*id)).collect();
+    if !duplicates.is_empty() {
+        return Err(AppError::validation(format!(
+            "Each asset may be listed once; listed more than once: {}.",
+            list_ids(&duplicates)
+        )));
+    }
+    Ok(ids.to_vec())
+}
+
+/// "4, 9, 12" or "4, 9, 12, … (250 in all)".
+fn list_ids(ids: &BTreeSet<i64>) -> String {
+    const SHOWN: usize = 20;
+    let shown: Vec<String> = ids.iter().take(SHOWN).map(i64::to_string).collect();
+    if ids.len() > SHOWN {
+        format!("{}, … ({} in all)", shown.join(", "), ids.len())
+    } else {
+        shown.join(", ")
+    }
+}
+
+fn json_ids(ids: &[i64]) -> String {
+    serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// Moves `ids` of `space` to Trash for `user`. Ids already in Trash are
+/// skipped and counted; any id that is unknown or in another space fails the
+/// whole request, naming them.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool, ids), fields(count = ids.len()), err(Debug)))]
+pub async fn move_to_trash(
+    pool: &SqlitePool,
+    space: SpaceId,
+    user: i64,
+    ids: &[i64],
+    now: i64,
+) -> Result<MoveOutcome, AppError> {
+    let ids = validate_ids(ids)?;
+    let ids_json = json_ids(&ids);
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let found: Vec<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT id, deleted_at FROM assets
+         WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(space)
+    .bind(&ids_json)
+    .fetch_all(&mut *tx)
+    .await?;
+    if found.len() != ids.len() {
+        let known: HashSet<i64> = found.iter().map(|(id, _)| *id).collect();
+        let missing: BTreeSet<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| !known.contains(id))
+            .collect();
+        return Err(AppError::UnknownAssets(format!(
+            "These assets do not exist in this space: {}. Nothing was moved.",
+            list_ids(&missing)
+        )));
+    }
+    let live: Vec<i64> = found
+        .iter()
+        .filter(|(_, d)| d.is_none())
+        .map(|(id, _)| *id)
+        .collect();
+    let skipped = (found.len() - live.len()) as u64;
+    let batch = uuid::Uuid::new_v4().to_string();
+    if !live.is_empty() {
+        let live_json = json_ids(&live);
+        let moved = sqlx::query(
+            "UPDATE assets SET deleted_at = ?, deleted_by = ?, delete_batch = ?
+             WHERE space_id = ? AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(now)
+        .bind(user)
+        .bind(&batch)
+        .bind(space)
+        .bind(&live_json)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if moved != live.len() as u64 {
+            // Cannot happen under the write lock; refuse rather than half-do.
+            return Err(AppError::internal(format!(
+                "moved {moved} of {} live assets",
+                live.len()
+            )));
+        }
+        audit(
+            &mut tx,
+            space,
+            Some(user),
+            "move_to_trash",
+            Some(&batch),
+            &live_json,
+            live.len(),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(MoveOutcome {
+        moved: live.len() as u64,
+        skipped,
+        batch,
+    })
+}
+
+/// Undo: puts back the assets of one batch that are still in Trash and
+/// still restorable. A batch unknown in this space is a 404.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool), err(Debug)))]
+pub async fn restore_batch(
+    pool: &SqlitePool,
+    space: SpaceId,
+    user: i64,
+    batch: &str,
+    now: i64,
+) -> Result<RestoreOutcome, AppError> {
+    if uuid::Uuid::parse_str(batch).is_err() {
+        return Err(AppError::validation("That is not a batch id."));
+    }
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let known: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM audit_log WHERE space_id = ? AND batch = ? AND action = 'move_to_trash'",
+    )
+    .bind(space)
+    .bind(batch)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if known.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM assets WHERE space_id = ? AND delete_batch = ? AND deleted_at > ? ORDER BY id",
+    )
+    .bind(space)
+    .bind(batch)
+    .bind(now - RETENTION_MILLIS)
+    .fetch_all(&mut *tx)
+    .await?;
+    if !ids.is_empty() {
+        let ids_json = json_ids(&ids);
+        sqlx::query(
+            "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
+             WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(space)
+        .bind(&ids_json)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            space,
+            Some(user),
+            "restore",
+            Some(batch),
+            &ids_json,
+            ids.len(),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(RestoreOutcome {
+        restored: ids.len() as u64,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn audit(
+    tx: &mut sqlx::SqliteConnection,
+    space: SpaceId,
+    actor: Option<i64>,
+    action: &str,
+    batch: Option<&str>,
+    ids_json: &str,
+    count: usize,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(space)
+    .bind(actor)
+    .bind(action)
+    .bind(batch)
+    .bind(ids_json)
+    .bind(count as i64)
+    .bind(now)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::data::{insert, NewAsset};
+    use crate::db::test_pool;
+    use crate::spaces::data::ensure;
+
+    const NOW: i64 = 1_800_000_000_000;
+
+    async fn user(pool: &SqlitePool, email: &str) -> i64 {
+        crate::auth::data::upsert_user(pool, email, email, "x", 0)
+            .await
+            .unwrap()
+    }
+
+    async fn assets(pool: &SqlitePool, space: SpaceId, n: usize) -> Vec<i64> {
+        let mut tx = pool.begin().await.unwrap();
+        let mut ids = Vec::with_capacity(n);
+        for i in 0..n {
+            let asset = NewAsset {
+                space,
+                name: format!("a-{i}.png"),
+                mime_type: "image/png".into(),
+                size_bytes: 1,
+                width: None,
+                height: None,
+                storage_key: crate::storage::Storage::new_key(),
+                has_thumbnail: false,
+                created_by: None,
+                created_at: 0,
+                updated_at: 0,
+            };
+            ids.push(insert(&mut *tx, &asset).await.unwrap().0);
+        }
+        tx.commit().await.unwrap();
+        ids
+    }
+
+    async fn trashed(pool: &SqlitePool) -> Vec<i64> {
+        sqlx::query_scalar("SELECT id FROM assets WHERE deleted_at IS NOT NULL ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    }
+
+    async fn audit_rows(pool: &SqlitePool) -> Vec<(String, String, i64, Option<String>)> {
+        sqlx::query_as("SELECT action, asset_ids, asset_count, batch FROM audit_log ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    }
+
+    #[test]
+    fn bad_id_lists_are_refused_with_reasons() {
+        assert!(
+            matches!(validate_ids(&[]), Err(AppError::Validation(m)) if m.contains("at least one"))
+        );
+        let too_many: Vec<i64> = (1..=10_001).collect();
+        assert!(
+            matches!(validate_ids(&too_many), Err(AppError::Validation(m)) if m.contains("10000"))
+        );
+        assert!(validate_ids(&too_many[..10_000]).is_ok());
+        assert!(matches!(
+            validate_ids(&[1, 0]),
+            Err(AppError::Validation(_))
+        ));
+        let dupes = validate_ids(&[3, 5, 3, 5, 9]);
+        assert!(matches!(dupes, Err(AppError::Validation(m)) if m.ends_with("3, 5.")));
+    }
+
+    #[tokio::test]
+    async fn moves_counts_skips_and_audits_one_batch() {
+        let (pool, _dir) = test_pool().await;
+        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let by = user(&pool, "m@x").await;
+        let ids = assets(&pool, space, 5).await;
+
+        let first = move_to_trash(&pool, space, by, &ids[..2], NOW)
+            .await
+            .unwrap();
+        assert_eq!((first.moved, first.skipped), (2, 0));
+        let second = move_to_trash(&pool, space, by, &ids[1..4], NOW + 1)
+            .await
+            .unwrap();
+        assert_eq!((second.moved, second.skipped), (2, 1));
+        assert_ne!(first.batch, second.batch);
+        assert_eq!(trashed(&pool).await, ids[..4]);
+
+        let (by_row, batch_row): (Option<i64>, Option<String>) =
+            sqlx::query_as("SELECT deleted_by, delete_batch FROM assets WHERE id = ?")
+                .bind(ids[0])
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            (by_row, batch_row.as_deref()),
+            (Some(by), Some(first.batch.as_str()))
+        );
+        let audit = audit_rows(&pool).await;
+        assert_eq!(audit.len(), 2);
+        assert_eq!(audit[1].0, "move_to_trash");
+        assert_eq!(audit[1].1, format!("[{},{}]", ids[2], ids[3]));
+        assert_eq!(audit[1].2, 2);
+        assert_eq!(audit[1].3.as_deref(), Some(second.batch.as_str()));
+        // The listing's live counter followed.
+        let live: i64 = sqlx::query_scalar("SELECT live_assets FROM spaces WHERE id = ?")
+            .bind(space)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(live, 1);
+    }
+
+    #[tokio::test]
+    async fn one_foreign_or_unknown_id_fails_the_whole_request() {
+        let (pool, _dir) = test_pool().await;
+        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let other = ensure(&pool, "o", "O", 0).await.unwrap().id;
+        let by = user(&pool, "m@x").await;
+        let mine = assets(&pool, space, 3).await;
+        let theirs = assets(&pool, other, 1).await;
+        let request = [mine[0], mine[1], theirs[0], 999_999];
+        let error = move_to_trash(&pool, space, by, &request, NOW)
+            .await
+            .unwrap_err();
+        match error {
+            AppError::UnknownAssets(message) => {
+                assert!(
+                    message.contains(&format!("{}, 999999", theirs[0])),
+                    "{message}"
+                );
+                assert!(message.contains("Nothing was moved"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(trashed(&pool).await.is_empty());
+        assert!(audit_rows(&pool).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn ten_thousand_ids_in_one_request() {
+        let (pool, _dir) = test_pool().await;
+        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let by = user(&pool, "m@x").await;
+        let ids = assets(&pool, space, 10_000).await;
+        let outcome = move_to_trash(&pool, space, by, &ids, NOW).await.unwrap();
+        assert_eq!((outcome.moved, outcome.skipped), (10_000, 0));
+        assert_eq!(trashed(&pool).await.len(), 10_000);
+        let mut too_many = ids.clone();
+        too_many.push(ids[0] + 100_000);
+        assert!(matches!(
+            move_to_trash(&pool, space, by, &too_many, NOW).await,
+            Err(AppError::Validation(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn concurrent_overlapping_deletes_trash_each_asset_once() {
+        let (pool, _dir) = test_pool().await;
+        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let a = user(&pool, "a@x").await;
+        let b = user(&pool, "b@x").await;
+        let ids = assets(&pool, space, 600).await;
+        let (left, right) = (ids[..400].to_vec(), ids[200..].to_vec());
+        let (pool_a, pool_b) = (pool.clone(), pool.clone());
+        let first = tokio::spawn(async move { move_to_trash(&pool_a, space, a, &left, NOW).await });
+        let second =
+            tokio::spawn(async move { move_to_trash(&pool_b, space, b, &right, NOW).await });
+        let (first, second) = (
+            first.await.unwrap().unwrap(),
+            second.await.unwrap().unwrap(),
+        );
+        assert_eq!(first.moved + second.moved, 600);
+        assert_eq!(first.skipped + second.skipped, 200);
+        assert_eq!(trashed(&pool).await, ids);
+        let audited: i64 = audit_rows(&pool).await.iter().map(|row| row.2).sum();
+        assert_eq!(audited, 600, "every asset audited once");
+    }
+
+    #[tokio::test]
+    async fn undo_restores_exactly_its_batch() {
+        let (pool, _dir) = test_pool().await;
+        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let other = ensure(&pool, "o", "O", 0).await.unwrap().id;
+        let by = user(&pool, "m@x").await;
+        let ids = assets(&pool, space, 4).await;
+        let first = move_to_trash(&pool, space, by, &ids[..2], NOW)
+            .await
+            .unwrap();
+        let second = move_to_trash(&pool, space, by, &ids[2..], NOW)
+            .await
+            .unwrap();
+
+        let restored = restore_batch(&pool, space, by, &first.batch, NOW + 5)
+            .await
+            .unwrap();
+        assert_eq!(restored.restored, 2);
+        assert_eq!(trashed(&pool).await, ids[2..]);
+        // Twice is harmless; another space does not know the batch.
+        assert_eq!(
+            restore_batch(&pool, space, by, &first.batch, NOW + 6)
+                .await
+                .unwrap()
+                .restored,
+            0
+        );
+        assert_eq!(
+            restore_batch(&pool, other, by, &second.batch, NOW + 6).await,
+            Err(AppError::NotFound)
+        );
+        assert!(matches!(
+            restore_batch(&pool, space, by, "nonsense", NOW).await,
+            Err(AppError::Validation(_))
+        ));
+        // After 14 days the batch can no longer come back.
+        let late = NOW + super::super::model::RETENTION_MILLIS;
+        assert_eq!(
+            restore_batch(&pool, space, by, &second.batch, late)
+                .await
+                .unwrap()
+                .restored,
+            0
+        );
+        assert_eq!(trashed(&pool).await, ids[2..]);
+        assert_eq!(
+            audit_rows(&pool)
+                .await
+                .iter()
+                .filter(|r| r.0 == "restore")
+                .count(),
+            1
+        );
+    }
+}
