@@ -3,3 +3,5 @@
 pub mod error_notice;
 pub mod layout;
 pub mod not_found;
+pub mod selection;
+pub mod selection_toolbar;

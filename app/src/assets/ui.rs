@@ -2,7 +2,9 @@
 
 mod asset_table;
 mod assets_page;
+mod delete_assets_dialog;
 mod pagination;
 mod search_box;
+mod trash_notice;
 
 pub use assets_page::AssetsPage;

@@ -2,7 +2,8 @@
 
 use sqlx::SqliteExecutor;
 
-use super::model::Space;
+use super::model::{Membership, Space, SpaceId};
+use crate::auth::model::Role;
 
 pub async fn find_by_slug(
     db: impl SqliteExecutor<'_>,
@@ -14,19 +15,30 @@ pub async fn find_by_slug(
         .await
 }
 
-/// The spaces `user_id` is a member of, by name.
+/// The spaces `user_id` is a member of, with their role, by name.
 pub async fn list_for_user(
     db: impl SqliteExecutor<'_>,
     user_id: i64,
-) -> Result<Vec<Space>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT s.id, s.slug, s.name FROM spaces s
+) -> Result<Vec<Membership>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, Role)> = sqlx::query_as(
+        "SELECT s.id, s.slug, s.name, m.role FROM spaces s
          JOIN memberships m ON m.space_id = s.id AND m.user_id = ?
          ORDER BY s.name, s.id",
     )
     .bind(user_id)
     .fetch_all(db)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, slug, name, role)| Membership {
+            space: Space {
+                id: SpaceId(id),
+                slug,
+                name,
+            },
+            role,
+        })
+        .collect())
 }
 
 /// Creates a space, or returns the existing one with that slug.

@@ -5,17 +5,28 @@ use leptos_router::{
 };
 
 use crate::auth::api::current_user;
+use crate::auth::model::{Permission, Role};
 use crate::auth::ui::{SignInRedirect, UserMenu};
 use crate::error::AppError;
 use crate::spaces::api::list_spaces;
-use crate::spaces::model::Space;
+use crate::spaces::model::{Membership, Space};
 use crate::spaces::ui::SpaceSwitcher;
 use crate::ui::error_notice::ErrorNotice;
 use crate::ui::not_found::NotFound;
 
 /// The space a page belongs to, provided by [`SpaceLayout`] to its pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CurrentSpace(pub Space);
+pub struct CurrentSpace {
+    pub space: Space,
+    pub role: Role,
+}
+
+impl CurrentSpace {
+    /// What the UI offers follows the same table the server enforces.
+    pub fn allows(&self, permission: Permission) -> bool {
+        self.role.allows(permission)
+    }
+}
 
 /// Everything under `/spaces/{space}`: the header with the space switcher,
 /// the main navigation, and the page. A space the user cannot open is a 404.
@@ -32,7 +43,10 @@ pub fn SpaceLayout() -> impl IntoView {
             <a class="brand" href="/">"Trove"</a>
             <Suspense>
                 {move || Suspend::new(async move {
-                    spaces.await.ok().map(|list| view! { <SpaceSwitcher spaces=list current=slug /> })
+                    spaces.await.ok().map(|list| {
+                        let list = list.into_iter().map(|m| m.space).collect::<Vec<_>>();
+                        view! { <SpaceSwitcher spaces=list current=slug /> }
+                    })
                 })}
             </Suspense>
             <Suspense>
@@ -45,8 +59,8 @@ pub fn SpaceLayout() -> impl IntoView {
             {move || Suspend::new(async move {
                 let current = slug.get();
                 match spaces.await {
-                    Ok(list) => match list.into_iter().find(|space| space.slug == current) {
-                        Some(space) => view! { <SpaceFrame space /> }.into_any(),
+                    Ok(list) => match list.into_iter().find(|m| m.space.slug == current) {
+                        Some(membership) => view! { <SpaceFrame membership /> }.into_any(),
                         None => view! { <main id="main" class="page"><NotFound /></main> }.into_any(),
                     },
                     Err(AppError::Unauthorized) => view! { <SignInRedirect /> }.into_any(),
@@ -58,10 +72,11 @@ pub fn SpaceLayout() -> impl IntoView {
 }
 
 #[component]
-fn SpaceFrame(space: Space) -> impl IntoView {
+fn SpaceFrame(membership: Membership) -> impl IntoView {
+    let Membership { space, role } = membership;
     let assets = format!("/spaces/{}/assets", space.slug);
     let settings = format!("/spaces/{}/settings", space.slug);
-    provide_context(CurrentSpace(space));
+    provide_context(CurrentSpace { space, role });
     view! {
         <nav class="mainnav" aria-label="Main">
             <A href=assets>"Assets"</A>

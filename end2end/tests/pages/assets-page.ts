@@ -53,6 +53,39 @@ export class AssetsPage {
     await expect(this.page).toHaveURL(new RegExp(`[?&]q=${encodeURIComponent(term)}`));
   }
 
+  /** The row checkbox "Select {name}". */
+  checkbox(name: string) {
+    return this.page.getByRole("checkbox", { name: `Select ${name}`, exact: true });
+  }
+
+  get selectAll() {
+    return this.page.getByRole("checkbox", { name: "Select all" });
+  }
+
+  get toolbar() {
+    return this.page.getByRole("toolbar", { name: "Selection" });
+  }
+
+  get dialog() {
+    return this.page.getByRole("dialog", { name: "Delete Assets" });
+  }
+
+  get status() {
+    return this.page.getByRole("status");
+  }
+
+  row(name: string) {
+    return this.rows.filter({ has: this.page.getByText(name, { exact: true }) });
+  }
+
+  /** Selection toolbar → Delete → confirm in the dialog. */
+  async deleteSelected() {
+    await this.toolbar.getByRole("button", { name: "Delete" }).click();
+    await expect(this.dialog).toBeVisible();
+    await this.dialog.getByRole("button", { name: "Delete" }).click();
+    await expect(this.dialog).toBeHidden();
+  }
+
   sortBy(column: "Name" | "Size" | "Modified") {
     return this.table.getByRole("link", { name: column });
   }

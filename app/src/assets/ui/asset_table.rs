@@ -1,11 +1,28 @@
+use std::collections::BTreeSet;
+
 use leptos::prelude::*;
 
-use crate::assets::model::{Asset, AssetPage, ListQuery, SortDir, SortKey};
+use crate::assets::model::{Asset, AssetId, AssetPage, ListQuery, SortDir, SortKey};
 use crate::format::{format_date, format_size, iso_datetime, type_label};
+use crate::ui::selection::{self, PageState};
 
-/// The listing table: thumbnail, name, type, size, modified.
+/// The rows' selection: kept by the page, outside the table, so it survives
+/// paging and searching.
+#[derive(Debug, Clone, Copy)]
+pub struct Selection {
+    pub selected: RwSignal<BTreeSet<AssetId>>,
+    /// The last row clicked without Shift: one end of a Shift+click range.
+    pub anchor: RwSignal<Option<AssetId>>,
+}
+
+/// The listing table: a checkbox, thumbnail, name, type, size, modified.
 #[component]
-pub fn AssetTable(page: AssetPage, query: Memo<ListQuery>, space: Memo<String>) -> impl IntoView {
+pub fn AssetTable(
+    page: AssetPage,
+    query: Memo<ListQuery>,
+    space: Memo<String>,
+    selection: Selection,
+) -> impl IntoView {
     if page.items.is_empty() {
         let search = query.get_untracked().search;
         let message = if search.trim().is_empty() {
@@ -16,10 +33,31 @@ pub fn AssetTable(page: AssetPage, query: Memo<ListQuery>, space: Memo<String>) 
         return view! { <p class="empty">{message}</p> }.into_any();
     }
     let slug = space.get_untracked();
+    let page_ids: Vec<AssetId> = page.items.iter().map(|a| a.id).collect();
+    let page_ids = StoredValue::new(page_ids);
+    let state = Memo::new(move |_| {
+        page_ids.with_value(|ids| selection.selected.with(|s| selection::page_state(s, ids)))
+    });
+    let toggle_page = move |_| {
+        page_ids.with_value(|ids| {
+            selection
+                .selected
+                .update(|s| selection::toggle_page(s, ids))
+        });
+    };
     view! {
         <table class="assets">
             <thead>
                 <tr>
+                    <th scope="col" class="assets__select">
+                        <input
+                            type="checkbox"
+                            aria-label="Select all"
+                            prop:checked=move || state.get() == PageState::All
+                            prop:indeterminate=move || state.get() == PageState::Some
+                            on:change=toggle_page
+                        />
+                    </th>
                     <th scope="col" class="assets__thumb"><span class="visually-hidden">"Preview"</span></th>
                     <SortHeader label="Name" key=SortKey::Name query space />
                     <th scope="col">"Type"</th>
@@ -29,7 +67,7 @@ pub fn AssetTable(page: AssetPage, query: Memo<ListQuery>, space: Memo<String>) 
             </thead>
             <tbody>
                 <For each=move || page.items.clone() key=|asset| asset.id let:asset>
-                    <AssetRow asset space_slug=slug.clone() />
+                    <AssetRow asset space_slug=slug.clone() selection page_ids />
                 </For>
             </tbody>
         </table>
@@ -77,7 +115,27 @@ fn SortHeader(
 }
 
 #[component]
-fn AssetRow(asset: Asset, space_slug: String) -> impl IntoView {
+fn AssetRow(
+    asset: Asset,
+    space_slug: String,
+    selection: Selection,
+    page_ids: StoredValue<Vec<AssetId>>,
+) -> impl IntoView {
+    let id = asset.id;
+    let checked = Memo::new(move |_| selection.selected.with(|s| s.contains(&id)));
+    let on_click = move |event: leptos::ev::MouseEvent| {
+        let now_checked = event_target_checked(&event);
+        let anchor = selection.anchor.get_untracked();
+        page_ids.with_value(|ids| {
+            selection.selected.update(|s| {
+                selection::click(s, ids, anchor.as_ref(), &id, now_checked, event.shift_key())
+            })
+        });
+        if !event.shift_key() || anchor.is_none() {
+            selection.anchor.set(Some(id));
+        }
+    };
+    let label = format!("Select {}", asset.name);
     let preview = match asset.thumbnail_url(&space_slug) {
         Some(src) => view! {
             <img src=src alt="" width="48" height="48" loading="lazy" decoding="async" />
@@ -95,7 +153,10 @@ fn AssetRow(asset: Asset, space_slug: String) -> impl IntoView {
         _ => None,
     };
     view! {
-        <tr>
+        <tr class:selected=move || checked.get()>
+            <td class="assets__select">
+                <input type="checkbox" aria-label=label prop:checked=move || checked.get() on:click=on_click />
+            </td>
             <td class="assets__thumb">{preview}</td>
             <td class="assets__name">
                 <span class="name">{asset.name.clone()}</span>

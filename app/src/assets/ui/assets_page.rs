@@ -2,12 +2,20 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::asset_table::AssetTable;
+use std::collections::BTreeSet;
+
+use super::asset_table::{AssetTable, Selection};
+use super::delete_assets_dialog::DeleteAssetsDialog;
 use super::pagination::Pagination;
 use super::search_box::SearchBox;
+use super::trash_notice::{Notice, TrashNotice};
 use crate::assets::api::list_assets;
 use crate::assets::model::{AssetPage, ListQuery, PageAt};
+use crate::auth::model::Permission;
+use crate::trash::api::{MoveToTrash, RestoreBatch};
 use crate::ui::error_notice::ErrorNotice;
+use crate::ui::layout::CurrentSpace;
+use crate::ui::selection_toolbar::SelectionToolbar;
 
 /// `/spaces/{space}/assets`: the listing of a space's live assets. Search,
 /// sort and page live in the URL, so every view can be linked and reloaded.
@@ -21,9 +29,71 @@ pub fn AssetsPage() -> impl IntoView {
         ListQuery::from_pairs(|key| map.get_str(key))
     });
 
+    // Selection lives here, outside the table: it survives paging and
+    // searching, and a space switch mounts a new page (and a new selection).
+    let selection = Selection {
+        selected: RwSignal::new(BTreeSet::new()),
+        anchor: RwSignal::new(None),
+    };
+    let count = Signal::derive(move || selection.selected.with(BTreeSet::len));
+    let can_delete = use_context::<CurrentSpace>().is_some_and(|c| c.allows(Permission::Delete));
+    // Bumped after each change, so the listing is fetched again.
+    let version = RwSignal::new(0_u32);
+    let dialog_open = RwSignal::new(false);
+    let notice = RwSignal::new(None::<Notice>);
+    let delete = ServerAction::<MoveToTrash>::new();
+    let undo = ServerAction::<RestoreBatch>::new();
+
+    Effect::new(move |_| {
+        if let Some(Ok(outcome)) = delete.value().get() {
+            dialog_open.set(false);
+            selection.selected.set(BTreeSet::new());
+            selection.anchor.set(None);
+            notice.set(Some(Notice::Moved {
+                count: outcome.moved,
+                batch: outcome.batch,
+            }));
+            version.update(|v| *v += 1);
+        }
+    });
+    Effect::new(move |_| match undo.value().get() {
+        Some(Ok(outcome)) => {
+            notice.set(Some(Notice::Restored {
+                count: outcome.restored,
+            }));
+            version.update(|v| *v += 1);
+        }
+        Some(Err(error)) => notice.set(Some(Notice::Failed(error.to_string()))),
+        None => {}
+    });
+    let open_dialog = move |_| {
+        delete.value().set(None);
+        dialog_open.set(true);
+    };
+    let confirm_delete = Callback::new(move |()| {
+        let ids = selection
+            .selected
+            .with_untracked(|s| s.iter().map(|id| id.0).collect());
+        delete.dispatch(MoveToTrash {
+            space: space.get_untracked(),
+            ids,
+        });
+    });
+    let run_undo = Callback::new(move |batch: String| {
+        undo.dispatch(RestoreBatch {
+            space: space.get_untracked(),
+            batch,
+        });
+    });
+    let clear = Callback::new(move |()| {
+        selection.selected.set(BTreeSet::new());
+        selection.anchor.set(None);
+    });
+    let trash_href = Signal::derive(move || format!("/spaces/{}/settings/trash", space.get()));
+
     let page = Resource::new(
-        move || (space.get(), query.get()),
-        |(space, query)| async move {
+        move || (space.get(), query.get(), version.get()),
+        |(space, query, _)| async move {
             let dir = query.effective_dir();
             let (after, before) = match query.at {
                 PageAt::First => (None, None),
@@ -48,6 +118,13 @@ pub fn AssetsPage() -> impl IntoView {
             </Transition>
         </div>
         <SearchBox query base />
+        <TrashNotice notice trash_href on_undo=run_undo />
+        <SelectionToolbar count on_clear=clear>
+            {can_delete.then(|| view! {
+                <button type="button" class="button button--danger" on:click=open_dialog>"Delete"</button>
+            })}
+        </SelectionToolbar>
+        <DeleteAssetsDialog open=dialog_open count action=delete on_confirm=confirm_delete />
         <div class="listing" aria-busy=move || pending.get().to_string()>
             <Transition
                 fallback=|| view! { <p class="loading" role="status">"Loading assets…"</p> }
@@ -56,7 +133,7 @@ pub fn AssetsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(page) => view! {
-                            <AssetTable page=page.clone() query space />
+                            <AssetTable page=page.clone() query space selection />
                             <Pagination page query base />
                         }
                         .into_any(),

@@ -16,7 +16,7 @@ pub fn Home() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match spaces.await {
                         Ok(list) => match list.first() {
-                            Some(space) => view! { <Redirect path=space.assets_path() /> }.into_any(),
+                            Some(first) => view! { <Redirect path=first.space.assets_path() /> }.into_any(),
                             None => view! {
                                 <section class="notice notice--page">
                                     <h1>"No spaces yet"</h1>

@@ -9,7 +9,7 @@ pub const RETENTION_DAYS: u32 = 14;
 /// `/spaces/{space}/settings`: the space's settings, starting with General.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let space = use_context::<CurrentSpace>().map(|current| current.0);
+    let space = use_context::<CurrentSpace>().map(|current| current.space);
     view! {
         <Title text="Space Settings" />
         <h1>"Space Settings"</h1>
