@@ -19,7 +19,11 @@ trap cleanup EXIT
 echo "== machine: $(nproc) cores, $(uname -sr), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "== seeding $assets assets"
 "$bin" seed --space Bench --assets "$assets" --data-dir "$dir"
-echo "bench-password" | "$bin" user add --email bench@example.com --space Bench --role viewer --data-dir "$dir"
+echo "bench-password" | "$bin" user add --email bench@example.com --space Bench --role asset-manager --data-dir "$dir"
+# A copy of the same data for the runs without HTTP.
+for f in trove.db trove.db-wal; do
+  if [ -f "$dir/$f" ]; then cp "$dir/$f" "$dir/copy${f#trove}"; fi
+done
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 RUST_LOG=warn "$bin" serve --no-demo --data-dir "$dir" --addr "127.0.0.1:$port" >"$dir/server.log" 2>&1 &
@@ -44,10 +48,22 @@ wrk -t1 -c1 -d"${duration}s" --latency -H "Cookie: $cookie" "$url" | percentiles
 echo "== HTTP GET /api/list_assets, 32 connections (wrk -t2 -c32), ${duration}s:"
 wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: $cookie" "$url" | percentiles
 
+trash_ids="${BENCH_TRASH_IDS:-10000}"
+python3 -c "import json,sys; print(json.dumps({'space': 'bench', 'ids': list(range(1, $trash_ids + 1))}))" >"$dir/trash.json"
+echo "== HTTP POST /api/move_to_trash with $trash_ids ids (one request):"
+http_s=$(curl -fsS -o "$dir/trash-out.json" -w '%{time_total}' -X POST "http://127.0.0.1:$port/api/move_to_trash" \
+  -H "Origin: http://127.0.0.1:$port" -H "Cookie: $cookie" -H 'Content-Type: application/json' --data-binary @"$dir/trash.json")
+echo "HTTP move to Trash: $(cat "$dir/trash-out.json" | head -c 120) in $(python3 -c "print(f'{$http_s * 1000:.1f}')") ms"
+
 kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=
 
-echo "== the same query without HTTP, same database:"
-DATABASE_URL="sqlite://$dir/trove.db" BENCH_SPACE=bench cargo bench -q -p server --bench listing
+echo "== the same listing query without HTTP, on a copy of the database:"
+DATABASE_URL="sqlite://$dir/copy.db" BENCH_SPACE=bench cargo bench -q -p server --bench listing
+echo "== the same Trash transaction as raw SQL, on the copy:"
+raw=$(DATABASE_URL="sqlite://$dir/copy.db" BENCH_SPACE=bench BENCH_IDS="$trash_ids" cargo bench -q -p server --bench trash)
+echo "$raw" | grep -v '^raw_ms='
+raw_ms=$(echo "$raw" | sed -n 's/^raw_ms=//p')
+python3 -c "print(f'move to Trash, HTTP / raw SQL: {$http_s * 1000 / $raw_ms:.2f}x')"
 
 echo "== release wasm (cargo leptos build --release):"
 wasm="${LEPTOS_SITE_ROOT:-target/site}/pkg/trove.wasm"
