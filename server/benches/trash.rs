@@ -10,17 +10,20 @@ use std::time::Instant;
 async fn main() -> anyhow::Result<()> {
     let url = std::env::var("DATABASE_URL")?;
     let slug = std::env::var("BENCH_SPACE").unwrap_or_else(|_| "bench".into());
-    let count: i64 = std::env::var("BENCH_IDS").unwrap_or_else(|_| "10000".into()).parse()?;
+    let count: i64 = std::env::var("BENCH_IDS")
+        .unwrap_or_else(|_| "10000".into())
+        .parse()?;
     let pool = app::db::connect(&url).await?;
     let space: i64 = sqlx::query_scalar("SELECT id FROM spaces WHERE slug = ?")
         .bind(&slug)
         .fetch_one(&pool)
         .await?;
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM assets WHERE space_id = ? ORDER BY id LIMIT ?")
-        .bind(space)
-        .bind(count)
-        .fetch_all(&pool)
-        .await?;
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM assets WHERE space_id = ? ORDER BY id LIMIT ?")
+            .bind(space)
+            .bind(count)
+            .fetch_all(&pool)
+            .await?;
     let user: i64 = sqlx::query_scalar("SELECT id FROM users ORDER BY id LIMIT 1")
         .fetch_one(&pool)
         .await?;
@@ -61,7 +64,10 @@ async fn main() -> anyhow::Result<()> {
     tx.commit().await?;
     let elapsed = started.elapsed();
     assert_eq!(found.len(), ids.len());
-    println!("raw SQL move to Trash: {moved} assets in {:.1} ms", elapsed.as_secs_f64() * 1e3);
+    println!(
+        "raw SQL move to Trash: {moved} assets in {:.1} ms",
+        elapsed.as_secs_f64() * 1e3
+    );
     println!("raw_ms={:.3}", elapsed.as_secs_f64() * 1e3);
     Ok(())
 }
