@@ -32,6 +32,14 @@ pub fn format_date(millis: i64) -> String {
     to_datetime(millis).format(&format).unwrap_or_default()
 }
 
+/// "Nov 28, 2026, 17:20 UTC": a moment, in UTC so that the server render
+/// and hydration agree.
+pub fn format_datetime(millis: i64) -> String {
+    let format =
+        format_description!("[month repr:short] [day padding:none], [year], [hour]:[minute] UTC");
+    to_datetime(millis).format(&format).unwrap_or_default()
+}
+
 /// The machine-readable form for `<time datetime>`.
 pub fn iso_datetime(millis: i64) -> String {
     let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
@@ -93,6 +101,7 @@ mod tests {
         let millis = 1_795_886_415_000;
         assert_eq!(format_date(millis), "Nov 28, 2026");
         assert_eq!(iso_datetime(millis), "2026-11-28T17:20:15Z");
+        assert_eq!(format_datetime(millis), "Nov 28, 2026, 17:20 UTC");
     }
 
     #[test]

@@ -31,6 +31,7 @@ use leptos_router::{
 use crate::assets::ui::AssetsPage;
 use crate::auth::ui::LoginPage;
 use crate::spaces::ui::{Home, SettingsPage};
+use crate::trash::ui::TrashPage;
 use crate::ui::layout::SpaceLayout;
 use crate::ui::not_found::NotFoundPage;
 
@@ -72,6 +73,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/spaces/:space") view=SpaceLayout ssr=SsrMode::Async>
                     <Route path=path!("/assets") view=AssetsPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/trash") view=TrashPage ssr=SsrMode::Async />
                     <Route path=path!("") view=SpaceIndex />
                 </ParentRoute>
             </Routes>

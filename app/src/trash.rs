@@ -4,3 +4,4 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod data;
 pub mod model;
+pub mod ui;

@@ -518,6 +518,9 @@ async fn permission_matrix_covers_every_server_function() {
         ("/api/move_to_trash", "POST", may_delete),
         // Sent for a batch whose assets are already back.
         ("/api/restore_batch", "POST", may_delete),
+        ("/api/list_trash", "GET", may_delete),
+        // Sent for a live asset, which is skipped.
+        ("/api/restore_from_trash", "POST", may_delete),
     ];
 
     let registered: std::collections::BTreeSet<(String, String)> =
@@ -556,6 +559,14 @@ async fn permission_matrix_covers_every_server_function() {
                 } else if *path == "/api/move_to_trash" {
                     let id = if space == "own" {
                         trashed
+                    } else {
+                        other_ids[0]
+                    };
+                    let body = serde_json::json!({ "space": space, "ids": [id] });
+                    app.post_json(path, &body).await.0
+                } else if *path == "/api/restore_from_trash" {
+                    let id = if space == "own" {
+                        own_ids[1]
                     } else {
                         other_ids[0]
                     };
@@ -817,4 +828,36 @@ async fn move_to_trash_from_another_origin_is_refused() {
         .unwrap();
     assert_eq!(app.send(request).await.0, StatusCode::FORBIDDEN);
     assert!(trashed_ids(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn trash_lists_and_restores_through_the_api() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 3).await;
+    let body = serde_json::json!({ "space": "own", "ids": [ids[0], ids[1]] });
+    assert_eq!(
+        app.post_json("/api/move_to_trash", &body).await.0,
+        StatusCode::OK
+    );
+    let (status, trash) = app.get_json("/api/list_trash?space=own").await;
+    assert_eq!(status, StatusCode::OK);
+    let trash = trash.as_array().unwrap();
+    assert_eq!(trash.len(), 2);
+    assert_eq!(trash[0]["days_left"], "14 days left");
+    assert_eq!(trash[0]["deleted_by"], OWNER);
+
+    let body = serde_json::json!({ "space": "own", "ids": [ids[0]] });
+    let (status, _, outcome) = app.post_json("/api/restore_from_trash", &body).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&outcome).unwrap()["restored"],
+        1
+    );
+    assert_eq!(trashed_ids(&app).await, [ids[1]]);
+
+    // Without the delete permission the Trash page is a 403.
+    app.member("viewer@test.example", "own", Role::Viewer).await;
+    app.sign_in("viewer@test.example", PASSWORD).await;
+    let (status, _, _) = app.get_page("/spaces/own/settings/trash").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

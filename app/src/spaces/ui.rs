@@ -5,5 +5,5 @@ mod settings_page;
 mod space_switcher;
 
 pub use home::Home;
-pub use settings_page::SettingsPage;
+pub use settings_page::{SettingsNav, SettingsPage};
 pub use space_switcher::SpaceSwitcher;

@@ -6,7 +6,11 @@ use std::collections::{BTreeSet, HashSet};
 
 use sqlx::SqlitePool;
 
-use super::model::{MoveOutcome, RestoreOutcome, MAX_BULK_IDS, RETENTION_MILLIS};
+use super::model::{
+    days_left_label, is_restorable, MoveOutcome, RestoreFromTrashOutcome, RestoreOutcome,
+    TrashedAsset, MAX_BULK_IDS, RETENTION_MILLIS,
+};
+use crate::assets::model::{AssetId, AssetKind};
 use crate::error::AppError;
 use crate::spaces::model::SpaceId;
 
@@ -189,6 +193,124 @@ pub async fn restore_batch(
     tx.commit().await?;
     Ok(RestoreOutcome {
         restored: ids.len() as u64,
+    })
+}
+
+/// Most rows the Trash page shows at once (newest first).
+pub const TRASH_PAGE_LIMIT: i64 = 200;
+
+/// A space's restorable trashed assets, newest first. Assets whose 14 days
+/// are over are gone from Trash even before the purge removes them.
+pub async fn list_trash(
+    pool: &SqlitePool,
+    space: SpaceId,
+    now: i64,
+) -> Result<Vec<TrashedAsset>, AppError> {
+    let rows: Vec<(AssetId, String, String, AssetKind, Option<String>, i64)> = sqlx::query_as(
+        "SELECT a.id, a.name, a.mime_type, a.kind, u.name, a.deleted_at
+         FROM assets a LEFT JOIN users u ON u.id = a.deleted_by
+         WHERE a.space_id = ? AND a.deleted_at IS NOT NULL AND a.deleted_at > ?
+         ORDER BY a.deleted_at DESC, a.id DESC
+         LIMIT ?",
+    )
+    .bind(space)
+    .bind(now - RETENTION_MILLIS)
+    .bind(TRASH_PAGE_LIMIT)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, name, mime_type, kind, deleted_by, deleted_at)| TrashedAsset {
+                id,
+                name,
+                mime_type,
+                kind,
+                deleted_by,
+                deleted_at,
+                days_left: days_left_label(deleted_at, now),
+            },
+        )
+        .collect())
+}
+
+/// Restores `ids` from Trash, all or nothing: unknown or foreign ids fail
+/// naming them (404), ids whose 14 days are over fail as no longer
+/// restorable, ids not in Trash are skipped and counted.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool, ids), fields(count = ids.len()), err(Debug)))]
+pub async fn restore_from_trash(
+    pool: &SqlitePool,
+    space: SpaceId,
+    user: i64,
+    ids: &[i64],
+    now: i64,
+) -> Result<RestoreFromTrashOutcome, AppError> {
+    let ids = validate_ids(ids)?;
+    let ids_json = json_ids(&ids);
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let found: Vec<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT id, deleted_at FROM assets
+         WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(space)
+    .bind(&ids_json)
+    .fetch_all(&mut *tx)
+    .await?;
+    if found.len() != ids.len() {
+        let known: HashSet<i64> = found.iter().map(|(id, _)| *id).collect();
+        let missing: BTreeSet<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| !known.contains(id))
+            .collect();
+        return Err(AppError::UnknownAssets(format!(
+            "These assets do not exist in this space: {}. Nothing was restored.",
+            list_ids(&missing)
+        )));
+    }
+    let expired: BTreeSet<i64> = found
+        .iter()
+        .filter(|(_, deleted)| deleted.is_some_and(|at| !is_restorable(at, now)))
+        .map(|(id, _)| *id)
+        .collect();
+    if !expired.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "These assets were deleted more than 14 days ago and can no longer be restored: {}. Nothing was restored.",
+            list_ids(&expired)
+        )));
+    }
+    let trashed: Vec<i64> = found
+        .iter()
+        .filter(|(_, d)| d.is_some())
+        .map(|(id, _)| *id)
+        .collect();
+    let skipped = (found.len() - trashed.len()) as u64;
+    if !trashed.is_empty() {
+        let trashed_json = json_ids(&trashed);
+        sqlx::query(
+            "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
+             WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(space)
+        .bind(&trashed_json)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            space,
+            Some(user),
+            "restore",
+            None,
+            &trashed_json,
+            trashed.len(),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(RestoreFromTrashOutcome {
+        restored: trashed.len() as u64,
+        skipped,
     })
 }
 
@@ -396,6 +518,48 @@ mod tests {
         assert_eq!(trashed(&pool).await, ids);
         let audited: i64 = audit_rows(&pool).await.iter().map(|row| row.2).sum();
         assert_eq!(audited, 600, "every asset audited once");
+    }
+
+    #[tokio::test]
+    async fn restore_from_trash_is_all_or_nothing_and_refuses_expired_assets() {
+        let (pool, _dir) = test_pool().await;
+        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let by = user(&pool, "m@x").await;
+        let ids = assets(&pool, space, 4).await;
+        move_to_trash(&pool, space, by, &ids[..2], NOW)
+            .await
+            .unwrap();
+        move_to_trash(&pool, space, by, &ids[2..3], NOW - RETENTION_MILLIS)
+            .await
+            .unwrap();
+
+        let listed = list_trash(&pool, space, NOW + 1).await.unwrap();
+        assert_eq!(
+            listed.iter().map(|a| a.id.0).collect::<Vec<_>>(),
+            [ids[1], ids[0]]
+        );
+        assert_eq!(listed[0].deleted_by.as_deref(), Some("m@x"));
+        assert_eq!(listed[0].days_left, "14 days left");
+
+        // One expired id fails the whole request.
+        let error = restore_from_trash(&pool, space, by, &[ids[0], ids[2]], NOW + 1)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, AppError::Conflict(ref m) if m.contains("can no longer be restored")),
+            "{error:?}"
+        );
+        assert_eq!(trashed(&pool).await, ids[..3]);
+        // A live id is skipped and counted.
+        let outcome = restore_from_trash(&pool, space, by, &[ids[0], ids[3]], NOW + 1)
+            .await
+            .unwrap();
+        assert_eq!((outcome.restored, outcome.skipped), (1, 1));
+        assert_eq!(trashed(&pool).await, [ids[1], ids[2]]);
+        assert!(matches!(
+            restore_from_trash(&pool, space, by, &[999_999], NOW).await,
+            Err(AppError::UnknownAssets(_))
+        ));
     }
 
     #[tokio::test]

@@ -1,10 +1,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::ui::layout::CurrentSpace;
+use leptos_router::components::A;
 
-/// How long trashed assets can be restored, in days (DESIGN.md §4).
-pub const RETENTION_DAYS: u32 = 14;
+use crate::auth::model::Permission;
+use crate::trash::model::RETENTION_DAYS;
+use crate::ui::layout::CurrentSpace;
 
 /// `/spaces/{space}/settings`: the space's settings, starting with General.
 #[component]
@@ -14,9 +15,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Title text="Space Settings" />
         <h1>"Space Settings"</h1>
         <div class="settings">
-            <nav class="settings__nav" aria-label="Settings">
-                <a href="" aria-current="page">"General"</a>
-            </nav>
+            <SettingsNav />
             <section class="settings__panel" aria-labelledby="general-heading">
                 <h2 id="general-heading">"General"</h2>
                 <dl class="facts">
@@ -33,5 +32,25 @@ pub fn SettingsPage() -> impl IntoView {
                 </dl>
             </section>
         </div>
+    }
+}
+
+/// The settings navigation: "General" and, for people who may delete and
+/// restore assets, "Trash".
+#[component]
+pub fn SettingsNav() -> impl IntoView {
+    let current = use_context::<CurrentSpace>();
+    let slug = current
+        .as_ref()
+        .map(|c| c.space.slug.clone())
+        .unwrap_or_default();
+    let can_delete = current.is_some_and(|c| c.allows(Permission::Delete));
+    let general = format!("/spaces/{slug}/settings");
+    let trash = format!("/spaces/{slug}/settings/trash");
+    view! {
+        <nav class="settings__nav" aria-label="Settings">
+            <A href=general exact=true>"General"</A>
+            {can_delete.then(|| view! { <A href=trash>"Trash"</A> })}
+        </nav>
     }
 }

@@ -1,0 +1,5 @@
+//! The Trash page.
+
+mod trash_page;
+
+pub use trash_page::TrashPage;
