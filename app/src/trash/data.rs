@@ -54,6 +54,38 @@ fn json_ids(ids: &[i64]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned())
 }
 
+/// The Trash state (`deleted_at`) of each of `ids` in `space`; any id that
+/// is unknown or in another space fails the request, naming them.
+async fn trash_states(
+    tx: &mut sqlx::SqliteConnection,
+    space: SpaceId,
+    ids: &[i64],
+    ids_json: &str,
+    verb: &str,
+) -> Result<Vec<(i64, Option<i64>)>, AppError> {
+    let found: Vec<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT id, deleted_at FROM assets
+         WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(space)
+    .bind(ids_json)
+    .fetch_all(&mut *tx)
+    .await?;
+    if found.len() != ids.len() {
+        let known: HashSet<i64> = found.iter().map(|(id, _)| *id).collect();
+        let missing: BTreeSet<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| !known.contains(id))
+            .collect();
+        return Err(AppError::UnknownAssets(format!(
+            "These assets do not exist in this space: {}. Nothing was {verb}.",
+            list_ids(&missing)
+        )));
+    }
+    Ok(found)
+}
+
 /// Moves `ids` of `space` to Trash for `user`. Ids already in Trash are
 /// skipped and counted; any id that is unknown or in another space fails the
 /// whole request, naming them.
@@ -68,26 +100,7 @@ pub async fn move_to_trash(
     let ids = validate_ids(ids)?;
     let ids_json = json_ids(&ids);
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let found: Vec<(i64, Option<i64>)> = sqlx::query_as(
-        "SELECT id, deleted_at FROM assets
-         WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
-    )
-    .bind(space)
-    .bind(&ids_json)
-    .fetch_all(&mut *tx)
-    .await?;
-    if found.len() != ids.len() {
-        let known: HashSet<i64> = found.iter().map(|(id, _)| *id).collect();
-        let missing: BTreeSet<i64> = ids
-            .iter()
-            .copied()
-            .filter(|id| !known.contains(id))
-            .collect();
-        return Err(AppError::UnknownAssets(format!(
-            "These assets do not exist in this space: {}. Nothing was moved.",
-            list_ids(&missing)
-        )));
-    }
+    let found = trash_states(&mut tx, space, &ids, &ids_json, "moved").await?;
     let live: Vec<i64> = found
         .iter()
         .filter(|(_, d)| d.is_none())
@@ -248,26 +261,7 @@ pub async fn restore_from_trash(
     let ids = validate_ids(ids)?;
     let ids_json = json_ids(&ids);
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let found: Vec<(i64, Option<i64>)> = sqlx::query_as(
-        "SELECT id, deleted_at FROM assets
-         WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
-    )
-    .bind(space)
-    .bind(&ids_json)
-    .fetch_all(&mut *tx)
-    .await?;
-    if found.len() != ids.len() {
-        let known: HashSet<i64> = found.iter().map(|(id, _)| *id).collect();
-        let missing: BTreeSet<i64> = ids
-            .iter()
-            .copied()
-            .filter(|id| !known.contains(id))
-            .collect();
-        return Err(AppError::UnknownAssets(format!(
-            "These assets do not exist in this space: {}. Nothing was restored.",
-            list_ids(&missing)
-        )));
-    }
+    let found = trash_states(&mut tx, space, &ids, &ids_json, "restored").await?;
     let expired: BTreeSet<i64> = found
         .iter()
         .filter(|(_, deleted)| deleted.is_some_and(|at| !is_restorable(at, now)))

@@ -1,19 +1,8 @@
-use std::collections::BTreeSet;
-
 use leptos::prelude::*;
 
 use crate::assets::model::{Asset, AssetId, AssetPage, ListQuery, SortDir, SortKey};
 use crate::format::{format_date, format_size, iso_datetime, type_label};
-use crate::ui::selection::{self, PageState};
-
-/// The rows' selection: kept by the page, outside the table, so it survives
-/// paging and searching.
-#[derive(Debug, Clone, Copy)]
-pub struct Selection {
-    pub selected: RwSignal<BTreeSet<AssetId>>,
-    /// The last row clicked without Shift: one end of a Shift+click range.
-    pub anchor: RwSignal<Option<AssetId>>,
-}
+use crate::ui::selection_checkboxes::{RowCheckbox, SelectAllCheckbox, Selection};
 
 /// The listing table: a checkbox, thumbnail, name, type, size, modified.
 #[component]
@@ -35,28 +24,12 @@ pub fn AssetTable(
     let slug = space.get_untracked();
     let page_ids: Vec<AssetId> = page.items.iter().map(|a| a.id).collect();
     let page_ids = StoredValue::new(page_ids);
-    let state = Memo::new(move |_| {
-        page_ids.with_value(|ids| selection.selected.with(|s| selection::page_state(s, ids)))
-    });
-    let toggle_page = move |_| {
-        page_ids.with_value(|ids| {
-            selection
-                .selected
-                .update(|s| selection::toggle_page(s, ids))
-        });
-    };
     view! {
         <table class="assets">
             <thead>
                 <tr>
                     <th scope="col" class="assets__select">
-                        <input
-                            type="checkbox"
-                            aria-label="Select all"
-                            prop:checked=move || state.get() == PageState::All
-                            prop:indeterminate=move || state.get() == PageState::Some
-                            on:change=toggle_page
-                        />
+                        <SelectAllCheckbox selection page_ids />
                     </th>
                     <th scope="col" class="assets__thumb"><span class="visually-hidden">"Preview"</span></th>
                     <SortHeader label="Name" key=SortKey::Name query space />
@@ -121,21 +94,7 @@ fn AssetRow(
     selection: Selection,
     page_ids: StoredValue<Vec<AssetId>>,
 ) -> impl IntoView {
-    let id = asset.id;
-    let checked = Memo::new(move |_| selection.selected.with(|s| s.contains(&id)));
-    let on_click = move |event: leptos::ev::MouseEvent| {
-        let now_checked = event_target_checked(&event);
-        let anchor = selection.anchor.get_untracked();
-        page_ids.with_value(|ids| {
-            selection.selected.update(|s| {
-                selection::click(s, ids, anchor.as_ref(), &id, now_checked, event.shift_key())
-            })
-        });
-        if !event.shift_key() || anchor.is_none() {
-            selection.anchor.set(Some(id));
-        }
-    };
-    let label = format!("Select {}", asset.name);
+    let checked = selection.contains(asset.id);
     let preview = match asset.thumbnail_url(&space_slug) {
         Some(src) => view! {
             <img src=src alt="" width="48" height="48" loading="lazy" decoding="async" />
@@ -155,7 +114,7 @@ fn AssetRow(
     view! {
         <tr class:selected=move || checked.get()>
             <td class="assets__select">
-                <input type="checkbox" aria-label=label prop:checked=move || checked.get() on:click=on_click />
+                <RowCheckbox selection page_ids id=asset.id name=asset.name.clone() />
             </td>
             <td class="assets__thumb">{preview}</td>
             <td class="assets__name">

@@ -2,9 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use std::collections::BTreeSet;
-
-use super::asset_table::{AssetTable, Selection};
+use super::asset_table::AssetTable;
 use super::delete_assets_dialog::DeleteAssetsDialog;
 use super::pagination::Pagination;
 use super::search_box::SearchBox;
@@ -15,6 +13,7 @@ use crate::auth::model::Permission;
 use crate::trash::api::{MoveToTrash, RestoreBatch};
 use crate::ui::error_notice::ErrorNotice;
 use crate::ui::layout::CurrentSpace;
+use crate::ui::selection_checkboxes::Selection;
 use crate::ui::selection_toolbar::SelectionToolbar;
 
 /// `/spaces/{space}/assets`: the listing of a space's live assets. Search,
@@ -31,11 +30,8 @@ pub fn AssetsPage() -> impl IntoView {
 
     // Selection lives here, outside the table: it survives paging and
     // searching, and a space switch mounts a new page (and a new selection).
-    let selection = Selection {
-        selected: RwSignal::new(BTreeSet::new()),
-        anchor: RwSignal::new(None),
-    };
-    let count = Signal::derive(move || selection.selected.with(BTreeSet::len));
+    let selection = Selection::new();
+    let count = selection.count();
     let can_delete = use_context::<CurrentSpace>().is_some_and(|c| c.allows(Permission::Delete));
     // Bumped after each change, so the listing is fetched again.
     let version = RwSignal::new(0_u32);
@@ -47,8 +43,7 @@ pub fn AssetsPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = delete.value().get() {
             dialog_open.set(false);
-            selection.selected.set(BTreeSet::new());
-            selection.anchor.set(None);
+            selection.clear();
             notice.set(Some(Notice::Moved {
                 count: outcome.moved,
                 batch: outcome.batch,
@@ -71,9 +66,7 @@ pub fn AssetsPage() -> impl IntoView {
         dialog_open.set(true);
     };
     let confirm_delete = Callback::new(move |()| {
-        let ids = selection
-            .selected
-            .with_untracked(|s| s.iter().map(|id| id.0).collect());
+        let ids = selection.ids();
         delete.dispatch(MoveToTrash {
             space: space.get_untracked(),
             ids,
@@ -85,10 +78,7 @@ pub fn AssetsPage() -> impl IntoView {
             batch,
         });
     });
-    let clear = Callback::new(move |()| {
-        selection.selected.set(BTreeSet::new());
-        selection.anchor.set(None);
-    });
+    let clear = Callback::new(move |()| selection.clear());
     let trash_href = Signal::derive(move || format!("/spaces/{}/settings/trash", space.get()));
 
     let page = Resource::new(

@@ -1,17 +1,14 @@
-use std::collections::BTreeSet;
-
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::assets::model::AssetId;
 use crate::error::AppError;
 use crate::format::{format_datetime, iso_datetime, type_label};
 use crate::spaces::ui::SettingsNav;
 use crate::trash::api::{list_trash, RestoreFromTrash};
 use crate::trash::model::{assets_count, TrashedAsset, RETENTION_DAYS};
 use crate::ui::error_notice::ErrorNotice;
-use crate::ui::selection::{self, PageState};
+use crate::ui::selection_checkboxes::{RowCheckbox, SelectAllCheckbox, Selection};
 use crate::ui::selection_toolbar::SelectionToolbar;
 
 /// `/spaces/{space}/settings/trash`: trashed assets, newest first, with who
@@ -21,9 +18,8 @@ pub fn TrashPage() -> impl IntoView {
     let params = use_params_map();
     let space = Memo::new(move |_| params.read().get("space").unwrap_or_default());
     let version = RwSignal::new(0_u32);
-    let selected = RwSignal::new(BTreeSet::<AssetId>::new());
-    let anchor = RwSignal::new(None::<AssetId>);
-    let count = Signal::derive(move || selected.with(BTreeSet::len));
+    let selection = Selection::new();
+    let count = selection.count();
     let message = RwSignal::new(None::<Result<String, String>>);
     let restore = ServerAction::<RestoreFromTrash>::new();
     let trash = Resource::new(
@@ -33,8 +29,7 @@ pub fn TrashPage() -> impl IntoView {
 
     Effect::new(move |_| match restore.value().get() {
         Some(Ok(outcome)) => {
-            selected.set(BTreeSet::new());
-            anchor.set(None);
+            selection.clear();
             message.set(Some(Ok(format!(
                 "{} restored",
                 assets_count(outcome.restored)
@@ -45,16 +40,13 @@ pub fn TrashPage() -> impl IntoView {
         None => {}
     });
     let run_restore = move |_| {
-        let ids = selected.with_untracked(|s| s.iter().map(|id| id.0).collect());
+        let ids = selection.ids();
         restore.dispatch(RestoreFromTrash {
             space: space.get_untracked(),
             ids,
         });
     };
-    let clear = Callback::new(move |()| {
-        selected.set(BTreeSet::new());
-        anchor.set(None);
-    });
+    let clear = Callback::new(move |()| selection.clear());
 
     view! {
         <Title text="Trash" />
@@ -80,7 +72,7 @@ pub fn TrashPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match trash.await {
                             Ok(items) if items.is_empty() => view! { <p class="empty">"Trash is empty"</p> }.into_any(),
-                            Ok(items) => view! { <TrashTable items selected anchor /> }.into_any(),
+                            Ok(items) => view! { <TrashTable items selection /> }.into_any(),
                             Err(AppError::Unauthorized) => view! { <crate::auth::ui::SignInRedirect /> }.into_any(),
                             Err(error) => view! { <ErrorNotice error /> }.into_any(),
                         }
@@ -92,27 +84,14 @@ pub fn TrashPage() -> impl IntoView {
 }
 
 #[component]
-fn TrashTable(
-    items: Vec<TrashedAsset>,
-    selected: RwSignal<BTreeSet<AssetId>>,
-    anchor: RwSignal<Option<AssetId>>,
-) -> impl IntoView {
+fn TrashTable(items: Vec<TrashedAsset>, selection: Selection) -> impl IntoView {
     let page_ids = StoredValue::new(items.iter().map(|a| a.id).collect::<Vec<_>>());
-    let state = Memo::new(move |_| {
-        page_ids.with_value(|ids| selected.with(|s| selection::page_state(s, ids)))
-    });
     view! {
         <table class="assets">
             <thead>
                 <tr>
                     <th scope="col" class="assets__select">
-                        <input
-                            type="checkbox"
-                            aria-label="Select all"
-                            prop:checked=move || state.get() == PageState::All
-                            prop:indeterminate=move || state.get() == PageState::Some
-                            on:change=move |_| page_ids.with_value(|ids| selected.update(|s| selection::toggle_page(s, ids)))
-                        />
+                        <SelectAllCheckbox selection page_ids />
                     </th>
                     <th scope="col">"Name"</th>
                     <th scope="col">"Type"</th>
@@ -124,27 +103,18 @@ fn TrashTable(
             <tbody>
                 <For each=move || items.clone() key=|asset| asset.id let:asset>
                     {
-                        let id = asset.id;
-                        let checked = Memo::new(move |_| selected.with(|s| s.contains(&id)));
-                        let on_click = move |event: leptos::ev::MouseEvent| {
-                            let now_checked = event_target_checked(&event);
-                            let from = anchor.get_untracked();
-                            page_ids.with_value(|ids| {
-                                selected.update(|s| selection::click(s, ids, from.as_ref(), &id, now_checked, event.shift_key()))
-                            });
-                            if !event.shift_key() || from.is_none() {
-                                anchor.set(Some(id));
-                            }
-                        };
+                        let checked = selection.contains(asset.id);
                         view! {
                             <tr class:selected=move || checked.get()>
                                 <td class="assets__select">
-                                    <input type="checkbox" aria-label=format!("Select {}", asset.name) prop:checked=move || checked.get() on:click=on_click />
+                                    <RowCheckbox selection page_ids id=asset.id name=asset.name.clone() />
                                 </td>
                                 <td class="assets__name"><span class="name">{asset.name.clone()}</span></td>
                                 <td>{type_label(&asset.mime_type)}</td>
                                 <td>{asset.deleted_by.clone().unwrap_or_else(|| "—".to_owned())}</td>
-                                <td><time datetime=iso_datetime(asset.deleted_at)>{format_datetime(asset.deleted_at)}</time></td>
+                                <td>
+                                    <time datetime=iso_datetime(asset.deleted_at)>{format_datetime(asset.deleted_at)}</time>
+                                </td>
                                 <td>{asset.days_left.clone()}</td>
                             </tr>
                         }

@@ -1,0 +1,112 @@
+//! The checkboxes of a selectable table (Assets and Trash), over the pure
+//! rules of [`super::selection`].
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+
+use super::selection::{self, PageState};
+use crate::assets::model::AssetId;
+
+/// A table's selection, kept by the page outside the table so that it
+/// survives paging and searching.
+#[derive(Debug, Clone, Copy)]
+pub struct Selection {
+    pub selected: RwSignal<BTreeSet<AssetId>>,
+    /// The last row clicked without Shift: one end of a Shift+click range.
+    pub anchor: RwSignal<Option<AssetId>>,
+}
+
+impl Selection {
+    pub fn new() -> Self {
+        Self {
+            selected: RwSignal::new(BTreeSet::new()),
+            anchor: RwSignal::new(None),
+        }
+    }
+
+    pub fn clear(&self) {
+        self.selected.set(BTreeSet::new());
+        self.anchor.set(None);
+    }
+
+    pub fn count(&self) -> Signal<usize> {
+        let selected = self.selected;
+        Signal::derive(move || selected.with(BTreeSet::len))
+    }
+
+    pub fn ids(&self) -> Vec<i64> {
+        self.selected
+            .with_untracked(|s| s.iter().map(|id| id.0).collect())
+    }
+
+    pub fn contains(&self, id: AssetId) -> Memo<bool> {
+        let selected = self.selected;
+        Memo::new(move |_| selected.with(|s| s.contains(&id)))
+    }
+}
+
+impl Default for Selection {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// "Select all": the rows of this page; indeterminate when some are selected.
+#[component]
+pub fn SelectAllCheckbox(
+    selection: Selection,
+    page_ids: StoredValue<Vec<AssetId>>,
+) -> impl IntoView {
+    let state = Memo::new(move |_| {
+        page_ids.with_value(|ids| selection.selected.with(|s| selection::page_state(s, ids)))
+    });
+    let toggle = move |_| {
+        page_ids.with_value(|ids| {
+            selection
+                .selected
+                .update(|s| selection::toggle_page(s, ids))
+        });
+    };
+    view! {
+        <input
+            type="checkbox"
+            aria-label="Select all"
+            prop:checked=move || state.get() == PageState::All
+            prop:indeterminate=move || state.get() == PageState::Some
+            on:change=toggle
+        />
+    }
+}
+
+/// "Select {name}": a click toggles the row, Shift+click a range from the anchor.
+#[component]
+pub fn RowCheckbox(
+    selection: Selection,
+    page_ids: StoredValue<Vec<AssetId>>,
+    id: AssetId,
+    name: String,
+) -> impl IntoView {
+    let checked = selection.contains(id);
+    let on_click = move |event: leptos::ev::MouseEvent| {
+        let now_checked = event_target_checked(&event);
+        let shift = event.shift_key();
+        let anchor = selection.anchor.get_untracked();
+        page_ids.with_value(|ids| {
+            selection
+                .selected
+                .update(|s| selection::click(s, ids, anchor.as_ref(), &id, now_checked, shift))
+        });
+        if !shift || anchor.is_none() {
+            selection.anchor.set(Some(id));
+        }
+    };
+    view! {
+        <input
+            type="checkbox"
+            aria-label=format!("Select {name}")
+            prop:checked=move || checked.get()
+            on:click=on_click
+        />
+    }
+}
