@@ -5,16 +5,6 @@ use sqlx::SqliteExecutor;
 use super::model::{Membership, Space, SpaceId};
 use crate::auth::model::Role;
 
-pub async fn find_by_slug(
-    db: impl SqliteExecutor<'_>,
-    slug: &str,
-) -> Result<Option<Space>, sqlx::Error> {
-    sqlx::query_as("SELECT id, slug, name FROM spaces WHERE slug = ?")
-        .bind(slug)
-        .fetch_optional(db)
-        .await
-}
-
 /// The spaces `user_id` is a member of, with their role, by name.
 pub async fn list_for_user(
     db: impl SqliteExecutor<'_>,
