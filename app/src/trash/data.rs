@@ -181,28 +181,7 @@ pub async fn restore_batch(
     .bind(now - RETENTION_MILLIS)
     .fetch_all(&mut *tx)
     .await?;
-    if !ids.is_empty() {
-        let ids_json = json_ids(&ids);
-        sqlx::query(
-            "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
-             WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
-        )
-        .bind(space)
-        .bind(&ids_json)
-        .execute(&mut *tx)
-        .await?;
-        audit(
-            &mut tx,
-            space,
-            Some(user),
-            "restore",
-            Some(batch),
-            &ids_json,
-            ids.len(),
-            now,
-        )
-        .await?;
-    }
+    put_back(&mut tx, space, user, Some(batch), &ids, now).await?;
     tx.commit().await?;
     Ok(RestoreOutcome {
         restored: ids.len() as u64,
@@ -279,33 +258,48 @@ pub async fn restore_from_trash(
         .map(|(id, _)| *id)
         .collect();
     let skipped = (found.len() - trashed.len()) as u64;
-    if !trashed.is_empty() {
-        let trashed_json = json_ids(&trashed);
-        sqlx::query(
-            "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
-             WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
-        )
-        .bind(space)
-        .bind(&trashed_json)
-        .execute(&mut *tx)
-        .await?;
-        audit(
-            &mut tx,
-            space,
-            Some(user),
-            "restore",
-            None,
-            &trashed_json,
-            trashed.len(),
-            now,
-        )
-        .await?;
-    }
+    put_back(&mut tx, space, user, None, &trashed, now).await?;
     tx.commit().await?;
     Ok(RestoreFromTrashOutcome {
         restored: trashed.len() as u64,
         skipped,
     })
+}
+
+/// Takes `ids` out of Trash and writes the restore's audit row (with the
+/// batch, for an Undo). Does nothing for an empty list.
+async fn put_back(
+    tx: &mut sqlx::SqliteConnection,
+    space: SpaceId,
+    user: i64,
+    batch: Option<&str>,
+    ids: &[i64],
+    now: i64,
+) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let ids_json = json_ids(ids);
+    sqlx::query(
+        "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
+         WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(space)
+    .bind(&ids_json)
+    .execute(&mut *tx)
+    .await?;
+    audit(
+        tx,
+        space,
+        Some(user),
+        "restore",
+        batch,
+        &ids_json,
+        ids.len(),
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
