@@ -1,44 +1,75 @@
 #!/usr/bin/env bash
-# Runs the Playwright suite against a freshly started server: a free port, a
-# temporary data dir (so the demo data is seeded anew), Debian's Chromium.
+# Runs the Playwright suite against freshly started servers, each on a free
+# port, with Debian's Chromium:
+#   TROVE_URL         the main server (its own temporary data dir, demo data)
+#   TROVE_CLOCK_URL   a second server on another temporary data dir, and
+#   TROVE_CLOCK_13D_URL / TROVE_CLOCK_15D_URL
+#                     two more on that same data dir with TROVE_CLOCK_OFFSET
+#                     13d and 15d, for the 14-day rule (assets deleted "now"
+#                     on the first are seen 13 and 15 days later).
 # Usage: scripts/e2e.sh <path to the trove binary> [playwright args...]
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 bin="$1"; shift
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-data_dir=$(mktemp -d -t trove-e2e-XXXXXX)
-log="$data_dir/server.log"
+work=$(mktemp -d -t trove-e2e-XXXXXX)
+pids=()
 
 cleanup() {
-  if [ -n "${pid:-}" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  fi
-  rm -rf "$data_dir"
+  for pid in "${pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
+  rm -rf "$work"
 }
 trap cleanup EXIT
 
-TROVE_ADDR="127.0.0.1:$port" TROVE_DATA_DIR="$data_dir" RUST_LOG="${RUST_LOG:-warn}" \
-  "$bin" serve >"$log" 2>&1 &
-pid=$!
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
 
-for _ in $(seq 1 120); do
-  if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$pid" 2>/dev/null; then
-    echo "the server exited before it was ready:" >&2
-    cat "$log" >&2
-    exit 1
-  fi
-  sleep 0.5
-done
-curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$log" >&2; exit 1; }
+# start <name> <data dir> <clock offset or "">: starts a server, waits for
+# /healthz and prints its URL.
+start() {
+  local name="$1" data_dir="$2" offset="$3" port log pid
+  port=$(free_port)
+  log="$work/$name.log"
+  mkdir -p "$data_dir"
+  TROVE_ADDR="127.0.0.1:$port" TROVE_DATA_DIR="$data_dir" TROVE_CLOCK_OFFSET="$offset" \
+    RUST_LOG="${RUST_LOG:-warn}" "$bin" serve >"$log" 2>&1 &
+  pid=$!
+  pids+=("$pid")
+  for _ in $(seq 1 120); do
+    if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+      echo "http://127.0.0.1:$port"
+      return 0
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then break; fi
+    sleep 0.5
+  done
+  echo "the $name server did not become ready:" >&2
+  cat "$log" >&2
+  return 1
+}
+
+# Started one after another: the first on a data dir seeds the demo data,
+# the others find it there.
+main_url=$(start main "$work/main" "")
+clock_url=$(start clock "$work/clock" "")
+clock_13d_url=$(start clock-13d "$work/clock" "13d")
+clock_15d_url=$(start clock-15d "$work/clock" "15d")
 
 status=0
-(cd end2end && TROVE_URL="http://127.0.0.1:$port" npx playwright test "$@") || status=$?
+(cd end2end && TROVE_URL="$main_url" TROVE_CLOCK_URL="$clock_url" \
+  TROVE_CLOCK_13D_URL="$clock_13d_url" TROVE_CLOCK_15D_URL="$clock_15d_url" \
+  npx playwright test "$@") || status=$?
 if [ "$status" -ne 0 ]; then
-  echo "--- server log ---" >&2
-  tail -n 100 "$log" >&2
+  for log in "$work"/*.log; do
+    echo "--- $(basename "$log") ---" >&2
+    tail -n 60 "$log" >&2
+  done
 fi
 exit "$status"

@@ -31,6 +31,14 @@ impl Clock {
             .unwrap_or(0);
         system.saturating_add(self.offset_millis)
     }
+
+    /// The system time without the offset. Only for comparing with file
+    /// modification times (the orphan sweep's grace period), which the
+    /// offset does not shift: a shifted clock must not make a file written a
+    /// second ago look days old.
+    pub fn unshifted_system_time(&self) -> SystemTime {
+        SystemTime::now()
+    }
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]

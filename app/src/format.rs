@@ -40,6 +40,15 @@ pub fn format_datetime(millis: i64) -> String {
     to_datetime(millis).format(&format).unwrap_or_default()
 }
 
+/// "Nov 28, 2026, 20:57": a moment already shifted into the reader's zone.
+pub fn format_local_datetime(local_millis: i64) -> String {
+    let format =
+        format_description!("[month repr:short] [day padding:none], [year], [hour]:[minute]");
+    to_datetime(local_millis)
+        .format(&format)
+        .unwrap_or_default()
+}
+
 /// The machine-readable form for `<time datetime>`.
 pub fn iso_datetime(millis: i64) -> String {
     let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");

@@ -61,6 +61,60 @@ impl Cursor {
     }
 }
 
+/// Where a page starts, with its cursor decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Position {
+    First,
+    After(Cursor),
+    Before(Cursor),
+}
+
+impl Position {
+    /// Decodes the cursor of `at` for listing `sort` (400 if it is not one).
+    pub fn decode(
+        at: &crate::assets::model::PageAt,
+        sort: &str,
+        kind: KeyKind,
+    ) -> Result<Self, crate::error::AppError> {
+        use crate::assets::model::PageAt;
+        let decode = |encoded: &str| {
+            Cursor::decode(encoded, sort, kind)
+                .map_err(|e| crate::error::AppError::validation(e.to_string()))
+        };
+        Ok(match at {
+            PageAt::First => Self::First,
+            PageAt::After(encoded) => Self::After(decode(encoded)?),
+            PageAt::Before(encoded) => Self::Before(decode(encoded)?),
+        })
+    }
+
+    /// The boundary cursor, and whether the page reads forward from it.
+    /// Walking back (Before) reads the index the other way and flips the
+    /// rows afterwards, so both directions are a single range scan.
+    pub fn seek(&self) -> (Option<&Cursor>, bool) {
+        match self {
+            Self::First => (None, true),
+            Self::After(cursor) => (Some(cursor), true),
+            Self::Before(cursor) => (Some(cursor), false),
+        }
+    }
+
+    /// `(prev, next)` cursors of a page read from here: `more` says a row
+    /// beyond the page was found; `first`/`last` are the page's own ends.
+    pub fn links(
+        &self,
+        more: bool,
+        first: Option<String>,
+        last: Option<String>,
+    ) -> (Option<String>, Option<String>) {
+        match self {
+            Self::First => (None, if more { last } else { None }),
+            Self::After(_) => (first, if more { last } else { None }),
+            Self::Before(_) => (if more { first } else { None }, last),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,8 +2,10 @@
 //! `originals/`, JPEG thumbnails under `thumbnails/`, both fanned out by the
 //! first two characters of a random, unguessable storage key.
 
+use std::collections::BTreeSet;
 use std::io::Cursor as IoCursor;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use image::{imageops::FilterType, DynamicImage, ImageFormat, ImageReader};
 
@@ -65,6 +67,33 @@ impl Storage {
         write_atomically(&self.original_path(key), bytes).await
     }
 
+    /// Removes an asset's original and thumbnail; a file that is already
+    /// gone is fine (so removal is idempotent). Returns how many went.
+    pub async fn remove(&self, key: &str) -> Result<u64, StorageError> {
+        let mut removed = 0;
+        for path in [self.original_path(key), self.thumbnail_path(key)] {
+            match tokio::fs::remove_file(&path).await {
+                Ok(()) => removed += 1,
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Ok(removed)
+    }
+
+    /// The keys of stored files (originals or thumbnails) last modified
+    /// before `cutoff`, for the orphan sweep. Temporary files of writes that
+    /// never finished (older than `cutoff`) are removed on the way and
+    /// counted. Files newer than `cutoff` are left alone: they may belong to
+    /// an upload whose row is about to be written.
+    pub async fn keys_older_than(
+        &self,
+        cutoff: SystemTime,
+    ) -> Result<(BTreeSet<String>, u64), StorageError> {
+        let root = self.root.clone();
+        Ok(tokio::task::spawn_blocking(move || scan_keys(&root, cutoff)).await??)
+    }
+
     /// Decodes the original, records its dimensions and writes a thumbnail,
     /// off the async runtime. Returns `None` for files that are not images
     /// the `image` crate can read.
@@ -80,6 +109,42 @@ impl Storage {
             None => Ok(None),
         }
     }
+}
+
+/// Blocking: walks `originals/*/*` and `thumbnails/*/*`.
+fn scan_keys(root: &Path, cutoff: SystemTime) -> std::io::Result<(BTreeSet<String>, u64)> {
+    let mut keys = BTreeSet::new();
+    let mut stale_temps = 0;
+    for area in ["originals", "thumbnails"] {
+        let Ok(prefixes) = std::fs::read_dir(root.join(area)) else {
+            continue;
+        };
+        for prefix in prefixes {
+            let prefix = prefix?;
+            if !prefix.file_type()?.is_dir() {
+                continue;
+            }
+            for file in std::fs::read_dir(prefix.path())? {
+                let file = file?;
+                let modified = file.metadata()?.modified()?;
+                if modified >= cutoff {
+                    continue;
+                }
+                let name = file.file_name().to_string_lossy().into_owned();
+                if name.starts_with(".tmp-") {
+                    match std::fs::remove_file(file.path()) {
+                        Ok(()) => stale_temps += 1,
+                        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(error) => return Err(error),
+                    }
+                    continue;
+                }
+                let key = name.strip_suffix(".jpg").unwrap_or(&name);
+                keys.insert(key.to_owned());
+            }
+        }
+    }
+    Ok((keys, stale_temps))
 }
 
 async fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StorageError> {

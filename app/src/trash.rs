@@ -4,4 +4,6 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod data;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod purge;
 pub mod ui;

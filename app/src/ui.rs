@@ -1,8 +1,12 @@
 //! Widgets and page chrome shared by every feature.
 
+pub mod confirm_dialog;
 pub mod error_notice;
 pub mod layout;
+pub mod local_time;
 pub mod not_found;
+pub mod pagination;
 pub mod selection;
 pub mod selection_checkboxes;
 pub mod selection_toolbar;
+pub mod thumbnail;

@@ -7,6 +7,7 @@ use app::assets::model::AssetId;
 use app::auth::model::Permission;
 use app::auth::session::authorize_session;
 use app::state::AppState;
+use app::trash::data::find_trashed_file;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -22,13 +23,51 @@ pub async fn thumbnail(
     session: Session,
     request: Request<Body>,
 ) -> Response {
-    if let Err(error) = authorize_session(&session, &state, &space, Permission::View).await {
+    serve_thumbnail(&state, &session, &space, &id, Shelf::Live, request).await
+}
+
+/// `GET /files/{space}/trash/{id}/thumbnail`: the thumbnail of an image in
+/// Trash, for the Trash page; needs the delete permission, and is a 404
+/// once the asset is restored or its 14 days are over.
+pub async fn trash_thumbnail(
+    State(state): State<AppState>,
+    Path((space, id)): Path<(String, String)>,
+    session: Session,
+    request: Request<Body>,
+) -> Response {
+    serve_thumbnail(&state, &session, &space, &id, Shelf::Trash, request).await
+}
+
+/// Where the asset must be for its thumbnail to be served.
+#[derive(Clone, Copy)]
+enum Shelf {
+    Live,
+    Trash,
+}
+
+async fn serve_thumbnail(
+    state: &AppState,
+    session: &Session,
+    space: &str,
+    id: &str,
+    shelf: Shelf,
+    request: Request<Body>,
+) -> Response {
+    let permission = match shelf {
+        Shelf::Live => Permission::View,
+        Shelf::Trash => Permission::Delete,
+    };
+    if let Err(error) = authorize_session(session, state, space, permission).await {
         return error.status().into_response();
     }
-    let Ok(id) = id.parse::<i64>() else {
+    let Ok(id) = id.parse::<i64>().map(AssetId) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let file = match find_live_file(&state.pool, &space, AssetId(id)).await {
+    let found = match shelf {
+        Shelf::Live => find_live_file(&state.pool, space, id).await,
+        Shelf::Trash => find_trashed_file(&state.pool, space, id, state.clock.now_millis()).await,
+    };
+    let file = match found {
         Ok(Some(file)) if file.has_thumbnail => file,
         Ok(_) => return StatusCode::NOT_FOUND.into_response(),
         Err(error) => {

@@ -8,6 +8,7 @@ pub mod seed;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use app::auth::rate_limit::SignInLimiter;
@@ -15,6 +16,8 @@ use app::clock::Clock;
 use app::error::AppError;
 use app::state::AppState;
 use app::storage::Storage;
+use app::trash::model::PurgeReport;
+use app::trash::purge::{purge, ORPHAN_GRACE};
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::Request;
@@ -108,6 +111,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/files/{space}/{id}/thumbnail", get(files::thumbnail))
+        .route(
+            "/files/{space}/trash/{id}/thumbnail",
+            get(files::trash_thumbnail),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -237,8 +244,45 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     }
 }
 
+/// Runs the purge once with the state's clock: expired assets go, then
+/// orphan files older than [`ORPHAN_GRACE`] by the file system's clock.
+pub async fn purge_once(state: &AppState) -> Result<PurgeReport, AppError> {
+    let orphans_before = state.clock.unshifted_system_time() - ORPHAN_GRACE;
+    purge(
+        &state.pool,
+        &state.storage,
+        state.clock.now_millis(),
+        orphans_before,
+    )
+    .await
+}
+
+/// The purge job: at start-up, then every `every`. A failed run is logged
+/// and retried at the next tick; runs never overlap on one server, and
+/// runs on several servers are safe (see `app::trash::purge`).
+async fn purge_job(state: AppState, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        match purge_once(&state).await {
+            Ok(report) if report == PurgeReport::default() => {
+                tracing::debug!("purge: nothing to remove")
+            }
+            Ok(report) => tracing::info!(
+                assets = report.assets,
+                files = report.files,
+                orphans = report.orphans,
+                "purge removed expired assets"
+            ),
+            Err(error) => tracing::error!(?error, "purge failed; retrying at the next run"),
+        }
+    }
+}
+
 /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
-pub async fn serve(state: AppState, addr: SocketAddr) -> anyhow::Result<()> {
+/// The purge job runs every `purge_every` meanwhile.
+pub async fn serve(state: AppState, addr: SocketAddr, purge_every: Duration) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
@@ -248,12 +292,14 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> anyhow::Result<()> {
         SqliteStore::new(state.pool.clone())
             .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
     );
+    let purger = tokio::spawn(purge_job(state.clone(), purge_every));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving");
     sweeper.abort();
+    purger.abort();
     served
 }
 

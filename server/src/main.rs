@@ -2,13 +2,13 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use app::auth::model::Role;
 use app::clock::{parse_offset, Clock};
 use clap::{Args, Parser, Subcommand};
-use server::{demo, leptos_options, open_state, seed, serve, DataConfig};
+use server::{demo, leptos_options, open_state, purge_once, seed, serve, DataConfig};
 use tracing_subscriber::EnvFilter;
 
 /// Trove: a self-hosted asset library.
@@ -27,6 +27,10 @@ enum Command {
     Serve(ServeArgs),
     /// Add synthetic assets to a space (created if missing), for benchmarks.
     Seed(SeedArgs),
+    /// Remove assets whose 14 days in Trash are over (rows, then files) and
+    /// files left behind by a crash, once; prints what it removed. The
+    /// server does the same at start-up and every --purge-interval.
+    Purge(DataArgs),
     /// Manage people.
     #[command(subcommand)]
     User(UserCommand),
@@ -83,6 +87,9 @@ struct ServeArgs {
     /// Mark the session cookie Secure (when Trove is served over HTTPS).
     #[arg(long, env = "TROVE_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// How often the purge job runs (it also runs at start-up), e.g. 10m, 1h.
+    #[arg(long, env = "TROVE_PURGE_INTERVAL", default_value = "10m", value_parser = parse_interval)]
+    purge_interval: Duration,
     #[command(flatten)]
     data: DataArgs,
 }
@@ -105,6 +112,14 @@ impl DataArgs {
             data_dir: self.data_dir.clone(),
             database_url: self.database_url.clone(),
         }
+    }
+
+    /// The database (migrated) and files, for a command that serves nothing.
+    async fn open_for_command(&self) -> anyhow::Result<app::state::AppState> {
+        let options = leptos::config::LeptosOptions::builder()
+            .output_name("trove")
+            .build();
+        open_state(&self.config(), self.clock()?, options).await
     }
 
     fn clock(&self) -> anyhow::Result<Clock> {
@@ -138,6 +153,7 @@ async fn main() -> anyhow::Result<()> {
         None => run_server(cli.serve).await,
         Some(Command::Serve(args)) => run_server(args).await,
         Some(Command::Seed(args)) => run_seed(args).await,
+        Some(Command::Purge(args)) => run_purge(args).await,
         Some(Command::User(UserCommand::Add(args))) => run_user_add(args).await,
     }
 }
@@ -153,19 +169,50 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     {
         tracing::info!("demo accounts: owner@, manager@, viewer@example.com");
     }
-    serve(state, args.addr).await
+    serve(state, args.addr, args.purge_interval).await
+}
+
+/// `10m` → 10 minutes; zero and negative intervals are refused.
+fn parse_interval(text: &str) -> Result<Duration, String> {
+    let millis = parse_offset(text).map_err(|e| e.to_string())?;
+    if millis <= 0 {
+        return Err(format!(
+            "{text:?} is not a positive interval, like 10m or 1h"
+        ));
+    }
+    Ok(Duration::from_millis(millis.unsigned_abs()))
+}
+
+async fn run_purge(args: DataArgs) -> anyhow::Result<()> {
+    let state = args.open_for_command().await?;
+    let report = purge_once(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("purge failed: {e}"))?;
+    println!(
+        "purged {} expired {} ({} files removed); swept {} orphan {}",
+        report.assets,
+        if report.assets == 1 {
+            "asset"
+        } else {
+            "assets"
+        },
+        report.files,
+        report.orphans,
+        if report.orphans == 1 { "file" } else { "files" },
+    );
+    Ok(())
 }
 
 async fn run_seed(args: SeedArgs) -> anyhow::Result<()> {
-    let clock = args.data.clock()?;
-    let data = args.data.config();
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("trove")
-        .build();
-    let state = open_state(&data, clock, options).await?;
+    let state = args.data.open_for_command().await?;
     let started = Instant::now();
-    let report =
-        seed::seed_space(&state.pool, &args.space, args.assets, clock.now_millis()).await?;
+    let report = seed::seed_space(
+        &state.pool,
+        &args.space,
+        args.assets,
+        state.clock.now_millis(),
+    )
+    .await?;
     println!(
         "seeded {} assets into space {:?} (id {}) in {:.2?}",
         report.inserted,
@@ -205,13 +252,9 @@ async fn run_user_add(args: UserAddArgs) -> anyhow::Result<()> {
         "the password needs at least 8 characters"
     );
 
-    let clock = args.data.clock()?;
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("trove")
-        .build();
-    let state = open_state(&args.data.config(), clock, options).await?;
+    let state = args.data.open_for_command().await?;
     let hash = app::auth::password::hash_off_runtime(password).await?;
-    let now = clock.now_millis();
+    let now = state.clock.now_millis();
     let slug = app::spaces::data::slugify(&args.space);
     anyhow::ensure!(
         !slug.is_empty(),

@@ -484,6 +484,14 @@ async fn permission_matrix_covers_every_server_function() {
             Actor::Member(_) => StatusCode::FORBIDDEN,
         }
     }
+    fn may_purge(actor: Actor, space: &str) -> StatusCode {
+        match actor {
+            Actor::SignedOut => StatusCode::UNAUTHORIZED,
+            Actor::Member(_) if space != "own" => StatusCode::NOT_FOUND,
+            Actor::Member(role) if role.allows(Permission::Purge) => StatusCode::OK,
+            Actor::Member(_) => StatusCode::FORBIDDEN,
+        }
+    }
     // One asset in Trash, and one finished batch (moved, then restored).
     let own = app.space_id("own").await;
     let by = upsert_user(&app.state.pool, "setup@test.example", "Setup", "x", 0)
@@ -521,6 +529,8 @@ async fn permission_matrix_covers_every_server_function() {
         ("/api/list_trash", "GET", may_delete),
         // Sent for a live asset, which is skipped.
         ("/api/restore_from_trash", "POST", may_delete),
+        // Sent for a live asset too: skipped, nothing deleted.
+        ("/api/delete_permanently", "POST", may_purge),
     ];
 
     let registered: std::collections::BTreeSet<(String, String)> =
@@ -564,7 +574,7 @@ async fn permission_matrix_covers_every_server_function() {
                     };
                     let body = serde_json::json!({ "space": space, "ids": [id] });
                     app.post_json(path, &body).await.0
-                } else if *path == "/api/restore_from_trash" {
+                } else if *path == "/api/restore_from_trash" || *path == "/api/delete_permanently" {
                     let id = if space == "own" {
                         own_ids[1]
                     } else {
@@ -839,9 +849,11 @@ async fn trash_lists_and_restores_through_the_api() {
         app.post_json("/api/move_to_trash", &body).await.0,
         StatusCode::OK
     );
-    let (status, trash) = app.get_json("/api/list_trash?space=own").await;
+    let (status, page) = app.get_json("/api/list_trash?space=own").await;
     assert_eq!(status, StatusCode::OK);
-    let trash = trash.as_array().unwrap();
+    assert_eq!(page["total"], 2);
+    assert_eq!(page["deleters"][0]["name"], OWNER);
+    let trash = page["items"].as_array().unwrap();
     assert_eq!(trash.len(), 2);
     assert_eq!(trash[0]["days_left"], "14 days left");
     assert_eq!(trash[0]["deleted_by"], OWNER);
@@ -860,4 +872,110 @@ async fn trash_lists_and_restores_through_the_api() {
     app.sign_in("viewer@test.example", PASSWORD).await;
     let (status, _, _) = app.get_page("/spaces/own/settings/trash").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn trash_filters_and_bad_cursors() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 3).await;
+    let body = serde_json::json!({ "space": "own", "ids": ids });
+    assert_eq!(
+        app.post_json("/api/move_to_trash", &body).await.0,
+        StatusCode::OK
+    );
+    let (status, page) = app
+        .get_json("/api/list_trash?space=own&q=asset-001&kind=image")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["id"], ids[1]);
+    let (_, page) = app.get_json("/api/list_trash?space=own&kind=audio").await;
+    assert_eq!(page["total"], 0);
+    for uri in [
+        "/api/list_trash?space=own&after=garbage",
+        "/api/list_trash?space=own&after=a&before=b",
+        "/api/list_trash?space=own&kind=spreadsheet",
+        "/api/list_trash?space=own&by=ann",
+    ] {
+        let (status, error) = app.get_json(uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(error["error"], "validation", "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn trash_thumbnails_are_for_trashed_assets_and_people_who_may_restore() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 2).await;
+    let thumbnail = format!("/files/own/trash/{}/thumbnail", ids[0]);
+    assert_eq!(
+        app.get(&thumbnail).await.0,
+        StatusCode::NOT_FOUND,
+        "live asset"
+    );
+    let body = serde_json::json!({ "space": "own", "ids": [ids[0]] });
+    assert_eq!(
+        app.post_json("/api/move_to_trash", &body).await.0,
+        StatusCode::OK
+    );
+    let (status, headers, _) = app.get(&thumbnail).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "image/jpeg");
+
+    app.member("viewer@test.example", "own", Role::Viewer).await;
+    app.sign_in("viewer@test.example", PASSWORD).await;
+    assert_eq!(app.get(&thumbnail).await.0, StatusCode::FORBIDDEN);
+    *app.cookie.lock().unwrap() = None;
+    assert_eq!(app.get(&thumbnail).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn delete_permanently_needs_owner_or_admin_and_removes_files() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 3).await;
+    let key: String = sqlx::query_scalar("SELECT storage_key FROM assets WHERE id = ?")
+        .bind(ids[0])
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    let body = serde_json::json!({ "space": "own", "ids": [ids[0], ids[1]] });
+    assert_eq!(
+        app.post_json("/api/move_to_trash", &body).await.0,
+        StatusCode::OK
+    );
+
+    // An asset manager may restore but not delete permanently.
+    app.member("manager@test.example", "own", Role::AssetManager)
+        .await;
+    app.sign_in("manager@test.example", PASSWORD).await;
+    let (status, _, error) = app.post_json("/api/delete_permanently", &body).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&error).unwrap()["error"],
+        "forbidden"
+    );
+    assert_eq!(trashed_ids(&app).await, [ids[0], ids[1]]);
+
+    app.sign_in(OWNER, PASSWORD).await;
+    for bad in [
+        serde_json::json!({ "space": "own", "ids": [] }),
+        serde_json::json!({ "space": "own", "ids": ["x"] }),
+        serde_json::json!({ "space": "own", "ids": [ids[0], ids[0]] }),
+        serde_json::json!({ "space": "own" }),
+    ] {
+        let (status, _, _) = app.post_json("/api/delete_permanently", &bad).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    let (status, _, outcome) = app.post_json("/api/delete_permanently", &body).await;
+    assert_eq!(status, StatusCode::OK);
+    let outcome: Value = serde_json::from_slice(&outcome).unwrap();
+    assert_eq!(outcome["deleted"], 2);
+    assert!(trashed_ids(&app).await.is_empty());
+    assert!(!app.state.storage.original_path(&key).exists());
+    assert!(!app.state.storage.thumbnail_path(&key).exists());
+    let (_, page) = app.get_json("/api/list_assets?space=own").await;
+    assert_eq!(page["total"], 1);
+    // Gone for good: a second request names them as unknown.
+    let (status, _, _) = app.post_json("/api/delete_permanently", &body).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

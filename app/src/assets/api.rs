@@ -25,16 +25,7 @@ pub async fn list_assets(
     let state = crate::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::View).await?;
     let sort = sort.unwrap_or_default();
-    let at = match (after, before) {
-        (Some(_), Some(_)) => {
-            return Err(AppError::validation(
-                "Give either `after` or `before`, not both.",
-            ))
-        }
-        (Some(after), None) => PageAt::After(after),
-        (None, Some(before)) => PageAt::Before(before),
-        (None, None) => PageAt::First,
-    };
+    let at = PageAt::from_cursors(after, before)?;
     let params = ListParams::parse(
         q.as_deref(),
         sort,

@@ -7,7 +7,7 @@ use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 use super::model::MAX_SEARCH_CHARS;
 use super::model::{Asset, AssetId, AssetKind, AssetPage, PageAt, SortDir, SortKey};
 use crate::error::AppError;
-use crate::keyset::{Cursor, CursorKey, KeyKind};
+use crate::keyset::{Cursor, CursorKey, KeyKind, Position};
 use crate::spaces::model::SpaceId;
 
 #[derive(Debug, sqlx::FromRow)]
@@ -50,13 +50,6 @@ pub struct ListParams {
     pub limit: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Position {
-    First,
-    After(Cursor),
-    Before(Cursor),
-}
-
 impl ListParams {
     /// Parses what the client sent; refuses search terms that are too long and
     /// cursors that are malformed or belong to another sort.
@@ -68,15 +61,7 @@ impl ListParams {
         limit: u32,
     ) -> Result<Self, AppError> {
         let pattern = search_pattern(search.unwrap_or_default())?;
-        let decode = |encoded: &str| {
-            Cursor::decode(encoded, sort.as_str(), key_kind(sort))
-                .map_err(|e| AppError::validation(e.to_string()))
-        };
-        let at = match at {
-            PageAt::First => Position::First,
-            PageAt::After(encoded) => Position::After(decode(encoded)?),
-            PageAt::Before(encoded) => Position::Before(decode(encoded)?),
-        };
+        let at = Position::decode(at, sort.as_str(), key_kind(sort))?;
         Ok(Self {
             pattern,
             sort,
@@ -169,13 +154,7 @@ pub async fn list_live(
     );
     push_live_filter(&mut qb, space, &params.pattern);
 
-    // Walking backwards (Before) reads the index in reverse and flips the
-    // rows afterwards, so both directions are a single range scan.
-    let (cursor, forward) = match &params.at {
-        Position::First => (None, true),
-        Position::After(cursor) => (Some(cursor), true),
-        Position::Before(cursor) => (Some(cursor), false),
-    };
+    let (cursor, forward) = params.at.seek();
     let ascending = (params.dir == SortDir::Asc) == forward;
     if let Some(cursor) = cursor {
         let op = if ascending { ">" } else { "<" };
@@ -207,11 +186,7 @@ pub async fn list_live(
 
     let first = rows.first().map(|a| cursor_for(params.sort, a));
     let last = rows.last().map(|a| cursor_for(params.sort, a));
-    let (prev, next) = match params.at {
-        Position::First => (None, if more { last } else { None }),
-        Position::After(_) => (first, if more { last } else { None }),
-        Position::Before(_) => (if more { first } else { None }, last),
-    };
+    let (prev, next) = params.at.links(more, first, last);
 
     let total = count_live(pool, space, &params.pattern).await?;
 

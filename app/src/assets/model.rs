@@ -36,6 +36,39 @@ impl AssetKind {
         }
     }
 
+    pub const ALL: [Self; 5] = [
+        Self::Image,
+        Self::Document,
+        Self::Video,
+        Self::Audio,
+        Self::Other,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Image => "image",
+            Self::Document => "document",
+            Self::Video => "video",
+            Self::Audio => "audio",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == value)
+    }
+
+    /// "Images", "Documents": how a filter names the family.
+    pub fn plural_label(&self) -> &'static str {
+        match self {
+            Self::Image => "Images",
+            Self::Document => "Documents",
+            Self::Video => "Video",
+            Self::Audio => "Audio",
+            Self::Other => "Other files",
+        }
+    }
+
     /// A few letters that stand in for a thumbnail.
     pub fn badge(&self) -> &'static str {
         match self {
@@ -147,6 +180,61 @@ pub enum PageAt {
     Before(String),
 }
 
+impl PageAt {
+    /// From the `after` / `before` query parameters.
+    pub fn from_pairs<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Self {
+        match (get("after"), get("before")) {
+            (Some(after), _) if !after.is_empty() => Self::After(after.to_owned()),
+            (_, Some(before)) if !before.is_empty() => Self::Before(before.to_owned()),
+            _ => Self::First,
+        }
+    }
+
+    pub fn push_pairs<'a>(&'a self, pairs: &mut Vec<(&'static str, &'a str)>) {
+        match self {
+            Self::First => {}
+            Self::After(cursor) => pairs.push(("after", cursor)),
+            Self::Before(cursor) => pairs.push(("before", cursor)),
+        }
+    }
+
+    /// From the `after` / `before` arguments of a listing endpoint.
+    pub fn from_cursors(
+        after: Option<String>,
+        before: Option<String>,
+    ) -> Result<Self, crate::error::AppError> {
+        match (after, before) {
+            (Some(_), Some(_)) => Err(crate::error::AppError::validation(
+                "Give either `after` or `before`, not both.",
+            )),
+            (Some(after), None) => Ok(Self::After(after)),
+            (None, Some(before)) => Ok(Self::Before(before)),
+            (None, None) => Ok(Self::First),
+        }
+    }
+
+    /// `(after, before)`, as the listing functions take them.
+    pub fn into_cursors(self) -> (Option<String>, Option<String>) {
+        match self {
+            Self::First => (None, None),
+            Self::After(cursor) => (Some(cursor), None),
+            Self::Before(cursor) => (None, Some(cursor)),
+        }
+    }
+}
+
+/// `?key=value&…`, percent-encoded; empty for no pairs.
+pub fn query_string(pairs: &[(&str, &str)]) -> String {
+    if pairs.is_empty() {
+        return String::new();
+    }
+    let encoded: Vec<String> = pairs
+        .iter()
+        .map(|(key, value)| format!("{key}={}", percent_encode(value)))
+        .collect();
+    format!("?{}", encoded.join("&"))
+}
+
 /// What the Assets page shows, as kept in its URL query string.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ListQuery {
@@ -160,11 +248,7 @@ impl ListQuery {
     /// Reads the query string leniently: unknown values fall back to defaults,
     /// the server validates what it is sent.
     pub fn from_pairs<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Self {
-        let at = match (get("after"), get("before")) {
-            (Some(after), _) if !after.is_empty() => PageAt::After(after.to_owned()),
-            (_, Some(before)) if !before.is_empty() => PageAt::Before(before.to_owned()),
-            _ => PageAt::First,
-        };
+        let at = PageAt::from_pairs(&get);
         Self {
             search: get("q").unwrap_or_default().to_owned(),
             sort: get("sort").and_then(SortKey::parse).unwrap_or_default(),
@@ -189,19 +273,8 @@ impl ListQuery {
         if let Some(dir) = self.dir {
             pairs.push(("dir", dir.as_str()));
         }
-        match &self.at {
-            PageAt::First => {}
-            PageAt::After(cursor) => pairs.push(("after", cursor)),
-            PageAt::Before(cursor) => pairs.push(("before", cursor)),
-        }
-        if pairs.is_empty() {
-            return String::new();
-        }
-        let encoded: Vec<String> = pairs
-            .into_iter()
-            .map(|(key, value)| format!("{key}={}", percent_encode(value)))
-            .collect();
-        format!("?{}", encoded.join("&"))
+        self.at.push_pairs(&mut pairs);
+        query_string(&pairs)
     }
 
     /// The same listing, sorted by `key`: toggles the direction when it is

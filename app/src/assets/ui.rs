@@ -3,7 +3,6 @@
 mod asset_table;
 mod assets_page;
 mod delete_assets_dialog;
-mod pagination;
 mod search_box;
 mod trash_notice;
 

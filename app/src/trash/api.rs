@@ -3,7 +3,10 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
-use super::model::{MoveOutcome, RestoreFromTrashOutcome, RestoreOutcome, TrashedAsset};
+use super::model::{
+    DeletePermanentlyOutcome, MoveOutcome, RestoreFromTrashOutcome, RestoreOutcome, TrashPage,
+};
+use crate::assets::model::AssetKind;
 use crate::error::AppError;
 
 /// Moves assets of a space to Trash: `POST /api/move_to_trash` with
@@ -28,14 +31,62 @@ pub async fn restore_batch(space: String, batch: String) -> Result<RestoreOutcom
     super::data::restore_batch(&state.pool, access.space.id, access.user_id, &batch, now).await
 }
 
-/// The space's Trash: restorable trashed assets, newest first. Needs the
-/// delete permission (Trash is where deleted assets are restored).
+/// One page of the space's Trash: restorable trashed assets, newest first,
+/// filtered by name (`q`), by who deleted them (`by`, a user id) and by
+/// family (`kind`). Needs the delete permission (Trash is where deleted
+/// assets are restored).
 #[server(prefix = "/api", endpoint = "list_trash", input = GetUrl)]
-pub async fn list_trash(space: String) -> Result<Vec<TrashedAsset>, AppError> {
+pub async fn list_trash(
+    space: String,
+    q: Option<String>,
+    by: Option<i64>,
+    kind: Option<AssetKind>,
+    after: Option<String>,
+    before: Option<String>,
+) -> Result<TrashPage, AppError> {
+    use super::data::TrashParams;
+    use super::model::{TrashQuery, TRASH_PAGE_SIZE};
+    use crate::assets::model::PageAt;
     use crate::auth::{model::Permission, session::authorize};
     let state = crate::state::app_state()?;
     let access = authorize(&state, &space, Permission::Delete).await?;
-    super::data::list_trash(&state.pool, access.space.id, state.clock.now_millis()).await
+    let query = TrashQuery {
+        search: q.unwrap_or_default(),
+        deleted_by: by,
+        kind,
+        at: PageAt::from_cursors(after, before)?,
+    };
+    let params = TrashParams::parse(&query, TRASH_PAGE_SIZE)?;
+    super::data::list_trash(
+        &state.pool,
+        access.space.id,
+        &params,
+        state.clock.now_millis(),
+    )
+    .await
+}
+
+/// Deletes assets in Trash for good: `POST /api/delete_permanently` with
+/// `{"space": "marketing", "ids": [1, 2]}`. Needs the purge permission
+/// (Owner and Admin). Their files are removed once the rows are gone.
+#[server(prefix = "/api", endpoint = "delete_permanently", input = Json)]
+pub async fn delete_permanently(
+    space: String,
+    ids: Vec<i64>,
+) -> Result<DeletePermanentlyOutcome, AppError> {
+    use crate::auth::{model::Permission, session::authorize};
+    let state = crate::state::app_state()?;
+    let access = authorize(&state, &space, Permission::Purge).await?;
+    let now = state.clock.now_millis();
+    super::data::delete_permanently(
+        &state.pool,
+        &state.storage,
+        access.space.id,
+        access.user_id,
+        &ids,
+        now,
+    )
+    .await
 }
 
 /// Restores assets from Trash: `POST /api/restore_from_trash` with

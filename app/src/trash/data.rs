@@ -6,13 +6,19 @@ use std::collections::{BTreeSet, HashSet};
 
 use sqlx::SqlitePool;
 
+use sqlx::{QueryBuilder, Sqlite};
+
 use super::model::{
-    days_left_label, is_restorable, MoveOutcome, RestoreFromTrashOutcome, RestoreOutcome,
-    TrashedAsset, MAX_BULK_IDS, RETENTION_MILLIS,
+    days_left_label, is_restorable, restorable_after, DeletePermanentlyOutcome, Deleter,
+    MoveOutcome, RestoreFromTrashOutcome, RestoreOutcome, TrashPage, TrashQuery, TrashedAsset,
+    MAX_BULK_IDS,
 };
+use crate::assets::data::{search_pattern, StoredFile};
 use crate::assets::model::{AssetId, AssetKind};
 use crate::error::AppError;
+use crate::keyset::{Cursor, CursorError, CursorKey, KeyKind, Position};
 use crate::spaces::model::SpaceId;
+use crate::storage::Storage;
 
 /// Checks a bulk id list: 1 to 10,000 positive ids, each once.
 pub fn validate_ids(ids: &[i64]) -> Result<Vec<i64>, AppError> {
@@ -50,7 +56,7 @@ fn list_ids(ids: &BTreeSet<i64>) -> String {
     }
 }
 
-fn json_ids(ids: &[i64]) -> String {
+pub(crate) fn json_ids(ids: &[i64]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned())
 }
 
@@ -86,6 +92,45 @@ async fn trash_states(
     Ok(found)
 }
 
+/// Where each id of a bulk request stands, read under the write lock.
+struct BulkStates {
+    /// Ids not in Trash.
+    live: Vec<i64>,
+    /// Ids in Trash, with their `deleted_at`.
+    trashed: Vec<(i64, i64)>,
+}
+
+impl BulkStates {
+    fn trashed_ids(&self) -> Vec<i64> {
+        self.trashed.iter().map(|(id, _)| *id).collect()
+    }
+}
+
+/// The start of every bulk change: checks the id list, takes the write lock
+/// (`BEGIN IMMEDIATE`, so concurrent requests queue instead of failing) and
+/// reads where each id stands; unknown or foreign ids fail naming them.
+async fn begin_bulk(
+    pool: &SqlitePool,
+    space: SpaceId,
+    ids: &[i64],
+    verb: &str,
+) -> Result<(sqlx::Transaction<'static, Sqlite>, BulkStates), AppError> {
+    let ids = validate_ids(ids)?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let found = trash_states(&mut tx, space, &ids, &json_ids(&ids), verb).await?;
+    let mut states = BulkStates {
+        live: Vec::new(),
+        trashed: Vec::new(),
+    };
+    for (id, deleted_at) in found {
+        match deleted_at {
+            Some(at) => states.trashed.push((id, at)),
+            None => states.live.push(id),
+        }
+    }
+    Ok((tx, states))
+}
+
 /// Moves `ids` of `space` to Trash for `user`. Ids already in Trash are
 /// skipped and counted; any id that is unknown or in another space fails the
 /// whole request, naming them.
@@ -97,16 +142,9 @@ pub async fn move_to_trash(
     ids: &[i64],
     now: i64,
 ) -> Result<MoveOutcome, AppError> {
-    let ids = validate_ids(ids)?;
-    let ids_json = json_ids(&ids);
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let found = trash_states(&mut tx, space, &ids, &ids_json, "moved").await?;
-    let live: Vec<i64> = found
-        .iter()
-        .filter(|(_, d)| d.is_none())
-        .map(|(id, _)| *id)
-        .collect();
-    let skipped = (found.len() - live.len()) as u64;
+    let (mut tx, states) = begin_bulk(pool, space, ids, "moved").await?;
+    let live = states.live;
+    let skipped = states.trashed.len() as u64;
     let batch = uuid::Uuid::new_v4().to_string();
     if !live.is_empty() {
         let live_json = json_ids(&live);
@@ -178,7 +216,7 @@ pub async fn restore_batch(
     )
     .bind(space)
     .bind(batch)
-    .bind(now - RETENTION_MILLIS)
+    .bind(restorable_after(now))
     .fetch_all(&mut *tx)
     .await?;
     put_back(&mut tx, space, user, Some(batch), &ids, now).await?;
@@ -188,42 +226,241 @@ pub async fn restore_batch(
     })
 }
 
-/// Most rows the Trash page shows at once (newest first).
-pub const TRASH_PAGE_LIMIT: i64 = 200;
+/// A validated request for one page of Trash.
+#[derive(Debug, Clone)]
+pub struct TrashParams {
+    pub pattern: Option<String>,
+    pub deleted_by: Option<i64>,
+    pub kind: Option<AssetKind>,
+    pub at: Position,
+    pub limit: u32,
+}
 
-/// A space's restorable trashed assets, newest first. Assets whose 14 days
-/// are over are gone from Trash even before the purge removes them.
+/// Cursors of Trash pages carry `deleted_at` and the id.
+const TRASH_CURSOR: &str = "trash";
+
+impl TrashParams {
+    /// Refuses search terms that are too long and cursors that are malformed
+    /// or belong to another listing.
+    pub fn parse(query: &TrashQuery, limit: u32) -> Result<Self, AppError> {
+        let at = Position::decode(&query.at, TRASH_CURSOR, KeyKind::Int)?;
+        Ok(Self {
+            pattern: search_pattern(&query.search)?,
+            deleted_by: query.deleted_by,
+            kind: query.kind,
+            at,
+            limit,
+        })
+    }
+}
+
+fn push_trash_filter<'a>(
+    qb: &mut QueryBuilder<'a, Sqlite>,
+    space: SpaceId,
+    params: &'a TrashParams,
+    now: i64,
+) {
+    qb.push(" FROM assets a LEFT JOIN users u ON u.id = a.deleted_by WHERE a.space_id = ")
+        .push_bind(space)
+        .push(" AND a.deleted_at IS NOT NULL AND a.deleted_at > ")
+        .push_bind(restorable_after(now));
+    if let Some(pattern) = &params.pattern {
+        qb.push(" AND a.name LIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\'");
+    }
+    if let Some(user) = params.deleted_by {
+        qb.push(" AND a.deleted_by = ").push_bind(user);
+    }
+    if let Some(kind) = params.kind {
+        qb.push(" AND a.kind = ").push_bind(kind);
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TrashRow {
+    id: AssetId,
+    name: String,
+    mime_type: String,
+    kind: AssetKind,
+    has_thumbnail: bool,
+    deleted_by: Option<String>,
+    deleted_at: i64,
+}
+
+/// One page of a space's restorable trashed assets, newest first, with the
+/// total that match and who has assets in Trash. Assets whose 14 days are
+/// over are gone from Trash even before the purge removes them.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool), err(Debug)))]
 pub async fn list_trash(
     pool: &SqlitePool,
     space: SpaceId,
+    params: &TrashParams,
     now: i64,
-) -> Result<Vec<TrashedAsset>, AppError> {
-    let rows: Vec<(AssetId, String, String, AssetKind, Option<String>, i64)> = sqlx::query_as(
-        "SELECT a.id, a.name, a.mime_type, a.kind, u.name, a.deleted_at
-         FROM assets a LEFT JOIN users u ON u.id = a.deleted_by
-         WHERE a.space_id = ? AND a.deleted_at IS NOT NULL AND a.deleted_at > ?
-         ORDER BY a.deleted_at DESC, a.id DESC
-         LIMIT ?",
+) -> Result<TrashPage, AppError> {
+    let mut qb = QueryBuilder::<Sqlite>::new(
+        "SELECT a.id, a.name, a.mime_type, a.kind, a.has_thumbnail, u.name AS deleted_by, a.deleted_at",
+    );
+    push_trash_filter(&mut qb, space, params, now);
+    // Newest first: forward is descending.
+    let (cursor, forward) = params.at.seek();
+    if let Some(cursor) = cursor {
+        let at = match cursor.key {
+            CursorKey::Int(at) => at,
+            CursorKey::Text(_) => return Err(AppError::validation(CursorError.to_string())),
+        };
+        let op = if forward { "<" } else { ">" };
+        qb.push(format_args!(" AND (a.deleted_at, a.id) {op} ("))
+            .push_bind(at)
+            .push(", ")
+            .push_bind(cursor.id)
+            .push(")");
+    }
+    let order = if forward { "DESC" } else { "ASC" };
+    qb.push(format_args!(
+        " ORDER BY a.deleted_at {order}, a.id {order} LIMIT "
+    ))
+    .push_bind(i64::from(params.limit) + 1);
+    let mut rows: Vec<TrashRow> = qb.build_query_as().fetch_all(pool).await?;
+    let more = rows.len() > params.limit as usize;
+    rows.truncate(params.limit as usize);
+    if !forward {
+        rows.reverse();
+    }
+    let cursor = |row: &TrashRow| {
+        Cursor {
+            sort: TRASH_CURSOR.to_owned(),
+            key: CursorKey::Int(row.deleted_at),
+            id: row.id.0,
+        }
+        .encode()
+    };
+    let first = rows.first().map(cursor);
+    let last = rows.last().map(cursor);
+    let (prev, next) = params.at.links(more, first, last);
+
+    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+    push_trash_filter(&mut count, space, params, now);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+
+    let deleters: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT u.id, u.name FROM users u
+         WHERE u.id IN (SELECT DISTINCT deleted_by FROM assets
+                        WHERE space_id = ? AND deleted_at IS NOT NULL AND deleted_at > ?)
+         ORDER BY u.name, u.id",
     )
     .bind(space)
-    .bind(now - RETENTION_MILLIS)
-    .bind(TRASH_PAGE_LIMIT)
+    .bind(restorable_after(now))
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, name, mime_type, kind, deleted_by, deleted_at)| TrashedAsset {
-                id,
-                name,
-                mime_type,
-                kind,
-                deleted_by,
-                deleted_at,
-                days_left: days_left_label(deleted_at, now),
-            },
+
+    Ok(TrashPage {
+        items: rows
+            .into_iter()
+            .map(|row| TrashedAsset {
+                days_left: days_left_label(row.deleted_at, now),
+                id: row.id,
+                name: row.name,
+                mime_type: row.mime_type,
+                kind: row.kind,
+                has_thumbnail: row.has_thumbnail,
+                deleted_by: row.deleted_by,
+                deleted_at: row.deleted_at,
+            })
+            .collect(),
+        total,
+        next,
+        prev,
+        deleters: deleters
+            .into_iter()
+            .map(|(id, name)| Deleter { id, name })
+            .collect(),
+    })
+}
+
+/// A trashed, still restorable asset's stored file (for its thumbnail in
+/// Trash), looked up by space slug and id.
+pub async fn find_trashed_file(
+    pool: &SqlitePool,
+    space_slug: &str,
+    id: AssetId,
+    now: i64,
+) -> Result<Option<StoredFile>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.name, a.mime_type, a.storage_key, a.has_thumbnail
+         FROM assets a JOIN spaces s ON s.id = a.space_id
+         WHERE s.slug = ? AND a.id = ? AND a.deleted_at IS NOT NULL AND a.deleted_at > ?",
+    )
+    .bind(space_slug)
+    .bind(id)
+    .bind(restorable_after(now))
+    .fetch_optional(pool)
+    .await
+}
+
+/// Deletes `ids` of `space` for good, all or nothing: unknown or foreign
+/// ids fail naming them (404); ids not in Trash (restored meanwhile) are
+/// skipped and counted. Rows go in one transaction with the audit entry;
+/// their files are removed only after it commits (a crash in between leaves
+/// orphan files, which the purge's sweep removes).
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool, storage, ids), fields(count = ids.len()), err(Debug)))]
+pub async fn delete_permanently(
+    pool: &SqlitePool,
+    storage: &Storage,
+    space: SpaceId,
+    user: i64,
+    ids: &[i64],
+    now: i64,
+) -> Result<DeletePermanentlyOutcome, AppError> {
+    let (mut tx, states) = begin_bulk(pool, space, ids, "deleted").await?;
+    let trashed = states.trashed_ids();
+    let skipped = states.live.len() as u64;
+    let mut keys = Vec::new();
+    if !trashed.is_empty() {
+        let trashed_json = json_ids(&trashed);
+        keys = sqlx::query_scalar(
+            "DELETE FROM assets
+             WHERE space_id = ? AND deleted_at IS NOT NULL AND id IN (SELECT value FROM json_each(?))
+             RETURNING storage_key",
         )
-        .collect())
+        .bind(space)
+        .bind(&trashed_json)
+        .fetch_all(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            space,
+            Some(user),
+            "delete_permanently",
+            None,
+            &trashed_json,
+            trashed.len(),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    remove_files(storage, &keys).await;
+    Ok(DeletePermanentlyOutcome {
+        deleted: keys.len() as u64,
+        skipped,
+    })
+}
+
+/// Removes the stored files of deleted rows; returns how many files went.
+/// A failure is logged and left to the orphan sweep: the rows are gone
+/// already, so the request has succeeded.
+pub(crate) async fn remove_files(storage: &Storage, keys: &[String]) -> u64 {
+    let mut removed = 0;
+    for key in keys {
+        match storage.remove(key).await {
+            Ok(n) => removed += n,
+            Err(error) => {
+                tracing::warn!(%error, key, "could not remove a deleted asset's files; the sweep will retry")
+            }
+        }
+    }
+    removed
 }
 
 /// Restores `ids` from Trash, all or nothing: unknown or foreign ids fail
@@ -237,13 +474,11 @@ pub async fn restore_from_trash(
     ids: &[i64],
     now: i64,
 ) -> Result<RestoreFromTrashOutcome, AppError> {
-    let ids = validate_ids(ids)?;
-    let ids_json = json_ids(&ids);
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let found = trash_states(&mut tx, space, &ids, &ids_json, "restored").await?;
-    let expired: BTreeSet<i64> = found
+    let (mut tx, states) = begin_bulk(pool, space, ids, "restored").await?;
+    let expired: BTreeSet<i64> = states
+        .trashed
         .iter()
-        .filter(|(_, deleted)| deleted.is_some_and(|at| !is_restorable(at, now)))
+        .filter(|(_, at)| !is_restorable(*at, now))
         .map(|(id, _)| *id)
         .collect();
     if !expired.is_empty() {
@@ -252,12 +487,8 @@ pub async fn restore_from_trash(
             list_ids(&expired)
         )));
     }
-    let trashed: Vec<i64> = found
-        .iter()
-        .filter(|(_, d)| d.is_some())
-        .map(|(id, _)| *id)
-        .collect();
-    let skipped = (found.len() - trashed.len()) as u64;
+    let trashed = states.trashed_ids();
+    let skipped = states.live.len() as u64;
     put_back(&mut tx, space, user, None, &trashed, now).await?;
     tx.commit().await?;
     Ok(RestoreFromTrashOutcome {
@@ -303,7 +534,7 @@ async fn put_back(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn audit(
+pub(crate) async fn audit(
     tx: &mut sqlx::SqliteConnection,
     space: SpaceId,
     actor: Option<i64>,
@@ -333,8 +564,10 @@ async fn audit(
 mod tests {
     use super::*;
     use crate::assets::data::{insert, NewAsset};
+    use crate::assets::model::PageAt;
     use crate::db::test_pool;
     use crate::spaces::data::ensure;
+    use crate::trash::model::RETENTION_MILLIS;
 
     const NOW: i64 = 1_800_000_000_000;
 
@@ -379,6 +612,190 @@ mod tests {
             .fetch_all(pool)
             .await
             .unwrap()
+    }
+
+    fn first_page() -> TrashParams {
+        TrashParams::parse(&TrashQuery::default(), 50).unwrap()
+    }
+
+    fn page_ids(page: &TrashPage) -> Vec<i64> {
+        page.items.iter().map(|a| a.id.0).collect()
+    }
+
+    #[tokio::test]
+    async fn trash_pages_walk_newest_first_and_filter() {
+        let (pool, _dir) = test_pool().await;
+        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let ann = user(&pool, "ann@x").await;
+        let bob = user(&pool, "bob@x").await;
+        let ids = assets(&pool, space, 25).await;
+        // Ann deletes 20 in two batches at the same moment (ties on
+        // deleted_at), Bob 5 a minute later; one is renamed to a PDF.
+        move_to_trash(&pool, space, ann, &ids[..10], NOW)
+            .await
+            .unwrap();
+        move_to_trash(&pool, space, ann, &ids[10..20], NOW)
+            .await
+            .unwrap();
+        move_to_trash(&pool, space, bob, &ids[20..], NOW + 60_000)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE assets SET name = 'Report.pdf', kind = 'document' WHERE id = ?")
+            .bind(ids[3])
+            .execute(&pool)
+            .await
+            .unwrap();
+        let now = NOW + 120_000;
+
+        // Walk forward 7 at a time: every asset once, newest first.
+        let mut query = TrashQuery::default();
+        let mut seen = Vec::new();
+        let mut pages = Vec::new();
+        loop {
+            let params = TrashParams::parse(&query, 7).unwrap();
+            let page = list_trash(&pool, space, &params, now).await.unwrap();
+            assert_eq!(page.total, 25);
+            seen.extend(page_ids(&page));
+            pages.push((query.clone(), page.clone()));
+            match page.next {
+                Some(next) => query = query.at(PageAt::After(next)),
+                None => break,
+            }
+        }
+        let mut expected: Vec<i64> = ids[20..].iter().rev().copied().collect();
+        expected.extend(ids[..20].iter().rev());
+        assert_eq!(seen, expected);
+        assert_eq!(pages.len(), 4);
+        // Back from the last page: exactly the page before.
+        let prev = pages[3].1.prev.clone().unwrap();
+        let params = TrashParams::parse(&query.at(PageAt::Before(prev)), 7).unwrap();
+        let back = list_trash(&pool, space, &params, now).await.unwrap();
+        assert_eq!(page_ids(&back), page_ids(&pages[2].1));
+
+        let filtered = |query: TrashQuery| {
+            let pool = pool.clone();
+            async move {
+                let params = TrashParams::parse(&query, 50).unwrap();
+                list_trash(&pool, space, &params, now).await.unwrap()
+            }
+        };
+        let by_bob = filtered(TrashQuery {
+            deleted_by: Some(bob),
+            ..TrashQuery::default()
+        })
+        .await;
+        assert_eq!(by_bob.total, 5);
+        assert_eq!(
+            by_bob
+                .deleters
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect::<Vec<_>>(),
+            ["ann@x", "bob@x"],
+            "the filter lists everyone, whatever is selected"
+        );
+        let documents = filtered(TrashQuery {
+            kind: Some(AssetKind::Document),
+            ..TrashQuery::default()
+        })
+        .await;
+        assert_eq!(page_ids(&documents), [ids[3]]);
+        let searched = filtered(TrashQuery {
+            search: "report".into(),
+            deleted_by: Some(ann),
+            ..TrashQuery::default()
+        })
+        .await;
+        assert_eq!(page_ids(&searched), [ids[3]]);
+        let none = filtered(TrashQuery {
+            search: "report".into(),
+            deleted_by: Some(bob),
+            ..TrashQuery::default()
+        })
+        .await;
+        assert_eq!(none.total, 0);
+
+        // Expired assets leave Trash before the purge runs.
+        let later = list_trash(&pool, space, &first_page(), NOW + RETENTION_MILLIS)
+            .await
+            .unwrap();
+        assert_eq!(
+            page_ids(&later),
+            ids[20..].iter().rev().copied().collect::<Vec<_>>()
+        );
+
+        // Cursors from another listing are refused.
+        let foreign = Cursor {
+            sort: "name".into(),
+            key: CursorKey::Int(1),
+            id: 1,
+        }
+        .encode();
+        assert!(matches!(
+            TrashParams::parse(&TrashQuery::default().at(PageAt::After(foreign)), 7),
+            Err(AppError::Validation(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn delete_permanently_removes_rows_and_files_all_or_nothing() {
+        let (pool, _dir) = test_pool().await;
+        let files = tempfile::tempdir().unwrap();
+        let storage = Storage::new(files.path());
+        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let other = ensure(&pool, "o", "O", 0).await.unwrap().id;
+        let by = user(&pool, "o@x").await;
+        let ids = assets(&pool, space, 3).await;
+        let foreign = assets(&pool, other, 1).await;
+        let keys: Vec<String> = sqlx::query_scalar("SELECT storage_key FROM assets ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        for key in &keys {
+            storage.put_original(key, b"bytes").await.unwrap();
+        }
+        move_to_trash(&pool, space, by, &ids[..2], NOW)
+            .await
+            .unwrap();
+
+        // A foreign id fails the whole request: nothing deleted.
+        let error = delete_permanently(&pool, &storage, space, by, &[ids[0], foreign[0]], NOW)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, AppError::UnknownAssets(m) if m.contains(&foreign[0].to_string()))
+        );
+        assert_eq!(trashed(&pool).await, ids[..2].to_vec());
+
+        // Two in Trash go; the live one is skipped and kept.
+        let outcome = delete_permanently(&pool, &storage, space, by, &ids, NOW)
+            .await
+            .unwrap();
+        assert_eq!(
+            outcome,
+            DeletePermanentlyOutcome {
+                deleted: 2,
+                skipped: 1
+            }
+        );
+        let left: Vec<i64> = sqlx::query_scalar("SELECT id FROM assets WHERE space_id = ?")
+            .bind(space)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(left, [ids[2]]);
+        assert!(!storage.original_path(&keys[0]).exists());
+        assert!(!storage.original_path(&keys[1]).exists());
+        assert!(storage.original_path(&keys[2]).exists());
+        let audit = audit_rows(&pool).await;
+        assert_eq!(
+            audit.last().map(|r| (r.0.as_str(), r.2)),
+            Some(("delete_permanently", 2))
+        );
+
+        // Again: the deleted ids no longer exist.
+        let again = delete_permanently(&pool, &storage, space, by, &ids[..2], NOW).await;
+        assert!(matches!(again, Err(AppError::UnknownAssets(_))));
     }
 
     #[test]
@@ -521,7 +938,10 @@ mod tests {
             .await
             .unwrap();
 
-        let listed = list_trash(&pool, space, NOW + 1).await.unwrap();
+        let listed = list_trash(&pool, space, &first_page(), NOW + 1)
+            .await
+            .unwrap()
+            .items;
         assert_eq!(
             listed.iter().map(|a| a.id.0).collect::<Vec<_>>(),
             [ids[1], ids[0]]

@@ -2,15 +2,24 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::assets::model::{query_string, AssetId, AssetKind, PageAt};
+
 /// Trashed assets can be restored for this many days (DESIGN.md §4).
 pub const RETENTION_DAYS: i64 = 14;
 pub const RETENTION_MILLIS: i64 = RETENTION_DAYS * 24 * 60 * 60 * 1000;
 /// The most ids one bulk request may carry.
 pub const MAX_BULK_IDS: usize = 10_000;
 
-/// Restorable while `now < deleted_at + 14 days`.
+/// Restorable while `now < deleted_at + 14 days`: the one rule that the
+/// Trash list, restore and the purge share.
 pub fn is_restorable(deleted_at: i64, now: i64) -> bool {
-    now < deleted_at.saturating_add(RETENTION_MILLIS)
+    deleted_at > restorable_after(now)
+}
+
+/// The same rule as a bound for queries: an asset deleted after this moment
+/// is restorable at `now`; one deleted at or before it is expired (purged).
+pub fn restorable_after(now: i64) -> i64 {
+    now.saturating_sub(RETENTION_MILLIS)
 }
 
 /// "14 days left", "1 day left", "Less than a day left": the time until the
@@ -30,14 +39,103 @@ pub fn days_left_label(deleted_at: i64, now: i64) -> String {
 /// A trashed asset as the Trash page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrashedAsset {
-    pub id: crate::assets::model::AssetId,
+    pub id: AssetId,
     pub name: String,
     pub mime_type: String,
-    pub kind: crate::assets::model::AssetKind,
+    pub kind: AssetKind,
+    pub has_thumbnail: bool,
     pub deleted_by: Option<String>,
     pub deleted_at: i64,
     /// Computed on the server from its clock, so every viewer agrees.
     pub days_left: String,
+}
+
+/// Someone who has assets in this space's Trash, for the "Deleted by" filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deleter {
+    pub id: i64,
+    pub name: String,
+}
+
+/// One page of Trash, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrashPage {
+    pub items: Vec<TrashedAsset>,
+    /// Restorable assets matching the filters, across all pages.
+    pub total: i64,
+    pub next: Option<String>,
+    pub prev: Option<String>,
+    /// Everyone with assets in this space's Trash (for the filter).
+    pub deleters: Vec<Deleter>,
+}
+
+/// Rows on one page of Trash.
+pub const TRASH_PAGE_SIZE: u32 = 50;
+
+/// What the Trash page shows, as kept in its URL query string
+/// (`?q=logo&by=3&type=image&after=…`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TrashQuery {
+    pub search: String,
+    pub deleted_by: Option<i64>,
+    pub kind: Option<AssetKind>,
+    pub at: PageAt,
+}
+
+impl TrashQuery {
+    /// Reads the query string leniently; the server validates what it is sent.
+    pub fn from_pairs<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Self {
+        Self {
+            search: get("q").unwrap_or_default().to_owned(),
+            deleted_by: get("by").and_then(|v| v.parse().ok()).filter(|id| *id > 0),
+            kind: get("type").and_then(AssetKind::parse),
+            at: PageAt::from_pairs(&get),
+        }
+    }
+
+    pub fn to_query_string(&self) -> String {
+        let by = self.deleted_by.map(|id| id.to_string());
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        if !self.search.is_empty() {
+            pairs.push(("q", &self.search));
+        }
+        if let Some(by) = &by {
+            pairs.push(("by", by));
+        }
+        if let Some(kind) = self.kind {
+            pairs.push(("type", kind.as_str()));
+        }
+        self.at.push_pairs(&mut pairs);
+        query_string(&pairs)
+    }
+
+    pub fn at(&self, at: PageAt) -> Self {
+        Self { at, ..self.clone() }
+    }
+
+    /// Whether a search or filter narrows the list.
+    pub fn is_filtered(&self) -> bool {
+        !self.search.trim().is_empty() || self.deleted_by.is_some() || self.kind.is_some()
+    }
+}
+
+/// What `delete_permanently` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletePermanentlyOutcome {
+    pub deleted: u64,
+    /// Ids that were not in Trash (restored meanwhile): left alone.
+    pub skipped: u64,
+}
+
+/// What one purge run removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurgeReport {
+    /// Expired assets whose rows were deleted.
+    pub assets: u64,
+    /// Stored files (originals and thumbnails) removed for them.
+    pub files: u64,
+    /// Files with no row (crash leftovers, stale temporary files) removed.
+    pub orphans: u64,
 }
 
 /// What `restore_from_trash` did.
@@ -90,6 +188,23 @@ mod tests {
         assert!(is_restorable(deleted, deleted + RETENTION_MILLIS - 1));
         assert!(!is_restorable(deleted, deleted + RETENTION_MILLIS));
         assert!(!is_restorable(deleted, deleted + RETENTION_MILLIS + second));
+        // 13 days 23 hours 59 minutes: still restorable.
+        let almost = 13 * 24 * 60 * 60 * second + 23 * 60 * 60 * second + 59 * 60 * second;
+        assert!(is_restorable(deleted, deleted + almost));
+    }
+
+    #[test]
+    fn the_query_bound_agrees_with_the_rule() {
+        let now = 5_000_000_000_000;
+        for deleted in [
+            now,
+            now - RETENTION_MILLIS + 1,
+            now - RETENTION_MILLIS,
+            now - RETENTION_MILLIS - 1,
+            0,
+        ] {
+            assert_eq!(is_restorable(deleted, now), deleted > restorable_after(now));
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::assets::model::{Asset, AssetId, AssetPage, ListQuery, SortDir, SortKey};
 use crate::format::{format_date, format_size, iso_datetime, type_label};
 use crate::ui::selection_checkboxes::{RowCheckbox, SelectAllCheckbox, Selection};
+use crate::ui::thumbnail::Thumbnail;
 
 /// The listing table: a checkbox, thumbnail, name, type, size, modified.
 #[component]
@@ -95,18 +96,7 @@ fn AssetRow(
     page_ids: StoredValue<Vec<AssetId>>,
 ) -> impl IntoView {
     let checked = selection.contains(asset.id);
-    let preview = match asset.thumbnail_url(&space_slug) {
-        Some(src) => view! {
-            <img src=src alt="" width="48" height="48" loading="lazy" decoding="async" />
-        }
-        .into_any(),
-        None => view! {
-            <span class="badge" data-kind=format!("{:?}", asset.kind).to_lowercase() aria-hidden="true">
-                {asset.kind.badge()}
-            </span>
-        }
-        .into_any(),
-    };
+    let preview = view! { <Thumbnail src=asset.thumbnail_url(&space_slug) kind=asset.kind /> };
     let dimensions = match (asset.width, asset.height) {
         (Some(w), Some(h)) => Some(format!("{w} × {h}")),
         _ => None,

@@ -4,7 +4,6 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::asset_table::AssetTable;
 use super::delete_assets_dialog::DeleteAssetsDialog;
-use super::pagination::Pagination;
 use super::search_box::SearchBox;
 use super::trash_notice::{Notice, TrashNotice};
 use crate::assets::api::list_assets;
@@ -13,6 +12,7 @@ use crate::auth::model::Permission;
 use crate::trash::api::{MoveToTrash, RestoreBatch};
 use crate::ui::error_notice::ErrorNotice;
 use crate::ui::layout::CurrentSpace;
+use crate::ui::pagination::Pagination;
 use crate::ui::selection_checkboxes::Selection;
 use crate::ui::selection_toolbar::SelectionToolbar;
 
@@ -85,11 +85,7 @@ pub fn AssetsPage() -> impl IntoView {
         move || (space.get(), query.get(), version.get()),
         |(space, query, _)| async move {
             let dir = query.effective_dir();
-            let (after, before) = match query.at {
-                PageAt::First => (None, None),
-                PageAt::After(cursor) => (Some(cursor), None),
-                PageAt::Before(cursor) => (None, Some(cursor)),
-            };
+            let (after, before) = query.at.into_cursors();
             let search = Some(query.search).filter(|s| !s.trim().is_empty());
             list_assets(space, search, Some(query.sort), Some(dir), after, before).await
         },
@@ -122,9 +118,15 @@ pub fn AssetsPage() -> impl IntoView {
             >
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(page) => view! {
-                            <AssetTable page=page.clone() query space selection />
-                            <Pagination page query base />
+                        Ok(page) => {
+                            let link = move |at: PageAt| {
+                                format!("{}{}", base.get_untracked(), query.get_untracked().at(at).to_query_string())
+                            };
+                            let (prev, next) = (page.prev.clone(), page.next.clone());
+                            view! {
+                                <AssetTable page query space selection />
+                                <Pagination prev next link />
+                            }
                         }
                         .into_any(),
                         Err(error) => view! {

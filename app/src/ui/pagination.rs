@@ -1,23 +1,22 @@
 use leptos::prelude::*;
 
-use crate::assets::model::{AssetPage, ListQuery, PageAt};
+use crate::assets::model::PageAt;
 
-/// "Previous page" / "Next page" by keyset cursor: no page numbers, so deep
-/// pages cost the same as the first.
+/// "Previous page" / "Next page" links by keyset cursor: no page numbers,
+/// so deep pages cost the same as the first. Takes the page's two cursors
+/// (none when there is no such page) and how to link to a position;
+/// renders nothing for a single page.
 #[component]
-pub fn Pagination(page: AssetPage, query: Memo<ListQuery>, base: Signal<String>) -> impl IntoView {
-    if page.prev.is_none() && page.next.is_none() {
+pub fn Pagination(
+    prev: Option<String>,
+    next: Option<String>,
+    link: impl Fn(PageAt) -> String,
+) -> impl IntoView {
+    if prev.is_none() && next.is_none() {
         return None;
     }
-    let link = move |at: PageAt| {
-        format!(
-            "{}{}",
-            base.get_untracked(),
-            query.get_untracked().at(at).to_query_string()
-        )
-    };
-    let prev = page.prev.map(|cursor| link(PageAt::Before(cursor)));
-    let next = page.next.map(|cursor| link(PageAt::After(cursor)));
+    let prev = prev.map(|cursor| link(PageAt::Before(cursor)));
+    let next = next.map(|cursor| link(PageAt::After(cursor)));
     Some(view! {
         <nav class="pagination" aria-label="Pagination">
             {match prev {

@@ -1,0 +1,372 @@
+//! The purge: assets whose 14 days in Trash are over are removed for good.
+//!
+//! Rows go first, in `BEGIN IMMEDIATE` transactions of at most
+//! [`PURGE_CHUNK`] assets (each with its audit entries), and only then their
+//! files, so a crash can leave a file without a row but never a row without
+//! its file. The sweep removes such leftovers. Every step works from what is
+//! in the database at that moment, so a second run, or a run on another
+//! server at the same time, finds nothing more to do: it is idempotent and
+//! safe to run anywhere.
+//!
+//! A restore racing the purge is decided by the write lock: the restore
+//! either commits first (the asset is live, the purge's `DELETE` no longer
+//! matches it, its file stays) or after (the row is gone, the restore
+//! answers 404). Both use [`restorable_after`], so they agree on "expired".
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, SystemTime};
+
+use sqlx::SqlitePool;
+
+use super::data::{audit, json_ids, remove_files};
+use super::model::{restorable_after, PurgeReport};
+use crate::error::AppError;
+use crate::spaces::model::SpaceId;
+use crate::storage::Storage;
+
+/// Expired assets removed per transaction, so the write lock is held briefly.
+pub const PURGE_CHUNK: i64 = 1_000;
+
+/// A stored file must be at least this old before the sweep may remove it
+/// for having no row: an upload writes its file just before its row.
+pub const ORPHAN_GRACE: Duration = Duration::from_secs(60 * 60);
+
+/// Removes every asset that expired by `now` (rows, then files), then sweeps
+/// files with no row that were last modified before `orphans_before`.
+///
+/// `orphans_before` is wall-clock time, compared with file modification
+/// times; the app clock's offset must not make fresh uploads look old.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool, storage), err(Debug)))]
+pub async fn purge(
+    pool: &SqlitePool,
+    storage: &Storage,
+    now: i64,
+    orphans_before: SystemTime,
+) -> Result<PurgeReport, AppError> {
+    let mut report = PurgeReport::default();
+    loop {
+        let (purged, keys) = purge_chunk(pool, now).await?;
+        report.assets += purged;
+        report.files += remove_files(storage, &keys).await;
+        if purged < PURGE_CHUNK as u64 {
+            break;
+        }
+    }
+    report.orphans = sweep_orphans(pool, storage, orphans_before).await?;
+    Ok(report)
+}
+
+/// One transaction: delete up to [`PURGE_CHUNK`] expired rows, audit them per
+/// space, commit. Returns the count and the storage keys whose files go next.
+async fn purge_chunk(pool: &SqlitePool, now: i64) -> Result<(u64, Vec<String>), AppError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let rows: Vec<(i64, SpaceId, String)> = sqlx::query_as(
+        "DELETE FROM assets WHERE id IN (
+             SELECT id FROM assets
+             WHERE deleted_at IS NOT NULL AND deleted_at <= ?
+             ORDER BY deleted_at LIMIT ?)
+         RETURNING id, space_id, storage_key",
+    )
+    .bind(restorable_after(now))
+    .bind(PURGE_CHUNK)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut by_space: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for (id, space, _) in &rows {
+        by_space.entry(space.0).or_default().push(*id);
+    }
+    for (space, mut ids) in by_space {
+        ids.sort_unstable();
+        audit(
+            &mut tx,
+            SpaceId(space),
+            None,
+            "purge",
+            None,
+            &json_ids(&ids),
+            ids.len(),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok((
+        rows.len() as u64,
+        rows.into_iter().map(|(_, _, key)| key).collect(),
+    ))
+}
+
+/// Removes stored files older than `before` whose key no asset row has
+/// (left by a crash between a purge's commit and its file removal, or by an
+/// upload that failed after writing its file), and stale temporary files.
+async fn sweep_orphans(
+    pool: &SqlitePool,
+    storage: &Storage,
+    before: SystemTime,
+) -> Result<u64, AppError> {
+    let (candidates, mut removed) = storage
+        .keys_older_than(before)
+        .await
+        .map_err(AppError::internal)?;
+    let candidates: Vec<String> = candidates.into_iter().collect();
+    for chunk in candidates.chunks(PURGE_CHUNK as usize) {
+        let chunk_json = serde_json::to_string(chunk).map_err(AppError::internal)?;
+        let known: BTreeSet<String> = sqlx::query_scalar(
+            "SELECT storage_key FROM assets WHERE storage_key IN (SELECT value FROM json_each(?))",
+        )
+        .bind(&chunk_json)
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .collect();
+        let orphans: Vec<String> = chunk
+            .iter()
+            .filter(|key| !known.contains(*key))
+            .cloned()
+            .collect();
+        removed += remove_files(storage, &orphans).await;
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::data::{insert, NewAsset};
+    use crate::db::test_pool;
+    use crate::spaces::data::ensure;
+    use crate::trash::data::{move_to_trash, restore_from_trash};
+    use crate::trash::model::RETENTION_MILLIS;
+
+    const NOW: i64 = 1_800_000_000_000;
+
+    struct Fixture {
+        pool: SqlitePool,
+        storage: Storage,
+        space: SpaceId,
+        user: i64,
+        _db: tempfile::TempDir,
+        _files: tempfile::TempDir,
+    }
+
+    async fn fixture() -> Fixture {
+        let (pool, db) = test_pool().await;
+        let files = tempfile::tempdir().unwrap();
+        let storage = Storage::new(files.path());
+        let space = ensure(&pool, "marketing", "Marketing", 0).await.unwrap().id;
+        let user = crate::auth::data::upsert_user(&pool, "m@example.com", "M", "x", 0)
+            .await
+            .unwrap();
+        Fixture {
+            pool,
+            storage,
+            space,
+            user,
+            _db: db,
+            _files: files,
+        }
+    }
+
+    /// `n` assets, each with an original and a thumbnail on disk.
+    async fn stored_assets(f: &Fixture, n: usize) -> Vec<(i64, String)> {
+        let mut out = Vec::new();
+        for i in 0..n {
+            let key = Storage::new_key();
+            f.storage
+                .put_original(&key, format!("file {i}").as_bytes())
+                .await
+                .unwrap();
+            let thumb = f.storage.thumbnail_path(&key);
+            std::fs::create_dir_all(thumb.parent().unwrap()).unwrap();
+            std::fs::write(&thumb, b"jpeg").unwrap();
+            let asset = NewAsset {
+                space: f.space,
+                name: format!("a-{i}.png"),
+                mime_type: "image/png".into(),
+                size_bytes: 6,
+                width: None,
+                height: None,
+                storage_key: key.clone(),
+                has_thumbnail: true,
+                created_by: None,
+                created_at: 0,
+                updated_at: 0,
+            };
+            out.push((insert(&f.pool, &asset).await.unwrap().0, key));
+        }
+        out
+    }
+
+    fn on_disk(f: &Fixture, key: &str) -> bool {
+        f.storage.original_path(key).exists() || f.storage.thumbnail_path(key).exists()
+    }
+
+    async fn row_exists(f: &Fixture, id: i64) -> bool {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM assets WHERE id = ?")
+            .bind(id)
+            .fetch_one(&f.pool)
+            .await
+            .unwrap()
+            == 1
+    }
+
+    /// The wall-clock bound that lets the sweep see every file (tests write
+    /// files "now" and want them swept).
+    fn sweep_all() -> SystemTime {
+        SystemTime::now() + Duration::from_secs(60)
+    }
+
+    #[tokio::test]
+    async fn removes_expired_rows_and_files_only_and_is_idempotent() {
+        let f = fixture().await;
+        let assets = stored_assets(&f, 4).await;
+        let ids: Vec<i64> = assets.iter().map(|(id, _)| *id).collect();
+        // Two deleted 14 days before NOW (expired), one a minute later
+        // (still restorable), one live.
+        move_to_trash(&f.pool, f.space, f.user, &ids[..2], NOW - RETENTION_MILLIS)
+            .await
+            .unwrap();
+        move_to_trash(
+            &f.pool,
+            f.space,
+            f.user,
+            &ids[2..3],
+            NOW - RETENTION_MILLIS + 60_000,
+        )
+        .await
+        .unwrap();
+
+        let report = purge(&f.pool, &f.storage, NOW, SystemTime::UNIX_EPOCH)
+            .await
+            .unwrap();
+        assert_eq!(
+            report,
+            PurgeReport {
+                assets: 2,
+                files: 4,
+                orphans: 0
+            }
+        );
+        for (id, key) in &assets[..2] {
+            assert!(!row_exists(&f, *id).await);
+            assert!(!on_disk(&f, key));
+        }
+        for (id, key) in &assets[2..] {
+            assert!(row_exists(&f, *id).await);
+            assert!(on_disk(&f, key));
+        }
+        let audit: Vec<(Option<i64>, String, i64)> = sqlx::query_as(
+            "SELECT actor_id, asset_ids, asset_count FROM audit_log WHERE action = 'purge'",
+        )
+        .fetch_all(&f.pool)
+        .await
+        .unwrap();
+        assert_eq!(audit, vec![(None, json_ids(&ids[..2]), 2)]);
+
+        let again = purge(&f.pool, &f.storage, NOW, sweep_all()).await.unwrap();
+        assert_eq!(again, PurgeReport::default());
+    }
+
+    #[tokio::test]
+    async fn sweeps_files_without_rows_but_not_fresh_ones() {
+        let f = fixture().await;
+        let assets = stored_assets(&f, 1).await;
+        let orphan = Storage::new_key();
+        f.storage.put_original(&orphan, b"left over").await.unwrap();
+        let temp = f.storage.original_path(&orphan).with_file_name(".tmp-abc");
+        std::fs::write(&temp, b"half").unwrap();
+
+        // Too fresh: an upload might be about to write its row.
+        let report = purge(&f.pool, &f.storage, NOW, SystemTime::UNIX_EPOCH)
+            .await
+            .unwrap();
+        assert_eq!(report.orphans, 0);
+        assert!(on_disk(&f, &orphan));
+
+        let report = purge(&f.pool, &f.storage, NOW, sweep_all()).await.unwrap();
+        assert_eq!(report.orphans, 2, "the orphan and the stale temp file");
+        assert!(!on_disk(&f, &orphan));
+        assert!(!temp.exists());
+        assert!(on_disk(&f, &assets[0].1), "files with a row stay");
+    }
+
+    #[tokio::test]
+    async fn two_purges_at_once_remove_each_asset_once() {
+        let f = fixture().await;
+        let assets = stored_assets(&f, 30).await;
+        let ids: Vec<i64> = assets.iter().map(|(id, _)| *id).collect();
+        move_to_trash(&f.pool, f.space, f.user, &ids, NOW - RETENTION_MILLIS)
+            .await
+            .unwrap();
+        let (a, b) = tokio::join!(
+            purge(&f.pool, &f.storage, NOW, sweep_all()),
+            purge(&f.pool, &f.storage, NOW, sweep_all()),
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a.assets + b.assets, 30);
+        assert_eq!(a.files + b.files + a.orphans + b.orphans, 60);
+        for (id, key) in &assets {
+            assert!(!row_exists(&f, *id).await);
+            assert!(!on_disk(&f, key));
+        }
+        let audited: i64 =
+            sqlx::query_scalar("SELECT SUM(asset_count) FROM audit_log WHERE action = 'purge'")
+                .fetch_one(&f.pool)
+                .await
+                .unwrap();
+        assert_eq!(audited, 30);
+    }
+
+    /// A restore at the last restorable millisecond races a purge that runs
+    /// at the first expired one. Whatever wins, a row always has its files.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn restore_racing_purge_never_leaves_a_row_without_its_file() {
+        let f = fixture().await;
+        let mut restored = 0;
+        let mut purged = 0;
+        for _ in 0..40 {
+            let assets = stored_assets(&f, 1).await;
+            let (id, key) = assets[0].clone();
+            let deleted_at = NOW - RETENTION_MILLIS + 1;
+            move_to_trash(&f.pool, f.space, f.user, &[id], deleted_at)
+                .await
+                .unwrap();
+            let (pool, space, user) = (f.pool.clone(), f.space, f.user);
+            let restore =
+                tokio::spawn(
+                    async move { restore_from_trash(&pool, space, user, &[id], NOW).await },
+                );
+            let (pool, storage) = (f.pool.clone(), f.storage.clone());
+            let purging = tokio::spawn(async move {
+                purge(&pool, &storage, NOW + 1, SystemTime::UNIX_EPOCH).await
+            });
+            let (restore, purging) = tokio::join!(restore, purging);
+            purging.unwrap().unwrap();
+            let restore = restore.unwrap();
+            let exists = row_exists(&f, id).await;
+            match restore {
+                Ok(outcome) => {
+                    assert_eq!(outcome.restored, 1);
+                    assert!(exists, "a restored asset keeps its row");
+                    restored += 1;
+                }
+                Err(AppError::UnknownAssets(_)) => {
+                    assert!(!exists);
+                    purged += 1;
+                }
+                Err(other) => panic!("unexpected {other:?}"),
+            }
+            assert_eq!(exists, on_disk(&f, &key), "row and file go together");
+            if exists {
+                let live: Option<i64> =
+                    sqlx::query_scalar("SELECT deleted_at FROM assets WHERE id = ?")
+                        .bind(id)
+                        .fetch_one(&f.pool)
+                        .await
+                        .unwrap();
+                assert_eq!(live, None, "an asset that survived is live again");
+            }
+        }
+        assert_eq!(restored + purged, 40);
+    }
+}
