@@ -3,5 +3,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod data;
+#[cfg(feature = "ssr")]
+pub mod file_type;
 pub mod model;
 pub mod ui;

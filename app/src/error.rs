@@ -32,6 +32,14 @@ pub enum AppError {
     /// Too many attempts (sign-in); the message says when to try again.
     #[error("{0}")]
     RateLimited(String),
+    /// An upload over the size limit; the message names the file and limit.
+    #[error("{0}")]
+    TooLarge(String),
+    /// A file whose content is of a type Trove does not accept.
+    #[error("{0}")]
+    UnsupportedType(String),
+    #[error("Storage is full. Ask an administrator to free some space.")]
+    StorageFull,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// Seen only by the client: the server could not be reached or answered
@@ -60,6 +68,9 @@ impl From<AppError> for WireError {
             AppError::Validation(_) => "validation",
             AppError::Conflict(_) => "conflict",
             AppError::RateLimited(_) => "rate_limited",
+            AppError::TooLarge(_) => "too_large",
+            AppError::UnsupportedType(_) => "unsupported_type",
+            AppError::StorageFull => "storage_full",
             AppError::Internal => "internal",
             AppError::Network => "network",
         };
@@ -81,6 +92,9 @@ impl From<WireError> for AppError {
             "validation" => Self::Validation(wire.message),
             "conflict" => Self::Conflict(wire.message),
             "rate_limited" => Self::RateLimited(wire.message),
+            "too_large" => Self::TooLarge(wire.message),
+            "unsupported_type" => Self::UnsupportedType(wire.message),
+            "storage_full" => Self::StorageFull,
             "network" => Self::Network,
             _ => Self::Internal,
         }
@@ -100,6 +114,9 @@ impl AppError {
             Self::Validation(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Network => StatusCode::BAD_GATEWAY,
         }

@@ -28,7 +28,7 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::assets::ui::AssetsPage;
+use crate::assets::ui::{AssetDetailsPage, AssetsPage};
 use crate::auth::ui::LoginPage;
 use crate::spaces::ui::{Home, SettingsPage};
 use crate::trash::ui::TrashPage;
@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/spaces/:space") view=SpaceLayout ssr=SsrMode::Async>
                     <Route path=path!("/assets") view=AssetsPage ssr=SsrMode::Async />
+                    <Route path=path!("/assets/:id") view=AssetDetailsPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/trash") view=TrashPage ssr=SsrMode::Async />
                     <Route path=path!("") view=SpaceIndex />

@@ -12,6 +12,9 @@ use crate::clock::Clock;
 use crate::error::AppError;
 use crate::storage::Storage;
 
+/// The default upload limit: 100 MB.
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 100 * 1024 * 1024;
+
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
@@ -21,6 +24,8 @@ pub struct AppState {
     pub sign_in_limiter: SignInLimiter,
     /// Mark the session cookie `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// The largest file an upload may carry, in bytes.
+    pub max_upload_bytes: u64,
 }
 
 impl FromRef<AppState> for LeptosOptions {

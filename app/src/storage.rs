@@ -67,6 +67,41 @@ impl Storage {
         write_atomically(&self.original_path(key), bytes).await
     }
 
+    /// Starts an upload: a new temporary file under `tmp/`, on the same
+    /// file system as the originals, so that committing it is a rename.
+    pub async fn begin_upload(&self) -> Result<PendingUpload, StorageError> {
+        let dir = self.root.join("tmp");
+        tokio::fs::create_dir_all(&dir).await?;
+        let path = dir.join(format!(".tmp-{}", uuid::Uuid::new_v4().simple()));
+        let file = tokio::fs::File::create(&path).await?;
+        Ok(PendingUpload {
+            file: Some(file),
+            path,
+            size: 0,
+            head: Vec::new(),
+        })
+    }
+
+    /// Makes a finished upload the original under `key` (flushed to disk,
+    /// then one rename: never half a file under a key).
+    pub async fn commit_upload(
+        &self,
+        mut pending: PendingUpload,
+        key: &str,
+    ) -> Result<(), StorageError> {
+        if let Some(file) = pending.file.take() {
+            file.sync_all().await?;
+        }
+        let target = self.original_path(key);
+        if let Some(dir) = target.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        tokio::fs::rename(&pending.path, &target).await?;
+        // Renamed away: nothing left for Drop to remove.
+        pending.path = PathBuf::new();
+        Ok(())
+    }
+
     /// Removes an asset's original and thumbnail; a file that is already
     /// gone is fine (so removal is idempotent). Returns how many went.
     pub async fn remove(&self, key: &str) -> Result<u64, StorageError> {
@@ -111,10 +146,75 @@ impl Storage {
     }
 }
 
-/// Blocking: walks `originals/*/*` and `thumbnails/*/*`.
+/// An upload being written to a temporary file. Dropped before
+/// [`Storage::commit_upload`] (refused, failed, or the client went away and
+/// the request was dropped mid-stream) it removes its temporary file.
+#[derive(Debug)]
+pub struct PendingUpload {
+    file: Option<tokio::fs::File>,
+    path: PathBuf,
+    size: u64,
+    head: Vec<u8>,
+}
+
+impl PendingUpload {
+    /// Appends a chunk, keeping the first bytes for type detection.
+    pub async fn write(&mut self, chunk: &[u8], keep_head: usize) -> Result<(), StorageError> {
+        use tokio::io::AsyncWriteExt as _;
+        if self.head.len() < keep_head {
+            let take = (keep_head - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+        }
+        if let Some(file) = self.file.as_mut() {
+            file.write_all(chunk).await?;
+        }
+        self.size += chunk.len() as u64;
+        Ok(())
+    }
+
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The first bytes written (up to `keep_head` of [`Self::write`]).
+    pub fn head(&self) -> &[u8] {
+        &self.head
+    }
+
+    /// The temporary file's path (tests check it is gone).
+    pub fn temp_path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for PendingUpload {
+    fn drop(&mut self) {
+        if !self.path.as_os_str().is_empty() {
+            // Blocking, but one unlink; the sweep catches what this misses.
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Whether an I/O error means the disk is full.
+pub fn is_storage_full(error: &StorageError) -> bool {
+    matches!(error, StorageError::Io(io) if io.kind() == std::io::ErrorKind::StorageFull
+        || io.raw_os_error() == Some(28))
+}
+
+/// Blocking: walks `originals/*/*` and `thumbnails/*/*`, and removes stale
+/// temporary files there and under `tmp/`.
 fn scan_keys(root: &Path, cutoff: SystemTime) -> std::io::Result<(BTreeSet<String>, u64)> {
     let mut keys = BTreeSet::new();
     let mut stale_temps = 0;
+    if let Ok(temps) = std::fs::read_dir(root.join("tmp")) {
+        for file in temps {
+            let file = file?;
+            if file.metadata()?.modified()? < cutoff {
+                stale_temps += remove_if_present(&file.path())?;
+            }
+        }
+    }
     for area in ["originals", "thumbnails"] {
         let Ok(prefixes) = std::fs::read_dir(root.join(area)) else {
             continue;
@@ -132,11 +232,7 @@ fn scan_keys(root: &Path, cutoff: SystemTime) -> std::io::Result<(BTreeSet<Strin
                 }
                 let name = file.file_name().to_string_lossy().into_owned();
                 if name.starts_with(".tmp-") {
-                    match std::fs::remove_file(file.path()) {
-                        Ok(()) => stale_temps += 1,
-                        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-                        Err(error) => return Err(error),
-                    }
+                    stale_temps += remove_if_present(&file.path())?;
                     continue;
                 }
                 let key = name.strip_suffix(".jpg").unwrap_or(&name);
@@ -145,6 +241,15 @@ fn scan_keys(root: &Path, cutoff: SystemTime) -> std::io::Result<(BTreeSet<Strin
         }
     }
     Ok((keys, stale_temps))
+}
+
+/// Blocking: removes a file; 1 if it was there, 0 if it was already gone.
+fn remove_if_present(path: &Path) -> std::io::Result<u64> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(1),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(0),
+        Err(error) => Err(error),
+    }
 }
 
 async fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StorageError> {

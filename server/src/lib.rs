@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod files;
 pub mod seed;
+pub mod upload;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -20,16 +21,18 @@ use app::trash::model::PurgeReport;
 use app::trash::purge::{purge, ORPHAN_GRACE};
 use app::{shell, App};
 use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::predicate::{DefaultPredicate, Predicate as _};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -83,6 +86,7 @@ pub async fn open_state(
         clock,
         sign_in_limiter: SignInLimiter::default(),
         secure_cookies: false,
+        max_upload_bytes: app::state::DEFAULT_MAX_UPLOAD_BYTES,
     })
 }
 
@@ -115,6 +119,17 @@ pub fn router(state: AppState) -> Router {
             "/files/{space}/trash/{id}/thumbnail",
             get(files::trash_thumbnail),
         )
+        .route("/files/{space}/{id}/download", get(files::download))
+        // The limit is checked while streaming too; this lets the body
+        // through up to it (plus the multipart framing).
+        .route(
+            "/api/upload",
+            post(upload::upload).layer(DefaultBodyLimit::max(
+                usize::try_from(state.max_upload_bytes)
+                    .unwrap_or(usize::MAX)
+                    .saturating_add(64 * 1024),
+            )),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -128,7 +143,18 @@ pub fn router(state: AppState) -> Router {
         .layer(session_layer(&state))
         .layer(middleware::from_fn(api_error_status))
         .layer(middleware::from_fn(same_origin_mutations))
-        .layer(CompressionLayer::new())
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+                // Downloads are sent as stored: ranges must address the bytes
+                // on disk, and most media is compressed already.
+                |_: StatusCode,
+                 _: axum::http::Version,
+                 headers: &axum::http::HeaderMap,
+                 _: &axum::http::Extensions| {
+                    !headers.contains_key(axum::http::header::CONTENT_DISPOSITION)
+                },
+            )),
+        )
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -90,6 +90,9 @@ struct ServeArgs {
     /// How often the purge job runs (it also runs at start-up), e.g. 10m, 1h.
     #[arg(long, env = "TROVE_PURGE_INTERVAL", default_value = "10m", value_parser = parse_interval)]
     purge_interval: Duration,
+    /// The largest file one upload may carry, e.g. 100MB, 2GB, 512KB.
+    #[arg(long, env = "TROVE_MAX_UPLOAD_SIZE", default_value = "100MB", value_parser = parse_size)]
+    max_upload_size: u64,
     #[command(flatten)]
     data: DataArgs,
 }
@@ -162,6 +165,7 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     let clock = args.data.clock()?;
     let mut state = open_state(&args.data.config(), clock, leptos_options(args.addr)?).await?;
     state.secure_cookies = args.secure_cookies;
+    state.max_upload_bytes = args.max_upload_size;
     if !args.no_demo
         && demo::seed_if_empty(&state)
             .await
@@ -181,6 +185,29 @@ fn parse_interval(text: &str) -> Result<Duration, String> {
         ));
     }
     Ok(Duration::from_millis(millis.unsigned_abs()))
+}
+
+/// `100MB` → 104,857,600 bytes (KB, MB, GB are powers of 1024; a bare
+/// number is bytes).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let factor: u64 = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "KB" | "K" => 1 << 10,
+        "MB" | "M" => 1 << 20,
+        "GB" | "G" => 1 << 30,
+        _ => return Err(format!("{text:?} is not a size, like 100MB or 2GB")),
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(factor))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("{text:?} is not a size, like 100MB or 2GB"))
 }
 
 async fn run_purge(args: DataArgs) -> anyhow::Result<()> {

@@ -1,9 +1,9 @@
 //! Server functions for the Assets listing.
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::GetUrl;
+use leptos::server_fn::codec::{GetUrl, Json};
 
-use super::model::{AssetPage, SortDir, SortKey};
+use super::model::{AssetDetails, AssetPage, SortDir, SortKey};
 use crate::error::AppError;
 
 /// One page of a space's live assets.
@@ -34,4 +34,36 @@ pub async fn list_assets(
         PAGE_SIZE,
     )?;
     Ok(list_live(&state.pool, access.space.id, &params).await?)
+}
+
+/// One live asset with who uploaded it and when:
+/// `GET /api/get_asset?space=marketing&id=12`. Trashed assets are 404s.
+#[server(prefix = "/api", endpoint = "get_asset", input = GetUrl)]
+pub async fn get_asset(space: String, id: i64) -> Result<AssetDetails, AppError> {
+    use super::model::AssetId;
+    use crate::auth::model::Permission;
+    let state = crate::state::app_state()?;
+    let access = crate::auth::session::authorize(&state, &space, Permission::View).await?;
+    super::data::find_details(&state.pool, access.space.id, AssetId(id))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Renames a live asset: `POST /api/rename_asset` with
+/// `{"space": "marketing", "id": 12, "name": "Logo final.png"}`. Needs the
+/// upload permission ("upload & edit").
+#[server(prefix = "/api", endpoint = "rename_asset", input = Json)]
+pub async fn rename_asset(space: String, id: i64, name: String) -> Result<AssetDetails, AppError> {
+    use super::model::AssetId;
+    use crate::auth::model::Permission;
+    let state = crate::state::app_state()?;
+    let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
+    let name = super::file_type::validate_rename(&name).map_err(AppError::Validation)?;
+    let now = state.clock.now_millis();
+    if !super::data::rename(&state.pool, access.space.id, AssetId(id), &name, now).await? {
+        return Err(AppError::NotFound);
+    }
+    super::data::find_details(&state.pool, access.space.id, AssetId(id))
+        .await?
+        .ok_or(AppError::NotFound)
 }

@@ -5,7 +5,7 @@
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use super::model::MAX_SEARCH_CHARS;
-use super::model::{Asset, AssetId, AssetKind, AssetPage, PageAt, SortDir, SortKey};
+use super::model::{Asset, AssetDetails, AssetId, AssetKind, AssetPage, PageAt, SortDir, SortKey};
 use crate::error::AppError;
 use crate::keyset::{Cursor, CursorKey, KeyKind, Position};
 use crate::spaces::model::SpaceId;
@@ -241,6 +241,61 @@ pub async fn find_live_file(
     .bind(id)
     .fetch_optional(pool)
     .await
+}
+
+/// A live asset of `space` with its uploader, for the details page.
+pub async fn find_details(
+    pool: &SqlitePool,
+    space: SpaceId,
+    id: AssetId,
+) -> Result<Option<AssetDetails>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        asset: AssetRow,
+        uploaded_by: Option<String>,
+        created_at: i64,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT a.id, a.name, a.mime_type, a.kind, a.size_bytes, a.width, a.height,
+                a.has_thumbnail, a.updated_at, u.name AS uploaded_by, a.created_at
+         FROM assets a LEFT JOIN users u ON u.id = a.created_by
+         WHERE a.space_id = ? AND a.id = ? AND a.deleted_at IS NULL",
+    )
+    .bind(space)
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|row| AssetDetails {
+        asset: row.asset.into(),
+        uploaded_by: row.uploaded_by,
+        uploaded_at: row.created_at,
+    }))
+}
+
+/// Renames a live asset of `space`; false when there is no such asset.
+/// The same name again (exactly) changes nothing, not even the date.
+pub async fn rename(
+    pool: &SqlitePool,
+    space: SpaceId,
+    id: AssetId,
+    name: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let changed = sqlx::query(
+        "UPDATE assets
+         SET updated_at = CASE WHEN name = ?1 COLLATE BINARY THEN updated_at ELSE ?2 END,
+             name = ?1
+         WHERE space_id = ?3 AND id = ?4 AND deleted_at IS NULL",
+    )
+    .bind(name)
+    .bind(now)
+    .bind(space)
+    .bind(id)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(changed == 1)
 }
 
 /// A new asset's row, as written by uploads, the demo data and the seeder.

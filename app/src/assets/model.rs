@@ -95,7 +95,23 @@ pub struct Asset {
     pub updated_at: i64,
 }
 
+/// The longest asset name, in characters.
+pub const MAX_NAME_CHARS: usize = 255;
+
+/// One asset with who uploaded it, for the details page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetDetails {
+    pub asset: Asset,
+    pub uploaded_by: Option<String>,
+    pub uploaded_at: i64,
+}
+
 impl Asset {
+    /// Where the original is downloaded from (as an attachment).
+    pub fn download_url(&self, space_slug: &str) -> String {
+        format!("/files/{space_slug}/{}/download", self.id.0)
+    }
+
     pub fn thumbnail_url(&self, space_slug: &str) -> Option<String> {
         self.has_thumbnail
             .then(|| format!("/files/{space_slug}/{}/thumbnail", self.id.0))

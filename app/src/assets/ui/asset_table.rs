@@ -108,7 +108,7 @@ fn AssetRow(
             </td>
             <td class="assets__thumb">{preview}</td>
             <td class="assets__name">
-                <span class="name">{asset.name.clone()}</span>
+                <a class="name" href=format!("/spaces/{space_slug}/assets/{}", asset.id.0)>{asset.name.clone()}</a>
                 {dimensions.map(|d| view! { <span class="meta">{d}</span> })}
             </td>
             <td>{type_label(&asset.mime_type)}</td>

@@ -6,6 +6,7 @@ use super::asset_table::AssetTable;
 use super::delete_assets_dialog::DeleteAssetsDialog;
 use super::search_box::SearchBox;
 use super::trash_notice::{Notice, TrashNotice};
+use super::uploader::Uploader;
 use crate::assets::api::list_assets;
 use crate::assets::model::{AssetPage, ListQuery, PageAt};
 use crate::auth::model::Permission;
@@ -32,7 +33,13 @@ pub fn AssetsPage() -> impl IntoView {
     // searching, and a space switch mounts a new page (and a new selection).
     let selection = Selection::new();
     let count = selection.count();
-    let can_delete = use_context::<CurrentSpace>().is_some_and(|c| c.allows(Permission::Delete));
+    let current = use_context::<CurrentSpace>();
+    let can_delete = current
+        .as_ref()
+        .is_some_and(|c| c.allows(Permission::Delete));
+    let can_upload = current
+        .as_ref()
+        .is_some_and(|c| c.allows(Permission::Upload));
     // Bumped after each change, so the listing is fetched again.
     let version = RwSignal::new(0_u32);
     let dialog_open = RwSignal::new(false);
@@ -111,6 +118,7 @@ pub fn AssetsPage() -> impl IntoView {
             })}
         </SelectionToolbar>
         <DeleteAssetsDialog open=dialog_open count action=delete on_confirm=confirm_delete />
+        <Uploader space can_upload on_uploaded=Callback::new(move |()| version.update(|v| *v += 1))>
         <div class="listing" aria-busy=move || pending.get().to_string()>
             <Transition
                 fallback=|| view! { <p class="loading" role="status">"Loading assets…"</p> }
@@ -140,6 +148,7 @@ pub fn AssetsPage() -> impl IntoView {
                 })}
             </Transition>
         </div>
+        </Uploader>
     }
 }
 

@@ -1,0 +1,139 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::assets::api::{get_asset, RenameAsset};
+use crate::assets::model::{AssetDetails, MAX_NAME_CHARS};
+use crate::auth::model::Permission;
+use crate::format::{format_size, type_label};
+use crate::ui::error_notice::ErrorNotice;
+use crate::ui::layout::CurrentSpace;
+use crate::ui::local_time::LocalTime;
+use crate::ui::thumbnail::Thumbnail;
+
+/// `/spaces/{space}/assets/{id}`: one asset's details, its download and,
+/// with the upload permission, renaming it.
+#[component]
+pub fn AssetDetailsPage() -> impl IntoView {
+    let params = use_params_map();
+    let space = Memo::new(move |_| params.read().get("space").unwrap_or_default());
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
+    let rename = ServerAction::<RenameAsset>::new();
+    let details = Resource::new(
+        move || (space.get(), id.get(), rename.version().get()),
+        |(space, id, _)| get_asset(space, id),
+    );
+    let can_edit = use_context::<CurrentSpace>().is_some_and(|c| c.allows(Permission::Upload));
+    let back = move || format!("/spaces/{}/assets", space.get());
+
+    view! {
+        <p class="breadcrumb"><a href=back>"← Assets"</a></p>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match details.await {
+                    Ok(details) => view! {
+                        <Title text=details.asset.name.clone() />
+                        <DetailsView details=details.clone() space=space.get_untracked() />
+                        {can_edit.then(|| view! { <RenameForm details rename space /> })}
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn DetailsView(details: AssetDetails, space: String) -> impl IntoView {
+    let asset = details.asset;
+    let dimensions = match (asset.width, asset.height) {
+        (Some(w), Some(h)) => format!("{w} × {h} px"),
+        _ => "—".to_owned(),
+    };
+    let download = asset.download_url(&space);
+    let preview = asset.thumbnail_url(&space);
+    view! {
+        <div class="details">
+            <div class="details__preview">
+                {match preview {
+                    Some(src) => view! { <img src=src alt=format!("Preview of {}", asset.name) /> }.into_any(),
+                    None => view! { <Thumbnail src=None kind=asset.kind /> }.into_any(),
+                }}
+            </div>
+            <div class="details__body">
+                <h1>{asset.name.clone()}</h1>
+                <dl class="details__facts">
+                    <dt>"Type"</dt>
+                    <dd>{type_label(&asset.mime_type)}</dd>
+                    <dt>"Size"</dt>
+                    <dd>{format_size(asset.size_bytes)}</dd>
+                    <dt>"Dimensions"</dt>
+                    <dd>{dimensions}</dd>
+                    <dt>"Uploaded by"</dt>
+                    <dd>{details.uploaded_by.unwrap_or_else(|| "—".to_owned())}</dd>
+                    <dt>"Uploaded on"</dt>
+                    <dd><LocalTime millis=details.uploaded_at /></dd>
+                </dl>
+                <a class="button button--primary" href=download download=asset.name.clone() rel="external">
+                    "Download"
+                </a>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn RenameForm(
+    details: AssetDetails,
+    rename: ServerAction<RenameAsset>,
+    space: Memo<String>,
+) -> impl IntoView {
+    let name = RwSignal::new(details.asset.name.clone());
+    let id = details.asset.id.0;
+    let result = move || {
+        rename.value().get().map(|outcome| match outcome {
+            Ok(details) => view! {
+                <p class="notice" role="status">{format!("Renamed to {}", details.asset.name)}</p>
+            }
+            .into_any(),
+            Err(error) => view! {
+                <p class="notice notice--error" role="alert">{error.to_string()}</p>
+            }
+            .into_any(),
+        })
+    };
+    view! {
+        <form
+            class="rename"
+            on:submit=move |event| {
+                event.prevent_default();
+                rename.dispatch(RenameAsset {
+                    space: space.get_untracked(),
+                    id,
+                    name: name.get_untracked(),
+                });
+            }
+        >
+            <label for="asset-name">"Name"</label>
+            <input
+                id="asset-name"
+                type="text"
+                required
+                maxlength=MAX_NAME_CHARS
+                prop:value=move || name.get()
+                on:input=move |event| name.set(event_target_value(&event))
+            />
+            <button type="submit" class="button" disabled=move || rename.pending().get()>
+                {move || if rename.pending().get() { "Renaming…" } else { "Rename" }}
+            </button>
+        </form>
+        {result}
+    }
+}
