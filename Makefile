@@ -47,7 +47,7 @@ lint:
 fmt:
 	cargo fmt --all
 
-## bench: listing latency at 100,000 assets vs the raw SQL baseline
+## bench: upload throughput + memory, listing latency at 100,000 assets and move to Trash, each vs its raw baseline
 bench:
 	scripts/setup.sh bench
 	cargo leptos build --release

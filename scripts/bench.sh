@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# `make bench`: seeds a space with 100,000 assets and prints, in one run, the
+# `make bench`: seeds a space with 100,000 assets and prints, in one run,
+# upload throughput and peak server memory (next to a raw disk copy), the
 # Assets listing's first-page latency through HTTP (sequential, and at 32
-# connections with wrk) next to the raw SQL query on the same database, then
-# the release wasm size. Usage: scripts/bench.sh <release trove binary>
+# connections with wrk) next to the raw SQL query on the same database, the
+# move-to-Trash request next to the same raw SQL transaction, then the
+# release wasm size. Usage: scripts/bench.sh <release trove binary>
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="$1"
@@ -37,6 +39,9 @@ cookie=$(curl -fsS -o /dev/null -D - -X POST "http://127.0.0.1:$port/api/sign_in
   --data-urlencode email=bench@example.com --data-urlencode password=bench-password \
   | awk -F'[ ;]' 'tolower($1) == "set-cookie:" { print $2 }')
 [ -n "$cookie" ] || { echo "bench: sign-in failed" >&2; exit 1; }
+echo "== uploads (POST /api/upload, streamed), before the listing runs so the memory peak is theirs:"
+python3 scripts/upload_bench.py "http://127.0.0.1:$port" "$cookie" bench "$pid" "$dir"
+
 url="http://127.0.0.1:$port/api/list_assets?space=bench"
 curl -fsS -H "Cookie: $cookie" "$url" -o "$dir/page.json"
 echo "== first page: $(wc -c <"$dir/page.json") bytes of JSON; warming up"
