@@ -1,20 +1,40 @@
-//! Files on local disk under `<data dir>/files`: originals under
-//! `originals/`, JPEG thumbnails under `thumbnails/`, both fanned out by the
-//! first two characters of a random, unguessable storage key.
+//! Asset files, behind the `object_store` crate's `ObjectStore` trait: the
+//! local file system in production (`LocalFileSystem`, which writes to a
+//! staging file, fsyncs and renames it into place, so a key never names half
+//! a file), memory in tests, and S3-compatible storage one constructor away
+//! (DESIGN.md §6). Originals live under `originals/`, JPEG thumbnails under
+//! `thumbnails/`, fanned out by the first two characters of a random,
+//! unguessable storage key.
 
 use std::collections::BTreeSet;
 use std::io::Cursor as IoCursor;
-use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
 
+use bytes::Bytes;
+use futures::TryStreamExt as _;
 use image::{imageops::FilterType, DynamicImage, ImageFormat, ImageReader};
+use object_store::local::LocalFileSystem;
+use object_store::memory::InMemory;
+use object_store::path::Path as ObjectPath;
+use object_store::{
+    GetOptions, GetResult, ObjectMeta, ObjectStore, ObjectStoreExt, WriteMultipart,
+};
 
 /// Longest edge of a thumbnail, in pixels (2× the listing's 48 px cell and
 /// the details view's 160 px).
 pub const THUMBNAIL_EDGE: u32 = 320;
 
+/// An upload is written in parts of this size, at most two in flight, so an
+/// upload holds a few MB of memory whatever the size of the file.
+const UPLOAD_PART_BYTES: usize = 1024 * 1024;
+const UPLOAD_PARTS_IN_FLIGHT: usize = 2;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
+    #[error("object store: {0}")]
+    Store(#[from] object_store::Error),
     #[error("storage I/O: {0}")]
     Io(#[from] std::io::Error),
     #[error("image: {0}")]
@@ -23,9 +43,19 @@ pub enum StorageError {
     Join(#[from] tokio::task::JoinError),
 }
 
+/// Which of an asset's two files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Original,
+    Thumbnail,
+}
+
 #[derive(Debug, Clone)]
 pub struct Storage {
-    root: PathBuf,
+    store: Arc<dyn ObjectStore>,
+    /// The directory of a local store, for the sweep of staging files that
+    /// a crash left behind (the store does not list them).
+    local_root: Option<PathBuf>,
 }
 
 /// Pixel size of a decoded image.
@@ -36,8 +66,25 @@ pub struct Dimensions {
 }
 
 impl Storage {
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
+    /// Files under `root` on the local disk (created if missing).
+    pub fn local(root: impl Into<PathBuf>) -> Result<Self, StorageError> {
+        let root = root.into();
+        std::fs::create_dir_all(&root)?;
+        let store = LocalFileSystem::new_with_prefix(&root)?
+            .with_fsync(true)
+            .with_automatic_cleanup(true);
+        Ok(Self {
+            store: Arc::new(store),
+            local_root: Some(root),
+        })
+    }
+
+    /// Files in memory, for tests.
+    pub fn in_memory() -> Self {
+        Self {
+            store: Arc::new(InMemory::new()),
+            local_root: None,
+        }
     }
 
     /// A new random storage key (122 random bits, hex).
@@ -45,60 +92,84 @@ impl Storage {
         uuid::Uuid::new_v4().simple().to_string()
     }
 
-    fn fan_out(&self, area: &str, key: &str, suffix: &str) -> PathBuf {
+    fn location(kind: FileKind, key: &str) -> ObjectPath {
         let prefix = key.get(..2).unwrap_or("__");
-        self.root
-            .join(area)
-            .join(prefix)
-            .join(format!("{key}{suffix}"))
+        match kind {
+            FileKind::Original => ObjectPath::from(format!("originals/{prefix}/{key}")),
+            FileKind::Thumbnail => ObjectPath::from(format!("thumbnails/{prefix}/{key}.jpg")),
+        }
     }
 
-    pub fn original_path(&self, key: &str) -> PathBuf {
-        self.fan_out("originals", key, "")
-    }
-
-    pub fn thumbnail_path(&self, key: &str) -> PathBuf {
-        self.fan_out("thumbnails", key, ".jpg")
-    }
-
-    /// Writes an original atomically: a temporary file in the same directory,
-    /// then a rename, so a crash never leaves a half-written file under the key.
+    /// Writes an original in one go (demo data, tests).
     pub async fn put_original(&self, key: &str, bytes: &[u8]) -> Result<(), StorageError> {
-        write_atomically(&self.original_path(key), bytes).await
+        self.store
+            .put(
+                &Self::location(FileKind::Original, key),
+                Bytes::copy_from_slice(bytes).into(),
+            )
+            .await?;
+        Ok(())
     }
 
-    /// Starts an upload: a new temporary file under `tmp/`, on the same
-    /// file system as the originals, so that committing it is a rename.
-    pub async fn begin_upload(&self) -> Result<PendingUpload, StorageError> {
-        let dir = self.root.join("tmp");
-        tokio::fs::create_dir_all(&dir).await?;
-        let path = dir.join(format!(".tmp-{}", uuid::Uuid::new_v4().simple()));
-        let file = tokio::fs::File::create(&path).await?;
+    /// A file's size and modification time; `None` when there is none.
+    pub async fn head(
+        &self,
+        kind: FileKind,
+        key: &str,
+    ) -> Result<Option<ObjectMeta>, StorageError> {
+        match self.store.head(&Self::location(kind, key)).await {
+            Ok(meta) => Ok(Some(meta)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Whether a file is stored.
+    pub async fn exists(&self, kind: FileKind, key: &str) -> Result<bool, StorageError> {
+        Ok(self.head(kind, key).await?.is_some())
+    }
+
+    /// Reads (part of) a file: a streaming body for downloads.
+    pub async fn get(
+        &self,
+        kind: FileKind,
+        key: &str,
+        options: GetOptions,
+    ) -> Result<GetResult, object_store::Error> {
+        self.store
+            .get_opts(&Self::location(kind, key), options)
+            .await
+    }
+
+    /// A whole file in memory (thumbnails, tests).
+    pub async fn read(&self, kind: FileKind, key: &str) -> Result<Bytes, StorageError> {
+        Ok(self
+            .store
+            .get(&Self::location(kind, key))
+            .await?
+            .bytes()
+            .await?)
+    }
+
+    /// Starts writing the original under `key`, in parts. Nothing is visible
+    /// under the key until [`Storage::commit_upload`]; dropped before that
+    /// (refused, failed, or the client went away and the request was
+    /// dropped mid-stream) the upload leaves nothing behind.
+    pub async fn begin_upload(&self, key: &str) -> Result<PendingUpload, StorageError> {
+        let upload = self
+            .store
+            .put_multipart(&Self::location(FileKind::Original, key))
+            .await?;
         Ok(PendingUpload {
-            file: Some(file),
-            path,
+            writer: WriteMultipart::new_with_chunk_size(upload, UPLOAD_PART_BYTES),
             size: 0,
             head: Vec::new(),
         })
     }
 
-    /// Makes a finished upload the original under `key` (flushed to disk,
-    /// then one rename: never half a file under a key).
-    pub async fn commit_upload(
-        &self,
-        mut pending: PendingUpload,
-        key: &str,
-    ) -> Result<(), StorageError> {
-        if let Some(file) = pending.file.take() {
-            file.sync_all().await?;
-        }
-        let target = self.original_path(key);
-        if let Some(dir) = target.parent() {
-            tokio::fs::create_dir_all(dir).await?;
-        }
-        tokio::fs::rename(&pending.path, &target).await?;
-        // Renamed away: nothing left for Drop to remove.
-        pending.path = PathBuf::new();
+    /// Makes a finished upload the original under its key.
+    pub async fn commit_upload(&self, pending: PendingUpload) -> Result<(), StorageError> {
+        pending.writer.finish().await?;
         Ok(())
     }
 
@@ -106,10 +177,13 @@ impl Storage {
     /// gone is fine (so removal is idempotent). Returns how many went.
     pub async fn remove(&self, key: &str) -> Result<u64, StorageError> {
         let mut removed = 0;
-        for path in [self.original_path(key), self.thumbnail_path(key)] {
-            match tokio::fs::remove_file(&path).await {
+        for kind in [FileKind::Original, FileKind::Thumbnail] {
+            if !self.exists(kind, key).await? {
+                continue;
+            }
+            match self.store.delete(&Self::location(kind, key)).await {
                 Ok(()) => removed += 1,
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(object_store::Error::NotFound { .. }) => {}
                 Err(error) => return Err(error.into()),
             }
         }
@@ -117,28 +191,54 @@ impl Storage {
     }
 
     /// The keys of stored files (originals or thumbnails) last modified
-    /// before `cutoff`, for the orphan sweep. Temporary files of writes that
-    /// never finished (older than `cutoff`) are removed on the way and
-    /// counted. Files newer than `cutoff` are left alone: they may belong to
-    /// an upload whose row is about to be written.
+    /// before `cutoff`, for the orphan sweep. Staging files of writes that
+    /// never finished (a crash mid-upload) and are older than `cutoff` are
+    /// removed on the way and counted. Files newer than `cutoff` are left
+    /// alone: they may belong to an upload whose row is about to be written.
     pub async fn keys_older_than(
         &self,
         cutoff: SystemTime,
     ) -> Result<(BTreeSet<String>, u64), StorageError> {
-        let root = self.root.clone();
-        Ok(tokio::task::spawn_blocking(move || scan_keys(&root, cutoff)).await??)
+        let cutoff_millis = cutoff
+            .duration_since(UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        let mut keys = BTreeSet::new();
+        for area in ["originals", "thumbnails"] {
+            let found: Vec<ObjectMeta> = self
+                .store
+                .list(Some(&ObjectPath::from(area)))
+                .try_collect()
+                .await?;
+            for meta in found {
+                if meta.last_modified.timestamp_millis() >= cutoff_millis {
+                    continue;
+                }
+                if let Some(name) = meta.location.filename() {
+                    keys.insert(name.strip_suffix(".jpg").unwrap_or(name).to_owned());
+                }
+            }
+        }
+        let stale = match self.local_root.clone() {
+            Some(root) => {
+                tokio::task::spawn_blocking(move || remove_stale_staging(&root, cutoff)).await??
+            }
+            None => 0,
+        };
+        Ok((keys, stale))
     }
 
     /// Decodes the original, records its dimensions and writes a thumbnail,
     /// off the async runtime. Returns `None` for files that are not images
     /// the `image` crate can read.
     pub async fn make_thumbnail(&self, key: &str) -> Result<Option<Dimensions>, StorageError> {
-        let original = self.original_path(key);
-        let thumbnail = self.thumbnail_path(key);
+        let original = self.read(FileKind::Original, key).await?;
         let encoded = tokio::task::spawn_blocking(move || render_thumbnail(&original)).await??;
         match encoded {
             Some((dimensions, jpeg)) => {
-                write_atomically(&thumbnail, &jpeg).await?;
+                self.store
+                    .put(&Self::location(FileKind::Thumbnail, key), jpeg.into())
+                    .await?;
                 Ok(Some(dimensions))
             }
             None => Ok(None),
@@ -146,29 +246,34 @@ impl Storage {
     }
 }
 
-/// An upload being written to a temporary file. Dropped before
-/// [`Storage::commit_upload`] (refused, failed, or the client went away and
-/// the request was dropped mid-stream) it removes its temporary file.
-#[derive(Debug)]
+/// An upload being written. See [`Storage::begin_upload`].
 pub struct PendingUpload {
-    file: Option<tokio::fs::File>,
-    path: PathBuf,
+    writer: WriteMultipart,
     size: u64,
     head: Vec<u8>,
 }
 
+impl std::fmt::Debug for PendingUpload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingUpload")
+            .field("size", &self.size)
+            .finish_non_exhaustive()
+    }
+}
+
 impl PendingUpload {
-    /// Appends a chunk, keeping the first bytes for type detection.
-    pub async fn write(&mut self, chunk: &[u8], keep_head: usize) -> Result<(), StorageError> {
-        use tokio::io::AsyncWriteExt as _;
+    /// Appends a chunk, keeping the first bytes for type detection. Waits
+    /// while too many parts are being written (back-pressure on the client).
+    pub async fn write(&mut self, chunk: Bytes, keep_head: usize) -> Result<(), StorageError> {
         if self.head.len() < keep_head {
             let take = (keep_head - self.head.len()).min(chunk.len());
             self.head.extend_from_slice(&chunk[..take]);
         }
-        if let Some(file) = self.file.as_mut() {
-            file.write_all(chunk).await?;
-        }
+        self.writer
+            .wait_for_capacity(UPLOAD_PARTS_IN_FLIGHT)
+            .await?;
         self.size += chunk.len() as u64;
+        self.writer.put(chunk);
         Ok(())
     }
 
@@ -180,93 +285,57 @@ impl PendingUpload {
     pub fn head(&self) -> &[u8] {
         &self.head
     }
-
-    /// The temporary file's path (tests check it is gone).
-    pub fn temp_path(&self) -> &Path {
-        &self.path
-    }
 }
 
-impl Drop for PendingUpload {
-    fn drop(&mut self) {
-        if !self.path.as_os_str().is_empty() {
-            // Blocking, but one unlink; the sweep catches what this misses.
-            let _ = std::fs::remove_file(&self.path);
-        }
-    }
-}
-
-/// Whether an I/O error means the disk is full.
+/// Whether a storage error means the disk is full.
 pub fn is_storage_full(error: &StorageError) -> bool {
-    matches!(error, StorageError::Io(io) if io.kind() == std::io::ErrorKind::StorageFull
-        || io.raw_os_error() == Some(28))
-}
-
-/// Blocking: walks `originals/*/*` and `thumbnails/*/*`, and removes stale
-/// temporary files there and under `tmp/`.
-fn scan_keys(root: &Path, cutoff: SystemTime) -> std::io::Result<(BTreeSet<String>, u64)> {
-    let mut keys = BTreeSet::new();
-    let mut stale_temps = 0;
-    if let Ok(temps) = std::fs::read_dir(root.join("tmp")) {
-        for file in temps {
-            let file = file?;
-            if file.metadata()?.modified()? < cutoff {
-                stale_temps += remove_if_present(&file.path())?;
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = cause {
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::StorageFull || io.raw_os_error() == Some(28) {
+                return true;
             }
         }
+        cause = current.source();
     }
-    for area in ["originals", "thumbnails"] {
-        let Ok(prefixes) = std::fs::read_dir(root.join(area)) else {
+    false
+}
+
+/// Blocking: removes the local store's staging files (`<name>#<n>`) older
+/// than `cutoff`, left by a crash mid-write; returns how many.
+fn remove_stale_staging(root: &std::path::Path, cutoff: SystemTime) -> std::io::Result<u64> {
+    let mut removed = 0;
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
-        for prefix in prefixes {
-            let prefix = prefix?;
-            if !prefix.file_type()?.is_dir() {
+        for entry in entries {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                dirs.push(entry.path());
                 continue;
             }
-            for file in std::fs::read_dir(prefix.path())? {
-                let file = file?;
-                let modified = file.metadata()?.modified()?;
-                if modified >= cutoff {
-                    continue;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let staging = name
+                .rsplit_once('#')
+                .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            if staging && entry.metadata()?.modified()? < cutoff {
+                match std::fs::remove_file(entry.path()) {
+                    Ok(()) => removed += 1,
+                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(error) => return Err(error),
                 }
-                let name = file.file_name().to_string_lossy().into_owned();
-                if name.starts_with(".tmp-") {
-                    stale_temps += remove_if_present(&file.path())?;
-                    continue;
-                }
-                let key = name.strip_suffix(".jpg").unwrap_or(&name);
-                keys.insert(key.to_owned());
             }
         }
     }
-    Ok((keys, stale_temps))
-}
-
-/// Blocking: removes a file; 1 if it was there, 0 if it was already gone.
-fn remove_if_present(path: &Path) -> std::io::Result<u64> {
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(1),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(0),
-        Err(error) => Err(error),
-    }
-}
-
-async fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StorageError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    tokio::fs::create_dir_all(dir).await?;
-    let temp = dir.join(format!(".tmp-{}", uuid::Uuid::new_v4().simple()));
-    tokio::fs::write(&temp, bytes).await?;
-    if let Err(error) = tokio::fs::rename(&temp, path).await {
-        let _ = tokio::fs::remove_file(&temp).await;
-        return Err(error.into());
-    }
-    Ok(())
+    Ok(removed)
 }
 
 /// Blocking: decode, shrink and encode a JPEG thumbnail.
-fn render_thumbnail(original: &Path) -> Result<Option<(Dimensions, Vec<u8>)>, StorageError> {
-    let reader = ImageReader::open(original)?.with_guessed_format()?;
+fn render_thumbnail(original: &[u8]) -> Result<Option<(Dimensions, Vec<u8>)>, StorageError> {
+    let reader = ImageReader::new(IoCursor::new(original)).with_guessed_format()?;
     if reader.format().is_none() {
         return Ok(None);
     }
@@ -305,49 +374,114 @@ fn flatten_on_white(image: &DynamicImage) -> image::RgbImage {
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn stores_originals_and_makes_thumbnails() {
-        let dir = tempfile::tempdir().unwrap();
-        let storage = Storage::new(dir.path());
-        let key = Storage::new_key();
-        assert_eq!(key.len(), 32);
-
-        let image = image::RgbaImage::from_pixel(800, 400, image::Rgba([200, 10, 10, 128]));
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let image = image::RgbaImage::from_pixel(width, height, image::Rgba([200, 10, 10, 128]));
         let mut png = Vec::new();
         DynamicImage::ImageRgba8(image)
             .write_to(&mut IoCursor::new(&mut png), ImageFormat::Png)
             .unwrap();
-        storage.put_original(&key, &png).await.unwrap();
-        assert_eq!(std::fs::read(storage.original_path(&key)).unwrap(), png);
+        png
+    }
 
-        let dimensions = storage.make_thumbnail(&key).await.unwrap();
-        assert_eq!(
-            dimensions,
-            Some(Dimensions {
-                width: 800,
-                height: 400
-            })
-        );
-        let thumb = image::open(storage.thumbnail_path(&key)).unwrap();
-        assert_eq!(
-            (thumb.width(), thumb.height()),
-            (THUMBNAIL_EDGE, THUMBNAIL_EDGE / 2)
-        );
-        // Half-transparent red on white is pink, not dark red.
-        let pixel = thumb.to_rgb8().get_pixel(5, 5).0;
-        assert!(pixel[1] > 100 && pixel[0] > 200, "{pixel:?}");
+    #[tokio::test]
+    async fn stores_originals_and_makes_thumbnails() {
+        let dir = tempfile::tempdir().unwrap();
+        for storage in [Storage::local(dir.path()).unwrap(), Storage::in_memory()] {
+            let key = Storage::new_key();
+            assert_eq!(key.len(), 32);
+            let png = png(800, 400);
+            storage.put_original(&key, &png).await.unwrap();
+            assert_eq!(storage.read(FileKind::Original, &key).await.unwrap(), png);
+
+            let dimensions = storage.make_thumbnail(&key).await.unwrap();
+            assert_eq!(
+                dimensions,
+                Some(Dimensions {
+                    width: 800,
+                    height: 400
+                })
+            );
+            let jpeg = storage.read(FileKind::Thumbnail, &key).await.unwrap();
+            let thumb = image::load_from_memory(&jpeg).unwrap();
+            assert_eq!(
+                (thumb.width(), thumb.height()),
+                (THUMBNAIL_EDGE, THUMBNAIL_EDGE / 2)
+            );
+            // Half-transparent red on white is pink, not dark red.
+            let pixel = thumb.to_rgb8().get_pixel(5, 5).0;
+            assert!(pixel[1] > 100 && pixel[0] > 200, "{pixel:?}");
+
+            assert_eq!(storage.remove(&key).await.unwrap(), 2);
+            assert_eq!(storage.remove(&key).await.unwrap(), 0, "idempotent");
+        }
     }
 
     #[tokio::test]
     async fn non_images_get_no_thumbnail() {
-        let dir = tempfile::tempdir().unwrap();
-        let storage = Storage::new(dir.path());
+        let storage = Storage::in_memory();
         let key = Storage::new_key();
         storage
             .put_original(&key, b"%PDF-1.4 not an image")
             .await
             .unwrap();
         assert_eq!(storage.make_thumbnail(&key).await.unwrap(), None);
-        assert!(!storage.thumbnail_path(&key).exists());
+        assert!(!storage.exists(FileKind::Thumbnail, &key).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn an_upload_is_invisible_until_committed_and_gone_if_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage::local(dir.path()).unwrap();
+        let files_on_disk = || walk(dir.path());
+        let key = Storage::new_key();
+        let mut pending = storage.begin_upload(&key).await.unwrap();
+        for _ in 0..3 {
+            pending
+                .write(Bytes::from(vec![7_u8; 600 * 1024]), 16)
+                .await
+                .unwrap();
+        }
+        assert_eq!(pending.size(), 3 * 600 * 1024);
+        assert_eq!(pending.head(), &[7_u8; 16]);
+        assert!(!storage.exists(FileKind::Original, &key).await.unwrap());
+        drop(pending);
+        // The staging file goes with the dropped upload (removed on the
+        // blocking pool, so give it a moment).
+        for _ in 0..100 {
+            if files_on_disk() == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert_eq!(files_on_disk(), 0);
+
+        let mut pending = storage.begin_upload(&key).await.unwrap();
+        pending
+            .write(Bytes::from_static(b"hello"), 16)
+            .await
+            .unwrap();
+        storage.commit_upload(pending).await.unwrap();
+        assert_eq!(
+            storage.read(FileKind::Original, &key).await.unwrap(),
+            Bytes::from_static(b"hello")
+        );
+        assert_eq!(files_on_disk(), 1);
+    }
+
+    fn walk(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .map(|e| {
+                        let e = e.unwrap();
+                        if e.file_type().unwrap().is_dir() {
+                            walk(&e.path())
+                        } else {
+                            1
+                        }
+                    })
+                    .sum()
+            })
+            .unwrap_or(0)
     }
 }

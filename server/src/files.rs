@@ -3,19 +3,21 @@
 //! space and id, on its shelf (live, or restorable in Trash), so a trashed
 //! asset's thumbnail or download is a 404 even to someone who kept the URL.
 
+use std::time::{Duration, SystemTime};
+
 use app::assets::data::{find_live_file, StoredFile};
 use app::assets::file_type::content_disposition;
 use app::assets::model::AssetId;
 use app::auth::model::Permission;
 use app::auth::session::authorize_session;
 use app::state::AppState;
+use app::storage::{FileKind, Storage};
 use app::trash::data::find_trashed_file;
 use axum::body::Body;
-use axum::extract::{Path, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use tower::ServiceExt as _;
-use tower_http::services::ServeFile;
+use object_store::{GetOptions, GetRange};
 use tower_sessions::Session;
 
 /// `GET /files/{space}/{id}/thumbnail`: the JPEG thumbnail of a live image.
@@ -23,9 +25,9 @@ pub async fn thumbnail(
     State(state): State<AppState>,
     Path((space, id)): Path<(String, String)>,
     session: Session,
-    request: Request<Body>,
+    headers: HeaderMap,
 ) -> Response {
-    serve_thumbnail(&state, &session, &space, &id, Shelf::Live, request).await
+    serve_thumbnail(&state, &session, &space, &id, Shelf::Live, headers).await
 }
 
 /// `GET /files/{space}/trash/{id}/thumbnail`: the thumbnail of an image in
@@ -35,32 +37,34 @@ pub async fn trash_thumbnail(
     State(state): State<AppState>,
     Path((space, id)): Path<(String, String)>,
     session: Session,
-    request: Request<Body>,
+    headers: HeaderMap,
 ) -> Response {
-    serve_thumbnail(&state, &session, &space, &id, Shelf::Trash, request).await
+    serve_thumbnail(&state, &session, &space, &id, Shelf::Trash, headers).await
 }
 
 /// `GET /files/{space}/{id}/download`: a live asset's original, streamed
-/// from disk with Range and conditional requests (tower-http `ServeFile`),
-/// as an attachment under its name. The permission is checked on every
-/// request; a trashed asset is a 404. The stored type is the sniffed one,
-/// and `nosniff` plus a sandboxing CSP keep an SVG from running script.
+/// from the store with Range and conditional requests, as an attachment
+/// under its name. The permission is checked on every request; a trashed
+/// asset is a 404. The stored type is the sniffed one, and `nosniff` plus a
+/// sandboxing CSP keep an SVG from running script.
 pub async fn download(
     State(state): State<AppState>,
     Path((space, id)): Path<(String, String)>,
     session: Session,
-    request: Request<Body>,
+    headers: HeaderMap,
 ) -> Response {
     let file = match stored_file(&state, &session, &space, &id, Shelf::Live).await {
         Ok(file) => file,
         Err(response) => return response,
     };
-    let mime = file
-        .mime_type
-        .parse::<mime::Mime>()
-        .unwrap_or(mime::APPLICATION_OCTET_STREAM);
-    let path = state.storage.original_path(&file.storage_key);
-    let mut response = serve(path, &mime, request).await;
+    let mut response = stream(
+        &state.storage,
+        FileKind::Original,
+        &file.storage_key,
+        &file.mime_type,
+        &headers,
+    )
+    .await;
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&content_disposition(&file.name)) {
         headers.insert(header::CONTENT_DISPOSITION, value);
@@ -68,10 +72,6 @@ pub async fn download(
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-cache"),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
     );
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -122,12 +122,140 @@ async fn stored_file(
     }
 }
 
-/// Streams a file from disk (Range, If-Modified-Since; 404 if missing).
-async fn serve(path: std::path::PathBuf, mime: &mime::Mime, request: Request<Body>) -> Response {
-    match ServeFile::new_with_mime(path, mime).oneshot(request).await {
-        Ok(response) => response.into_response(),
-        Err(never) => match never {},
+/// What a `Range` header asks of a file of `total` bytes.
+#[derive(Debug, PartialEq, Eq)]
+enum ByteRange {
+    /// No range (or one we do not serve, like several ranges): all of it.
+    Full,
+    /// Bytes `start..=end`.
+    Part(u64, u64),
+    /// A range that starts past the end: 416.
+    Unsatisfiable,
+}
+
+fn parse_range(header: Option<&HeaderValue>, total: u64) -> ByteRange {
+    let Some(spec) = header
+        .and_then(|v| v.to_str().ok())
+        .and_then(|s| s.trim().strip_prefix("bytes="))
+    else {
+        return ByteRange::Full;
+    };
+    if spec.contains(',') {
+        return ByteRange::Full;
     }
+    let Some((first, last)) = spec.trim().split_once('-') else {
+        return ByteRange::Full;
+    };
+    let (first, last) = (first.trim(), last.trim());
+    if first.is_empty() {
+        // The last N bytes.
+        return match last.parse::<u64>() {
+            Ok(0) => ByteRange::Unsatisfiable,
+            Ok(_) if total == 0 => ByteRange::Unsatisfiable,
+            Ok(n) => ByteRange::Part(total.saturating_sub(n), total - 1),
+            Err(_) => ByteRange::Full,
+        };
+    }
+    let Ok(start) = first.parse::<u64>() else {
+        return ByteRange::Full;
+    };
+    let end = if last.is_empty() {
+        u64::MAX
+    } else {
+        match last.parse::<u64>() {
+            Ok(end) if end >= start => end,
+            _ => return ByteRange::Full,
+        }
+    };
+    if start >= total {
+        return ByteRange::Unsatisfiable;
+    }
+    ByteRange::Part(start, end.min(total - 1))
+}
+
+/// Streams one stored file: 200 with all of it, 206 with the range asked
+/// for, 416 for a range past the end, 304 when the client's copy (ETag) is
+/// current; `nosniff` always. The body streams from the store in chunks.
+async fn stream(
+    storage: &Storage,
+    kind: FileKind,
+    key: &str,
+    mime: &str,
+    request: &HeaderMap,
+) -> Response {
+    let meta = match storage.head(kind, key).await {
+        Ok(Some(meta)) => meta,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(%error, "stored file unreadable");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let etag = meta.e_tag.as_ref().map(|tag| format!("\"{tag}\""));
+    let modified = SystemTime::UNIX_EPOCH
+        + Duration::from_millis(u64::try_from(meta.last_modified.timestamp_millis()).unwrap_or(0));
+    let mut builder = Response::builder()
+        .header(header::CONTENT_TYPE, mime)
+        .header(header::ACCEPT_RANGES, "bytes")
+        .header(header::LAST_MODIFIED, httpdate::fmt_http_date(modified))
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    if let Some(etag) = &etag {
+        builder = builder.header(header::ETAG, etag);
+        let current = request
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        if current {
+            return builder
+                .status(StatusCode::NOT_MODIFIED)
+                .body(Body::empty())
+                .unwrap_or_else(|_| StatusCode::NOT_MODIFIED.into_response());
+        }
+    }
+    let total = meta.size;
+    let (status, range) = match parse_range(request.get(header::RANGE), total) {
+        ByteRange::Full => (StatusCode::OK, None),
+        ByteRange::Part(start, end) => (
+            StatusCode::PARTIAL_CONTENT,
+            Some(GetRange::Bounded(start..end + 1)),
+        ),
+        ByteRange::Unsatisfiable => {
+            return builder
+                .status(StatusCode::RANGE_NOT_SATISFIABLE)
+                .header(header::CONTENT_RANGE, format!("bytes */{total}"))
+                .body(Body::empty())
+                .unwrap_or_else(|_| StatusCode::RANGE_NOT_SATISFIABLE.into_response());
+        }
+    };
+    let options = GetOptions {
+        range,
+        ..GetOptions::default()
+    };
+    let result = match storage.get(kind, key, options).await {
+        Ok(result) => result,
+        Err(object_store::Error::NotFound { .. }) => return StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(%error, "stored file unreadable");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let sent = result.range.clone();
+    builder = builder
+        .status(status)
+        .header(header::CONTENT_LENGTH, sent.end - sent.start);
+    if status == StatusCode::PARTIAL_CONTENT {
+        builder = builder.header(
+            header::CONTENT_RANGE,
+            format!(
+                "bytes {}-{}/{total}",
+                sent.start,
+                sent.end.saturating_sub(1)
+            ),
+        );
+    }
+    builder
+        .body(Body::from_stream(result.into_stream()))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
 async fn serve_thumbnail(
@@ -136,15 +264,21 @@ async fn serve_thumbnail(
     space: &str,
     id: &str,
     shelf: Shelf,
-    request: Request<Body>,
+    headers: HeaderMap,
 ) -> Response {
     let file = match stored_file(state, session, space, id, shelf).await {
         Ok(file) if file.has_thumbnail => file,
         Ok(_) => return StatusCode::NOT_FOUND.into_response(),
         Err(response) => return response,
     };
-    let path = state.storage.thumbnail_path(&file.storage_key);
-    let mut response = serve(path, &mime::IMAGE_JPEG, request).await;
+    let mut response = stream(
+        &state.storage,
+        FileKind::Thumbnail,
+        &file.storage_key,
+        "image/jpeg",
+        &headers,
+    )
+    .await;
     if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
         // Private: a thumbnail is only for members of the space. Short-lived,
         // so that a trashed asset's thumbnail does not linger in caches.
@@ -152,10 +286,33 @@ async fn serve_thumbnail(
             header::CACHE_CONTROL,
             HeaderValue::from_static("private, max-age=300"),
         );
-        response.headers_mut().insert(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        );
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(value: &str, total: u64) -> ByteRange {
+        parse_range(Some(&HeaderValue::from_str(value).unwrap()), total)
+    }
+
+    #[test]
+    fn ranges_are_read_as_rfc_9110_says() {
+        assert_eq!(parse_range(None, 100), ByteRange::Full);
+        assert_eq!(range("bytes=0-9", 100), ByteRange::Part(0, 9));
+        assert_eq!(range("bytes=90-", 100), ByteRange::Part(90, 99));
+        assert_eq!(range("bytes=90-500", 100), ByteRange::Part(90, 99));
+        assert_eq!(range("bytes=-10", 100), ByteRange::Part(90, 99));
+        assert_eq!(range("bytes=-500", 100), ByteRange::Part(0, 99));
+        assert_eq!(range("bytes=100-", 100), ByteRange::Unsatisfiable);
+        assert_eq!(range("bytes=-0", 100), ByteRange::Unsatisfiable);
+        assert_eq!(range("bytes=0-0", 0), ByteRange::Unsatisfiable);
+        // Not understood or not served: the whole file.
+        assert_eq!(range("bytes=9-3", 100), ByteRange::Full);
+        assert_eq!(range("bytes=0-1,5-6", 100), ByteRange::Full);
+        assert_eq!(range("items=0-1", 100), ByteRange::Full);
+        assert_eq!(range("bytes=a-b", 100), ByteRange::Full);
+    }
 }

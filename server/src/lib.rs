@@ -82,7 +82,7 @@ pub async fn open_state(
     Ok(AppState {
         leptos_options,
         pool,
-        storage: Arc::new(Storage::new(data.files_dir())),
+        storage: Arc::new(Storage::local(data.files_dir()).context("opening the file store")?),
         clock,
         sign_in_limiter: SignInLimiter::default(),
         secure_cookies: false,

@@ -1,8 +1,9 @@
 //! `POST /api/upload?space={space}`: one file per request, in the multipart
-//! field `file`. The body streams to a temporary file chunk by chunk (never
-//! the whole file in memory), the size limit is enforced while streaming,
-//! the type comes from the first bytes, and only a complete, accepted file
-//! is renamed into the store and gets its row. One request per file lets
+//! field `file`. The body streams into the store part by part (never the
+//! whole file in memory; on local disk into a staging file), the size limit
+//! is enforced while streaming, the type comes from the first bytes, and
+//! only a complete, accepted file is committed under its key and gets its
+//! row. One request per file lets
 //! the browser show each file's progress and lets one file fail alone.
 
 use std::collections::HashMap;
@@ -58,14 +59,15 @@ async fn receive(
             continue;
         }
         let name = clean_name(field.file_name().unwrap_or_default());
-        let mut pending = state.storage.begin_upload().await.map_err(storage)?;
+        let key = Storage::new_key();
+        let mut pending = state.storage.begin_upload(&key).await.map_err(storage)?;
         // On any early return below (or if the client goes away and this
-        // future is dropped) `pending` removes its temporary file.
+        // future is dropped) `pending` is dropped and leaves nothing behind.
         while let Some(chunk) = field.chunk().await.map_err(broken(limit))? {
             if pending.size() + chunk.len() as u64 > limit {
                 return Err(too_large(&name, limit));
             }
-            pending.write(&chunk, SNIFF_BYTES).await.map_err(storage)?;
+            pending.write(chunk, SNIFF_BYTES).await.map_err(storage)?;
         }
         if pending.size() == 0 {
             return Err(AppError::validation(format!(
@@ -79,10 +81,9 @@ async fn receive(
             )));
         }
         let size = pending.size();
-        let key = Storage::new_key();
         state
             .storage
-            .commit_upload(pending, &key)
+            .commit_upload(pending)
             .await
             .map_err(storage)?;
         return match store_row(

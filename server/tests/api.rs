@@ -12,7 +12,7 @@ use app::auth::rate_limit::SignInLimiter;
 use app::clock::Clock;
 use app::spaces::data::ensure;
 use app::state::AppState;
-use app::storage::Storage;
+use app::storage::{FileKind, Storage};
 use app::trash::data::{move_to_trash, restore_batch};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -127,11 +127,35 @@ impl TestApp {
         (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
     }
 
-    /// Files left in the upload area (none once every upload has ended).
-    fn temp_files(&self) -> usize {
-        std::fs::read_dir(self._dir.path().join("files").join("tmp"))
-            .map(|dir| dir.count())
-            .unwrap_or(0)
+    /// Staging files of unfinished uploads in the store, once the removal
+    /// of a dropped upload's file (on the blocking pool) has had a moment.
+    async fn temp_files(&self) -> usize {
+        for _ in 0..100 {
+            if self.staging_files() == 0 {
+                return 0;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        self.staging_files()
+    }
+
+    fn staging_files(&self) -> usize {
+        fn walk(dir: &std::path::Path) -> usize {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return 0;
+            };
+            entries
+                .map(|entry| {
+                    let entry = entry.unwrap();
+                    if entry.file_type().unwrap().is_dir() {
+                        walk(&entry.path())
+                    } else {
+                        usize::from(entry.file_name().to_string_lossy().contains('#'))
+                    }
+                })
+                .sum()
+        }
+        walk(&self._dir.path().join("files"))
     }
 
     async fn space_id(&self, slug: &str) -> app::spaces::model::SpaceId {
@@ -454,10 +478,11 @@ async fn demo_data_is_seeded_once_with_real_files() {
         .fetch_all(&app.state.pool)
         .await
         .unwrap();
+    let storage = &app.state.storage;
     for (key, has_thumbnail) in keys {
-        assert!(app.state.storage.original_path(&key).is_file());
+        assert!(storage.exists(FileKind::Original, &key).await.unwrap());
         assert_eq!(
-            app.state.storage.thumbnail_path(&key).is_file(),
+            storage.exists(FileKind::Thumbnail, &key).await.unwrap(),
             has_thumbnail
         );
     }
@@ -1015,8 +1040,9 @@ async fn delete_permanently_needs_owner_or_admin_and_removes_files() {
     let outcome: Value = serde_json::from_slice(&outcome).unwrap();
     assert_eq!(outcome["deleted"], 2);
     assert!(trashed_ids(&app).await.is_empty());
-    assert!(!app.state.storage.original_path(&key).exists());
-    assert!(!app.state.storage.thumbnail_path(&key).exists());
+    let storage = &app.state.storage;
+    assert!(!storage.exists(FileKind::Original, &key).await.unwrap());
+    assert!(!storage.exists(FileKind::Thumbnail, &key).await.unwrap());
     let (_, page) = app.get_json("/api/list_assets?space=own").await;
     assert_eq!(page["total"], 1);
     // Gone for good: a second request names them as unknown.
@@ -1055,7 +1081,7 @@ async fn uploads_are_typed_by_content_and_appear_in_the_listing() {
     let (status, csv) = app.upload("own", "budget.csv", b"a,b\n1,2\n").await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(csv["mime_type"], "text/csv");
-    assert_eq!(app.temp_files(), 0);
+    assert_eq!(app.temp_files().await, 0);
 }
 
 #[tokio::test]
@@ -1109,7 +1135,7 @@ async fn refused_uploads_say_why_and_leave_nothing_behind() {
     );
 
     assert_eq!(count().await, before);
-    assert_eq!(app.temp_files(), 0, "no temporary file is left");
+    assert_eq!(app.temp_files().await, 0, "no temporary file is left");
     let originals = std::fs::read_dir(app._dir.path().join("files").join("originals"))
         .unwrap()
         .flat_map(|prefix| std::fs::read_dir(prefix.unwrap().path()).unwrap())
@@ -1136,7 +1162,7 @@ async fn only_members_who_may_upload_can_upload() {
         app.upload("own", "a.txt", b"hi").await.0,
         StatusCode::UNAUTHORIZED
     );
-    assert_eq!(app.temp_files(), 0);
+    assert_eq!(app.temp_files().await, 0);
 }
 
 #[tokio::test]
@@ -1252,7 +1278,7 @@ async fn an_upload_that_breaks_off_leaves_no_file_and_no_row() {
         .unwrap();
     let (status, _, _) = app.send(request).await;
     assert!(status.is_client_error(), "{status}");
-    assert_eq!(app.temp_files(), 0);
+    assert_eq!(app.temp_files().await, 0);
     let (_, page) = app.get_json("/api/list_assets?space=own").await;
     assert_eq!(page["total"], 1);
 }

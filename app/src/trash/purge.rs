@@ -135,6 +135,7 @@ mod tests {
     use crate::assets::data::{insert, NewAsset};
     use crate::db::test_pool;
     use crate::spaces::data::ensure;
+    use crate::storage::FileKind;
     use crate::trash::data::{move_to_trash, restore_from_trash};
     use crate::trash::model::RETENTION_MILLIS;
 
@@ -152,7 +153,7 @@ mod tests {
     async fn fixture() -> Fixture {
         let (pool, db) = test_pool().await;
         let files = tempfile::tempdir().unwrap();
-        let storage = Storage::new(files.path());
+        let storage = Storage::local(files.path()).unwrap();
         let space = ensure(&pool, "marketing", "Marketing", 0).await.unwrap().id;
         let user = crate::auth::data::upsert_user(&pool, "m@example.com", "M", "x", 0)
             .await
@@ -172,13 +173,16 @@ mod tests {
         let mut out = Vec::new();
         for i in 0..n {
             let key = Storage::new_key();
-            f.storage
-                .put_original(&key, format!("file {i}").as_bytes())
-                .await
-                .unwrap();
-            let thumb = f.storage.thumbnail_path(&key);
-            std::fs::create_dir_all(thumb.parent().unwrap()).unwrap();
-            std::fs::write(&thumb, b"jpeg").unwrap();
+            // A real (tiny) image, so that a thumbnail is made.
+            let png = {
+                let mut png = Vec::new();
+                image::DynamicImage::new_rgb8(2, 2)
+                    .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+                    .unwrap();
+                png
+            };
+            f.storage.put_original(&key, &png).await.unwrap();
+            f.storage.make_thumbnail(&key).await.unwrap().unwrap();
             let asset = NewAsset {
                 space: f.space,
                 name: format!("a-{i}.png"),
@@ -197,8 +201,9 @@ mod tests {
         out
     }
 
-    fn on_disk(f: &Fixture, key: &str) -> bool {
-        f.storage.original_path(key).exists() || f.storage.thumbnail_path(key).exists()
+    async fn on_disk(f: &Fixture, key: &str) -> bool {
+        f.storage.exists(FileKind::Original, key).await.unwrap()
+            || f.storage.exists(FileKind::Thumbnail, key).await.unwrap()
     }
 
     async fn row_exists(f: &Fixture, id: i64) -> bool {
@@ -249,11 +254,11 @@ mod tests {
         );
         for (id, key) in &assets[..2] {
             assert!(!row_exists(&f, *id).await);
-            assert!(!on_disk(&f, key));
+            assert!(!on_disk(&f, key).await);
         }
         for (id, key) in &assets[2..] {
             assert!(row_exists(&f, *id).await);
-            assert!(on_disk(&f, key));
+            assert!(on_disk(&f, key).await);
         }
         let audit: Vec<(Option<i64>, String, i64)> = sqlx::query_as(
             "SELECT actor_id, asset_ids, asset_count FROM audit_log WHERE action = 'purge'",
@@ -273,7 +278,9 @@ mod tests {
         let assets = stored_assets(&f, 1).await;
         let orphan = Storage::new_key();
         f.storage.put_original(&orphan, b"left over").await.unwrap();
-        let temp = f.storage.original_path(&orphan).with_file_name(".tmp-abc");
+        // A staging file a crash left behind mid-write.
+        let temp = f._files.path().join("originals").join("ab").join("abcd#7");
+        std::fs::create_dir_all(temp.parent().unwrap()).unwrap();
         std::fs::write(&temp, b"half").unwrap();
 
         // Too fresh: an upload might be about to write its row.
@@ -281,13 +288,13 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(report.orphans, 0);
-        assert!(on_disk(&f, &orphan));
+        assert!(on_disk(&f, &orphan).await);
 
         let report = purge(&f.pool, &f.storage, NOW, sweep_all()).await.unwrap();
         assert_eq!(report.orphans, 2, "the orphan and the stale temp file");
-        assert!(!on_disk(&f, &orphan));
+        assert!(!on_disk(&f, &orphan).await);
         assert!(!temp.exists());
-        assert!(on_disk(&f, &assets[0].1), "files with a row stay");
+        assert!(on_disk(&f, &assets[0].1).await, "files with a row stay");
     }
 
     #[tokio::test]
@@ -307,7 +314,7 @@ mod tests {
         assert_eq!(a.files + b.files + a.orphans + b.orphans, 60);
         for (id, key) in &assets {
             assert!(!row_exists(&f, *id).await);
-            assert!(!on_disk(&f, key));
+            assert!(!on_disk(&f, key).await);
         }
         let audited: i64 =
             sqlx::query_scalar("SELECT SUM(asset_count) FROM audit_log WHERE action = 'purge'")
@@ -356,7 +363,7 @@ mod tests {
                 }
                 Err(other) => panic!("unexpected {other:?}"),
             }
-            assert_eq!(exists, on_disk(&f, &key), "row and file go together");
+            assert_eq!(exists, on_disk(&f, &key).await, "row and file go together");
             if exists {
                 let live: Option<i64> =
                     sqlx::query_scalar("SELECT deleted_at FROM assets WHERE id = ?")
