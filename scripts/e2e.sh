@@ -7,6 +7,8 @@
 #                     two more on that same data dir with TROVE_CLOCK_OFFSET
 #                     13d and 15d, for the 14-day rule (assets deleted "now"
 #                     on the first are seen 13 and 15 days later).
+# Every server gets a 5 MB upload limit, so that the "too large" path is
+# exercised with a small file.
 # Usage: scripts/e2e.sh <path to the trove binary> [playwright args...]
 set -euo pipefail
 
@@ -39,6 +41,7 @@ start() {
   log="$work/$name.log"
   mkdir -p "$data_dir"
   TROVE_ADDR="127.0.0.1:$port" TROVE_DATA_DIR="$data_dir" TROVE_CLOCK_OFFSET="$offset" \
+    TROVE_MAX_UPLOAD_SIZE=5MB \
     RUST_LOG="${RUST_LOG:-warn}" "$bin" serve >"$log" 2>&1 &
   pid=$!
   pids+=("$pid")

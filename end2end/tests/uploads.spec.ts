@@ -61,17 +61,28 @@ test("a refused file says why while the others carry on; an upload can be cancel
   await signIn(page, "manager@example.com");
   const assets = new AssetsPage(page);
   await assets.goto("marketing");
+  let uploadRequests = 0;
+  page.on("request", (request) => {
+    if (request.url().includes("/api/upload")) uploadRequests += 1;
+  });
   await page.getByLabel("Upload").setInputFiles([
     { name: "totally-a-picture.png", mimeType: "image/png", buffer: Buffer.from("<html><script>alert(1)</script>") },
     { name: "empty.csv", mimeType: "text/csv", buffer: Buffer.alloc(0) },
     { name: "fine.csv", mimeType: "text/csv", buffer: Buffer.from("a,b\n1,2\n") },
+    // scripts/e2e.sh starts the server with a 5 MB limit.
+    { name: "too-big.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(6 * 1024 * 1024, 1) },
   ]);
   const uploads = page.getByRole("region", { name: "Uploads" });
+  await expect(uploads.getByRole("alert").filter({ hasText: "too-big.bin" })).toHaveText(
+    "too-big.bin is larger than the upload limit of 5.0 MB.",
+  );
   await expect(uploads.getByRole("alert").filter({ hasText: "totally-a-picture.png was not uploaded" })).toContainText(
     "not allowed",
   );
   await expect(uploads.getByRole("alert").filter({ hasText: "empty.csv is empty" })).toBeVisible();
   await expect(uploads.getByRole("listitem").filter({ hasText: "fine.csv" })).toContainText("Uploaded");
+  // The file over the limit was refused in the browser, never sent.
+  expect(uploadRequests).toBe(3);
   await assets.goto("marketing", "?q=totally-a-picture");
   await expect(page.getByText("No assets match")).toBeVisible();
 

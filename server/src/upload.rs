@@ -10,11 +10,10 @@ use std::collections::HashMap;
 
 use app::assets::data::{insert, NewAsset};
 use app::assets::file_type::{clean_name, refusal, sniff, SNIFF_BYTES};
-use app::assets::model::{Asset, AssetKind};
+use app::assets::model::{too_large_message, Asset, AssetKind};
 use app::auth::model::Permission;
 use app::auth::session::authorize_session;
 use app::error::AppError;
-use app::format::format_size;
 use app::state::AppState;
 use app::storage::{is_storage_full, Storage, StorageError};
 use axum::extract::multipart::{MultipartError, MultipartRejection};
@@ -169,10 +168,7 @@ fn broken(limit: u64) -> impl Fn(MultipartError) -> AppError {
 }
 
 fn too_large(what: &str, limit: u64) -> AppError {
-    AppError::TooLarge(format!(
-        "{what} is larger than the upload limit of {}.",
-        format_size(i64::try_from(limit).unwrap_or(i64::MAX))
-    ))
+    AppError::TooLarge(too_large_message(what, limit))
 }
 
 fn storage(error: StorageError) -> AppError {

@@ -557,6 +557,7 @@ async fn permission_matrix_covers_every_server_function() {
     let expected: Vec<(&str, &str, Rule)> = vec![
         ("/api/list_assets", "GET", needs(Permission::View)),
         ("/api/get_asset", "GET", needs(Permission::View)),
+        ("/api/upload_limit", "GET", needs(Permission::Upload)),
         // Sent with the asset's current name: allowed, and changes nothing.
         ("/api/rename_asset", "POST", needs(Permission::Upload)),
         (

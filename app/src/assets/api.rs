@@ -67,3 +67,14 @@ pub async fn rename_asset(space: String, id: i64, name: String) -> Result<AssetD
         .await?
         .ok_or(AppError::NotFound)
 }
+
+/// The largest file one upload may carry, in bytes, so the browser can say
+/// so before sending a file that is too large:
+/// `GET /api/upload_limit?space=marketing`. Needs the upload permission.
+#[server(prefix = "/api", endpoint = "upload_limit", input = GetUrl)]
+pub async fn upload_limit(space: String) -> Result<u64, AppError> {
+    use crate::auth::model::Permission;
+    let state = crate::state::app_state()?;
+    crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
+    Ok(state.max_upload_bytes)
+}

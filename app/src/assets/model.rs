@@ -95,6 +95,15 @@ pub struct Asset {
     pub updated_at: i64,
 }
 
+/// "big.mov is larger than the upload limit of 100 MB.": said by the
+/// browser before sending such a file, and by the server if one arrives.
+pub fn too_large_message(what: &str, limit_bytes: u64) -> String {
+    format!(
+        "{what} is larger than the upload limit of {}.",
+        crate::format::format_size(i64::try_from(limit_bytes).unwrap_or(i64::MAX))
+    )
+}
+
 /// The longest asset name, in characters.
 pub const MAX_NAME_CHARS: usize = 255;
 

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
-use crate::assets::model::Asset;
+use crate::assets::api::upload_limit;
+use crate::assets::model::{too_large_message, Asset};
 
 /// Where one file's upload stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +35,17 @@ pub fn Uploader(
     children: Children,
 ) -> impl IntoView {
     let items = RwSignal::new(Vec::<UploadItem>::new());
+    // Known once loaded; the server enforces it whatever the browser does.
+    let limit = LocalResource::new(move || {
+        let space = space.get();
+        async move {
+            if can_upload {
+                upload_limit(space).await.ok()
+            } else {
+                None
+            }
+        }
+    });
     let next_id = StoredValue::new(0_u32);
     let handles = Handles::new();
     let dragging = RwSignal::new(false);
@@ -69,8 +81,15 @@ pub fn Uploader(
         handles.abort(item.id);
     };
     let start = move |files: Files| {
+        let max = limit.get_untracked().flatten();
         for file in files.into_iter() {
             let item = add(file_name(&file));
+            if let Some(max) = max.filter(|max| file_size(&file) > *max) {
+                let name = item.name.get_value();
+                item.state
+                    .set(UploadState::Failed(too_large_message(&name, max)));
+                continue;
+            }
             let url = format!("/api/upload?space={}", space.get_untracked());
             handles.start(item.id, &url, file, item.progress, move |outcome| {
                 finish(item, outcome)
@@ -156,9 +175,9 @@ fn UploadRow(item: UploadItem, on_cancel: Callback<()>) -> impl IntoView {
 }
 
 #[cfg(feature = "hydrate")]
-use browser::{chosen_files, dropped_files, file_name, Files, Handles};
+use browser::{chosen_files, dropped_files, file_name, file_size, Files, Handles};
 #[cfg(not(feature = "hydrate"))]
-use server_render::{chosen_files, dropped_files, file_name, Files, Handles};
+use server_render::{chosen_files, dropped_files, file_name, file_size, Files, Handles};
 
 /// The browser side: files from the input or a drop, and one
 /// `XMLHttpRequest` per file (fetch cannot report upload progress).
@@ -190,6 +209,10 @@ mod browser {
 
     pub fn file_name(file: &File) -> String {
         file.name()
+    }
+
+    pub fn file_size(file: &File) -> u64 {
+        file.size() as u64
     }
 
     fn list(files: Option<web_sys::FileList>) -> Files {
@@ -328,6 +351,10 @@ mod server_render {
 
     pub fn file_name(name: &str) -> String {
         name.to_owned()
+    }
+
+    pub fn file_size(_: &str) -> u64 {
+        0
     }
 
     pub fn chosen_files(_: &leptos::ev::Event) -> Files {
