@@ -16,7 +16,7 @@ BIN_DEBUG := $(CARGO_TARGET_DIR)/debug/trove
 
 ## run: build (release) and serve on http://127.0.0.1:3000 with demo data in ./data
 run: build
-	$(BIN_RELEASE) serve
+	$(BIN_RELEASE) serve --demo
 
 build:
 	scripts/setup.sh build

@@ -28,7 +28,7 @@ for f in trove.db trove.db-wal; do
 done
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-RUST_LOG=warn "$bin" serve --no-demo --data-dir "$dir" --addr "127.0.0.1:$port" >"$dir/server.log" 2>&1 &
+RUST_LOG=warn "$bin" serve --data-dir "$dir" --addr "127.0.0.1:$port" >"$dir/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 

@@ -42,7 +42,7 @@ start() {
   mkdir -p "$data_dir"
   TROVE_ADDR="127.0.0.1:$port" TROVE_DATA_DIR="$data_dir" TROVE_CLOCK_OFFSET="$offset" \
     TROVE_MAX_UPLOAD_SIZE=5MB \
-    RUST_LOG="${RUST_LOG:-warn}" "$bin" serve >"$log" 2>&1 &
+    RUST_LOG="${RUST_LOG:-warn}" "$bin" serve --demo >"$log" 2>RUST_LOG="${RUST_LOG:-warn}" "$bin" serve >"$log" 2>&1 &1 &
   pid=$!
   pids+=("$pid")
   for _ in $(seq 1 120); do

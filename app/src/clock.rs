@@ -12,6 +12,8 @@ pub const MILLIS_PER_DAY: i64 = 24 * MILLIS_PER_HOUR;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Clock {
     offset_millis: i64,
+    /// A clock that always reads this time (tests).
+    frozen_at: Option<i64>,
 }
 
 impl Clock {
@@ -20,11 +22,30 @@ impl Clock {
     }
 
     pub fn with_offset(offset_millis: i64) -> Self {
-        Self { offset_millis }
+        Self {
+            offset_millis,
+            frozen_at: None,
+        }
+    }
+
+    /// A clock that always reads `millis`: for tests of rules at a given
+    /// moment.
+    pub fn frozen(millis: i64) -> Self {
+        Self {
+            offset_millis: 0,
+            frozen_at: Some(millis),
+        }
     }
 
     /// Milliseconds since the Unix epoch, shifted by the offset.
+    ///
+    /// Read it where the decision is made: a rule that depends on time
+    /// (restorable or expired) reads the clock after taking the write lock,
+    /// not before waiting for it.
     pub fn now_millis(&self) -> i64 {
+        if let Some(frozen) = self.frozen_at {
+            return frozen;
+        }
         let system = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))

@@ -28,6 +28,24 @@ pub async fn connect(database_url: &str) -> Result<SqlitePool, sqlx::Error> {
     Ok(pool)
 }
 
+/// A connection whose commits are on disk when they return
+/// (`synchronous = FULL`: the WAL is synced at every commit), for the
+/// transactions whose commit is followed by removing files (delete
+/// permanently, purge). Under the pool's `NORMAL`, a commit can roll back
+/// on power loss, and rows would come back whose files are gone. The
+/// connection is closed rather than returned to the pool, so no other
+/// transaction pays for the extra sync.
+pub async fn durable_connection(
+    pool: &SqlitePool,
+) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    sqlx::query("PRAGMA synchronous = FULL")
+        .execute(&mut *conn)
+        .await?;
+    conn.close_on_drop();
+    Ok(conn)
+}
+
 /// A fresh database in a temporary directory, for data tests. The directory
 /// lives as long as the returned guard.
 #[cfg(test)]
@@ -36,4 +54,33 @@ pub async fn test_pool() -> (SqlitePool, tempfile::TempDir) {
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
     let pool = connect(&url).await.expect("test database");
     (pool, dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn synchronous(conn: &mut sqlx::SqliteConnection) -> i64 {
+        sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(conn)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn durable_connections_sync_every_commit_and_are_not_reused() {
+        let (pool, _dir) = test_pool().await;
+        const NORMAL: i64 = 1;
+        const FULL: i64 = 2;
+        let mut durable = durable_connection(&pool).await.unwrap();
+        assert_eq!(synchronous(&mut durable).await, FULL);
+        drop(durable);
+        // Every connection the pool hands out afterwards is NORMAL again.
+        let mut held = Vec::new();
+        for _ in 0..4 {
+            let mut conn = pool.acquire().await.unwrap();
+            assert_eq!(synchronous(&mut conn).await, NORMAL);
+            held.push(conn);
+        }
+    }
 }

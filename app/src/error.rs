@@ -40,6 +40,12 @@ pub enum AppError {
     UnsupportedType(String),
     #[error("Storage is full. Ask an administrator to free some space.")]
     StorageFull,
+    /// The request's Host is not the name this server answers to.
+    #[error("This server does not answer for that host name.")]
+    WrongHost,
+    /// Overloaded, or the request took too long: try again shortly.
+    #[error("Trove is busy right now. Please try again in a moment.")]
+    Unavailable,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// Seen only by the client: the server could not be reached or answered
@@ -71,6 +77,8 @@ impl From<AppError> for WireError {
             AppError::TooLarge(_) => "too_large",
             AppError::UnsupportedType(_) => "unsupported_type",
             AppError::StorageFull => "storage_full",
+            AppError::WrongHost => "wrong_host",
+            AppError::Unavailable => "unavailable",
             AppError::Internal => "internal",
             AppError::Network => "network",
         };
@@ -95,6 +103,8 @@ impl From<WireError> for AppError {
             "too_large" => Self::TooLarge(wire.message),
             "unsupported_type" => Self::UnsupportedType(wire.message),
             "storage_full" => Self::StorageFull,
+            "wrong_host" => Self::WrongHost,
+            "unavailable" => Self::Unavailable,
             "network" => Self::Network,
             _ => Self::Internal,
         }
@@ -117,6 +127,8 @@ impl AppError {
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
+            Self::WrongHost => StatusCode::MISDIRECTED_REQUEST,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Network => StatusCode::BAD_GATEWAY,
         }
@@ -138,10 +150,10 @@ impl FromServerFnError for AppError {
             // The request could not be decoded: that is the caller's fault, and
             // serde's message names the field, which helps API clients.
             ServerFnErrorErr::Args(message) => {
-                Self::Validation(format!("The request is malformed: {message}"))
+                Self::Validation(format!("The request is malformed: {}", clip(&message)))
             }
             ServerFnErrorErr::MissingArg(message) => {
-                Self::Validation(format!("The request is missing {message}"))
+                Self::Validation(format!("The request is missing {}", clip(&message)))
             }
             ServerFnErrorErr::UnsupportedRequestMethod(method) => {
                 Self::Validation(format!("This endpoint does not accept {method} requests."))
@@ -149,13 +161,24 @@ impl FromServerFnError for AppError {
             // On the server a body that does not decode is the caller's
             // mistake; in the browser it means the response was not Trove's.
             ServerFnErrorErr::Deserialization(message) if cfg!(feature = "ssr") => {
-                Self::Validation(format!("The request is malformed: {message}"))
+                Self::Validation(format!("The request is malformed: {}", clip(&message)))
             }
             ServerFnErrorErr::Request(_)
             | ServerFnErrorErr::Response(_)
             | ServerFnErrorErr::Deserialization(_) => Self::Network,
             _ => Self::Internal,
         }
+    }
+}
+
+/// A decoder's message, cut short: serde quotes the offending input, and a
+/// 100,000-character value must not come back in the error (or make it too
+/// big to handle).
+fn clip(message: &str) -> String {
+    const MAX_CHARS: usize = 200;
+    match message.char_indices().nth(MAX_CHARS) {
+        Some((end, _)) => format!("{}…", &message[..end]),
+        None => message.to_owned(),
     }
 }
 
@@ -195,6 +218,18 @@ mod tests {
             AppError::Internal.to_string(),
             "Something went wrong on our side. Please try again."
         );
+    }
+
+    #[test]
+    fn decoder_messages_are_clipped() {
+        let long = format!("invalid type: string \"{}\"", "x".repeat(100_000));
+        let AppError::Validation(message) =
+            AppError::from_server_fn_error(ServerFnErrorErr::Args(long))
+        else {
+            panic!("not a validation error");
+        };
+        assert!(message.chars().count() < 300, "{} chars", message.len());
+        assert!(message.ends_with('…'));
     }
 
     #[test]

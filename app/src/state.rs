@@ -9,7 +9,9 @@ use sqlx::SqlitePool;
 
 use crate::auth::rate_limit::SignInLimiter;
 use crate::clock::Clock;
+use crate::cpu_gate::CpuGate;
 use crate::error::AppError;
+use crate::site::PublicOrigin;
 use crate::storage::Storage;
 
 /// The default upload limit: 100 MB.
@@ -22,10 +24,38 @@ pub struct AppState {
     pub storage: Arc<Storage>,
     pub clock: Clock,
     pub sign_in_limiter: SignInLimiter,
+    /// Password checks: one per core at once (each holds ~19 MiB).
+    pub password_gate: CpuGate,
+    /// The origin people use (`--public-url`): other Host headers are
+    /// refused, and changes must come from this Origin.
+    pub public_origin: PublicOrigin,
     /// Mark the session cookie `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
     /// The largest file an upload may carry, in bytes.
     pub max_upload_bytes: u64,
+    pub request_limits: RequestLimits,
+}
+
+/// Limits on each request (the connection's own are the listener's).
+#[derive(Debug, Clone, Copy)]
+pub struct RequestLimits {
+    /// The longest a request may take to answer (not uploads: they take as
+    /// long as the file needs, each chunk within `body_idle`).
+    pub timeout: std::time::Duration,
+    /// The longest an upload may go without sending a byte.
+    pub body_idle: std::time::Duration,
+    /// Requests in progress at most; beyond it the answer is 503 at once.
+    pub max_in_flight: usize,
+}
+
+impl Default for RequestLimits {
+    fn default() -> Self {
+        Self {
+            timeout: std::time::Duration::from_secs(30),
+            body_idle: std::time::Duration::from_secs(30),
+            max_in_flight: 256,
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

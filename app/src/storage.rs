@@ -6,25 +6,25 @@
 //! `thumbnails/`, fanned out by the first two characters of a random,
 //! unguessable storage key.
 
+mod thumbnail;
+
 use std::collections::BTreeSet;
-use std::io::Cursor as IoCursor;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use futures::TryStreamExt as _;
-use image::{imageops::FilterType, DynamicImage, ImageFormat, ImageReader};
 use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use object_store::path::Path as ObjectPath;
 use object_store::{
-    GetOptions, GetResult, ObjectMeta, ObjectStore, ObjectStoreExt, WriteMultipart,
+    GetOptions, GetResult, GetResultPayload, ObjectMeta, ObjectStore, ObjectStoreExt,
+    WriteMultipart,
 };
 
-/// Longest edge of a thumbnail, in pixels (2× the listing's 48 px cell and
-/// the details view's 160 px).
-pub const THUMBNAIL_EDGE: u32 = 320;
+use crate::cpu_gate::{CpuGate, GateError};
+pub use thumbnail::{Dimensions, Picture, MAX_THUMBNAIL_PIXELS, THUMBNAIL_EDGE};
 
 /// An upload is written in parts of this size, at most two in flight, so an
 /// upload holds a few MB of memory whatever the size of the file.
@@ -41,6 +41,8 @@ pub enum StorageError {
     Image(#[from] image::ImageError),
     #[error("background task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
+    #[error("decoding: {0}")]
+    Gate(#[from] GateError),
 }
 
 /// Which of an asset's two files.
@@ -56,14 +58,14 @@ pub struct Storage {
     /// The directory of a local store, for the sweep of staging files that
     /// a crash left behind (the store does not list them).
     local_root: Option<PathBuf>,
+    /// Image decoding: one per core at once (a decode can hold hundreds of
+    /// MB); uploads beyond that wait for their turn.
+    decode_gate: CpuGate,
 }
 
-/// Pixel size of a decoded image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Dimensions {
-    pub width: u32,
-    pub height: u32,
-}
+/// How long an upload waits for a free decoder before it is stored
+/// without a thumbnail.
+const DECODE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl Storage {
     /// Files under `root` on the local disk (created if missing).
@@ -76,6 +78,7 @@ impl Storage {
         Ok(Self {
             store: Arc::new(store),
             local_root: Some(root),
+            decode_gate: CpuGate::per_core(DECODE_WAIT),
         })
     }
 
@@ -84,6 +87,7 @@ impl Storage {
         Self {
             store: Arc::new(InMemory::new()),
             local_root: None,
+            decode_gate: CpuGate::per_core(DECODE_WAIT),
         }
     }
 
@@ -228,21 +232,43 @@ impl Storage {
         Ok((keys, stale))
     }
 
-    /// Decodes the original, records its dimensions and writes a thumbnail,
-    /// off the async runtime. Returns `None` for files that are not images
-    /// the `image` crate can read.
-    pub async fn make_thumbnail(&self, key: &str) -> Result<Option<Dimensions>, StorageError> {
-        let original = self.read(FileKind::Original, key).await?;
-        let encoded = tokio::task::spawn_blocking(move || render_thumbnail(&original)).await??;
-        match encoded {
-            Some((dimensions, jpeg)) => {
+    /// Reads an image original's dimensions from its header and, below
+    /// [`MAX_THUMBNAIL_PIXELS`], decodes it (within explicit limits, one
+    /// decode per core at once, straight from the stored file) and writes a
+    /// JPEG thumbnail. `None` for files that are not images the `image`
+    /// crate reads; a picture too big (or too broken) to decode keeps its
+    /// dimensions and gets no thumbnail.
+    pub async fn make_thumbnail(&self, key: &str) -> Result<Option<Picture>, StorageError> {
+        let original = self
+            .store
+            .get(&Self::location(FileKind::Original, key))
+            .await?;
+        let source = match original.payload {
+            // The local store hands over the open file: decode from it,
+            // not from a second copy in memory.
+            GetResultPayload::File(file, _) => thumbnail::Source::File(file),
+            GetResultPayload::Stream(_) => thumbnail::Source::Bytes(original.bytes().await?),
+        };
+        let rendered = self
+            .decode_gate
+            .run(move || thumbnail::render(source))
+            .await??;
+        let Some((dimensions, jpeg)) = rendered else {
+            return Ok(None);
+        };
+        let thumbnail = match jpeg {
+            Some(jpeg) => {
                 self.store
                     .put(&Self::location(FileKind::Thumbnail, key), jpeg.into())
                     .await?;
-                Ok(Some(dimensions))
+                true
             }
-            None => Ok(None),
-        }
+            None => false,
+        };
+        Ok(Some(Picture {
+            dimensions,
+            thumbnail,
+        }))
     }
 }
 
@@ -333,45 +359,12 @@ fn remove_stale_staging(root: &std::path::Path, cutoff: SystemTime) -> std::io::
     Ok(removed)
 }
 
-/// Blocking: decode, shrink and encode a JPEG thumbnail.
-fn render_thumbnail(original: &[u8]) -> Result<Option<(Dimensions, Vec<u8>)>, StorageError> {
-    let reader = ImageReader::new(IoCursor::new(original)).with_guessed_format()?;
-    if reader.format().is_none() {
-        return Ok(None);
-    }
-    let image = match reader.decode() {
-        Ok(image) => image,
-        Err(image::ImageError::Unsupported(_)) => return Ok(None),
-        Err(other) => return Err(other.into()),
-    };
-    let dimensions = Dimensions {
-        width: image.width(),
-        height: image.height(),
-    };
-    let small = if image.width() > THUMBNAIL_EDGE || image.height() > THUMBNAIL_EDGE {
-        image.resize(THUMBNAIL_EDGE, THUMBNAIL_EDGE, FilterType::Triangle)
-    } else {
-        image
-    };
-    // JPEG has no alpha: flatten onto white so transparent PNGs look right.
-    let rgb = DynamicImage::ImageRgb8(flatten_on_white(&small));
-    let mut jpeg = Vec::new();
-    rgb.write_to(&mut IoCursor::new(&mut jpeg), ImageFormat::Jpeg)?;
-    Ok(Some((dimensions, jpeg)))
-}
-
-fn flatten_on_white(image: &DynamicImage) -> image::RgbImage {
-    let rgba = image.to_rgba8();
-    image::RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
-        let [r, g, b, a] = rgba.get_pixel(x, y).0;
-        let blend =
-            |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
-        image::Rgb([blend(r), blend(g), blend(b)])
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use std::io::Cursor as IoCursor;
+
+    use image::{DynamicImage, ImageFormat};
+
     use super::*;
 
     fn png(width: u32, height: u32) -> Vec<u8> {
@@ -393,12 +386,15 @@ mod tests {
             storage.put_original(&key, &png).await.unwrap();
             assert_eq!(storage.read(FileKind::Original, &key).await.unwrap(), png);
 
-            let dimensions = storage.make_thumbnail(&key).await.unwrap();
+            let picture = storage.make_thumbnail(&key).await.unwrap();
             assert_eq!(
-                dimensions,
-                Some(Dimensions {
-                    width: 800,
-                    height: 400
+                picture,
+                Some(Picture {
+                    dimensions: Dimensions {
+                        width: 800,
+                        height: 400
+                    },
+                    thumbnail: true,
                 })
             );
             let jpeg = storage.read(FileKind::Thumbnail, &key).await.unwrap();

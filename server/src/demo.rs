@@ -329,10 +329,11 @@ async fn build_files(
         let bytes = tokio::task::spawn_blocking(move || render(&content, palette)).await??;
         let key = Storage::new_key();
         storage.put_original(&key, &bytes).await?;
-        let dimensions = match entry.content {
+        let picture = match entry.content {
             Content::Png { .. } | Content::Jpeg { .. } => storage.make_thumbnail(&key).await?,
             _ => None,
         };
+        let dimensions = picture.map(|p| p.dimensions);
         // Spread over the last year, a few assets edited after creation.
         let created_at = now
             - (rng.next() % 365) as i64 * MILLIS_PER_DAY
@@ -350,7 +351,7 @@ async fn build_files(
             width: dimensions.map(|d| i64::from(d.width)),
             height: dimensions.map(|d| i64::from(d.height)),
             storage_key: key,
-            has_thumbnail: dimensions.is_some(),
+            has_thumbnail: picture.is_some_and(|p| p.thumbnail),
             created_by: None,
             created_at,
             updated_at,

@@ -3,6 +3,8 @@
 
 pub mod demo;
 pub mod files;
+pub mod guard;
+pub mod listen;
 pub mod seed;
 pub mod upload;
 
@@ -14,7 +16,9 @@ use std::time::Duration;
 use anyhow::Context as _;
 use app::auth::rate_limit::SignInLimiter;
 use app::clock::Clock;
+use app::cpu_gate::CpuGate;
 use app::error::AppError;
+use app::site::PublicOrigin;
 use app::state::AppState;
 use app::storage::Storage;
 use app::trash::model::PurgeReport;
@@ -79,14 +83,20 @@ pub async fn open_state(
         .migrate()
         .await
         .context("creating the session table")?;
+    let public_origin = PublicOrigin::for_addr(leptos_options.site_addr);
     Ok(AppState {
         leptos_options,
         pool,
         storage: Arc::new(Storage::local(data.files_dir()).context("opening the file store")?),
         clock,
         sign_in_limiter: SignInLimiter::default(),
+        // A sign-in waits at most a few seconds for its turn, then is
+        // told to retry (503) rather than queueing without end.
+        password_gate: CpuGate::per_core(Duration::from_secs(5)),
+        public_origin,
         secure_cookies: false,
         max_upload_bytes: app::state::DEFAULT_MAX_UPLOAD_BYTES,
+        request_limits: app::state::RequestLimits::default(),
     })
 }
 
@@ -109,27 +119,45 @@ pub fn test_leptos_options(site_root: &Path) -> LeptosOptions {
         .build()
 }
 
+/// The routes that are not server functions (those are registered by
+/// Leptos and listed by `leptos::server_fn::axum::server_fn_paths`), as
+/// (method, path). The router is built from this list, so tests that walk
+/// every endpoint see a new route as soon as it exists.
+pub const PLAIN_ROUTES: [(&str, &str); 5] = [
+    ("GET", "/healthz"),
+    ("GET", "/files/{space}/{id}/thumbnail"),
+    ("GET", "/files/{space}/trash/{id}/thumbnail"),
+    ("GET", "/files/{space}/{id}/download"),
+    ("POST", "/api/upload"),
+];
+
+fn plain_route(state: &AppState, path: &str) -> axum::routing::MethodRouter<AppState> {
+    match path {
+        "/healthz" => get(healthz),
+        "/files/{space}/{id}/thumbnail" => get(files::thumbnail),
+        "/files/{space}/trash/{id}/thumbnail" => get(files::trash_thumbnail),
+        "/files/{space}/{id}/download" => get(files::download),
+        // The limit is checked while streaming too; this lets the body
+        // through up to it (plus the multipart framing).
+        "/api/upload" => post(upload::upload).layer(DefaultBodyLimit::max(
+            usize::try_from(state.max_upload_bytes)
+                .unwrap_or(usize::MAX)
+                .saturating_add(64 * 1024),
+        )),
+        other => unreachable!("PLAIN_ROUTES lists {other} without a handler"),
+    }
+}
+
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/files/{space}/{id}/thumbnail", get(files::thumbnail))
-        .route(
-            "/files/{space}/trash/{id}/thumbnail",
-            get(files::trash_thumbnail),
-        )
-        .route("/files/{space}/{id}/download", get(files::download))
-        // The limit is checked while streaming too; this lets the body
-        // through up to it (plus the multipart framing).
-        .route(
-            "/api/upload",
-            post(upload::upload).layer(DefaultBodyLimit::max(
-                usize::try_from(state.max_upload_bytes)
-                    .unwrap_or(usize::MAX)
-                    .saturating_add(64 * 1024),
-            )),
-        )
+    let site = state.public_origin.clone();
+    let limits = state.request_limits;
+    let mut router = Router::new();
+    for (_, path) in PLAIN_ROUTES {
+        router = router.route(path, plain_route(&state, path));
+    }
+    router
         .leptos_routes_with_context(
             &state,
             routes,
@@ -142,7 +170,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(session_layer(&state))
         .layer(middleware::from_fn(api_error_status))
-        .layer(middleware::from_fn(same_origin_mutations))
+        .layer(middleware::from_fn_with_state(
+            site.clone(),
+            guard::same_origin_mutations,
+        ))
         .layer(
             CompressionLayer::new().compress_when(DefaultPredicate::new().and(
                 // Downloads are sent as stored: ranges must address the bytes
@@ -155,6 +186,19 @@ pub fn router(state: AppState) -> Router {
                 },
             )),
         )
+        .layer(middleware::from_fn(guard::security_headers))
+        .layer(middleware::from_fn_with_state(limits, guard::time_limit))
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::error_handling::HandleErrorLayer::new(
+                    guard::overloaded,
+                ))
+                .load_shed()
+                .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+                    limits.max_in_flight,
+                )),
+        )
+        .layer(middleware::from_fn_with_state(site, guard::known_host))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -171,51 +215,6 @@ fn session_layer(state: &AppState) -> SessionManagerLayer<SqliteStore> {
         .with_expiry(Expiry::OnInactivity(
             tower_sessions::cookie::time::Duration::hours(12),
         ))
-}
-
-/// Refuses (403) any request that could change something (not GET, HEAD or
-/// OPTIONS) unless its `Origin`, or absent that its `Referer`, is this site.
-/// SameSite cookies already stop most cross-site requests; this also stops
-/// requests from sibling sites and old browsers.
-async fn same_origin_mutations(request: Request, next: Next) -> Response {
-    use axum::http::Method;
-    if matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
-        return next.run(request).await;
-    }
-    let headers = request.headers();
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok());
-    let source = headers
-        .get(axum::http::header::ORIGIN)
-        .or_else(|| headers.get(axum::http::header::REFERER))
-        .and_then(|h| h.to_str().ok());
-    if host
-        .zip(source)
-        .is_some_and(|(host, source)| is_same_origin(source, host))
-    {
-        return next.run(request).await;
-    }
-    tracing::warn!(?host, ?source, uri = %request.uri(), "refused a cross-origin request");
-    let (parts, _) = StatusCode::FORBIDDEN.into_response().into_parts();
-    json_error(parts, StatusCode::FORBIDDEN, &AppError::Forbidden)
-}
-
-/// True when `source` (an Origin or a Referer URL) is `http(s)://host`.
-fn is_same_origin(source: &str, host: &str) -> bool {
-    let rest = source
-        .strip_prefix("https://")
-        .or_else(|| source.strip_prefix("http://"));
-    match rest {
-        Some(rest) => {
-            let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-            authority.eq_ignore_ascii_case(host)
-        }
-        None => false,
-    }
 }
 
 /// Gives server-function errors their real HTTP status. `server_fn` answers
@@ -238,13 +237,17 @@ async fn api_error_status(request: Request, next: Next) -> Response {
     }
     let (parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+        return json_error(
+            parts,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &AppError::Internal,
+        );
     };
     let error: AppError = serde_json::from_slice(&bytes).unwrap_or(AppError::Internal);
     json_error(parts, error.status(), &error)
 }
 
-fn json_error(
+pub(crate) fn json_error(
     mut parts: axum::http::response::Parts,
     status: StatusCode,
     error: &AppError,
@@ -274,13 +277,7 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
 /// orphan files older than [`ORPHAN_GRACE`] by the file system's clock.
 pub async fn purge_once(state: &AppState) -> Result<PurgeReport, AppError> {
     let orphans_before = state.clock.unshifted_system_time() - ORPHAN_GRACE;
-    purge(
-        &state.pool,
-        &state.storage,
-        state.clock.now_millis(),
-        orphans_before,
-    )
-    .await
+    purge(&state.pool, &state.storage, &state.clock, orphans_before).await
 }
 
 /// The purge job: at start-up, then every `every`. A failed run is logged
@@ -308,25 +305,30 @@ async fn purge_job(state: AppState, every: Duration) {
 
 /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
 /// The purge job runs every `purge_every` meanwhile.
-pub async fn serve(state: AppState, addr: SocketAddr, purge_every: Duration) -> anyhow::Result<()> {
+pub async fn serve(
+    state: AppState,
+    addr: SocketAddr,
+    purge_every: Duration,
+    connections: listen::ConnectionLimits,
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
-    tracing::info!("Trove is listening on http://{}", listener.local_addr()?);
+    tracing::info!(
+        "Trove is listening on http://{} for {}",
+        listener.local_addr()?,
+        state.public_origin.origin()
+    );
     // Sweep expired session rows hourly.
     let sweeper = tokio::spawn(
         SqliteStore::new(state.pool.clone())
             .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
     );
     let purger = tokio::spawn(purge_job(state.clone(), purge_every));
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving");
+    listen::serve_connections(listener, router(state), connections, shutdown_signal()).await;
     sweeper.abort();
     purger.abort();
-    served
+    Ok(())
 }
 
 async fn shutdown_signal() {
@@ -352,25 +354,4 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_same_origin;
-
-    #[test]
-    fn same_origin_is_scheme_plus_exact_host() {
-        assert!(is_same_origin("http://127.0.0.1:3000", "127.0.0.1:3000"));
-        assert!(is_same_origin(
-            "https://trove.example/spaces/x?y",
-            "trove.example"
-        ));
-        assert!(!is_same_origin("http://127.0.0.1:3001", "127.0.0.1:3000"));
-        assert!(!is_same_origin(
-            "http://trove.example.evil.com",
-            "trove.example"
-        ));
-        assert!(!is_same_origin("null", "trove.example"));
-        assert!(!is_same_origin("trove.example", "trove.example"));
-    }
 }

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use app::auth::model::Role;
 use app::clock::{parse_offset, Clock};
+use app::site::PublicOrigin;
 use clap::{Args, Parser, Subcommand};
 use server::{demo, leptos_options, open_state, purge_once, seed, serve, DataConfig};
 use tracing_subscriber::EnvFilter;
@@ -81,9 +82,26 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "TROVE_ADDR", default_value = "127.0.0.1:3000")]
     addr: SocketAddr,
-    /// Do not seed the demo data into an empty database.
+    /// Seed the demo spaces and accounts (password `trove-demo`, published
+    /// in the README) into an empty database. Never on a server that
+    /// others can reach.
     #[arg(long)]
-    no_demo: bool,
+    demo: bool,
+    /// The URL people use to reach Trove, e.g. https://trove.example.com;
+    /// requests for any other host name are refused, and changes must come
+    /// from pages of this origin. Defaults to http://<addr> (plus localhost
+    /// on a loopback address).
+    #[arg(long, env = "TROVE_PUBLIC_URL", value_parser = parse_public_url)]
+    public_url: Option<PublicOrigin>,
+    /// The longest a request may take before it is answered 503, e.g. 30s.
+    #[arg(long, env = "TROVE_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_interval)]
+    request_timeout: Duration,
+    /// Requests in progress at most; beyond it the answer is 503 at once.
+    #[arg(long, env = "TROVE_MAX_REQUESTS", default_value_t = 256)]
+    max_requests: usize,
+    /// Open connections at most; beyond it new ones are closed at once.
+    #[arg(long, env = "TROVE_MAX_CONNECTIONS", default_value_t = 1024)]
+    max_connections: usize,
     /// Mark the session cookie Secure (when Trove is served over HTTPS).
     #[arg(long, env = "TROVE_SECURE_COOKIES")]
     secure_cookies: bool,
@@ -166,14 +184,42 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     let mut state = open_state(&args.data.config(), clock, leptos_options(args.addr)?).await?;
     state.secure_cookies = args.secure_cookies;
     state.max_upload_bytes = args.max_upload_size;
-    if !args.no_demo
-        && demo::seed_if_empty(&state)
+    state.request_limits.timeout = args.request_timeout;
+    state.request_limits.max_in_flight = args.max_requests.max(1);
+    match args.public_url {
+        Some(site) => state.public_origin = site,
+        None if args.addr.ip().is_unspecified() => tracing::warn!(
+            "listening on {} without --public-url: only requests for that address are answered; \
+             set --public-url to the URL people use",
+            args.addr
+        ),
+        None => {}
+    }
+    if args.demo {
+        if demo::seed_if_empty(&state)
             .await
             .context("seeding demo data")?
-    {
-        tracing::info!("demo accounts: owner@, manager@, viewer@example.com");
+        {
+            tracing::warn!(
+                "demo data seeded: owner@, manager@, viewer@example.com with the published \
+                 password trove-demo; do not expose this server"
+            );
+        }
+    } else if !app::auth::data::any_user(&state.pool).await? {
+        tracing::warn!(
+            "no one can sign in yet: create the first Owner with \
+             `trove user add --email you@example.com --space \"My space\" --role owner`"
+        );
     }
-    serve(state, args.addr, args.purge_interval).await
+    let connections = server::listen::ConnectionLimits {
+        max_connections: args.max_connections.max(1),
+        ..Default::default()
+    };
+    serve(state, args.addr, args.purge_interval, connections).await
+}
+
+fn parse_public_url(text: &str) -> Result<PublicOrigin, String> {
+    PublicOrigin::parse(text).map_err(|e| e.to_string())
 }
 
 /// `10m` → 10 minutes; zero and negative intervals are refused.

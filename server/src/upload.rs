@@ -53,7 +53,11 @@ async fn receive(
 ) -> Result<Asset, AppError> {
     let access = authorize_session(session, state, space, Permission::Upload).await?;
     let limit = state.max_upload_bytes;
-    while let Some(mut field) = multipart.next_field().await.map_err(broken(limit))? {
+    let idle = state.request_limits.body_idle;
+    while let Some(mut field) = within(idle, multipart.next_field())
+        .await?
+        .map_err(broken(limit))?
+    {
         if field.name() != Some("file") {
             continue;
         }
@@ -62,7 +66,7 @@ async fn receive(
         let mut pending = state.storage.begin_upload(&key).await.map_err(storage)?;
         // On any early return below (or if the client goes away and this
         // future is dropped) `pending` is dropped and leaves nothing behind.
-        while let Some(chunk) = field.chunk().await.map_err(broken(limit))? {
+        while let Some(chunk) = within(idle, field.chunk()).await?.map_err(broken(limit))? {
             if pending.size() + chunk.len() as u64 > limit {
                 return Err(too_large(&name, limit));
             }
@@ -117,9 +121,9 @@ async fn store_row(
     size: u64,
     key: &str,
 ) -> Result<Asset, AppError> {
-    let dimensions = if THUMBNAILED.contains(&mime) {
+    let picture = if THUMBNAILED.contains(&mime) {
         match state.storage.make_thumbnail(key).await {
-            Ok(dimensions) => dimensions,
+            Ok(picture) => picture,
             Err(error) => {
                 tracing::warn!(%error, "no thumbnail for an uploaded image");
                 None
@@ -128,6 +132,7 @@ async fn store_row(
     } else {
         None
     };
+    let dimensions = picture.map(|p| p.dimensions);
     let now = state.clock.now_millis();
     let asset = NewAsset {
         space,
@@ -137,7 +142,7 @@ async fn store_row(
         width: dimensions.map(|d| i64::from(d.width)),
         height: dimensions.map(|d| i64::from(d.height)),
         storage_key: key.to_owned(),
-        has_thumbnail: dimensions.is_some(),
+        has_thumbnail: picture.is_some_and(|p| p.thumbnail),
         created_by: Some(user),
         created_at: now,
         updated_at: now,
@@ -153,6 +158,20 @@ async fn store_row(
         height: asset.height,
         has_thumbnail: asset.has_thumbnail,
         updated_at: now,
+    })
+}
+
+/// The next piece of the body, unless the client sent nothing for `idle`:
+/// a stalled upload is cut off (and its staging file goes with `pending`).
+async fn within<T>(
+    idle: std::time::Duration,
+    next: impl std::future::Future<Output = T>,
+) -> Result<T, AppError> {
+    tokio::time::timeout(idle, next).await.map_err(|_| {
+        AppError::validation(format!(
+            "The upload stalled: nothing arrived for {} seconds.",
+            idle.as_secs()
+        ))
     })
 }
 

@@ -74,12 +74,37 @@ fn is_text(head: &[u8]) -> bool {
         }
 }
 
+/// Characters a name may not carry: control characters, and invisible
+/// format characters that reorder or hide text, so that
+/// `invoice\u{202E}fdp.exe` cannot pass for `invoiceexe.pdf`. These are
+/// the bidirectional controls (embeddings, overrides, isolates and marks),
+/// zero-width spaces and joiners of words, the byte-order mark, soft
+/// hyphens, interlinear annotations and tag characters. The zero-width
+/// (non-)joiners U+200C and U+200D stay: scripts such as Persian and emoji
+/// sequences need them, and they cannot reorder anything.
+pub fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'
+                | '\u{200E}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
+}
+
 /// The name a file is shown and downloaded under: the last part of what the
-/// browser sent (never a path), without control characters, trimmed, at
+/// browser sent (never a path), without [hidden](is_hidden) characters, trimmed, at
 /// most [`MAX_NAME_CHARS`] characters; "untitled" when nothing is left.
 pub fn clean_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
+    let cleaned: String = last.chars().filter(|c| !is_hidden(*c)).collect();
     let trimmed = cleaned.trim().trim_start_matches('.').trim();
     let name: String = trimmed.chars().take(MAX_NAME_CHARS).collect();
     if name.is_empty() {
@@ -103,6 +128,12 @@ pub fn validate_rename(input: &str) -> Result<String, String> {
     }
     if name.contains(['/', '\\']) || name.chars().any(char::is_control) {
         return Err("A name cannot contain slashes or control characters.".to_owned());
+    }
+    if name.chars().any(is_hidden) {
+        return Err(
+            "A name cannot contain invisible characters that change how it reads (such as right-to-left marks)."
+                .to_owned(),
+        );
     }
     Ok(name.to_owned())
 }
@@ -187,6 +218,39 @@ mod tests {
         assert_eq!(clean_name(""), "untitled");
         assert_eq!(clean_name("Grüße 测试.png"), "Grüße 测试.png");
         assert_eq!(clean_name(&"a".repeat(300)).chars().count(), MAX_NAME_CHARS);
+    }
+
+    #[test]
+    fn names_cannot_hide_or_reorder_their_text() {
+        // Shown right to left after U+202E, this reads "invoiceexe.pdf".
+        assert_eq!(clean_name("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
+        for hidden in [
+            '\u{200B}',
+            '\u{200E}',
+            '\u{200F}',
+            '\u{202A}',
+            '\u{202B}',
+            '\u{202C}',
+            '\u{202D}',
+            '\u{2066}',
+            '\u{2067}',
+            '\u{2068}',
+            '\u{2069}',
+            '\u{061C}',
+            '\u{FEFF}',
+            '\u{00AD}',
+            '\u{E0041}',
+        ] {
+            let name = format!("report{hidden}.pdf");
+            assert_eq!(clean_name(&name), "report.pdf", "{:?}", hidden);
+            assert!(validate_rename(&name).is_err(), "{:?}", hidden);
+        }
+        // Persian needs the zero-width non-joiner; emoji need the joiner.
+        assert_eq!(clean_name("می\u{200C}خواهم.txt"), "می\u{200C}خواهم.txt");
+        assert_eq!(
+            validate_rename("👩\u{200D}💻.png"),
+            Ok("👩\u{200D}💻.png".into())
+        );
     }
 
     #[test]

@@ -30,10 +30,15 @@ pub async fn sign_in(
         .ok()
         .map(|info| info.0.ip());
     let now = state.clock.now_millis();
-    if let Err(retry) = state.sign_in_limiter.check(ip, &email, now) {
-        tracing::warn!(?ip, "sign-in refused: too many failed attempts");
-        return Err(AppError::RateLimited(retry.message()));
-    }
+    // Reserved before the password is checked: parallel guesses cannot all
+    // pass the limit before the first failure is counted.
+    let attempt = match state.sign_in_limiter.begin(ip, &email, now) {
+        Ok(attempt) => attempt,
+        Err(retry) => {
+            tracing::warn!(?ip, "sign-in refused: too many failed attempts");
+            return Err(AppError::RateLimited(retry.message()));
+        }
+    };
     let found = data::find_for_sign_in(&state.pool, &email).await?;
     // Verify against a real hash even for unknown emails, so the answer takes
     // as long either way and does not reveal which accounts exist.
@@ -41,17 +46,20 @@ pub async fn sign_in(
         Some((user, hash)) => (Some(user), hash),
         None => (None, hashing::dummy_hash().to_owned()),
     };
-    let matches = tokio::task::spawn_blocking(move || hashing::verify(&password, &hash))
+    // Each check holds ~19 MiB for tens of milliseconds: at most one per
+    // core runs at once, the rest wait their turn or are told to retry.
+    let matches = state
+        .password_gate
+        .run(move || hashing::verify(&password, &hash))
         .await
-        .map_err(AppError::internal)?;
-    let user = match (user, matches) {
-        (Some(user), true) => user,
-        _ => {
-            state.sign_in_limiter.record_failure(ip, &email, now);
-            return Err(AppError::InvalidCredentials);
-        }
+        .map_err(|error| match error {
+            crate::cpu_gate::GateError::Busy => AppError::Unavailable,
+            other => AppError::internal(other),
+        })?;
+    let Some(user) = user.filter(|_| matches) else {
+        return Err(AppError::InvalidCredentials);
     };
-    state.sign_in_limiter.record_success(&email);
+    attempt.succeeded();
     session::sign_in(user.id, now).await?;
     tracing::info!(user = user.id, "signed in");
     leptos_axum::redirect(&safe_next(next.as_deref()));

@@ -28,6 +28,13 @@ pub async fn upsert_user(
     .await
 }
 
+/// Whether anyone can sign in at all (a fresh database has no users).
+pub async fn any_user(db: impl SqliteExecutor<'_>) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)")
+        .fetch_one(db)
+        .await
+}
+
 /// Adds a membership or changes its role.
 pub async fn set_membership(
     db: impl SqliteExecutor<'_>,

@@ -74,21 +74,42 @@ pub struct User {
     pub name: String,
 }
 
-/// Where to go after signing in: only paths on this site, never `//host`
-/// or a URL with a scheme (no open redirects).
+/// Where to go after signing in: a path on this site, or `/`.
+///
+/// Browsers parse `next` with the WHATWG URL rules before following it,
+/// and those rules drop TAB, CR and LF anywhere and treat `\\` like `/`, so
+/// `/\t/evil.example` becomes `//evil.example`, another host. Rather than
+/// mirror the parser, only paths that no parser can read as anything but a
+/// path on this origin are followed: one leading `/` not followed by `/`
+/// or `\\`, and no control character or backslash anywhere. Everything else
+/// (and the sign-in page itself) goes to `/`. Characters outside printable
+/// ASCII are percent-encoded, so the result is always a valid `Location`
+/// header.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.contains(['\r', '\n'])
-                && !path.starts_with("/login") =>
-        {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
+    let Some(path) = next else {
+        return "/".to_owned();
+    };
+    let stays_here = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.chars().any(|c| c.is_control() || c == '\\')
+        && !is_sign_in_page(path);
+    if !stays_here {
+        return "/".to_owned();
     }
+    let mut safe = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_graphic() {
+            safe.push(char::from(byte));
+        } else {
+            safe.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    safe
+}
+
+fn is_sign_in_page(path: &str) -> bool {
+    let page = path.split(['?', '#']).next().unwrap_or_default();
+    page == "/login" || page.starts_with("/login/")
 }
 
 #[cfg(test)]
@@ -126,6 +147,11 @@ mod tests {
             safe_next(Some("/spaces/product/assets?q=a")),
             "/spaces/product/assets?q=a"
         );
+        assert_eq!(safe_next(Some("/loginhelp")), "/loginhelp");
+        assert_eq!(
+            safe_next(Some("/spaces/x/assets?q=Grüße 1")),
+            "/spaces/x/assets?q=Gr%C3%BC%C3%9Fe%201"
+        );
         for bad in [
             "https://evil.example",
             "//evil.example",
@@ -133,9 +159,55 @@ mod tests {
             "javascript:alert(1)",
             "",
             "/login",
+            "/login?next=/x",
+            // Browsers drop TAB, CR and LF, so these become `//evil.example`.
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\t\\evil.example",
+            // Control characters are not valid in a Location header.
+            "/\u{1}",
+            "/a\u{7f}",
+            "/a\u{85}b",
+            "/a/\\b",
         ] {
-            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
         }
         assert_eq!(safe_next(None), "/");
+    }
+
+    /// Every path `safe_next` lets through, resolved against the site as a
+    /// browser does it (the `url` crate implements the WHATWG URL
+    /// standard), stays on the site, for every character in every place.
+    #[test]
+    fn what_is_followed_stays_on_this_origin_by_whatwg_rules() {
+        let base = url::Url::parse("http://trove.test:3000/login").unwrap();
+        let mut tried = 0;
+        for c in (0_u32..0x250).chain([0x2028, 0x202e, 0x3000, 0xfeff, 0xff0f]) {
+            let Some(c) = char::from_u32(c) else { continue };
+            for template in [
+                "/{c}",
+                "/{c}/evil.example",
+                "{c}/evil.example",
+                "/{c}{c}evil.example",
+                "/x{c}/y",
+                "/{c}\\evil",
+            ] {
+                let next = template.replace("{c}", &c.to_string());
+                let followed = safe_next(Some(&next));
+                let resolved = base.join(&followed).unwrap();
+                assert_eq!(
+                    resolved.origin(),
+                    base.origin(),
+                    "{next:?} became {followed:?}, which leaves the site"
+                );
+                assert!(
+                    http::HeaderValue::from_str(&followed).is_ok(),
+                    "{followed:?} is not a valid header value"
+                );
+                tried += 1;
+            }
+        }
+        assert!(tried > 3_000);
     }
 }

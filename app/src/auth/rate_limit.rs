@@ -1,9 +1,20 @@
-//! Sign-in throttling: failed attempts are counted per client IP and per
-//! account in a fixed window; once either reaches its limit, sign-in is
-//! refused (even with the right password) until the window ends. Only
-//! failures count, so people who sign in often are never slowed down, while
-//! guessing stops after a handful of tries. Time comes from the caller (the
-//! clock), so the rule is tested without waiting.
+//! Sign-in throttling. Failed attempts are counted in fixed windows under
+//! three keys: the (account, address) pair, the address, and the account.
+//! Each has its own limit: a few guesses per account from one address, more
+//! from one address across accounts (an office behind one NAT), and a much
+//! higher ceiling per account across all addresses, so a guesser on one
+//! address cannot lock the real owner out from theirs, while a botnet still
+//! meets a limit. Once a key reaches its limit, sign-in is refused (even with
+//! the right password) until its window ends.
+//!
+//! An attempt is *reserved* before the password is checked: [`begin`]
+//! counts it as a failure at once, under the lock, and only a correct
+//! password takes it back ([`Attempt::succeeded`]). So parallel guesses
+//! cannot all pass the check before any failure is recorded, and a request
+//! abandoned mid-check still counts. Time comes from the caller (the clock),
+//! so the rule is tested without waiting.
+//!
+//! [`begin`]: SignInLimiter::begin
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -11,10 +22,13 @@ use std::sync::{Arc, Mutex};
 
 use crate::clock::MILLIS_PER_MINUTE;
 
+type AccountHash = u64;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Key {
+    Pair(AccountHash, Option<IpAddr>),
     Ip(Option<IpAddr>),
-    Account(u64),
+    Account(AccountHash),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -23,11 +37,34 @@ struct Window {
     failures: u32,
 }
 
+/// How many failures each key may have in one window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// One account from one address.
+    pub per_pair: u32,
+    /// One address, all accounts.
+    pub per_ip: u32,
+    /// One account, all addresses.
+    pub per_account: u32,
+    pub window_minutes: i64,
+}
+
+impl Default for Limits {
+    /// 5 per account and address, 30 per address and 100 per account in
+    /// 15 minutes.
+    fn default() -> Self {
+        Self {
+            per_pair: 5,
+            per_ip: 30,
+            per_account: 100,
+            window_minutes: 15,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SignInLimiter {
-    per_ip: u32,
-    per_account: u32,
-    window_millis: i64,
+    limits: Limits,
     windows: Arc<Mutex<HashMap<Key, Window>>>,
 }
 
@@ -45,85 +82,113 @@ impl RetryAfter {
     }
 }
 
-fn account_key(email: &str) -> Key {
+/// A reserved attempt: counted as a failure unless [`Attempt::succeeded`].
+#[must_use = "an attempt counts as failed unless `succeeded` is called"]
+#[derive(Debug)]
+pub struct Attempt {
+    limiter: SignInLimiter,
+    keys: [Key; 3],
+}
+
+impl Attempt {
+    /// The password was right: the reservation is taken back, and the
+    /// account's failures from this address are forgotten.
+    pub fn succeeded(self) {
+        let mut windows = self.limiter.lock();
+        for key in &self.keys {
+            if let Some(window) = windows.get_mut(key) {
+                window.failures = window.failures.saturating_sub(1);
+            }
+        }
+        windows.remove(&self.keys[0]);
+    }
+}
+
+fn account_hash(email: &str) -> AccountHash {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     email.trim().to_lowercase().hash(&mut hasher);
-    Key::Account(hasher.finish())
+    hasher.finish()
 }
 
 impl SignInLimiter {
-    /// At most `per_ip` and `per_account` failures per window of `window_minutes`.
-    pub fn new(per_ip: u32, per_account: u32, window_minutes: i64) -> Self {
+    pub fn new(limits: Limits) -> Self {
         Self {
-            per_ip,
-            per_account,
-            window_millis: window_minutes * MILLIS_PER_MINUTE,
+            limits,
             windows: Arc::default(),
         }
     }
 
-    fn blocked(
-        &self,
-        windows: &HashMap<Key, Window>,
-        key: Key,
-        limit: u32,
-        now: i64,
-    ) -> Option<i64> {
-        let window = windows.get(&key)?;
-        let ends = window.started + self.window_millis;
-        (window.failures >= limit && now < ends).then_some(ends - now)
+    /// No practical limit, for tests that fail sign-in on purpose.
+    pub fn unlimited() -> Self {
+        Self::new(Limits {
+            per_pair: u32::MAX,
+            per_ip: u32::MAX,
+            per_account: u32::MAX,
+            window_minutes: 15,
+        })
     }
 
-    /// Whether an attempt may go ahead now.
-    pub fn check(&self, ip: Option<IpAddr>, email: &str, now: i64) -> Result<(), RetryAfter> {
-        let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        let wait = [
-            self.blocked(&windows, Key::Ip(ip), self.per_ip, now),
-            self.blocked(&windows, account_key(email), self.per_account, now),
-        ]
-        .into_iter()
-        .flatten()
-        .max();
-        match wait {
-            Some(wait) => Err(RetryAfter(wait)),
-            None => Ok(()),
-        }
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Window>> {
+        self.windows.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Counts a failed attempt against the address and the account.
-    pub fn record_failure(&self, ip: Option<IpAddr>, email: &str, now: i64) {
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+    fn window_millis(&self) -> i64 {
+        self.limits.window_minutes * MILLIS_PER_MINUTE
+    }
+
+    /// Reserves an attempt to sign in to `email` from `ip` at `now`, or
+    /// refuses it while any of its keys is at its limit. Checking and
+    /// counting happen under one lock, so parallel attempts cannot overtake
+    /// each other.
+    pub fn begin(&self, ip: Option<IpAddr>, email: &str, now: i64) -> Result<Attempt, RetryAfter> {
+        let account = account_hash(email);
+        let keys = [Key::Pair(account, ip), Key::Ip(ip), Key::Account(account)];
+        let limits = [
+            self.limits.per_pair,
+            self.limits.per_ip,
+            self.limits.per_account,
+        ];
+        let window_millis = self.window_millis();
+        let mut windows = self.lock();
         if windows.len() > 100_000 {
-            let window = self.window_millis;
-            windows.retain(|_, w| now < w.started + window);
+            windows.retain(|_, w| now < w.started + window_millis);
         }
-        for key in [Key::Ip(ip), account_key(email)] {
-            let entry = windows.entry(key).or_insert(Window {
+        let wait = keys
+            .iter()
+            .zip(limits)
+            .filter_map(|(key, limit)| {
+                let window = windows.get(key)?;
+                let ends = window.started + window_millis;
+                (window.failures >= limit && now < ends).then_some(ends - now)
+            })
+            .max();
+        if let Some(wait) = wait {
+            return Err(RetryAfter(wait));
+        }
+        for key in keys {
+            let window = windows.entry(key).or_insert(Window {
                 started: now,
                 failures: 0,
             });
-            if now >= entry.started + self.window_millis {
-                *entry = Window {
+            if now >= window.started + window_millis {
+                *window = Window {
                     started: now,
                     failures: 0,
                 };
             }
-            entry.failures += 1;
+            window.failures = window.failures.saturating_add(1);
         }
-    }
-
-    /// A successful sign-in clears the account's failures.
-    pub fn record_success(&self, email: &str) {
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        windows.remove(&account_key(email));
+        Ok(Attempt {
+            limiter: self.clone(),
+            keys,
+        })
     }
 }
 
 impl Default for SignInLimiter {
-    /// 5 failures per account and 30 per address in 15 minutes.
     fn default() -> Self {
-        Self::new(30, 5, 15)
+        Self::new(Limits::default())
     }
 }
 
@@ -133,54 +198,89 @@ mod tests {
 
     const T0: i64 = 1_000_000;
 
-    #[test]
-    fn an_account_is_locked_after_its_failures_until_the_window_ends() {
-        let limiter = SignInLimiter::new(100, 3, 15);
-        let ip = Some(IpAddr::from([10, 0, 0, 1]));
-        for i in 0..3 {
-            assert_eq!(limiter.check(ip, "a@example.com", T0 + i), Ok(()));
-            limiter.record_failure(ip, "a@example.com", T0 + i);
+    fn ip(last: u8) -> Option<IpAddr> {
+        Some(IpAddr::from([10, 0, 0, last]))
+    }
+
+    fn limits(per_pair: u32, per_ip: u32, per_account: u32) -> Limits {
+        Limits {
+            per_pair,
+            per_ip,
+            per_account,
+            window_minutes: 15,
         }
-        let refused = limiter.check(ip, " A@example.com", T0 + 10);
-        assert_eq!(refused, Err(RetryAfter(15 * MILLIS_PER_MINUTE - 10)));
+    }
+
+    #[test]
+    fn an_account_is_locked_from_an_address_after_its_failures_until_the_window_ends() {
+        let limiter = SignInLimiter::new(limits(3, 100, 100));
+        for i in 0..3 {
+            drop(limiter.begin(ip(1), "a@example.com", T0 + i).unwrap());
+        }
+        let refused = limiter.begin(ip(1), " A@example.com", T0 + 10).unwrap_err();
+        assert_eq!(refused, RetryAfter(15 * MILLIS_PER_MINUTE - 10));
         assert_eq!(
-            refused.unwrap_err().message(),
+            refused.message(),
             "Too many failed sign-in attempts. Try again in 15 minutes."
         );
-        assert_eq!(
-            limiter.check(ip, "b@example.com", T0 + 10),
-            Ok(()),
+        assert!(
+            limiter.begin(ip(1), "b@example.com", T0 + 10).is_ok(),
             "other accounts are not locked"
         );
-        assert_eq!(
-            limiter.check(ip, "a@example.com", T0 + 15 * MILLIS_PER_MINUTE),
-            Ok(())
-        );
+        assert!(limiter
+            .begin(ip(1), "a@example.com", T0 + 15 * MILLIS_PER_MINUTE)
+            .is_ok());
+    }
+
+    #[test]
+    fn a_guesser_on_one_address_does_not_lock_the_owner_out_of_another() {
+        let limiter = SignInLimiter::default();
+        for i in 0..50 {
+            let _ = limiter.begin(ip(66), "owner@example.com", T0 + i);
+        }
+        assert!(limiter.begin(ip(66), "owner@example.com", T0 + 60).is_err());
+        let owner = limiter.begin(ip(1), "owner@example.com", T0 + 61).unwrap();
+        owner.succeeded();
+    }
+
+    #[test]
+    fn many_addresses_meet_the_account_ceiling() {
+        let limiter = SignInLimiter::new(limits(5, 30, 20));
+        for i in 0..20 {
+            drop(limiter.begin(ip(i), "a@x", T0).unwrap());
+        }
+        assert!(limiter.begin(ip(200), "a@x", T0 + 1).is_err());
+        assert!(limiter.begin(ip(200), "b@x", T0 + 1).is_ok());
     }
 
     #[test]
     fn an_address_is_limited_across_accounts() {
-        let limiter = SignInLimiter::new(4, 100, 15);
-        let ip = Some(IpAddr::from([10, 0, 0, 1]));
+        let limiter = SignInLimiter::new(limits(100, 4, 100));
         for (i, email) in ["a@x", "b@x", "c@x", "d@x"].iter().enumerate() {
-            limiter.record_failure(ip, email, T0 + i as i64);
+            drop(limiter.begin(ip(1), email, T0 + i as i64).unwrap());
         }
-        assert!(limiter.check(ip, "e@x", T0 + 5).is_err());
-        assert_eq!(
-            limiter.check(Some(IpAddr::from([10, 0, 0, 2])), "e@x", T0 + 5),
-            Ok(())
-        );
+        assert!(limiter.begin(ip(1), "e@x", T0 + 5).is_err());
+        assert!(limiter.begin(ip(2), "e@x", T0 + 5).is_ok());
     }
 
     #[test]
-    fn success_clears_the_account_and_successes_never_count() {
-        let limiter = SignInLimiter::new(100, 2, 15);
-        limiter.record_failure(None, "a@x", T0);
-        limiter.record_success("a@x");
-        limiter.record_failure(None, "a@x", T0 + 1);
-        assert_eq!(limiter.check(None, "a@x", T0 + 2), Ok(()));
+    fn attempts_are_reserved_before_the_password_is_checked() {
+        // Parallel guesses: every one reserves before any finishes, so
+        // only the first `per_pair` get through.
+        let limiter = SignInLimiter::new(limits(5, 100, 100));
+        let started: Vec<_> = (0..60).map(|_| limiter.begin(ip(1), "a@x", T0)).collect();
+        assert_eq!(started.iter().filter(|a| a.is_ok()).count(), 5);
+    }
+
+    #[test]
+    fn success_takes_the_reservation_back_and_clears_the_pair() {
+        let limiter = SignInLimiter::new(limits(2, 100, 100));
+        drop(limiter.begin(ip(1), "a@x", T0).unwrap());
+        limiter.begin(ip(1), "a@x", T0 + 1).unwrap().succeeded();
+        drop(limiter.begin(ip(1), "a@x", T0 + 2).unwrap());
+        assert!(limiter.begin(ip(1), "a@x", T0 + 3).is_ok());
         for _ in 0..50 {
-            assert_eq!(limiter.check(None, "b@x", T0), Ok(()));
+            limiter.begin(ip(1), "b@x", T0).unwrap().succeeded();
         }
     }
 }

@@ -16,8 +16,14 @@ pub async fn move_to_trash(space: String, ids: Vec<i64>) -> Result<MoveOutcome, 
     use crate::auth::{model::Permission, session::authorize};
     let state = crate::state::app_state()?;
     let access = authorize(&state, &space, Permission::Delete).await?;
-    let now = state.clock.now_millis();
-    super::data::move_to_trash(&state.pool, access.space.id, access.user_id, &ids, now).await
+    super::data::move_to_trash(
+        &state.pool,
+        access.space.id,
+        access.user_id,
+        &ids,
+        &state.clock,
+    )
+    .await
 }
 
 /// Undo of one `move_to_trash`: `POST /api/restore_batch` with
@@ -27,8 +33,14 @@ pub async fn restore_batch(space: String, batch: String) -> Result<RestoreOutcom
     use crate::auth::{model::Permission, session::authorize};
     let state = crate::state::app_state()?;
     let access = authorize(&state, &space, Permission::Delete).await?;
-    let now = state.clock.now_millis();
-    super::data::restore_batch(&state.pool, access.space.id, access.user_id, &batch, now).await
+    super::data::restore_batch(
+        &state.pool,
+        access.space.id,
+        access.user_id,
+        &batch,
+        &state.clock,
+    )
+    .await
 }
 
 /// One page of the space's Trash: restorable trashed assets, newest first,
@@ -77,14 +89,13 @@ pub async fn delete_permanently(
     use crate::auth::{model::Permission, session::authorize};
     let state = crate::state::app_state()?;
     let access = authorize(&state, &space, Permission::Purge).await?;
-    let now = state.clock.now_millis();
     super::data::delete_permanently(
         &state.pool,
         &state.storage,
         access.space.id,
         access.user_id,
         &ids,
-        now,
+        &state.clock,
     )
     .await
 }
@@ -99,6 +110,12 @@ pub async fn restore_from_trash(
     use crate::auth::{model::Permission, session::authorize};
     let state = crate::state::app_state()?;
     let access = authorize(&state, &space, Permission::Delete).await?;
-    let now = state.clock.now_millis();
-    super::data::restore_from_trash(&state.pool, access.space.id, access.user_id, &ids, now).await
+    super::data::restore_from_trash(
+        &state.pool,
+        access.space.id,
+        access.user_id,
+        &ids,
+        &state.clock,
+    )
+    .await
 }

@@ -4,9 +4,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use sqlx::SqlitePool;
-
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::{Connection as _, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use super::model::{
     days_left_label, is_restorable, restorable_after, DeletePermanentlyOutcome, Deleter,
@@ -15,6 +13,7 @@ use super::model::{
 };
 use crate::assets::data::{search_pattern, StoredFile};
 use crate::assets::model::{AssetId, AssetKind};
+use crate::clock::Clock;
 use crate::error::AppError;
 use crate::keyset::{Cursor, CursorError, CursorKey, KeyKind, Position};
 use crate::spaces::model::SpaceId;
@@ -109,14 +108,14 @@ impl BulkStates {
 /// The start of every bulk change: checks the id list, takes the write lock
 /// (`BEGIN IMMEDIATE`, so concurrent requests queue instead of failing) and
 /// reads where each id stands; unknown or foreign ids fail naming them.
-async fn begin_bulk(
-    pool: &SqlitePool,
+async fn begin_bulk<'c>(
+    conn: &'c mut SqliteConnection,
     space: SpaceId,
     ids: &[i64],
     verb: &str,
-) -> Result<(sqlx::Transaction<'static, Sqlite>, BulkStates), AppError> {
+) -> Result<(sqlx::Transaction<'c, Sqlite>, BulkStates), AppError> {
     let ids = validate_ids(ids)?;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     let found = trash_states(&mut tx, space, &ids, &json_ids(&ids), verb).await?;
     let mut states = BulkStates {
         live: Vec::new(),
@@ -140,9 +139,11 @@ pub async fn move_to_trash(
     space: SpaceId,
     user: i64,
     ids: &[i64],
-    now: i64,
+    clock: &Clock,
 ) -> Result<MoveOutcome, AppError> {
-    let (mut tx, states) = begin_bulk(pool, space, ids, "moved").await?;
+    let mut conn = pool.acquire().await?;
+    let (mut tx, states) = begin_bulk(&mut conn, space, ids, "moved").await?;
+    let now = clock.now_millis();
     let live = states.live;
     let skipped = states.trashed.len() as u64;
     let batch = uuid::Uuid::new_v4().to_string();
@@ -195,12 +196,13 @@ pub async fn restore_batch(
     space: SpaceId,
     user: i64,
     batch: &str,
-    now: i64,
+    clock: &Clock,
 ) -> Result<RestoreOutcome, AppError> {
     if uuid::Uuid::parse_str(batch).is_err() {
         return Err(AppError::validation("That is not a batch id."));
     }
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let now = clock.now_millis();
     let known: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM audit_log WHERE space_id = ? AND batch = ? AND action = 'move_to_trash'",
     )
@@ -410,9 +412,14 @@ pub async fn delete_permanently(
     space: SpaceId,
     user: i64,
     ids: &[i64],
-    now: i64,
+    clock: &Clock,
 ) -> Result<DeletePermanentlyOutcome, AppError> {
-    let (mut tx, states) = begin_bulk(pool, space, ids, "deleted").await?;
+    // Durable: the files go once this commits, so the commit must survive
+    // a power cut (`synchronous = FULL`), or rows could come back without
+    // their files.
+    let mut conn = crate::db::durable_connection(pool).await?;
+    let (mut tx, states) = begin_bulk(&mut conn, space, ids, "deleted").await?;
+    let now = clock.now_millis();
     let trashed = states.trashed_ids();
     let skipped = states.live.len() as u64;
     let mut keys = Vec::new();
@@ -472,9 +479,14 @@ pub async fn restore_from_trash(
     space: SpaceId,
     user: i64,
     ids: &[i64],
-    now: i64,
+    clock: &Clock,
 ) -> Result<RestoreFromTrashOutcome, AppError> {
-    let (mut tx, states) = begin_bulk(pool, space, ids, "restored").await?;
+    let mut conn = pool.acquire().await?;
+    let (mut tx, states) = begin_bulk(&mut conn, space, ids, "restored").await?;
+    // Read under the write lock: waiting for it may take seconds, and a
+    // restore that started just before the 14 days ended must not commit
+    // after they ended.
+    let now = clock.now_millis();
     let expired: BTreeSet<i64> = states
         .trashed
         .iter()
@@ -632,13 +644,13 @@ mod tests {
         let ids = assets(&pool, space, 25).await;
         // Ann deletes 20 in two batches at the same moment (ties on
         // deleted_at), Bob 5 a minute later; one is renamed to a PDF.
-        move_to_trash(&pool, space, ann, &ids[..10], NOW)
+        move_to_trash(&pool, space, ann, &ids[..10], &Clock::frozen(NOW))
             .await
             .unwrap();
-        move_to_trash(&pool, space, ann, &ids[10..20], NOW)
+        move_to_trash(&pool, space, ann, &ids[10..20], &Clock::frozen(NOW))
             .await
             .unwrap();
-        move_to_trash(&pool, space, bob, &ids[20..], NOW + 60_000)
+        move_to_trash(&pool, space, bob, &ids[20..], &Clock::frozen(NOW + 60_000))
             .await
             .unwrap();
         sqlx::query("UPDATE assets SET name = 'Report.pdf', kind = 'document' WHERE id = ?")
@@ -754,21 +766,28 @@ mod tests {
         for key in &keys {
             storage.put_original(key, b"bytes").await.unwrap();
         }
-        move_to_trash(&pool, space, by, &ids[..2], NOW)
+        move_to_trash(&pool, space, by, &ids[..2], &Clock::frozen(NOW))
             .await
             .unwrap();
 
         // A foreign id fails the whole request: nothing deleted.
-        let error = delete_permanently(&pool, &storage, space, by, &[ids[0], foreign[0]], NOW)
-            .await
-            .unwrap_err();
+        let error = delete_permanently(
+            &pool,
+            &storage,
+            space,
+            by,
+            &[ids[0], foreign[0]],
+            &Clock::frozen(NOW),
+        )
+        .await
+        .unwrap_err();
         assert!(
             matches!(&error, AppError::UnknownAssets(m) if m.contains(&foreign[0].to_string()))
         );
         assert_eq!(trashed(&pool).await, ids[..2].to_vec());
 
         // Two in Trash go; the live one is skipped and kept.
-        let outcome = delete_permanently(&pool, &storage, space, by, &ids, NOW)
+        let outcome = delete_permanently(&pool, &storage, space, by, &ids, &Clock::frozen(NOW))
             .await
             .unwrap();
         assert_eq!(
@@ -794,7 +813,8 @@ mod tests {
         );
 
         // Again: the deleted ids no longer exist.
-        let again = delete_permanently(&pool, &storage, space, by, &ids[..2], NOW).await;
+        let again =
+            delete_permanently(&pool, &storage, space, by, &ids[..2], &Clock::frozen(NOW)).await;
         assert!(matches!(again, Err(AppError::UnknownAssets(_))));
     }
 
@@ -823,11 +843,11 @@ mod tests {
         let by = user(&pool, "m@x").await;
         let ids = assets(&pool, space, 5).await;
 
-        let first = move_to_trash(&pool, space, by, &ids[..2], NOW)
+        let first = move_to_trash(&pool, space, by, &ids[..2], &Clock::frozen(NOW))
             .await
             .unwrap();
         assert_eq!((first.moved, first.skipped), (2, 0));
-        let second = move_to_trash(&pool, space, by, &ids[1..4], NOW + 1)
+        let second = move_to_trash(&pool, space, by, &ids[1..4], &Clock::frozen(NOW + 1))
             .await
             .unwrap();
         assert_eq!((second.moved, second.skipped), (2, 1));
@@ -868,7 +888,7 @@ mod tests {
         let mine = assets(&pool, space, 3).await;
         let theirs = assets(&pool, other, 1).await;
         let request = [mine[0], mine[1], theirs[0], 999_999];
-        let error = move_to_trash(&pool, space, by, &request, NOW)
+        let error = move_to_trash(&pool, space, by, &request, &Clock::frozen(NOW))
             .await
             .unwrap_err();
         match error {
@@ -891,13 +911,15 @@ mod tests {
         let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
         let by = user(&pool, "m@x").await;
         let ids = assets(&pool, space, 10_000).await;
-        let outcome = move_to_trash(&pool, space, by, &ids, NOW).await.unwrap();
+        let outcome = move_to_trash(&pool, space, by, &ids, &Clock::frozen(NOW))
+            .await
+            .unwrap();
         assert_eq!((outcome.moved, outcome.skipped), (10_000, 0));
         assert_eq!(trashed(&pool).await.len(), 10_000);
         let mut too_many = ids.clone();
         too_many.push(ids[0] + 100_000);
         assert!(matches!(
-            move_to_trash(&pool, space, by, &too_many, NOW).await,
+            move_to_trash(&pool, space, by, &too_many, &Clock::frozen(NOW)).await,
             Err(AppError::Validation(_))
         ));
     }
@@ -911,9 +933,12 @@ mod tests {
         let ids = assets(&pool, space, 600).await;
         let (left, right) = (ids[..400].to_vec(), ids[200..].to_vec());
         let (pool_a, pool_b) = (pool.clone(), pool.clone());
-        let first = tokio::spawn(async move { move_to_trash(&pool_a, space, a, &left, NOW).await });
-        let second =
-            tokio::spawn(async move { move_to_trash(&pool_b, space, b, &right, NOW).await });
+        let first = tokio::spawn(async move {
+            move_to_trash(&pool_a, space, a, &left, &Clock::frozen(NOW)).await
+        });
+        let second = tokio::spawn(async move {
+            move_to_trash(&pool_b, space, b, &right, &Clock::frozen(NOW)).await
+        });
         let (first, second) = (
             first.await.unwrap().unwrap(),
             second.await.unwrap().unwrap(),
@@ -925,18 +950,63 @@ mod tests {
         assert_eq!(audited, 600, "every asset audited once");
     }
 
+    /// A restore that starts a moment before the 14 days end but gets the
+    /// write lock only after they ended must be refused: "now" is read
+    /// under the lock, not before waiting for it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_deadline_is_judged_when_the_write_lock_is_held() {
+        let (pool, _dir) = test_pool().await;
+        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let by = user(&pool, "m@x").await;
+        let ids = assets(&pool, space, 2).await;
+        let clock = Clock::system();
+        // Deleted so that 300 ms of the 14 days are left.
+        let deleted_at = clock.now_millis() - RETENTION_MILLIS + 300;
+        move_to_trash(&pool, space, by, &ids, &Clock::frozen(deleted_at))
+            .await
+            .unwrap();
+
+        // Someone else holds the write lock across the deadline.
+        let mut holder = pool.acquire().await.unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut *holder)
+            .await
+            .unwrap();
+        let (restore_pool, restore_ids) = (pool.clone(), ids.clone());
+        let restore = tokio::spawn(async move {
+            restore_from_trash(&restore_pool, space, by, &restore_ids, &clock).await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+        sqlx::query("COMMIT").execute(&mut *holder).await.unwrap();
+        drop(holder);
+
+        let error = restore.await.unwrap().unwrap_err();
+        assert!(
+            matches!(&error, AppError::Conflict(m) if m.contains("can no longer be restored")),
+            "{error:?}"
+        );
+        assert_eq!(error.status(), http::StatusCode::CONFLICT);
+        assert_eq!(trashed(&pool).await, ids, "nothing was restored");
+    }
+
     #[tokio::test]
     async fn restore_from_trash_is_all_or_nothing_and_refuses_expired_assets() {
         let (pool, _dir) = test_pool().await;
         let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
         let by = user(&pool, "m@x").await;
         let ids = assets(&pool, space, 4).await;
-        move_to_trash(&pool, space, by, &ids[..2], NOW)
+        move_to_trash(&pool, space, by, &ids[..2], &Clock::frozen(NOW))
             .await
             .unwrap();
-        move_to_trash(&pool, space, by, &ids[2..3], NOW - RETENTION_MILLIS)
-            .await
-            .unwrap();
+        move_to_trash(
+            &pool,
+            space,
+            by,
+            &ids[2..3],
+            &Clock::frozen(NOW - RETENTION_MILLIS),
+        )
+        .await
+        .unwrap();
 
         let listed = list_trash(&pool, space, &first_page(), NOW + 1)
             .await
@@ -950,22 +1020,24 @@ mod tests {
         assert_eq!(listed[0].days_left, "14 days left");
 
         // One expired id fails the whole request.
-        let error = restore_from_trash(&pool, space, by, &[ids[0], ids[2]], NOW + 1)
-            .await
-            .unwrap_err();
+        let error =
+            restore_from_trash(&pool, space, by, &[ids[0], ids[2]], &Clock::frozen(NOW + 1))
+                .await
+                .unwrap_err();
         assert!(
             matches!(error, AppError::Conflict(ref m) if m.contains("can no longer be restored")),
             "{error:?}"
         );
         assert_eq!(trashed(&pool).await, ids[..3]);
         // A live id is skipped and counted.
-        let outcome = restore_from_trash(&pool, space, by, &[ids[0], ids[3]], NOW + 1)
-            .await
-            .unwrap();
+        let outcome =
+            restore_from_trash(&pool, space, by, &[ids[0], ids[3]], &Clock::frozen(NOW + 1))
+                .await
+                .unwrap();
         assert_eq!((outcome.restored, outcome.skipped), (1, 1));
         assert_eq!(trashed(&pool).await, [ids[1], ids[2]]);
         assert!(matches!(
-            restore_from_trash(&pool, space, by, &[999_999], NOW).await,
+            restore_from_trash(&pool, space, by, &[999_999], &Clock::frozen(NOW)).await,
             Err(AppError::UnknownAssets(_))
         ));
     }
@@ -977,38 +1049,38 @@ mod tests {
         let other = ensure(&pool, "o", "O", 0).await.unwrap().id;
         let by = user(&pool, "m@x").await;
         let ids = assets(&pool, space, 4).await;
-        let first = move_to_trash(&pool, space, by, &ids[..2], NOW)
+        let first = move_to_trash(&pool, space, by, &ids[..2], &Clock::frozen(NOW))
             .await
             .unwrap();
-        let second = move_to_trash(&pool, space, by, &ids[2..], NOW)
+        let second = move_to_trash(&pool, space, by, &ids[2..], &Clock::frozen(NOW))
             .await
             .unwrap();
 
-        let restored = restore_batch(&pool, space, by, &first.batch, NOW + 5)
+        let restored = restore_batch(&pool, space, by, &first.batch, &Clock::frozen(NOW + 5))
             .await
             .unwrap();
         assert_eq!(restored.restored, 2);
         assert_eq!(trashed(&pool).await, ids[2..]);
         // Twice is harmless; another space does not know the batch.
         assert_eq!(
-            restore_batch(&pool, space, by, &first.batch, NOW + 6)
+            restore_batch(&pool, space, by, &first.batch, &Clock::frozen(NOW + 6))
                 .await
                 .unwrap()
                 .restored,
             0
         );
         assert_eq!(
-            restore_batch(&pool, other, by, &second.batch, NOW + 6).await,
+            restore_batch(&pool, other, by, &second.batch, &Clock::frozen(NOW + 6)).await,
             Err(AppError::NotFound)
         );
         assert!(matches!(
-            restore_batch(&pool, space, by, "nonsense", NOW).await,
+            restore_batch(&pool, space, by, "nonsense", &Clock::frozen(NOW)).await,
             Err(AppError::Validation(_))
         ));
         // After 14 days the batch can no longer come back.
         let late = NOW + super::super::model::RETENTION_MILLIS;
         assert_eq!(
-            restore_batch(&pool, space, by, &second.batch, late)
+            restore_batch(&pool, space, by, &second.batch, &Clock::frozen(late))
                 .await
                 .unwrap()
                 .restored,

@@ -16,10 +16,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime};
 
-use sqlx::SqlitePool;
+use sqlx::{Connection as _, SqlitePool};
 
 use super::data::{audit, json_ids, remove_files};
 use super::model::{restorable_after, PurgeReport};
+use crate::clock::Clock;
 use crate::error::AppError;
 use crate::spaces::model::SpaceId;
 use crate::storage::Storage;
@@ -40,12 +41,12 @@ pub const ORPHAN_GRACE: Duration = Duration::from_secs(60 * 60);
 pub async fn purge(
     pool: &SqlitePool,
     storage: &Storage,
-    now: i64,
+    clock: &Clock,
     orphans_before: SystemTime,
 ) -> Result<PurgeReport, AppError> {
     let mut report = PurgeReport::default();
     loop {
-        let (purged, keys) = purge_chunk(pool, now).await?;
+        let (purged, keys) = purge_chunk(pool, clock).await?;
         report.assets += purged;
         report.files += remove_files(storage, &keys).await;
         if purged < PURGE_CHUNK as u64 {
@@ -58,8 +59,12 @@ pub async fn purge(
 
 /// One transaction: delete up to [`PURGE_CHUNK`] expired rows, audit them per
 /// space, commit. Returns the count and the storage keys whose files go next.
-async fn purge_chunk(pool: &SqlitePool, now: i64) -> Result<(u64, Vec<String>), AppError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+/// The commit is durable (`synchronous = FULL`) before any file goes, and
+/// "expired" is decided by the clock read under the write lock.
+async fn purge_chunk(pool: &SqlitePool, clock: &Clock) -> Result<(u64, Vec<String>), AppError> {
+    let mut conn = crate::db::durable_connection(pool).await?;
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let now = clock.now_millis();
     let rows: Vec<(i64, SpaceId, String)> = sqlx::query_as(
         "DELETE FROM assets WHERE id IN (
              SELECT id FROM assets
@@ -228,22 +233,33 @@ mod tests {
         let ids: Vec<i64> = assets.iter().map(|(id, _)| *id).collect();
         // Two deleted 14 days before NOW (expired), one a minute later
         // (still restorable), one live.
-        move_to_trash(&f.pool, f.space, f.user, &ids[..2], NOW - RETENTION_MILLIS)
-            .await
-            .unwrap();
+        move_to_trash(
+            &f.pool,
+            f.space,
+            f.user,
+            &ids[..2],
+            &Clock::frozen(NOW - RETENTION_MILLIS),
+        )
+        .await
+        .unwrap();
         move_to_trash(
             &f.pool,
             f.space,
             f.user,
             &ids[2..3],
-            NOW - RETENTION_MILLIS + 60_000,
+            &Clock::frozen(NOW - RETENTION_MILLIS + 60_000),
         )
         .await
         .unwrap();
 
-        let report = purge(&f.pool, &f.storage, NOW, SystemTime::UNIX_EPOCH)
-            .await
-            .unwrap();
+        let report = purge(
+            &f.pool,
+            &f.storage,
+            &Clock::frozen(NOW),
+            SystemTime::UNIX_EPOCH,
+        )
+        .await
+        .unwrap();
         assert_eq!(
             report,
             PurgeReport {
@@ -268,7 +284,9 @@ mod tests {
         .unwrap();
         assert_eq!(audit, vec![(None, json_ids(&ids[..2]), 2)]);
 
-        let again = purge(&f.pool, &f.storage, NOW, sweep_all()).await.unwrap();
+        let again = purge(&f.pool, &f.storage, &Clock::frozen(NOW), sweep_all())
+            .await
+            .unwrap();
         assert_eq!(again, PurgeReport::default());
     }
 
@@ -284,13 +302,20 @@ mod tests {
         std::fs::write(&temp, b"half").unwrap();
 
         // Too fresh: an upload might be about to write its row.
-        let report = purge(&f.pool, &f.storage, NOW, SystemTime::UNIX_EPOCH)
-            .await
-            .unwrap();
+        let report = purge(
+            &f.pool,
+            &f.storage,
+            &Clock::frozen(NOW),
+            SystemTime::UNIX_EPOCH,
+        )
+        .await
+        .unwrap();
         assert_eq!(report.orphans, 0);
         assert!(on_disk(&f, &orphan).await);
 
-        let report = purge(&f.pool, &f.storage, NOW, sweep_all()).await.unwrap();
+        let report = purge(&f.pool, &f.storage, &Clock::frozen(NOW), sweep_all())
+            .await
+            .unwrap();
         assert_eq!(report.orphans, 2, "the orphan and the stale temp file");
         assert!(!on_disk(&f, &orphan).await);
         assert!(!temp.exists());
@@ -302,12 +327,19 @@ mod tests {
         let f = fixture().await;
         let assets = stored_assets(&f, 30).await;
         let ids: Vec<i64> = assets.iter().map(|(id, _)| *id).collect();
-        move_to_trash(&f.pool, f.space, f.user, &ids, NOW - RETENTION_MILLIS)
-            .await
-            .unwrap();
+        move_to_trash(
+            &f.pool,
+            f.space,
+            f.user,
+            &ids,
+            &Clock::frozen(NOW - RETENTION_MILLIS),
+        )
+        .await
+        .unwrap();
+        let clock = Clock::frozen(NOW);
         let (a, b) = tokio::join!(
-            purge(&f.pool, &f.storage, NOW, sweep_all()),
-            purge(&f.pool, &f.storage, NOW, sweep_all()),
+            purge(&f.pool, &f.storage, &clock, sweep_all()),
+            purge(&f.pool, &f.storage, &clock, sweep_all()),
         );
         let (a, b) = (a.unwrap(), b.unwrap());
         assert_eq!(a.assets + b.assets, 30);
@@ -335,17 +367,22 @@ mod tests {
             let assets = stored_assets(&f, 1).await;
             let (id, key) = assets[0].clone();
             let deleted_at = NOW - RETENTION_MILLIS + 1;
-            move_to_trash(&f.pool, f.space, f.user, &[id], deleted_at)
+            move_to_trash(&f.pool, f.space, f.user, &[id], &Clock::frozen(deleted_at))
                 .await
                 .unwrap();
             let (pool, space, user) = (f.pool.clone(), f.space, f.user);
-            let restore =
-                tokio::spawn(
-                    async move { restore_from_trash(&pool, space, user, &[id], NOW).await },
-                );
+            let restore = tokio::spawn(async move {
+                restore_from_trash(&pool, space, user, &[id], &Clock::frozen(NOW)).await
+            });
             let (pool, storage) = (f.pool.clone(), f.storage.clone());
             let purging = tokio::spawn(async move {
-                purge(&pool, &storage, NOW + 1, SystemTime::UNIX_EPOCH).await
+                purge(
+                    &pool,
+                    &storage,
+                    &Clock::frozen(NOW + 1),
+                    SystemTime::UNIX_EPOCH,
+                )
+                .await
             });
             let (restore, purging) = tokio::join!(restore, purging);
             purging.unwrap().unwrap();

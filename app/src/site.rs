@@ -1,0 +1,159 @@
+//! The origin people use to reach Trove (`--public-url`), and the checks
+//! made against it: a request's Host must name it, and a change must come
+//! from a page of it (Origin). Comparing with the request's own Host instead
+//! would let a DNS-rebinding page through: its Host and Origin agree with
+//! each other, just not with the name this server answers to.
+
+use std::net::SocketAddr;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicOrigin {
+    /// `scheme://host[:port]`, as browsers send it in `Origin`, lowercase.
+    origins: Vec<String>,
+    /// `host[:port]` values accepted in `Host` (or HTTP/2's `:authority`).
+    hosts: Vec<String>,
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a public URL: use http(s)://host[:port], without a path")]
+pub struct PublicOriginError(String);
+
+impl PublicOrigin {
+    /// `https://trove.example.com`, `http://10.0.0.5:3000`.
+    pub fn parse(text: &str) -> Result<Self, PublicOriginError> {
+        let error = || PublicOriginError(text.to_owned());
+        let url = url::Url::parse(text.trim()).map_err(|_| error())?;
+        let plain = matches!(url.scheme(), "http" | "https")
+            && url.username().is_empty()
+            && url.password().is_none()
+            && url.path() == "/"
+            && url.query().is_none()
+            && url.fragment().is_none();
+        let host = url.host_str().filter(|_| plain).ok_or_else(error)?;
+        let port = url.port_or_known_default().ok_or_else(error)?;
+        let mut hosts = vec![format!("{host}:{port}")];
+        if url.port().is_none() {
+            hosts.push(host.to_owned());
+        }
+        Ok(Self {
+            origins: vec![url.origin().ascii_serialization()],
+            hosts,
+        })
+    }
+
+    /// The default: `http://<addr>`. On a loopback address the names
+    /// `localhost` and `127.0.0.1` are accepted too (a rebinding page can
+    /// only bring its own name, never these).
+    pub fn for_addr(addr: SocketAddr) -> Self {
+        let port = addr.port();
+        let mut names = vec![match addr {
+            SocketAddr::V4(v4) => v4.ip().to_string(),
+            SocketAddr::V6(v6) => format!("[{}]", v6.ip()),
+        }];
+        if addr.ip().is_loopback() {
+            names.extend(["localhost", "127.0.0.1", "[::1]"].map(str::to_owned));
+            names.dedup();
+        }
+        // Browsers leave the default port out of Host and Origin.
+        let with_port = |n: &String| {
+            if port == 80 {
+                n.clone()
+            } else {
+                format!("{n}:{port}")
+            }
+        };
+        let mut hosts: Vec<String> = names.iter().map(with_port).collect();
+        if port == 80 {
+            hosts.extend(names.iter().map(|n| format!("{n}:80")));
+        }
+        Self {
+            origins: names
+                .iter()
+                .map(|n| format!("http://{}", with_port(n)))
+                .collect(),
+            hosts,
+        }
+    }
+
+    /// The main origin, e.g. `https://trove.example.com`.
+    pub fn origin(&self) -> &str {
+        self.origins.first().map_or("", String::as_str)
+    }
+
+    /// Whether a `Host` header (or `:authority`) names this server.
+    pub fn allows_host(&self, host: &str) -> bool {
+        let host = host.trim_end_matches('.');
+        self.hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
+    }
+
+    /// Whether an `Origin` header, or the origin of a `Referer`, is this
+    /// site's.
+    pub fn allows_source(&self, source: &str) -> bool {
+        let Some((scheme, rest)) = source.split_once("://") else {
+            return false;
+        };
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let origin = format!("{scheme}://{authority}");
+        self.origins.iter().any(|o| o.eq_ignore_ascii_case(&origin))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_public_url_names_one_host_and_origin() {
+        let site = PublicOrigin::parse("https://Trove.Example.com/").unwrap();
+        assert_eq!(site.origin(), "https://trove.example.com");
+        assert!(site.allows_host("trove.example.com"));
+        assert!(site.allows_host("TROVE.example.com:443"));
+        assert!(!site.allows_host("trove.example.com:3000"));
+        assert!(!site.allows_host("evil.test:3000"));
+        assert!(site.allows_source("https://trove.example.com"));
+        assert!(site.allows_source("https://trove.example.com/spaces/x?y"));
+        assert!(!site.allows_source("http://trove.example.com"));
+        assert!(!site.allows_source("https://trove.example.com.evil.test"));
+        assert!(!site.allows_source("null"));
+        assert!(!site.allows_source("trove.example.com"));
+
+        let site = PublicOrigin::parse("http://10.0.0.5:3000").unwrap();
+        assert!(site.allows_host("10.0.0.5:3000"));
+        assert!(!site.allows_host("10.0.0.5"));
+        assert!(site.allows_source("http://10.0.0.5:3000"));
+    }
+
+    #[test]
+    fn urls_with_more_than_an_origin_are_refused() {
+        for bad in [
+            "trove.example.com",
+            "ftp://trove.example.com",
+            "https://trove.example.com/trove",
+            "https://user:pw@trove.example.com",
+            "https://trove.example.com/?x",
+            "http://",
+        ] {
+            assert!(PublicOrigin::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_default_for_a_loopback_address_accepts_its_local_names_only() {
+        let site = PublicOrigin::for_addr("127.0.0.1:3000".parse().unwrap());
+        assert_eq!(site.origin(), "http://127.0.0.1:3000");
+        for host in ["127.0.0.1:3000", "localhost:3000", "LOCALHOST:3000"] {
+            assert!(site.allows_host(host), "{host}");
+        }
+        for host in ["evil.test:3000", "127.0.0.1:3001", "127.0.0.1", ""] {
+            assert!(!site.allows_host(host), "{host}");
+        }
+        assert!(site.allows_source("http://localhost:3000"));
+        assert!(!site.allows_source("http://evil.test:3000"));
+
+        let site = PublicOrigin::for_addr("10.1.2.3:80".parse().unwrap());
+        assert!(site.allows_host("10.1.2.3:80"));
+        assert!(site.allows_host("10.1.2.3"));
+        assert!(site.allows_source("http://10.1.2.3"));
+        assert!(!site.allows_host("localhost:80"));
+    }
+}

@@ -1,0 +1,23 @@
+//! The fault suite: what Trove does when things go wrong on purpose.
+//!
+//! - `kill`: a real `trove` process is killed with SIGKILL in the middle of
+//!   a 10,000-asset move to Trash and in the middle of its start-up purge;
+//!   after each kill the data must be whole (all or nothing, audited, every
+//!   row with its file, SQLite's own integrity check).
+//! - `load`: eight clients at once for `TROVE_FAULTS_LOAD_SECS` seconds
+//!   (30 by default): no 5xx, and the responses add up to the audit log.
+//! - `malformed`: every endpoint, found in the server-function registry and
+//!   `server::PLAIN_ROUTES` (so a new one is covered as soon as it exists),
+//!   gets broken input: always a 4xx, never a 5xx, and nothing changes.
+//!
+//! The process tests run one at a time (`process::exclusive`): each one
+//! times kills or measures load, and two of them sharing 2 cores would
+//! measure each other.
+#![allow(clippy::unwrap_used)] // a failed setup step should fail the test loudly
+
+mod client;
+mod db;
+mod kill;
+mod load;
+mod malformed;
+mod process;

@@ -1,0 +1,293 @@
+//! The real router on a fresh database and file store, and the requests
+//! the malformed-input cases send through it.
+
+use app::auth::data::{set_membership, upsert_user};
+use app::auth::model::Role;
+use app::auth::password;
+use app::auth::rate_limit::SignInLimiter;
+use app::clock::Clock;
+use app::site::PublicOrigin;
+use app::spaces::data::ensure;
+use app::state::AppState;
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt as _;
+use serde_json::{json, Value};
+use server::{open_state, router, test_leptos_options, DataConfig};
+use tower::ServiceExt as _;
+
+use super::{shorten, FORM, HOST, JSON, ORIGIN};
+use crate::client::{encode, multipart_file};
+use crate::process::{OWNER, PASSWORD, SPACE};
+
+/// One request as it goes out.
+#[derive(Debug, Clone)]
+pub(super) struct Wire {
+    pub(super) method: &'static str,
+    pub(super) target: String,
+    pub(super) content_type: Option<String>,
+    pub(super) range: Option<Vec<u8>>,
+    pub(super) body: Vec<u8>,
+}
+
+impl Wire {
+    pub(super) fn get(target: impl Into<String>) -> Self {
+        Self {
+            method: "GET",
+            target: target.into(),
+            content_type: None,
+            range: None,
+            body: Vec::new(),
+        }
+    }
+
+    pub(super) fn post(
+        target: impl Into<String>,
+        content_type: Option<&str>,
+        body: impl Into<Vec<u8>>,
+    ) -> Self {
+        Self {
+            method: "POST",
+            target: target.into(),
+            content_type: content_type.map(str::to_owned),
+            range: None,
+            body: body.into(),
+        }
+    }
+
+    pub(super) fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or_default()
+    }
+
+    /// The request with this site's Host (and Origin, for a change), as the
+    /// public URL `http://trove.test` requires.
+    fn to_request(&self, cookie: Option<&str>) -> Request<Body> {
+        let mut builder = Request::builder()
+            .method(self.method)
+            .uri(self.target.as_str())
+            .header(header::HOST, HOST);
+        if self.method != "GET" {
+            builder = builder.header(header::ORIGIN, ORIGIN);
+        }
+        if let Some(content_type) = &self.content_type {
+            builder = builder.header(header::CONTENT_TYPE, content_type.as_str());
+        }
+        if let Some(range) = &self.range {
+            builder = builder.header(header::RANGE, HeaderValue::from_bytes(range).unwrap());
+        }
+        if let Some(cookie) = cookie {
+            builder = builder.header(header::COOKIE, cookie);
+        }
+        builder
+            .body(Body::from(self.body.clone()))
+            .unwrap_or_else(|error| {
+                panic!(
+                    "cannot build {} {}: {error}",
+                    self.method,
+                    shorten(&self.target, 100)
+                )
+            })
+    }
+}
+
+pub(super) struct Answer {
+    pub(super) status: StatusCode,
+    pub(super) headers: HeaderMap,
+    pub(super) body: Vec<u8>,
+}
+
+/// What must not change: every asset's name, time and Trash state, the
+/// audit log, the live counters, and the stored originals.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Snapshot {
+    assets: Vec<(i64, String, i64, Option<i64>, Option<String>)>,
+    audit_rows: i64,
+    live_counters: Vec<i64>,
+    originals: usize,
+}
+
+/// The real router on a fresh database and file store, signed in as the
+/// Owner of `SPACE`.
+pub(super) struct RouterApp {
+    state: AppState,
+    router: Router,
+    cookie: Option<String>,
+    dir: tempfile::TempDir,
+}
+
+/// A live asset with its file (for downloads and ranges).
+pub(super) struct Fixture {
+    pub(super) live_id: i64,
+    pub(super) live_bytes: Vec<u8>,
+}
+
+impl RouterApp {
+    pub(super) async fn with_fixture() -> (Self, Fixture) {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataConfig {
+            data_dir: dir.path().to_owned(),
+            database_url: None,
+        };
+        let mut state = open_state(&data, Clock::system(), test_leptos_options(dir.path()))
+            .await
+            .unwrap();
+        // Broken sign-ins are part of the suite; the limiter is tested elsewhere.
+        state.sign_in_limiter = SignInLimiter::unlimited();
+        state.public_origin = PublicOrigin::parse(ORIGIN).unwrap();
+        let mut app = Self {
+            router: router(state.clone()),
+            state,
+            cookie: None,
+            dir,
+        };
+
+        let hash = password::hash(PASSWORD).unwrap();
+        let user = upsert_user(&app.state.pool, OWNER, "Owner", &hash, 0)
+            .await
+            .unwrap();
+        let space = ensure(&app.state.pool, SPACE, SPACE, 0).await.unwrap();
+        set_membership(&app.state.pool, space.id, user, Role::Owner)
+            .await
+            .unwrap();
+        app.sign_in().await;
+
+        let live_bytes: Vec<u8> = (0..2_000)
+            .flat_map(|i| format!("line {i}\n").into_bytes())
+            .collect();
+        let live_id = app.upload("kept.txt", &live_bytes).await;
+        app.upload("also-kept.txt", b"another file\n").await;
+        // Something in Trash too, so that a stray restore would show.
+        let trashed = app.upload("trashed.txt", b"in the trash\n").await;
+        let moved = app
+            .send(&Wire::post(
+                "/api/move_to_trash",
+                Some(JSON),
+                json!({ "space": SPACE, "ids": [trashed] }).to_string(),
+            ))
+            .await;
+        assert_eq!(moved.status, StatusCode::OK);
+        (
+            app,
+            Fixture {
+                live_id,
+                live_bytes,
+            },
+        )
+    }
+
+    async fn upload(&mut self, name: &str, bytes: &[u8]) -> i64 {
+        let (content_type, body) = multipart_file(name, bytes);
+        let answer = self
+            .send(&Wire::post(
+                format!("/api/upload?space={SPACE}"),
+                Some(content_type.as_str()),
+                body,
+            ))
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "upload of {name}");
+        let asset: Value = serde_json::from_slice(&answer.body).unwrap();
+        asset["id"].as_i64().unwrap()
+    }
+
+    async fn raw(&self, wire: &Wire) -> Answer {
+        let request = wire.to_request(self.cookie.as_deref());
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map(|collected| collected.to_bytes().to_vec())
+            .unwrap_or_default();
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// Sends a request and keeps the session going: a new session cookie is
+    /// kept, and when the session ends (a sign-out case) or a change went
+    /// through, the Owner signs in again, so that no case is refused merely
+    /// for being signed out.
+    pub(super) async fn send(&mut self, wire: &Wire) -> Answer {
+        let answer = self.raw(wire).await;
+        let mut ended = wire.method == "POST" && answer.status.is_success();
+        for value in answer.headers.get_all(header::SET_COOKIE) {
+            let text = value.to_str().unwrap_or_default();
+            let pair = text.split(';').next().unwrap_or_default().trim();
+            if let Some(id) = pair.strip_prefix("trove_session=") {
+                if id.is_empty() || text.to_ascii_lowercase().contains("max-age=0") {
+                    ended = true;
+                } else {
+                    self.cookie = Some(pair.to_owned());
+                }
+            }
+        }
+        if ended {
+            self.sign_in().await;
+        }
+        answer
+    }
+
+    async fn sign_in(&mut self) {
+        self.cookie = None;
+        let form = format!("email={}&password={}", encode(OWNER), encode(PASSWORD));
+        let answer = self
+            .raw(&Wire::post("/api/sign_in", Some(FORM), form))
+            .await;
+        assert!(
+            answer.status.is_success() || answer.status.is_redirection(),
+            "sign-in: {}",
+            answer.status
+        );
+        self.cookie = answer
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| v.split(';').next())
+            .find(|pair| pair.starts_with("trove_session="))
+            .map(str::to_owned);
+        assert!(self.cookie.is_some(), "sign-in set no session cookie");
+    }
+
+    pub(super) async fn snapshot(&self) -> Snapshot {
+        let pool = &self.state.pool;
+        Snapshot {
+            assets: sqlx::query_as(
+                "SELECT id, name, updated_at, deleted_at, delete_batch FROM assets ORDER BY id",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap(),
+            audit_rows: sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+                .fetch_one(pool)
+                .await
+                .unwrap(),
+            live_counters: sqlx::query_scalar("SELECT live_assets FROM spaces ORDER BY id")
+                .fetch_all(pool)
+                .await
+                .unwrap(),
+            originals: count_files(&self.dir.path().join("files").join("originals")),
+        }
+    }
+}
+
+fn count_files(dir: &std::path::Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .map(|entry| {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                count_files(&entry.path())
+            } else {
+                1
+            }
+        })
+        .sum()
+}

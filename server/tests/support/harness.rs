@@ -1,0 +1,305 @@
+//! The router-test harness: the real axum router with a fresh SQLite
+//! database and file store per test, driven with `oneshot` requests.
+//! Shared by the test binaries that include it with `#[path]`; each uses
+//! only part of it.
+#![allow(dead_code)]
+
+use std::sync::Mutex;
+
+use app::assets::data::{insert, NewAsset};
+use app::auth::data::{set_membership, upsert_user};
+use app::auth::model::Role;
+use app::auth::password;
+use app::auth::rate_limit::SignInLimiter;
+use app::clock::Clock;
+use app::site::PublicOrigin;
+use app::spaces::data::ensure;
+use app::state::AppState;
+use app::storage::Storage;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt as _;
+use serde_json::Value;
+use server::{open_state, router, test_leptos_options, DataConfig};
+use tower::ServiceExt as _;
+
+pub const PASSWORD: &str = "correct horse battery";
+pub const OWNER: &str = "owner@test.example";
+
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    /// The session cookie sent with every request, once signed in.
+    pub cookie: Mutex<Option<String>>,
+    pub _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// A fresh app with no practical limit on failed sign-ins (the matrix
+    /// sends a wrong password many times).
+    pub async fn new() -> Self {
+        let mut app = Self::with_default_limits().await;
+        app.state.sign_in_limiter = SignInLimiter::unlimited();
+        app.router = router(app.state.clone());
+        app
+    }
+
+    pub async fn with_default_limits() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataConfig {
+            data_dir: dir.path().to_owned(),
+            database_url: None,
+        };
+        let mut state = open_state(&data, Clock::system(), test_leptos_options(dir.path()))
+            .await
+            .unwrap();
+        state.public_origin = PublicOrigin::parse("http://trove.test").unwrap();
+        Self {
+            router: router(state.clone()),
+            state,
+            cookie: Mutex::new(None),
+            _dir: dir,
+        }
+    }
+
+    pub async fn get(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// A page load, as a browser asks for it.
+    pub async fn get_page(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let request = Request::get(uri)
+            .header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
+            .body(Body::empty())
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// A form POST from this site's own pages.
+    pub async fn post_form(
+        &self,
+        uri: &str,
+        body: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let request = Request::post(uri)
+            .header(header::HOST, "trove.test")
+            .header(header::ORIGIN, "http://trove.test")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_owned()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// A JSON POST from this site's own pages.
+    pub async fn post_json(
+        &self,
+        uri: &str,
+        body: &Value,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let request = Request::post(uri)
+            .header(header::HOST, "trove.test")
+            .header(header::ORIGIN, "http://trove.test")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// Uploads one file as the browser does (multipart field `file`).
+    pub async fn upload(&self, space: &str, name: &str, bytes: &[u8]) -> (StatusCode, Value) {
+        let boundary = "trove-test-boundary-7d1f";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::post(format!("/api/upload?space={space}"))
+            .header(header::HOST, "trove.test")
+            .header(header::ORIGIN, "http://trove.test")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        let (status, _, body) = self.send(request).await;
+        (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    }
+
+    /// Staging files of unfinished uploads in the store, once the removal
+    /// of a dropped upload's file (on the blocking pool) has had a moment.
+    pub async fn temp_files(&self) -> usize {
+        for _ in 0..100 {
+            if self.staging_files() == 0 {
+                return 0;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        self.staging_files()
+    }
+
+    pub fn staging_files(&self) -> usize {
+        fn walk(dir: &std::path::Path) -> usize {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return 0;
+            };
+            entries
+                .map(|entry| {
+                    let entry = entry.unwrap();
+                    if entry.file_type().unwrap().is_dir() {
+                        walk(&entry.path())
+                    } else {
+                        usize::from(entry.file_name().to_string_lossy().contains('#'))
+                    }
+                })
+                .sum()
+        }
+        walk(&self._dir.path().join("files"))
+    }
+
+    pub async fn space_id(&self, slug: &str) -> app::spaces::model::SpaceId {
+        ensure(&self.state.pool, slug, slug, 0).await.unwrap().id
+    }
+
+    /// Sends a request as a browser on this site would: with `Host:
+    /// trove.test` unless the request names a host itself.
+    pub async fn send(
+        &self,
+        mut request: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        if request.uri().authority().is_none() && !request.headers().contains_key(header::HOST) {
+            request
+                .headers_mut()
+                .insert(header::HOST, "trove.test".parse().unwrap());
+        }
+        if let Some(cookie) = self.cookie.lock().unwrap().clone() {
+            request
+                .headers_mut()
+                .insert(header::COOKIE, cookie.parse().unwrap());
+        }
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        (status, headers, body)
+    }
+
+    pub async fn get_json(&self, uri: &str) -> (StatusCode, Value) {
+        let (status, headers, body) = self.get(uri).await;
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        assert!(
+            content_type.contains("json"),
+            "{uri}: content type {content_type:?}"
+        );
+        (status, serde_json::from_slice(&body).unwrap())
+    }
+
+    /// Creates (or updates) a user with `PASSWORD` and gives them `role` in `space`.
+    pub async fn member(&self, email: &str, space: &str, role: Role) {
+        let hash = password::hash(PASSWORD).unwrap();
+        let user = upsert_user(&self.state.pool, email, email, &hash, 0)
+            .await
+            .unwrap();
+        let space = ensure(&self.state.pool, space, space, 0).await.unwrap();
+        set_membership(&self.state.pool, space.id, user, role)
+            .await
+            .unwrap();
+    }
+
+    /// Signs in through the API and keeps the session cookie; returns the status.
+    pub async fn sign_in(&self, email: &str, password: &str) -> StatusCode {
+        *self.cookie.lock().unwrap() = None;
+        let body = format!("email={}&password={}", encode(email), encode(password));
+        let (status, headers, _) = self.post_form("/api/sign_in", &body).await;
+        if let Some(cookie) = headers.get(header::SET_COOKIE) {
+            let pair = cookie
+                .to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_owned();
+            *self.cookie.lock().unwrap() = Some(pair);
+        }
+        status
+    }
+
+    /// A space with `count` live PNG assets, the first one with a thumbnail,
+    /// of which `OWNER` is the owner and signed in.
+    pub async fn space_with_assets(&self, slug: &str, count: usize) -> Vec<i64> {
+        let ids = self.space_with_assets_unsigned(slug, count).await;
+        self.member(OWNER, slug, Role::Owner).await;
+        assert_eq!(self.sign_in(OWNER, PASSWORD).await, StatusCode::OK);
+        ids
+    }
+
+    /// A space with assets and no members.
+    pub async fn space_with_assets_unsigned(&self, slug: &str, count: usize) -> Vec<i64> {
+        let space = ensure(&self.state.pool, slug, slug, 0).await.unwrap();
+        let mut ids = Vec::new();
+        for i in 0..count {
+            let key = Storage::new_key();
+            let has_thumbnail = i == 0;
+            if has_thumbnail {
+                let png = tiny_png();
+                self.state.storage.put_original(&key, &png).await.unwrap();
+                self.state.storage.make_thumbnail(&key).await.unwrap();
+            }
+            let asset = NewAsset {
+                space: space.id,
+                name: format!("asset-{i:03}.png"),
+                mime_type: "image/png".into(),
+                size_bytes: 100 + i as i64,
+                width: None,
+                height: None,
+                storage_key: key,
+                has_thumbnail,
+                created_by: None,
+                created_at: 1_000 + i as i64,
+                updated_at: 1_000 + i as i64,
+            };
+            ids.push(insert(&self.state.pool, &asset).await.unwrap().0);
+        }
+        ids
+    }
+
+    pub async fn trash(&self, id: i64) {
+        sqlx::query("UPDATE assets SET deleted_at = 1, delete_batch = 'b' WHERE id = ?")
+            .bind(id)
+            .execute(&self.state.pool)
+            .await
+            .unwrap();
+    }
+}
+
+pub fn encode(value: &str) -> String {
+    value
+        .replace('%', "%25")
+        .replace('@', "%40")
+        .replace(' ', "+")
+        .replace('&', "%26")
+}
+
+pub fn tiny_png() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(8, 8, image::Rgb([1, 2, 3])))
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}
