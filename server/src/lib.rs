@@ -30,7 +30,7 @@ use axum::extract::Request;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;

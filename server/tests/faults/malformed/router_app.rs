@@ -97,11 +97,14 @@ pub(super) struct Answer {
     pub(super) body: Vec<u8>,
 }
 
+/// An asset's id, name, `updated_at`, `deleted_at` and batch.
+type AssetState = (i64, String, i64, Option<i64>, Option<String>);
+
 /// What must not change: every asset's name, time and Trash state, the
 /// audit log, the live counters, and the stored originals.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct Snapshot {
-    assets: Vec<(i64, String, i64, Option<i64>, Option<String>)>,
+    assets: Vec<AssetState>,
     audit_rows: i64,
     live_counters: Vec<i64>,
     originals: usize,
