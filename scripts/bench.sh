@@ -70,6 +70,11 @@ echo "$raw" | grep -v '^raw_ms='
 raw_ms=$(echo "$raw" | sed -n 's/^raw_ms=//p')
 python3 -c "print(f'move to Trash, HTTP / raw SQL: {$http_s * 1000 / $raw_ms:.2f}x')"
 
+echo "== what a durable commit costs (delete permanently, purge), on the data disk:"
+BENCH_DIR="$dir" cargo bench -q -p server --bench durable
+
+python3 scripts/attack_bench.py "$bin"
+
 echo "== release wasm (cargo leptos build --release):"
 wasm="${LEPTOS_SITE_ROOT:-target/site}/pkg/trove.wasm"
 if [ -f "$wasm" ]; then
