@@ -214,6 +214,26 @@ async fn pages_carry_a_nonce_csp_and_cannot_be_framed() {
     );
 }
 
+/// An upload of one file that sends its start (the multipart head and
+/// `first`) and then nothing, ever.
+fn stalled_upload(space: &str, first: Vec<u8>) -> Request<Body> {
+    let boundary = "trove-test-boundary-7d1f";
+    let head = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"slow.bin\"\r\n\r\n"
+    );
+    let start = futures::stream::iter(vec![Ok::<_, std::io::Error>(head.into_bytes()), Ok(first)]);
+    let body = futures::StreamExt::chain(start, futures::stream::pending());
+    Request::post(format!("/api/upload?space={space}"))
+        .header(header::HOST, "trove.test")
+        .header(header::ORIGIN, "http://trove.test")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from_stream(body))
+        .unwrap()
+}
+
 /// An upload that stops sending is cut off after the idle limit, and its
 /// staging file goes with it.
 #[tokio::test]
@@ -222,25 +242,7 @@ async fn a_stalled_upload_is_cut_off_and_leaves_nothing() {
     app.state.request_limits.body_idle = Duration::from_millis(300);
     app.router = server::router(app.state.clone());
     app.space_with_assets("own", 1).await;
-    let boundary = "trove-test-boundary-7d1f";
-    let head = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"slow.bin\"\r\n\r\n"
-    );
-    let start = futures::stream::iter(vec![
-        Ok::<_, std::io::Error>(head.into_bytes()),
-        Ok(vec![7_u8; 64 * 1024]),
-    ]);
-    // ... and then nothing, ever.
-    let body = futures::StreamExt::chain(start, futures::stream::pending());
-    let request = Request::post("/api/upload?space=own")
-        .header(header::HOST, "trove.test")
-        .header(header::ORIGIN, "http://trove.test")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from_stream(body))
-        .unwrap();
+    let request = stalled_upload("own", vec![7_u8; 64 * 1024]);
     let (status, _, body) = tokio::time::timeout(Duration::from_secs(10), app.send(request))
         .await
         .expect("the stalled upload is answered");
@@ -264,23 +266,7 @@ async fn overload_is_answered_quickly_and_requests_have_a_deadline() {
     app.router = server::router(app.state.clone());
     app.space_with_assets("own", 1).await;
     // One upload that never finishes holds the only slot.
-    let boundary = "b";
-    let head = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x\"\r\n\r\n"
-    );
-    let body = futures::StreamExt::chain(
-        futures::stream::iter(vec![Ok::<_, std::io::Error>(head.into_bytes())]),
-        futures::stream::pending(),
-    );
-    let mut hold = Request::post("/api/upload?space=own")
-        .header(header::HOST, "trove.test")
-        .header(header::ORIGIN, "http://trove.test")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from_stream(body))
-        .unwrap();
+    let mut hold = stalled_upload("own", Vec::new());
     hold.headers_mut().insert(
         header::COOKIE,
         app.cookie.lock().unwrap().clone().unwrap().parse().unwrap(),

@@ -161,7 +161,11 @@ async fn check_move(
         .fetch_all(&db)
         .await
         .unwrap();
-        assert_eq!(batches, std::slice::from_ref(&batch), "kill at {delay} ms: one batch");
+        assert_eq!(
+            batches,
+            std::slice::from_ref(&batch),
+            "kill at {delay} ms: one batch"
+        );
         batch
     };
     db.close().await;

@@ -15,6 +15,9 @@
 //! measure each other.
 #![allow(clippy::unwrap_used)] // a failed setup step should fail the test loudly
 
+#[path = "../support/harness.rs"]
+mod harness;
+
 mod client;
 mod db;
 mod kill;

@@ -1,25 +1,14 @@
 //! The real router on a fresh database and file store, and the requests
 //! the malformed-input cases send through it.
 
-use app::auth::data::{set_membership, upsert_user};
 use app::auth::model::Role;
-use app::auth::password;
-use app::auth::rate_limit::SignInLimiter;
-use app::clock::Clock;
-use app::site::PublicOrigin;
-use app::spaces::data::ensure;
-use app::state::AppState;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
-use axum::Router;
-use http_body_util::BodyExt as _;
-use serde_json::{json, Value};
-use server::{open_state, router, test_leptos_options, DataConfig};
-use tower::ServiceExt as _;
+use serde_json::json;
 
-use super::{shorten, FORM, HOST, JSON, ORIGIN};
-use crate::client::{encode, multipart_file};
-use crate::process::{OWNER, PASSWORD, SPACE};
+use super::{shorten, HOST, JSON, ORIGIN};
+use crate::harness::{TestApp, OWNER, PASSWORD};
+use crate::process::SPACE;
 
 /// One request as it goes out.
 #[derive(Debug, Clone)]
@@ -61,8 +50,8 @@ impl Wire {
     }
 
     /// The request with this site's Host (and Origin, for a change), as the
-    /// public URL `http://trove.test` requires.
-    fn to_request(&self, cookie: Option<&str>) -> Request<Body> {
+    /// public URL `http://trove.test` requires; the harness adds the cookie.
+    fn to_request(&self) -> Request<Body> {
         let mut builder = Request::builder()
             .method(self.method)
             .uri(self.target.as_str())
@@ -75,9 +64,6 @@ impl Wire {
         }
         if let Some(range) = &self.range {
             builder = builder.header(header::RANGE, HeaderValue::from_bytes(range).unwrap());
-        }
-        if let Some(cookie) = cookie {
-            builder = builder.header(header::COOKIE, cookie);
         }
         builder
             .body(Body::from(self.body.clone()))
@@ -110,13 +96,10 @@ pub(super) struct Snapshot {
     originals: usize,
 }
 
-/// The real router on a fresh database and file store, signed in as the
-/// Owner of `SPACE`.
+/// The real router on a fresh database and file store (the router tests'
+/// harness), signed in as the Owner of `SPACE`.
 pub(super) struct RouterApp {
-    state: AppState,
-    router: Router,
-    cookie: Option<String>,
-    dir: tempfile::TempDir,
+    app: TestApp,
 }
 
 /// A live asset with its file (for downloads and ranges).
@@ -127,32 +110,10 @@ pub(super) struct Fixture {
 
 impl RouterApp {
     pub(super) async fn with_fixture() -> (Self, Fixture) {
-        let dir = tempfile::tempdir().unwrap();
-        let data = DataConfig {
-            data_dir: dir.path().to_owned(),
-            database_url: None,
-        };
-        let mut state = open_state(&data, Clock::system(), test_leptos_options(dir.path()))
-            .await
-            .unwrap();
-        // Broken sign-ins are part of the suite; the limiter is tested elsewhere.
-        state.sign_in_limiter = SignInLimiter::unlimited();
-        state.public_origin = PublicOrigin::parse(ORIGIN).unwrap();
-        let mut app = Self {
-            router: router(state.clone()),
-            state,
-            cookie: None,
-            dir,
-        };
-
-        let hash = password::hash(PASSWORD).unwrap();
-        let user = upsert_user(&app.state.pool, OWNER, "Owner", &hash, 0)
-            .await
-            .unwrap();
-        let space = ensure(&app.state.pool, SPACE, SPACE, 0).await.unwrap();
-        set_membership(&app.state.pool, space.id, user, Role::Owner)
-            .await
-            .unwrap();
+        // Broken sign-ins are part of the suite: `new` does not throttle.
+        let app = TestApp::new().await;
+        app.member(OWNER, SPACE, Role::Owner).await;
+        let mut app = Self { app };
         app.sign_in().await;
 
         let live_bytes: Vec<u8> = (0..2_000)
@@ -179,31 +140,14 @@ impl RouterApp {
         )
     }
 
-    async fn upload(&mut self, name: &str, bytes: &[u8]) -> i64 {
-        let (content_type, body) = multipart_file(name, bytes);
-        let answer = self
-            .send(&Wire::post(
-                format!("/api/upload?space={SPACE}"),
-                Some(content_type.as_str()),
-                body,
-            ))
-            .await;
-        assert_eq!(answer.status, StatusCode::CREATED, "upload of {name}");
-        let asset: Value = serde_json::from_slice(&answer.body).unwrap();
+    async fn upload(&self, name: &str, bytes: &[u8]) -> i64 {
+        let (status, asset) = self.app.upload(SPACE, name, bytes).await;
+        assert_eq!(status, StatusCode::CREATED, "upload of {name}");
         asset["id"].as_i64().unwrap()
     }
 
     async fn raw(&self, wire: &Wire) -> Answer {
-        let request = wire.to_request(self.cookie.as_deref());
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .map(|collected| collected.to_bytes().to_vec())
-            .unwrap_or_default();
+        let (status, headers, body) = self.app.send(wire.to_request()).await;
         Answer {
             status,
             headers,
@@ -225,7 +169,7 @@ impl RouterApp {
                 if id.is_empty() || text.to_ascii_lowercase().contains("max-age=0") {
                     ended = true;
                 } else {
-                    self.cookie = Some(pair.to_owned());
+                    *self.app.cookie.lock().unwrap() = Some(pair.to_owned());
                 }
             }
         }
@@ -236,29 +180,19 @@ impl RouterApp {
     }
 
     async fn sign_in(&mut self) {
-        self.cookie = None;
-        let form = format!("email={}&password={}", encode(OWNER), encode(PASSWORD));
-        let answer = self
-            .raw(&Wire::post("/api/sign_in", Some(FORM), form))
-            .await;
+        let status = self.app.sign_in(OWNER, PASSWORD).await;
         assert!(
-            answer.status.is_success() || answer.status.is_redirection(),
-            "sign-in: {}",
-            answer.status
+            status.is_success() || status.is_redirection(),
+            "sign-in: {status}"
         );
-        self.cookie = answer
-            .headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .filter_map(|v| v.split(';').next())
-            .find(|pair| pair.starts_with("trove_session="))
-            .map(str::to_owned);
-        assert!(self.cookie.is_some(), "sign-in set no session cookie");
+        assert!(
+            self.app.cookie.lock().unwrap().is_some(),
+            "sign-in set no session cookie"
+        );
     }
 
     pub(super) async fn snapshot(&self) -> Snapshot {
-        let pool = &self.state.pool;
+        let pool = &self.app.state.pool;
         Snapshot {
             assets: sqlx::query_as(
                 "SELECT id, name, updated_at, deleted_at, delete_batch FROM assets ORDER BY id",
@@ -274,7 +208,7 @@ impl RouterApp {
                 .fetch_all(pool)
                 .await
                 .unwrap(),
-            originals: count_files(&self.dir.path().join("files").join("originals")),
+            originals: count_files(&self.app._dir.path().join("files").join("originals")),
         }
     }
 }
