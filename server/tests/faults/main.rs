@@ -4,6 +4,8 @@
 //!   a 10,000-asset move to Trash and in the middle of its start-up purge;
 //!   after each kill the data must be whole (all or nothing, audited, every
 //!   row with its file, SQLite's own integrity check).
+//! - `exposure`: a fresh server has no demo accounts, and slow or idle
+//!   clients cannot hold its connections (header deadline, connection cap).
 //! - `load`: eight clients at once for `TROVE_FAULTS_LOAD_SECS` seconds
 //!   (30 by default): no 5xx, and the responses add up to the audit log.
 //! - `malformed`: every endpoint, found in the server-function registry and
@@ -20,6 +22,7 @@ mod harness;
 
 mod client;
 mod db;
+mod exposure;
 mod kill;
 mod load;
 mod malformed;
