@@ -34,7 +34,8 @@ free_port() {
 }
 
 # start <name> <data dir> <clock offset or "">: starts a server, waits for
-# /healthz and prints its URL.
+# /healthz and sets $url to its address. Not run in a $(subshell): the pid
+# must reach the cleanup trap, or the server outlives the run.
 start() {
   local name="$1" data_dir="$2" offset="$3" port log pid
   port=$(free_port)
@@ -42,12 +43,12 @@ start() {
   mkdir -p "$data_dir"
   TROVE_ADDR="127.0.0.1:$port" TROVE_DATA_DIR="$data_dir" TROVE_CLOCK_OFFSET="$offset" \
     TROVE_MAX_UPLOAD_SIZE=5MB \
-    RUST_LOG="${RUST_LOG:-warn}" "$bin" serve --demo >"$log" 2>RUST_LOG="${RUST_LOG:-warn}" "$bin" serve >"$log" 2>&1 &1 &
+    RUST_LOG="${RUST_LOG:-warn}" "$bin" serve --demo >"$log" 2>&1 &
   pid=$!
   pids+=("$pid")
   for _ in $(seq 1 120); do
     if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
-      echo "http://127.0.0.1:$port"
+      url="http://127.0.0.1:$port"
       return 0
     fi
     if ! kill -0 "$pid" 2>/dev/null; then break; fi
@@ -60,10 +61,10 @@ start() {
 
 # Started one after another: the first on a data dir seeds the demo data,
 # the others find it there.
-main_url=$(start main "$work/main" "")
-clock_url=$(start clock "$work/clock" "")
-clock_13d_url=$(start clock-13d "$work/clock" "13d")
-clock_15d_url=$(start clock-15d "$work/clock" "15d")
+start main "$work/main" ""; main_url=$url
+start clock "$work/clock" ""; clock_url=$url
+start clock-13d "$work/clock" "13d"; clock_13d_url=$url
+start clock-15d "$work/clock" "15d"; clock_15d_url=$url
 
 status=0
 (cd end2end && TROVE_URL="$main_url" TROVE_CLOCK_URL="$clock_url" \

@@ -72,3 +72,35 @@ test("the sign-in page has no serious accessibility violations", async ({ page }
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await expectNoSeriousA11yViolations(page);
 });
+
+test("a next link that would leave the site goes home instead", async ({ page }) => {
+  // Browsers drop the TAB, so `/\t/evil.example` would become `//evil.example`.
+  await page.goto("/login?next=%2F%09%2Fevil.example%2F");
+  await waitForHydration(page);
+  await new SignInPage(page).signIn("viewer@example.com");
+  await expect(page).toHaveURL(/\/spaces\/marketing\/assets$/);
+  expect(page.url()).not.toContain("evil.example");
+});
+
+test("pages hydrate under the Content-Security-Policy and cannot be framed", async ({ page, baseURL }) => {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+  });
+  const response = await page.goto("/login");
+  const policy = response?.headers()["content-security-policy"] ?? "";
+  expect(policy).toContain("frame-ancestors 'none'");
+  expect(policy).toMatch(/'nonce-[A-Za-z0-9_-]+'/);
+  await waitForHydration(page);
+  await new SignInPage(page).signIn("owner@example.com");
+  await expect(page).toHaveURL(/\/spaces\/marketing\/assets$/);
+  await waitForHydration(page);
+  await expect(new AssetsPage(page).table.locator("tbody tr").first()).toBeVisible();
+  expect(violations).toEqual([]);
+
+  // A hostile page that frames Trove gets nothing.
+  await page.setContent(`<iframe title="trove" src="${baseURL}/login"></iframe>`);
+  const frame = page.frameLocator('iframe[title="trove"]');
+  await page.waitForTimeout(500);
+  await expect(frame.getByRole("button", { name: "Sign in" })).toHaveCount(0);
+});
