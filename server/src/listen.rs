@@ -39,7 +39,7 @@ impl Default for ConnectionLimits {
     fn default() -> Self {
         Self {
             header_read: Duration::from_secs(10),
-            write_stall: Duration::from_secs(60),
+            write_stall: Duration::from_secs(30),
             max_connections: 1024,
         }
     }

@@ -96,6 +96,10 @@ struct ServeArgs {
     /// The longest a request may take before it is answered 503, e.g. 30s.
     #[arg(long, env = "TROVE_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_interval)]
     request_timeout: Duration,
+    /// How long a client may stop sending an upload, or stop reading a
+    /// download, before it is cut off, e.g. 30s.
+    #[arg(long, env = "TROVE_STALL_TIMEOUT", default_value = "30s", value_parser = parse_interval)]
+    stall_timeout: Duration,
     /// Requests in progress at most; beyond it the answer is 503 at once.
     #[arg(long, env = "TROVE_MAX_REQUESTS", default_value_t = 256)]
     max_requests: usize,
@@ -185,6 +189,7 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     state.secure_cookies = args.secure_cookies;
     state.max_upload_bytes = args.max_upload_size;
     state.request_limits.timeout = args.request_timeout;
+    state.request_limits.body_idle = args.stall_timeout;
     state.request_limits.max_in_flight = args.max_requests.max(1);
     match args.public_url {
         Some(site) => state.public_origin = site,
@@ -213,6 +218,7 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     }
     let connections = server::listen::ConnectionLimits {
         max_connections: args.max_connections.max(1),
+        write_stall: args.stall_timeout,
         ..Default::default()
     };
     serve(state, args.addr, args.purge_interval, connections).await

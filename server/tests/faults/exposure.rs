@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::client;
-use crate::process::{exclusive, Trove};
+use crate::process::{exclusive, Trove, OWNER, SPACE};
 
 /// Without `--demo`, a fresh `trove serve` has no account at all (the demo
 /// password is published), and it says how to create the first Owner.
@@ -84,4 +84,38 @@ async fn connections_beyond_the_cap_are_closed_at_once() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let health = trove.client().get("/healthz").await;
     assert_eq!(health.status, 200);
+}
+
+/// A client that stops reading a download is cut off after the stall
+/// limit, instead of holding the connection and the open file for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_a_download_is_cut_off() {
+    const FILE_BYTES: usize = 40 * 1024 * 1024;
+    let _one = exclusive().await;
+    let mut trove = Trove::new();
+    trove.add_user(OWNER, SPACE, "owner").await;
+    trove.start(&[("TROVE_STALL_TIMEOUT", "2s")]).await;
+    let owner = trove.sign_in(OWNER).await;
+    // Far more than the socket buffers on both sides can hold.
+    let upload = owner
+        .upload(SPACE, "big.bin", &vec![7_u8; FILE_BYTES])
+        .await;
+    assert_eq!(upload.status, 201, "{}", upload.text());
+    let id = upload.json()["id"].as_i64().unwrap();
+
+    let stream = client::connect(&owner.authority).await.unwrap();
+    let request = owner.request("GET", &format!("/files/{SPACE}/{id}/download"), None, b"");
+    client::write_all(&stream, &request).await.unwrap();
+    // Read nothing for well over the stall limit.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let received = tokio::time::timeout(Duration::from_secs(30), client::read_to_end(&stream))
+        .await
+        .expect("the server has given up on this connection");
+    let received = received.map_or(0, |bytes| bytes.len());
+    assert!(
+        received < FILE_BYTES,
+        "the whole file arrived ({received} bytes): the stalled connection was kept"
+    );
+    // The server is fine and serves others.
+    assert_eq!(trove.client().get("/healthz").await.status, 200);
 }
