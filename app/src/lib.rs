@@ -11,6 +11,8 @@ pub mod trash;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
 pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod cpu_gate;

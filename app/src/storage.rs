@@ -6,6 +6,7 @@
 //! `thumbnails/`, fanned out by the first two characters of a random,
 //! unguessable storage key.
 
+mod staging;
 mod thumbnail;
 
 use std::collections::BTreeSet;
@@ -225,7 +226,7 @@ impl Storage {
         }
         let stale = match self.local_root.clone() {
             Some(root) => {
-                tokio::task::spawn_blocking(move || remove_stale_staging(&root, cutoff)).await??
+                tokio::task::spawn_blocking(move || staging::remove_stale(&root, cutoff)).await??
             }
             None => 0,
         };
@@ -325,38 +326,6 @@ pub fn is_storage_full(error: &StorageError) -> bool {
         cause = current.source();
     }
     false
-}
-
-/// Blocking: removes the local store's staging files (`<name>#<n>`) older
-/// than `cutoff`, left by a crash mid-write; returns how many.
-fn remove_stale_staging(root: &std::path::Path, cutoff: SystemTime) -> std::io::Result<u64> {
-    let mut removed = 0;
-    let mut dirs = vec![root.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries {
-            let entry = entry?;
-            let kind = entry.file_type()?;
-            if kind.is_dir() {
-                dirs.push(entry.path());
-                continue;
-            }
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let staging = name
-                .rsplit_once('#')
-                .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-            if staging && entry.metadata()?.modified()? < cutoff {
-                match std::fs::remove_file(entry.path()) {
-                    Ok(()) => removed += 1,
-                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(error) => return Err(error),
-                }
-            }
-        }
-    }
-    Ok(removed)
 }
 
 #[cfg(test)]

@@ -2,7 +2,11 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
-pub mod data;
+pub mod bulk;
+#[cfg(all(test, feature = "ssr"))]
+mod fixtures;
+#[cfg(feature = "ssr")]
+pub mod listing;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod purge;

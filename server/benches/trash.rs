@@ -1,6 +1,6 @@
 //! Moving 10,000 assets to Trash as raw SQL: the baseline for the HTTP
 //! endpoint, on a copy of the same database (`scripts/bench.sh`). The same
-//! statements as `app::trash::data::move_to_trash`, without validation,
+//! statements as `app::trash::bulk::move_to_trash`, without validation,
 //! HTTP, sessions or the permission check. Reads `DATABASE_URL`,
 //! `BENCH_SPACE`, `BENCH_IDS` (how many, from the lowest id).
 

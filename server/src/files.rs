@@ -12,7 +12,7 @@ use app::auth::model::Permission;
 use app::auth::session::authorize_session;
 use app::state::AppState;
 use app::storage::{FileKind, Storage};
-use app::trash::data::find_trashed_file;
+use app::trash::listing::find_trashed_file;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};

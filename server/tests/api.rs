@@ -9,7 +9,7 @@ use app::auth::data::upsert_user;
 use app::auth::model::{Permission, Role};
 use app::clock::Clock;
 use app::storage::FileKind;
-use app::trash::data::{move_to_trash, restore_batch};
+use app::trash::bulk::{move_to_trash, restore_batch};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use harness::*;

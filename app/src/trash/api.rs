@@ -16,7 +16,7 @@ pub async fn move_to_trash(space: String, ids: Vec<i64>) -> Result<MoveOutcome, 
     use crate::auth::{model::Permission, session::authorize};
     let state = crate::state::app_state()?;
     let access = authorize(&state, &space, Permission::Delete).await?;
-    super::data::move_to_trash(
+    super::bulk::move_to_trash(
         &state.pool,
         access.space.id,
         access.user_id,
@@ -33,7 +33,7 @@ pub async fn restore_batch(space: String, batch: String) -> Result<RestoreOutcom
     use crate::auth::{model::Permission, session::authorize};
     let state = crate::state::app_state()?;
     let access = authorize(&state, &space, Permission::Delete).await?;
-    super::data::restore_batch(
+    super::bulk::restore_batch(
         &state.pool,
         access.space.id,
         access.user_id,
@@ -56,7 +56,7 @@ pub async fn list_trash(
     after: Option<String>,
     before: Option<String>,
 ) -> Result<TrashPage, AppError> {
-    use super::data::TrashParams;
+    use super::listing::TrashParams;
     use super::model::{TrashQuery, TRASH_PAGE_SIZE};
     use crate::assets::model::PageAt;
     use crate::auth::{model::Permission, session::authorize};
@@ -69,7 +69,7 @@ pub async fn list_trash(
         at: PageAt::from_cursors(after, before)?,
     };
     let params = TrashParams::parse(&query, TRASH_PAGE_SIZE)?;
-    super::data::list_trash(
+    super::listing::list_trash(
         &state.pool,
         access.space.id,
         &params,
@@ -89,7 +89,7 @@ pub async fn delete_permanently(
     use crate::auth::{model::Permission, session::authorize};
     let state = crate::state::app_state()?;
     let access = authorize(&state, &space, Permission::Purge).await?;
-    super::data::delete_permanently(
+    super::bulk::delete_permanently(
         &state.pool,
         &state.storage,
         access.space.id,
@@ -110,7 +110,7 @@ pub async fn restore_from_trash(
     use crate::auth::{model::Permission, session::authorize};
     let state = crate::state::app_state()?;
     let access = authorize(&state, &space, Permission::Delete).await?;
-    super::data::restore_from_trash(
+    super::bulk::restore_from_trash(
         &state.pool,
         access.space.id,
         access.user_id,

@@ -18,8 +18,9 @@ use std::time::{Duration, SystemTime};
 
 use sqlx::{Connection as _, SqlitePool};
 
-use super::data::{audit, json_ids, remove_files};
+use super::bulk::{json_ids, remove_files};
 use super::model::{restorable_after, PurgeReport};
+use crate::audit::{AuditAction, AuditEntry};
 use crate::clock::Clock;
 use crate::error::AppError;
 use crate::spaces::model::SpaceId;
@@ -82,16 +83,16 @@ async fn purge_chunk(pool: &SqlitePool, clock: &Clock) -> Result<(u64, Vec<Strin
     }
     for (space, mut ids) in by_space {
         ids.sort_unstable();
-        audit(
-            &mut tx,
-            SpaceId(space),
-            None,
-            "purge",
-            None,
-            &json_ids(&ids),
-            ids.len(),
-            now,
-        )
+        AuditEntry {
+            space: SpaceId(space),
+            actor: None,
+            action: AuditAction::Purge,
+            batch: None,
+            ids_json: &json_ids(&ids),
+            count: ids.len(),
+            at: now,
+        }
+        .write(&mut tx)
         .await?;
     }
     tx.commit().await?;
@@ -141,7 +142,7 @@ mod tests {
     use crate::db::test_pool;
     use crate::spaces::data::ensure;
     use crate::storage::FileKind;
-    use crate::trash::data::{move_to_trash, restore_from_trash};
+    use crate::trash::bulk::{move_to_trash, restore_from_trash};
     use crate::trash::model::RETENTION_MILLIS;
 
     const NOW: i64 = 1_800_000_000_000;

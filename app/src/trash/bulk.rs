@@ -1,21 +1,19 @@
-//! Moving assets to Trash and back: one IMMEDIATE transaction per request
-//! (the write lock is taken up front, so concurrent requests queue on the
-//! busy timeout instead of failing), all or nothing, audited.
+//! The bulk changes: moving assets to Trash and back, and deleting them for
+//! good. One IMMEDIATE transaction per request (the write lock is taken up
+//! front, so concurrent requests queue on the busy timeout instead of
+//! failing), all or nothing, audited.
 
 use std::collections::{BTreeSet, HashSet};
 
-use sqlx::{Connection as _, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{Connection as _, Sqlite, SqliteConnection, SqlitePool};
 
 use super::model::{
-    days_left_label, is_restorable, restorable_after, DeletePermanentlyOutcome, Deleter,
-    MoveOutcome, RestoreFromTrashOutcome, RestoreOutcome, TrashPage, TrashQuery, TrashedAsset,
-    MAX_BULK_IDS,
+    is_restorable, restorable_after, DeletePermanentlyOutcome, MoveOutcome,
+    RestoreFromTrashOutcome, RestoreOutcome, MAX_BULK_IDS,
 };
-use crate::assets::data::{search_pattern, StoredFile};
-use crate::assets::model::{AssetId, AssetKind};
+use crate::audit::{AuditAction, AuditEntry};
 use crate::clock::Clock;
 use crate::error::AppError;
-use crate::keyset::{Cursor, CursorError, CursorKey, KeyKind, Position};
 use crate::spaces::model::SpaceId;
 use crate::storage::Storage;
 
@@ -168,16 +166,16 @@ pub async fn move_to_trash(
                 live.len()
             )));
         }
-        audit(
-            &mut tx,
+        AuditEntry {
             space,
-            Some(user),
-            "move_to_trash",
-            Some(&batch),
-            &live_json,
-            live.len(),
-            now,
-        )
+            actor: Some(user),
+            action: AuditAction::MoveToTrash,
+            batch: Some(&batch),
+            ids_json: &live_json,
+            count: live.len(),
+            at: now,
+        }
+        .write(&mut tx)
         .await?;
     }
     tx.commit().await?;
@@ -228,178 +226,6 @@ pub async fn restore_batch(
     })
 }
 
-/// A validated request for one page of Trash.
-#[derive(Debug, Clone)]
-pub struct TrashParams {
-    pub pattern: Option<String>,
-    pub deleted_by: Option<i64>,
-    pub kind: Option<AssetKind>,
-    pub at: Position,
-    pub limit: u32,
-}
-
-/// Cursors of Trash pages carry `deleted_at` and the id.
-const TRASH_CURSOR: &str = "trash";
-
-impl TrashParams {
-    /// Refuses search terms that are too long and cursors that are malformed
-    /// or belong to another listing.
-    pub fn parse(query: &TrashQuery, limit: u32) -> Result<Self, AppError> {
-        let at = Position::decode(&query.at, TRASH_CURSOR, KeyKind::Int)?;
-        Ok(Self {
-            pattern: search_pattern(&query.search)?,
-            deleted_by: query.deleted_by,
-            kind: query.kind,
-            at,
-            limit,
-        })
-    }
-}
-
-fn push_trash_filter<'a>(
-    qb: &mut QueryBuilder<'a, Sqlite>,
-    space: SpaceId,
-    params: &'a TrashParams,
-    now: i64,
-) {
-    qb.push(" FROM assets a LEFT JOIN users u ON u.id = a.deleted_by WHERE a.space_id = ")
-        .push_bind(space)
-        .push(" AND a.deleted_at IS NOT NULL AND a.deleted_at > ")
-        .push_bind(restorable_after(now));
-    if let Some(pattern) = &params.pattern {
-        qb.push(" AND a.name LIKE ")
-            .push_bind(pattern)
-            .push(" ESCAPE '\\'");
-    }
-    if let Some(user) = params.deleted_by {
-        qb.push(" AND a.deleted_by = ").push_bind(user);
-    }
-    if let Some(kind) = params.kind {
-        qb.push(" AND a.kind = ").push_bind(kind);
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct TrashRow {
-    id: AssetId,
-    name: String,
-    mime_type: String,
-    kind: AssetKind,
-    has_thumbnail: bool,
-    deleted_by: Option<String>,
-    deleted_at: i64,
-}
-
-/// One page of a space's restorable trashed assets, newest first, with the
-/// total that match and who has assets in Trash. Assets whose 14 days are
-/// over are gone from Trash even before the purge removes them.
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool), err(Debug)))]
-pub async fn list_trash(
-    pool: &SqlitePool,
-    space: SpaceId,
-    params: &TrashParams,
-    now: i64,
-) -> Result<TrashPage, AppError> {
-    let mut qb = QueryBuilder::<Sqlite>::new(
-        "SELECT a.id, a.name, a.mime_type, a.kind, a.has_thumbnail, u.name AS deleted_by, a.deleted_at",
-    );
-    push_trash_filter(&mut qb, space, params, now);
-    // Newest first: forward is descending.
-    let (cursor, forward) = params.at.seek();
-    if let Some(cursor) = cursor {
-        let at = match cursor.key {
-            CursorKey::Int(at) => at,
-            CursorKey::Text(_) => return Err(AppError::validation(CursorError.to_string())),
-        };
-        let op = if forward { "<" } else { ">" };
-        qb.push(format_args!(" AND (a.deleted_at, a.id) {op} ("))
-            .push_bind(at)
-            .push(", ")
-            .push_bind(cursor.id)
-            .push(")");
-    }
-    let order = if forward { "DESC" } else { "ASC" };
-    qb.push(format_args!(
-        " ORDER BY a.deleted_at {order}, a.id {order} LIMIT "
-    ))
-    .push_bind(i64::from(params.limit) + 1);
-    let mut rows: Vec<TrashRow> = qb.build_query_as().fetch_all(pool).await?;
-    let more = rows.len() > params.limit as usize;
-    rows.truncate(params.limit as usize);
-    if !forward {
-        rows.reverse();
-    }
-    let cursor = |row: &TrashRow| {
-        Cursor {
-            sort: TRASH_CURSOR.to_owned(),
-            key: CursorKey::Int(row.deleted_at),
-            id: row.id.0,
-        }
-        .encode()
-    };
-    let first = rows.first().map(cursor);
-    let last = rows.last().map(cursor);
-    let (prev, next) = params.at.links(more, first, last);
-
-    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-    push_trash_filter(&mut count, space, params, now);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-
-    let deleters: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT u.id, u.name FROM users u
-         WHERE u.id IN (SELECT DISTINCT deleted_by FROM assets
-                        WHERE space_id = ? AND deleted_at IS NOT NULL AND deleted_at > ?)
-         ORDER BY u.name, u.id",
-    )
-    .bind(space)
-    .bind(restorable_after(now))
-    .fetch_all(pool)
-    .await?;
-
-    Ok(TrashPage {
-        items: rows
-            .into_iter()
-            .map(|row| TrashedAsset {
-                days_left: days_left_label(row.deleted_at, now),
-                id: row.id,
-                name: row.name,
-                mime_type: row.mime_type,
-                kind: row.kind,
-                has_thumbnail: row.has_thumbnail,
-                deleted_by: row.deleted_by,
-                deleted_at: row.deleted_at,
-            })
-            .collect(),
-        total,
-        next,
-        prev,
-        deleters: deleters
-            .into_iter()
-            .map(|(id, name)| Deleter { id, name })
-            .collect(),
-    })
-}
-
-/// A trashed, still restorable asset's stored file (for its thumbnail in
-/// Trash), looked up by space slug and id.
-pub async fn find_trashed_file(
-    pool: &SqlitePool,
-    space_slug: &str,
-    id: AssetId,
-    now: i64,
-) -> Result<Option<StoredFile>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.name, a.mime_type, a.storage_key, a.has_thumbnail
-         FROM assets a JOIN spaces s ON s.id = a.space_id
-         WHERE s.slug = ? AND a.id = ? AND a.deleted_at IS NOT NULL AND a.deleted_at > ?",
-    )
-    .bind(space_slug)
-    .bind(id)
-    .bind(restorable_after(now))
-    .fetch_optional(pool)
-    .await
-}
-
 /// Deletes `ids` of `space` for good, all or nothing: unknown or foreign
 /// ids fail naming them (404); ids not in Trash (restored meanwhile) are
 /// skipped and counted. Rows go in one transaction with the audit entry;
@@ -434,16 +260,16 @@ pub async fn delete_permanently(
         .bind(&trashed_json)
         .fetch_all(&mut *tx)
         .await?;
-        audit(
-            &mut tx,
+        AuditEntry {
             space,
-            Some(user),
-            "delete_permanently",
-            None,
-            &trashed_json,
-            trashed.len(),
-            now,
-        )
+            actor: Some(user),
+            action: AuditAction::DeletePermanently,
+            batch: None,
+            ids_json: &trashed_json,
+            count: trashed.len(),
+            at: now,
+        }
+        .write(&mut tx)
         .await?;
     }
     tx.commit().await?;
@@ -531,43 +357,16 @@ async fn put_back(
     .bind(&ids_json)
     .execute(&mut *tx)
     .await?;
-    audit(
-        tx,
+    AuditEntry {
         space,
-        Some(user),
-        "restore",
-        batch,
-        &ids_json,
-        ids.len(),
-        now,
-    )
-    .await?;
-    Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn audit(
-    tx: &mut sqlx::SqliteConnection,
-    space: SpaceId,
-    actor: Option<i64>,
-    action: &str,
-    batch: Option<&str>,
-    ids_json: &str,
-    count: usize,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(space)
-    .bind(actor)
-    .bind(action)
-    .bind(batch)
-    .bind(ids_json)
-    .bind(count as i64)
-    .bind(now)
-    .execute(tx)
+        actor: Some(user),
+        action: AuditAction::Restore,
+        batch: batch,
+        ids_json: &ids_json,
+        count: ids.len(),
+        at: now,
+    }
+    .write(tx)
     .await?;
     Ok(())
 }
@@ -575,180 +374,13 @@ pub(crate) async fn audit(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::assets::data::{insert, NewAsset};
-    use crate::assets::model::PageAt;
     use crate::db::test_pool;
     use crate::spaces::data::ensure;
     use crate::storage::FileKind;
+    use crate::trash::fixtures::{assets, audit_rows, trashed, user, NOW};
+    use crate::trash::listing::{list_trash, TrashParams};
+    use crate::trash::model::TrashQuery;
     use crate::trash::model::RETENTION_MILLIS;
-
-    const NOW: i64 = 1_800_000_000_000;
-
-    async fn user(pool: &SqlitePool, email: &str) -> i64 {
-        crate::auth::data::upsert_user(pool, email, email, "x", 0)
-            .await
-            .unwrap()
-    }
-
-    async fn assets(pool: &SqlitePool, space: SpaceId, n: usize) -> Vec<i64> {
-        let mut tx = pool.begin().await.unwrap();
-        let mut ids = Vec::with_capacity(n);
-        for i in 0..n {
-            let asset = NewAsset {
-                space,
-                name: format!("a-{i}.png"),
-                mime_type: "image/png".into(),
-                size_bytes: 1,
-                width: None,
-                height: None,
-                storage_key: crate::storage::Storage::new_key(),
-                has_thumbnail: false,
-                created_by: None,
-                created_at: 0,
-                updated_at: 0,
-            };
-            ids.push(insert(&mut *tx, &asset).await.unwrap().0);
-        }
-        tx.commit().await.unwrap();
-        ids
-    }
-
-    async fn trashed(pool: &SqlitePool) -> Vec<i64> {
-        sqlx::query_scalar("SELECT id FROM assets WHERE deleted_at IS NOT NULL ORDER BY id")
-            .fetch_all(pool)
-            .await
-            .unwrap()
-    }
-
-    async fn audit_rows(pool: &SqlitePool) -> Vec<(String, String, i64, Option<String>)> {
-        sqlx::query_as("SELECT action, asset_ids, asset_count, batch FROM audit_log ORDER BY id")
-            .fetch_all(pool)
-            .await
-            .unwrap()
-    }
-
-    fn first_page() -> TrashParams {
-        TrashParams::parse(&TrashQuery::default(), 50).unwrap()
-    }
-
-    fn page_ids(page: &TrashPage) -> Vec<i64> {
-        page.items.iter().map(|a| a.id.0).collect()
-    }
-
-    #[tokio::test]
-    async fn trash_pages_walk_newest_first_and_filter() {
-        let (pool, _dir) = test_pool().await;
-        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
-        let ann = user(&pool, "ann@x").await;
-        let bob = user(&pool, "bob@x").await;
-        let ids = assets(&pool, space, 25).await;
-        // Ann deletes 20 in two batches at the same moment (ties on
-        // deleted_at), Bob 5 a minute later; one is renamed to a PDF.
-        move_to_trash(&pool, space, ann, &ids[..10], &Clock::frozen(NOW))
-            .await
-            .unwrap();
-        move_to_trash(&pool, space, ann, &ids[10..20], &Clock::frozen(NOW))
-            .await
-            .unwrap();
-        move_to_trash(&pool, space, bob, &ids[20..], &Clock::frozen(NOW + 60_000))
-            .await
-            .unwrap();
-        sqlx::query("UPDATE assets SET name = 'Report.pdf', kind = 'document' WHERE id = ?")
-            .bind(ids[3])
-            .execute(&pool)
-            .await
-            .unwrap();
-        let now = NOW + 120_000;
-
-        // Walk forward 7 at a time: every asset once, newest first.
-        let mut query = TrashQuery::default();
-        let mut seen = Vec::new();
-        let mut pages = Vec::new();
-        loop {
-            let params = TrashParams::parse(&query, 7).unwrap();
-            let page = list_trash(&pool, space, &params, now).await.unwrap();
-            assert_eq!(page.total, 25);
-            seen.extend(page_ids(&page));
-            pages.push((query.clone(), page.clone()));
-            match page.next {
-                Some(next) => query = query.at(PageAt::After(next)),
-                None => break,
-            }
-        }
-        let mut expected: Vec<i64> = ids[20..].iter().rev().copied().collect();
-        expected.extend(ids[..20].iter().rev());
-        assert_eq!(seen, expected);
-        assert_eq!(pages.len(), 4);
-        // Back from the last page: exactly the page before.
-        let prev = pages[3].1.prev.clone().unwrap();
-        let params = TrashParams::parse(&query.at(PageAt::Before(prev)), 7).unwrap();
-        let back = list_trash(&pool, space, &params, now).await.unwrap();
-        assert_eq!(page_ids(&back), page_ids(&pages[2].1));
-
-        let filtered = |query: TrashQuery| {
-            let pool = pool.clone();
-            async move {
-                let params = TrashParams::parse(&query, 50).unwrap();
-                list_trash(&pool, space, &params, now).await.unwrap()
-            }
-        };
-        let by_bob = filtered(TrashQuery {
-            deleted_by: Some(bob),
-            ..TrashQuery::default()
-        })
-        .await;
-        assert_eq!(by_bob.total, 5);
-        assert_eq!(
-            by_bob
-                .deleters
-                .iter()
-                .map(|d| d.name.as_str())
-                .collect::<Vec<_>>(),
-            ["ann@x", "bob@x"],
-            "the filter lists everyone, whatever is selected"
-        );
-        let documents = filtered(TrashQuery {
-            kind: Some(AssetKind::Document),
-            ..TrashQuery::default()
-        })
-        .await;
-        assert_eq!(page_ids(&documents), [ids[3]]);
-        let searched = filtered(TrashQuery {
-            search: "report".into(),
-            deleted_by: Some(ann),
-            ..TrashQuery::default()
-        })
-        .await;
-        assert_eq!(page_ids(&searched), [ids[3]]);
-        let none = filtered(TrashQuery {
-            search: "report".into(),
-            deleted_by: Some(bob),
-            ..TrashQuery::default()
-        })
-        .await;
-        assert_eq!(none.total, 0);
-
-        // Expired assets leave Trash before the purge runs.
-        let later = list_trash(&pool, space, &first_page(), NOW + RETENTION_MILLIS)
-            .await
-            .unwrap();
-        assert_eq!(
-            page_ids(&later),
-            ids[20..].iter().rev().copied().collect::<Vec<_>>()
-        );
-
-        // Cursors from another listing are refused.
-        let foreign = Cursor {
-            sort: "name".into(),
-            key: CursorKey::Int(1),
-            id: 1,
-        }
-        .encode();
-        assert!(matches!(
-            TrashParams::parse(&TrashQuery::default().at(PageAt::After(foreign)), 7),
-            Err(AppError::Validation(_))
-        ));
-    }
 
     #[tokio::test]
     async fn delete_permanently_removes_rows_and_files_all_or_nothing() {
@@ -1008,7 +640,8 @@ mod tests {
         .await
         .unwrap();
 
-        let listed = list_trash(&pool, space, &first_page(), NOW + 1)
+        let first_page = TrashParams::parse(&TrashQuery::default(), 50).unwrap();
+        let listed = list_trash(&pool, space, &first_page, NOW + 1)
             .await
             .unwrap()
             .items;

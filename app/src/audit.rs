@@ -1,0 +1,61 @@
+//! The audit log: who changed which assets, when, and in which batch.
+//! Every move to Trash, restore, permanent delete and purge writes one entry
+//! per request and space, in the same transaction as the change.
+
+use sqlx::SqliteConnection;
+
+use crate::spaces::model::SpaceId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    MoveToTrash,
+    Restore,
+    DeletePermanently,
+    Purge,
+}
+
+impl AuditAction {
+    /// The name stored in `audit_log.action`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MoveToTrash => "move_to_trash",
+            Self::Restore => "restore",
+            Self::DeletePermanently => "delete_permanently",
+            Self::Purge => "purge",
+        }
+    }
+}
+
+/// One entry. `ids_json` is the JSON array of the asset ids (the same text
+/// the change bound for its own statement), `count` how many it holds.
+#[derive(Debug, Clone, Copy)]
+pub struct AuditEntry<'a> {
+    pub space: SpaceId,
+    /// Who did it; `None` for the purge.
+    pub actor: Option<i64>,
+    pub action: AuditAction,
+    /// The batch a move started (and its Undo names).
+    pub batch: Option<&'a str>,
+    pub ids_json: &'a str,
+    pub count: usize,
+    pub at: i64,
+}
+
+impl AuditEntry<'_> {
+    pub async fn write(&self, conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count, at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(self.space)
+        .bind(self.actor)
+        .bind(self.action.as_str())
+        .bind(self.batch)
+        .bind(self.ids_json)
+        .bind(i64::try_from(self.count).unwrap_or(i64::MAX))
+        .bind(self.at)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+}

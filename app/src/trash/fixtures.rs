@@ -1,0 +1,56 @@
+//! Data for the Trash tests: a user, live assets, and what is in Trash
+//! and in the audit log.
+
+use sqlx::SqlitePool;
+
+use crate::assets::data::{insert, NewAsset};
+use crate::spaces::model::SpaceId;
+
+/// A moment in 2027, far from the epoch and from real time.
+pub const NOW: i64 = 1_800_000_000_000;
+
+pub async fn user(pool: &SqlitePool, email: &str) -> i64 {
+    crate::auth::data::upsert_user(pool, email, email, "x", 0)
+        .await
+        .unwrap()
+}
+
+/// `n` live assets in `space`, named `a-0.png`, `a-1.png`, …
+pub async fn assets(pool: &SqlitePool, space: SpaceId, n: usize) -> Vec<i64> {
+    let mut tx = pool.begin().await.unwrap();
+    let mut ids = Vec::with_capacity(n);
+    for i in 0..n {
+        let asset = NewAsset {
+            space,
+            name: format!("a-{i}.png"),
+            mime_type: "image/png".into(),
+            size_bytes: 1,
+            width: None,
+            height: None,
+            storage_key: crate::storage::Storage::new_key(),
+            has_thumbnail: false,
+            created_by: None,
+            created_at: 0,
+            updated_at: 0,
+        };
+        ids.push(insert(&mut *tx, &asset).await.unwrap().0);
+    }
+    tx.commit().await.unwrap();
+    ids
+}
+
+/// The ids in Trash, in id order.
+pub async fn trashed(pool: &SqlitePool) -> Vec<i64> {
+    sqlx::query_scalar("SELECT id FROM assets WHERE deleted_at IS NOT NULL ORDER BY id")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+/// (action, asset ids, count, batch) of every audit entry, oldest first.
+pub async fn audit_rows(pool: &SqlitePool) -> Vec<(String, String, i64, Option<String>)> {
+    sqlx::query_as("SELECT action, asset_ids, asset_count, batch FROM audit_log ORDER BY id")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
