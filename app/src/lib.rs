@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod encoding;
 pub mod error;
 pub mod format;
 pub mod spaces;

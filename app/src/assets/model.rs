@@ -255,7 +255,7 @@ pub fn query_string(pairs: &[(&str, &str)]) -> String {
     }
     let encoded: Vec<String> = pairs
         .iter()
-        .map(|(key, value)| format!("{key}={}", percent_encode(value)))
+        .map(|(key, value)| format!("{key}={}", crate::encoding::component(value)))
         .collect();
     format!("?{}", encoded.join("&"))
 }
@@ -321,19 +321,6 @@ impl ListQuery {
     pub fn at(&self, at: PageAt) -> Self {
         Self { at, ..self.clone() }
     }
-}
-
-pub fn percent_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

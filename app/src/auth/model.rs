@@ -96,15 +96,7 @@ pub fn safe_next(next: Option<&str>) -> String {
     if !stays_here {
         return "/".to_owned();
     }
-    let mut safe = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        if byte.is_ascii_graphic() {
-            safe.push(char::from(byte));
-        } else {
-            safe.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    safe
+    crate::encoding::header_safe(path)
 }
 
 fn is_sign_in_page(path: &str) -> bool {

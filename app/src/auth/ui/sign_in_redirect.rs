@@ -15,9 +15,6 @@ pub fn SignInRedirect() -> impl IntoView {
             search.trim_start_matches('?')
         )
     };
-    let path = format!(
-        "/login?next={}",
-        crate::assets::model::percent_encode(&here)
-    );
+    let path = format!("/login?next={}", crate::encoding::component(&here));
     view! { <Redirect path /> }
 }
