@@ -29,26 +29,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # start <name> <data dir> <clock offset or "">: starts a server, waits for
 # /healthz and sets $url to its address. Not run in a $(subshell): the pid
 # must reach the cleanup trap, or the server outlives the run.
 start() {
-  local name="$1" data_dir="$2" offset="$3" port log pid
-  port=$(free_port)
+  local name="$1" data_dir="$2" offset="$3" log pid addr_file
   log="$work/$name.log"
+  addr_file="$work/$name.addr"
   mkdir -p "$data_dir"
-  TROVE_ADDR="127.0.0.1:$port" TROVE_DATA_DIR="$data_dir" TROVE_CLOCK_OFFSET="$offset" \
-    TROVE_MAX_UPLOAD_SIZE=5MB \
+  # Port 0: the server binds a free port itself and writes its address.
+  TROVE_ADDR="127.0.0.1:0" TROVE_ADDR_FILE="$addr_file" TROVE_DATA_DIR="$data_dir" \
+    TROVE_CLOCK_OFFSET="$offset" TROVE_MAX_UPLOAD_SIZE=5MB \
     RUST_LOG="${RUST_LOG:-warn}" "$bin" serve --demo >"$log" 2>&1 &
   pid=$!
   pids+=("$pid")
   for _ in $(seq 1 120); do
-    if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
-      url="http://127.0.0.1:$port"
+    if [ -s "$addr_file" ] && curl -fsS "$(cat "$addr_file")/healthz" >/dev/null 2>&1; then
+      url=$(cat "$addr_file")
       return 0
     fi
     if ! kill -0 "$pid" 2>/dev/null; then break; fi

@@ -38,9 +38,11 @@ if ! command -v cargo >/dev/null; then
   exit 1
 fi
 
+# curl: e2e.sh and bench.sh wait for /healthz with it; python3: the bench
+# scripts and free ports.
 case "$purpose" in
-  test) apt_install chromium ;;
-  bench) apt_install wrk ;;
+  test) apt_install chromium curl python3 ;;
+  bench) apt_install wrk curl python3 ;;
 esac
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

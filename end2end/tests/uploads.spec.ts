@@ -86,18 +86,25 @@ test("a refused file says why while the others carry on; an upload can be cancel
   await assets.goto("marketing", "?q=totally-a-picture");
   await expect(page.getByText("No assets match")).toBeVisible();
 
-  // Hold the next upload at the network layer, then cancel it.
+  // Hold the next upload at the network layer until it has been
+  // cancelled, then let it go: it must arrive nowhere.
+  let cancelled!: () => void;
+  const cancelledInPage = new Promise<void>((resolve) => (cancelled = resolve));
+  let released!: () => void;
+  const letGo = new Promise<void>((resolve) => (released = resolve));
   await page.route("**/api/upload**", async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    await cancelledInPage;
     await route.continue().catch(() => {});
+    released();
   });
   await page.getByLabel("Upload").setInputFiles([
     { name: "second-thoughts.csv", mimeType: "text/csv", buffer: Buffer.from("x\n") },
   ]);
   await uploads.getByRole("button", { name: "Cancel upload of second-thoughts.csv" }).click();
   await expect(uploads.getByRole("listitem").filter({ hasText: "second-thoughts.csv" })).toContainText("Cancelled");
+  cancelled();
+  await letGo;
   await page.unroute("**/api/upload**");
-  await page.waitForTimeout(4_500);
   await assets.goto("marketing", "?q=second-thoughts");
   await expect(page.getByText("No assets match")).toBeVisible();
 });

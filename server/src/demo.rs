@@ -76,6 +76,7 @@ async fn seed(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes each entry's file (and thumbnail) and returns the rows to insert.
 async fn build_files(
     storage: &Storage,
     catalogue: &[Entry],

@@ -305,18 +305,34 @@ async fn purge_job(state: AppState, every: Duration) {
 
 /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
 /// The purge job runs every `purge_every` meanwhile.
+///
+/// With port 0 the system picks a free port; `addr_file`, if given,
+/// receives the address actually bound (`http://127.0.0.1:40123`) once the
+/// server accepts connections, so scripts need not guess a free port.
 pub async fn serve(
-    state: AppState,
+    mut state: AppState,
     addr: SocketAddr,
+    addr_file: Option<&Path>,
     purge_every: Duration,
     connections: listen::ConnectionLimits,
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
+    let bound = listener.local_addr()?;
+    // The default public URL names the address asked for; with port 0
+    // that is the one bound.
+    if state.public_origin == PublicOrigin::for_addr(addr) {
+        state.public_origin = PublicOrigin::for_addr(bound);
+    }
+    if let Some(path) = addr_file {
+        let partial = path.with_extension("partial");
+        std::fs::write(&partial, format!("http://{bound}\n"))
+            .and_then(|()| std::fs::rename(&partial, path))
+            .with_context(|| format!("writing the address to {}", path.display()))?;
+    }
     tracing::info!(
-        "Trove is listening on http://{} for {}",
-        listener.local_addr()?,
+        "Trove is listening on http://{bound} for {}",
         state.public_origin.origin()
     );
     // Sweep expired session rows hourly.

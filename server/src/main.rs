@@ -82,6 +82,10 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "TROVE_ADDR", default_value = "127.0.0.1:3000")]
     addr: SocketAddr,
+    /// Once listening, write the address bound (http://host:port) to this
+    /// file: with --addr 127.0.0.1:0 the system picks a free port.
+    #[arg(long, env = "TROVE_ADDR_FILE")]
+    addr_file: Option<PathBuf>,
     /// Seed the demo spaces and accounts (password `trove-demo`, published
     /// in the README) into an empty database. Never on a server that
     /// others can reach.
@@ -221,7 +225,14 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
         write_stall: args.stall_timeout,
         ..Default::default()
     };
-    serve(state, args.addr, args.purge_interval, connections).await
+    serve(
+        state,
+        args.addr,
+        args.addr_file.as_deref(),
+        args.purge_interval,
+        connections,
+    )
+    .await
 }
 
 fn parse_public_url(text: &str) -> Result<PublicOrigin, String> {

@@ -361,7 +361,7 @@ async fn put_back(
         space,
         actor: Some(user),
         action: AuditAction::Restore,
-        batch: batch,
+        batch,
         ids_json: &ids_json,
         count: ids.len(),
         at: now,

@@ -1,5 +1,6 @@
 //! Data for the Trash tests: a user, live assets, and what is in Trash
 //! and in the audit log.
+#![allow(clippy::unwrap_used)] // a failed setup step should fail the test loudly
 
 use sqlx::SqlitePool;
 

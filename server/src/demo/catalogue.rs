@@ -232,8 +232,6 @@ pub(super) fn product_catalogue() -> Vec<Entry> {
     ]
 }
 
-/// Writes each entry's file (and thumbnail) and returns the rows to insert.
-
 const TAGLINES: &str = "Tagline options for the summer campaign\n\n1. Make waves this summer.\n2. Everything you need, nothing you don't.\n3. Built for the long days.\n4. Your best season starts here.\n";
 const BUDGET_CSV: &str = "channel,planned,spent\nsocial,12000,9800\nsearch,18000,17650\nevents,25000,21000\nprint,6000,6400\n";
 const CALENDAR_CSV: &str = "date,channel,post\n2026-07-01,instagram,Summer teaser\n2026-07-03,linkedin,Case study: Acme\n2026-07-08,newsletter,July header\n2026-07-15,instagram,Story series 1-3\n";
