@@ -7,6 +7,9 @@
 #                     two more on that same data dir with TROVE_CLOCK_OFFSET
 #                     13d and 15d, for the 14-day rule (assets deleted "now"
 #                     on the first are seen 13 and 15 days later).
+# No purge runs while the tests do (only the one at start-up, before any
+# test): three servers share one data dir, and the 14-day rule hides
+# expired assets from Trash whether or not they were purged.
 # Every server gets a 5 MB upload limit, so that the "too large" path is
 # exercised with a small file.
 # Usage: scripts/e2e.sh <path to the trove binary> [playwright args...]
@@ -39,7 +42,7 @@ start() {
   mkdir -p "$data_dir"
   # Port 0: the server binds a free port itself and writes its address.
   TROVE_ADDR="127.0.0.1:0" TROVE_ADDR_FILE="$addr_file" TROVE_DATA_DIR="$data_dir" \
-    TROVE_CLOCK_OFFSET="$offset" TROVE_MAX_UPLOAD_SIZE=5MB \
+    TROVE_CLOCK_OFFSET="$offset" TROVE_MAX_UPLOAD_SIZE=5MB TROVE_PURGE_INTERVAL=24h \
     RUST_LOG="${RUST_LOG:-warn}" "$bin" serve --demo >"$log" 2>&1 &
   pid=$!
   pids+=("$pid")

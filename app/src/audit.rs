@@ -4,7 +4,7 @@
 
 use sqlx::SqliteConnection;
 
-use crate::spaces::model::SpaceId;
+use crate::ids::SpaceId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditAction {

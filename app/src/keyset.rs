@@ -72,11 +72,11 @@ pub enum Position {
 impl Position {
     /// Decodes the cursor of `at` for listing `sort` (400 if it is not one).
     pub fn decode(
-        at: &crate::assets::model::PageAt,
+        at: &crate::paging::PageAt,
         sort: &str,
         kind: KeyKind,
     ) -> Result<Self, crate::error::AppError> {
-        use crate::assets::model::PageAt;
+        use crate::paging::PageAt;
         let decode = |encoded: &str| {
             Cursor::decode(encoded, sort, kind)
                 .map_err(|e| crate::error::AppError::validation(e.to_string()))

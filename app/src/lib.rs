@@ -7,6 +7,8 @@ pub mod auth;
 pub mod encoding;
 pub mod error;
 pub mod format;
+pub mod ids;
+pub mod paging;
 pub mod spaces;
 pub mod trash;
 pub mod ui;

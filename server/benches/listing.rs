@@ -6,8 +6,9 @@
 use std::time::{Duration, Instant};
 
 use app::assets::data::{list_live, ListParams};
-use app::assets::model::{PageAt, SortDir, SortKey, PAGE_SIZE};
-use app::spaces::model::SpaceId;
+use app::assets::model::{SortDir, SortKey, PAGE_SIZE};
+use app::ids::SpaceId;
+use app::paging::PageAt;
 
 const ITERATIONS: usize = 2_000;
 

@@ -106,7 +106,7 @@ async fn build_files(
             created_at
         };
         assets.push(NewAsset {
-            space: app::spaces::model::SpaceId(0),
+            space: app::ids::SpaceId(0),
             name: entry.name.clone(),
             mime_type: entry.mime.to_owned(),
             size_bytes: bytes.len() as i64,

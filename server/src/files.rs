@@ -7,9 +7,9 @@ use std::time::{Duration, SystemTime};
 
 use app::assets::data::{find_live_file, StoredFile};
 use app::assets::file_type::content_disposition;
-use app::assets::model::AssetId;
 use app::auth::model::Permission;
 use app::auth::session::authorize_session;
+use app::ids::AssetId;
 use app::state::AppState;
 use app::storage::{FileKind, Storage};
 use app::trash::listing::find_trashed_file;

@@ -114,7 +114,7 @@ async fn receive(
 /// that does not decode is still kept, as a file without a thumbnail.
 async fn store_row(
     state: &AppState,
-    space: app::spaces::model::SpaceId,
+    space: app::ids::SpaceId,
     user: i64,
     name: &str,
     mime: &str,

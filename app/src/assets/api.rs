@@ -19,8 +19,9 @@ pub async fn list_assets(
     before: Option<String>,
 ) -> Result<AssetPage, AppError> {
     use super::data::{list_live, ListParams};
-    use super::model::{PageAt, PAGE_SIZE};
+    use super::model::PAGE_SIZE;
     use crate::auth::model::Permission;
+    use crate::paging::PageAt;
 
     let state = crate::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::View).await?;
@@ -40,8 +41,8 @@ pub async fn list_assets(
 /// `GET /api/get_asset?space=marketing&id=12`. Trashed assets are 404s.
 #[server(prefix = "/api", endpoint = "get_asset", input = GetUrl)]
 pub async fn get_asset(space: String, id: i64) -> Result<AssetDetails, AppError> {
-    use super::model::AssetId;
     use crate::auth::model::Permission;
+    use crate::ids::AssetId;
     let state = crate::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::View).await?;
     super::data::find_details(&state.pool, access.space.id, AssetId(id))
@@ -54,8 +55,8 @@ pub async fn get_asset(space: String, id: i64) -> Result<AssetDetails, AppError>
 /// upload permission ("upload & edit").
 #[server(prefix = "/api", endpoint = "rename_asset", input = Json)]
 pub async fn rename_asset(space: String, id: i64, name: String) -> Result<AssetDetails, AppError> {
-    use super::model::AssetId;
     use crate::auth::model::Permission;
+    use crate::ids::AssetId;
     let state = crate::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
     let name = super::file_type::validate_rename(&name).map_err(AppError::Validation)?;

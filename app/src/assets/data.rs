@@ -5,10 +5,12 @@
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use super::model::MAX_SEARCH_CHARS;
-use super::model::{Asset, AssetDetails, AssetId, AssetKind, AssetPage, PageAt, SortDir, SortKey};
+use super::model::{Asset, AssetDetails, AssetKind, AssetPage, SortDir, SortKey};
 use crate::error::AppError;
+use crate::ids::AssetId;
+use crate::ids::SpaceId;
 use crate::keyset::{Cursor, CursorKey, KeyKind, Position};
-use crate::spaces::model::SpaceId;
+use crate::paging::PageAt;
 
 #[derive(Debug, sqlx::FromRow)]
 struct AssetRow {

@@ -4,7 +4,7 @@ use sqlx::SqliteExecutor;
 
 use super::model::{Role, User};
 
-use crate::spaces::model::SpaceId;
+use crate::ids::SpaceId;
 
 /// Creates a user, or updates the name and password of the one with that
 /// email. Returns the user's id.

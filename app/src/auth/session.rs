@@ -141,7 +141,7 @@ pub async fn authorize_session(
     Ok(Access {
         user_id,
         space: Space {
-            id: crate::spaces::model::SpaceId(id),
+            id: crate::ids::SpaceId(id),
             slug,
             name,
         },

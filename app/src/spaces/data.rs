@@ -2,8 +2,9 @@
 
 use sqlx::SqliteExecutor;
 
-use super::model::{Membership, Space, SpaceId};
+use super::model::{Membership, Space};
 use crate::auth::model::Role;
+use crate::ids::SpaceId;
 
 /// The spaces `user_id` is a member of, with their role, by name.
 pub async fn list_for_user(

@@ -58,8 +58,8 @@ pub async fn list_trash(
 ) -> Result<TrashPage, AppError> {
     use super::listing::TrashParams;
     use super::model::{TrashQuery, TRASH_PAGE_SIZE};
-    use crate::assets::model::PageAt;
     use crate::auth::{model::Permission, session::authorize};
+    use crate::paging::PageAt;
     let state = crate::state::app_state()?;
     let access = authorize(&state, &space, Permission::Delete).await?;
     let query = TrashQuery {

@@ -14,7 +14,7 @@ use super::model::{
 use crate::audit::{AuditAction, AuditEntry};
 use crate::clock::Clock;
 use crate::error::AppError;
-use crate::spaces::model::SpaceId;
+use crate::ids::SpaceId;
 use crate::storage::Storage;
 
 /// Checks a bulk id list: 1 to 10,000 positive ids, each once.

@@ -5,7 +5,7 @@
 use sqlx::SqlitePool;
 
 use crate::assets::data::{insert, NewAsset};
-use crate::spaces::model::SpaceId;
+use crate::ids::SpaceId;
 
 /// A moment in 2027, far from the epoch and from real time.
 pub const NOW: i64 = 1_800_000_000_000;

@@ -7,10 +7,11 @@ use super::model::{
     days_left_label, restorable_after, Deleter, TrashPage, TrashQuery, TrashedAsset,
 };
 use crate::assets::data::{search_pattern, StoredFile};
-use crate::assets::model::{AssetId, AssetKind};
+use crate::assets::model::AssetKind;
 use crate::error::AppError;
+use crate::ids::AssetId;
+use crate::ids::SpaceId;
 use crate::keyset::{Cursor, CursorError, CursorKey, KeyKind, Position};
-use crate::spaces::model::SpaceId;
 
 /// A validated request for one page of Trash.
 #[derive(Debug, Clone)]
@@ -187,9 +188,9 @@ pub async fn find_trashed_file(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::assets::model::PageAt;
     use crate::clock::Clock;
     use crate::db::test_pool;
+    use crate::paging::PageAt;
     use crate::spaces::data::ensure;
     use crate::trash::bulk::move_to_trash;
     use crate::trash::fixtures::{assets, user, NOW};

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::assets::model::{query_string, AssetId, AssetKind, PageAt};
+use crate::assets::model::AssetKind;
+use crate::ids::AssetId;
+use crate::paging::{query_string, PageAt};
 
 /// Trashed assets can be restored for this many days (DESIGN.md §4).
 pub const RETENTION_DAYS: i64 = 14;

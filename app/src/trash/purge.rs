@@ -23,7 +23,7 @@ use super::model::{restorable_after, PurgeReport};
 use crate::audit::{AuditAction, AuditEntry};
 use crate::clock::Clock;
 use crate::error::AppError;
-use crate::spaces::model::SpaceId;
+use crate::ids::SpaceId;
 use crate::storage::Storage;
 
 /// Expired assets removed per transaction, so the write lock is held briefly.

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::assets::model::PageAt;
+use crate::paging::PageAt;
 
 /// "Previous page" / "Next page" links by keyset cursor: no page numbers,
 /// so deep pages cost the same as the first. Takes the page's two cursors

@@ -3,10 +3,12 @@ use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::assets::model::{AssetId, AssetKind, PageAt, MAX_SEARCH_CHARS};
+use crate::assets::model::{AssetKind, MAX_SEARCH_CHARS};
 use crate::auth::model::Permission;
 use crate::error::AppError;
 use crate::format::type_label;
+use crate::ids::AssetId;
+use crate::paging::PageAt;
 use crate::spaces::ui::SettingsNav;
 use crate::trash::api::{list_trash, DeletePermanently, RestoreFromTrash};
 use crate::trash::model::{assets_count, TrashPage as Page, TrashQuery, RETENTION_DAYS};
