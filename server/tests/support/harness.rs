@@ -12,6 +12,7 @@ use app::auth::model::Role;
 use app::auth::password;
 use app::auth::rate_limit::SignInLimiter;
 use app::clock::Clock;
+use app::ids::SpaceId;
 use app::site::PublicOrigin;
 use app::spaces::data::ensure;
 use app::state::AppState;
@@ -161,7 +162,7 @@ impl TestApp {
         walk(&self._dir.path().join("files"))
     }
 
-    pub async fn space_id(&self, slug: &str) -> app::spaces::model::SpaceId {
+    pub async fn space_id(&self, slug: &str) -> SpaceId {
         ensure(&self.state.pool, slug, slug, 0).await.unwrap().id
     }
 
@@ -258,20 +259,15 @@ impl TestApp {
                 self.state.storage.put_original(&key, &png).await.unwrap();
                 self.state.storage.make_thumbnail(&key).await.unwrap();
             }
-            let asset = NewAsset {
-                space: space.id,
-                name: format!("asset-{i:03}.png"),
-                mime_type: "image/png".into(),
-                size_bytes: 100 + i as i64,
-                width: None,
-                height: None,
-                storage_key: key,
-                has_thumbnail,
-                created_by: None,
-                created_at: 1_000 + i as i64,
-                updated_at: 1_000 + i as i64,
-            };
-            ids.push(insert(&self.state.pool, &asset).await.unwrap().0);
+            let id = new_asset(space.id, format!("asset-{i:03}.png"))
+                .mime_type("image/png")
+                .size(100 + i as i64)
+                .storage_key(key)
+                .thumbnail(has_thumbnail)
+                .created_at(1_000 + i as i64)
+                .insert(&self.state.pool)
+                .await;
+            ids.push(id);
         }
         ids
     }
@@ -282,6 +278,84 @@ impl TestApp {
             .execute(&self.state.pool)
             .await
             .unwrap();
+    }
+}
+
+/// An asset row to insert, with defaults for everything a test does not
+/// care about: `new_asset(space, "a.png").size(10).build()`.
+pub fn new_asset(space: SpaceId, name: impl Into<String>) -> AssetBuilder {
+    AssetBuilder(NewAsset {
+        space,
+        name: name.into(),
+        mime_type: "application/octet-stream".into(),
+        size_bytes: 0,
+        width: None,
+        height: None,
+        storage_key: Storage::new_key(),
+        has_thumbnail: false,
+        created_by: None,
+        created_at: 0,
+        updated_at: 0,
+    })
+}
+
+/// Builds a `NewAsset` for a test; see `new_asset`.
+#[must_use]
+pub struct AssetBuilder(NewAsset);
+
+impl AssetBuilder {
+    pub fn mime_type(mut self, mime_type: &str) -> Self {
+        self.0.mime_type = mime_type.to_owned();
+        self
+    }
+
+    pub fn size(mut self, size_bytes: i64) -> Self {
+        self.0.size_bytes = size_bytes;
+        self
+    }
+
+    pub fn dimensions(mut self, width: i64, height: i64) -> Self {
+        self.0.width = Some(width);
+        self.0.height = Some(height);
+        self
+    }
+
+    /// Whether the row says a thumbnail exists; the file is the test's to put.
+    pub fn thumbnail(mut self, has_thumbnail: bool) -> Self {
+        self.0.has_thumbnail = has_thumbnail;
+        self
+    }
+
+    /// Sets both `created_at` and `updated_at`, as a fresh upload has them.
+    pub fn created_at(mut self, at: i64) -> Self {
+        self.0.created_at = at;
+        self.0.updated_at = at;
+        self
+    }
+
+    pub fn updated_at(mut self, at: i64) -> Self {
+        self.0.updated_at = at;
+        self
+    }
+
+    /// The key of the files in the store (a fresh random one by default).
+    pub fn storage_key(mut self, key: impl Into<String>) -> Self {
+        self.0.storage_key = key.into();
+        self
+    }
+
+    pub fn created_by(mut self, user: i64) -> Self {
+        self.0.created_by = Some(user);
+        self
+    }
+
+    pub fn build(self) -> NewAsset {
+        self.0
+    }
+
+    /// Inserts the row and returns its id.
+    pub async fn insert(self, pool: &sqlx::SqlitePool) -> i64 {
+        insert(pool, &self.0).await.unwrap().0
     }
 }
 

@@ -1,0 +1,127 @@
+//! Signing in and out: sessions, the origin check on mutations, wrong
+//! passwords, throttling and the redirect to sign in.
+
+use app::auth::model::Role;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use serde_json::Value;
+
+use crate::harness::{encode, TestApp, OWNER, PASSWORD};
+
+#[tokio::test]
+async fn cross_origin_mutations_are_refused_and_change_nothing() {
+    let app = TestApp::new().await;
+    app.space_with_assets("own", 1).await;
+    for (origin, referer) in [
+        (Some("http://evil.example"), None),
+        (None, Some("http://evil.example/page")),
+        (Some("null"), Some("http://trove.test/")),
+        (None, None),
+    ] {
+        let mut request = Request::post("/api/sign_out")
+            .header(header::HOST, "trove.test")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, origin);
+        }
+        if let Some(referer) = referer {
+            request = request.header(header::REFERER, referer);
+        }
+        let (status, _, body) = app.send(request.body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{origin:?} {referer:?}");
+        assert_eq!(
+            serde_json::from_slice::<Value>(&body).unwrap()["error"],
+            "forbidden"
+        );
+        // Still signed in: the sign-out did not happen.
+        assert_eq!(app.get("/api/list_spaces").await.0, StatusCode::OK);
+    }
+    // The same request from the site itself goes through.
+    let (status, _, _) = app.post_form("/api/sign_out", "").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn sign_in_rotates_the_session_and_sign_out_ends_it() {
+    let app = TestApp::new().await;
+    app.space_with_assets("own", 1).await;
+    let first = app.cookie.lock().unwrap().clone().unwrap();
+    assert!(first.starts_with("trove_session="));
+    // The cookie attributes: HttpOnly, SameSite=Lax.
+    let body = format!("email={}&password={}", encode(OWNER), encode(PASSWORD));
+    let (_, headers, _) = app.post_form("/api/sign_in", &body).await;
+    let set_cookie = headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    let second = set_cookie.split(';').next().unwrap().to_owned();
+    assert_ne!(first, second, "signing in again issues a new session id");
+
+    *app.cookie.lock().unwrap() = Some(second.clone());
+    assert_eq!(app.post_form("/api/sign_out", "").await.0, StatusCode::OK);
+    // The old cookie, replayed, is worthless.
+    *app.cookie.lock().unwrap() = Some(second);
+    assert_eq!(
+        app.get("/api/list_spaces").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_unknown_emails_get_the_same_answer() {
+    let app = TestApp::new().await;
+    app.space_with_assets("own", 1).await;
+    for (email, password) in [(OWNER, "wrong password"), ("nobody@test.example", PASSWORD)] {
+        let body = format!("email={}&password={}", encode(email), encode(password));
+        let (status, _, body) = app.post_form("/api/sign_in", &body).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["message"], "Invalid email or password");
+    }
+}
+
+#[tokio::test]
+async fn repeated_sign_in_attempts_are_throttled() {
+    let app = TestApp::with_default_limits().await;
+    app.space_with_assets_unsigned("own", 1).await;
+    app.member(OWNER, "own", Role::Owner).await;
+    // Signing in often is never throttled: only failures count.
+    for _ in 0..10 {
+        assert_eq!(app.sign_in(OWNER, PASSWORD).await, StatusCode::OK);
+    }
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        let body = format!("email={}&password=guess", encode(OWNER));
+        statuses.push(app.post_form("/api/sign_in", &body).await.0);
+    }
+    assert_eq!(&statuses[..5], [StatusCode::UNAUTHORIZED; 5]);
+    assert_eq!(statuses[5], StatusCode::TOO_MANY_REQUESTS);
+    let body = format!("email={}&password={}", encode(OWNER), encode(PASSWORD));
+    let (status, _, body) = app.post_form("/api/sign_in", &body).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits now"
+    );
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"], "rate_limited");
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Too many failed sign-in attempts. Try again in"));
+}
+
+#[tokio::test]
+async fn signed_out_visitors_are_sent_to_sign_in_and_back() {
+    let app = TestApp::new().await;
+    app.space_with_assets_unsigned("own", 1).await;
+    let (status, headers, _) = app.get_page("/spaces/own/assets?sort=name").await;
+    assert!(status.is_redirection(), "{status}");
+    assert_eq!(
+        headers[header::LOCATION],
+        "/login?next=%2Fspaces%2Fown%2Fassets%3Fsort%3Dname"
+    );
+    let (status, _, body) = app.get_page("/login").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("Sign in") && html.contains(r#"name="password""#));
+}

@@ -1,0 +1,16 @@
+//! Router-level tests: the real axum router with a fresh SQLite database and
+//! file store per test, driven with `oneshot` requests. One module per
+//! feature; the harness is shared with the other test binaries.
+#![allow(clippy::unwrap_used)] // a failed setup step should fail the test loudly
+
+#[path = "../support/harness.rs"]
+mod harness;
+
+mod assets;
+mod auth;
+mod demo;
+mod files;
+mod pages;
+mod permissions;
+mod trash;
+mod uploads;

@@ -1,0 +1,191 @@
+//! The permission matrix: every server function for every role, in the
+//! actor's own space and another.
+
+use app::auth::data::upsert_user;
+use app::auth::model::{Permission, Role};
+use app::clock::Clock;
+use app::trash::bulk::{move_to_trash, restore_batch};
+use axum::http::StatusCode;
+
+use crate::harness::{TestApp, PASSWORD};
+
+/// Who makes a request in the permission matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Actor {
+    SignedOut,
+    Member(Role),
+}
+
+const ACTORS: [Actor; 5] = [
+    Actor::SignedOut,
+    Actor::Member(Role::Viewer),
+    Actor::Member(Role::AssetManager),
+    Actor::Member(Role::Admin),
+    Actor::Member(Role::Owner),
+];
+
+fn email_of(role: Role) -> String {
+    format!(
+        "{}@matrix.example",
+        role.label().replace(' ', "-").to_lowercase()
+    )
+}
+
+/// Every server function × every actor × {own space, other space}: the
+/// status is the one DESIGN.md §1 gives, and a refused request changes
+/// nothing. A server function missing from `expected` fails the test.
+#[tokio::test]
+async fn permission_matrix_covers_every_server_function() {
+    let app = TestApp::new().await;
+    let own_ids = app.space_with_assets_unsigned("own", 2).await;
+    let other_ids = app.space_with_assets_unsigned("other", 2).await;
+    for actor in ACTORS {
+        if let Actor::Member(role) = actor {
+            app.member(&email_of(role), "own", role).await;
+        }
+    }
+
+    // (path, method) → the status for an actor in a space.
+    type Rule = Box<dyn Fn(Actor, &str) -> StatusCode>;
+    fn needs(permission: Permission) -> Rule {
+        Box::new(move |actor, space| match actor {
+            Actor::SignedOut => StatusCode::UNAUTHORIZED,
+            Actor::Member(_) if space != "own" => StatusCode::NOT_FOUND,
+            Actor::Member(role) if role.allows(permission) => StatusCode::OK,
+            Actor::Member(_) => StatusCode::FORBIDDEN,
+        })
+    }
+    // One asset in Trash, and one finished batch (moved, then restored).
+    let own = app.space_id("own").await;
+    let by = upsert_user(&app.state.pool, "setup@test.example", "Setup", "x", 0)
+        .await
+        .unwrap();
+    let trashed = own_ids[0];
+    let done = move_to_trash(&app.state.pool, own, by, &[own_ids[1]], &Clock::frozen(1))
+        .await
+        .unwrap();
+    restore_batch(&app.state.pool, own, by, &done.batch, &Clock::frozen(2))
+        .await
+        .unwrap();
+    move_to_trash(&app.state.pool, own, by, &[trashed], &Clock::frozen(3))
+        .await
+        .unwrap();
+    let expected: Vec<(&str, &str, Rule)> = vec![
+        ("/api/list_assets", "GET", needs(Permission::View)),
+        ("/api/get_asset", "GET", needs(Permission::View)),
+        ("/api/upload_limit", "GET", needs(Permission::Upload)),
+        // Sent with the asset's current name: allowed, and changes nothing.
+        ("/api/rename_asset", "POST", needs(Permission::Upload)),
+        (
+            "/api/list_spaces",
+            "GET",
+            Box::new(|actor, _| match actor {
+                Actor::SignedOut => StatusCode::UNAUTHORIZED,
+                Actor::Member(_) => StatusCode::OK,
+            }),
+        ),
+        ("/api/current_user", "GET", Box::new(|_, _| StatusCode::OK)),
+        // Public: a wrong password is refused the same way for everyone.
+        (
+            "/api/sign_in",
+            "POST",
+            Box::new(|_, _| StatusCode::UNAUTHORIZED),
+        ),
+        ("/api/sign_out", "POST", Box::new(|_, _| StatusCode::OK)),
+        // Sent for an asset already in Trash (own space), so an allowed
+        // request answers 200 and still changes nothing.
+        ("/api/move_to_trash", "POST", needs(Permission::Delete)),
+        // Sent for a batch whose assets are already back.
+        ("/api/restore_batch", "POST", needs(Permission::Delete)),
+        ("/api/list_trash", "GET", needs(Permission::Delete)),
+        // Sent for a live asset, which is skipped.
+        ("/api/restore_from_trash", "POST", needs(Permission::Delete)),
+        // Sent for a live asset too: skipped, nothing deleted.
+        ("/api/delete_permanently", "POST", needs(Permission::Purge)),
+    ];
+
+    let registered: std::collections::BTreeSet<(String, String)> =
+        leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, method)| (path.to_owned(), method.to_string()))
+            .collect();
+    let covered: std::collections::BTreeSet<(String, String)> = expected
+        .iter()
+        .map(|(path, method, _)| ((*path).to_owned(), (*method).to_owned()))
+        .collect();
+    assert_eq!(
+        registered, covered,
+        "add every server function to the permission matrix"
+    );
+
+    let snapshot = || async {
+        let rows: Vec<(i64, String, i64, Option<i64>)> =
+            sqlx::query_as("SELECT id, name, updated_at, deleted_at FROM assets ORDER BY id")
+                .fetch_all(&app.state.pool)
+                .await
+                .unwrap();
+        rows
+    };
+    let before = snapshot().await;
+    for actor in ACTORS {
+        for space in ["own", "other"] {
+            for (path, method, rule) in &expected {
+                match actor {
+                    Actor::SignedOut => *app.cookie.lock().unwrap() = None,
+                    Actor::Member(role) => {
+                        assert_eq!(app.sign_in(&email_of(role), PASSWORD).await, StatusCode::OK)
+                    }
+                }
+                let live = if space == "own" {
+                    own_ids[1]
+                } else {
+                    other_ids[0]
+                };
+                let status = if *path == "/api/get_asset" {
+                    app.get(&format!("{path}?space={space}&id={live}")).await.0
+                } else if *method == "GET" {
+                    app.get(&format!("{path}?space={space}")).await.0
+                } else if *path == "/api/rename_asset" {
+                    let name = if space == "own" {
+                        "asset-001.png"
+                    } else {
+                        "asset-000.png"
+                    };
+                    let body = serde_json::json!({ "space": space, "id": live, "name": name });
+                    app.post_json(path, &body).await.0
+                } else if *path == "/api/move_to_trash" {
+                    let id = if space == "own" {
+                        trashed
+                    } else {
+                        other_ids[0]
+                    };
+                    let body = serde_json::json!({ "space": space, "ids": [id] });
+                    app.post_json(path, &body).await.0
+                } else if *path == "/api/restore_from_trash" || *path == "/api/delete_permanently" {
+                    let id = if space == "own" {
+                        own_ids[1]
+                    } else {
+                        other_ids[0]
+                    };
+                    let body = serde_json::json!({ "space": space, "ids": [id] });
+                    app.post_json(path, &body).await.0
+                } else if *path == "/api/restore_batch" {
+                    let body = serde_json::json!({ "space": space, "batch": done.batch });
+                    app.post_json(path, &body).await.0
+                } else {
+                    let body = format!("space={space}&email=nobody%40x.example&password=wrong");
+                    app.post_form(path, &body).await.0
+                };
+                assert_eq!(
+                    status,
+                    rule(actor, space),
+                    "{method} {path} as {actor:?} in {space}"
+                );
+            }
+        }
+    }
+    assert_eq!(
+        snapshot().await,
+        before,
+        "a request in the matrix changed data"
+    );
+}

@@ -1,0 +1,243 @@
+//! Trash through the API: moving, undoing, restoring, listing and deleting
+//! permanently, with their refusals.
+
+use app::auth::model::Role;
+use app::storage::FileKind;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use serde_json::Value;
+
+use crate::harness::{TestApp, OWNER, PASSWORD};
+
+async fn trashed_ids(app: &TestApp) -> Vec<i64> {
+    sqlx::query_scalar("SELECT id FROM assets WHERE deleted_at IS NOT NULL ORDER BY id")
+        .fetch_all(&app.state.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn move_to_trash_and_undo_through_the_api() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 4).await;
+    let body = serde_json::json!({ "space": "own", "ids": [ids[0], ids[1]] });
+    let (status, _, outcome) = app.post_json("/api/move_to_trash", &body).await;
+    assert_eq!(status, StatusCode::OK);
+    let outcome: Value = serde_json::from_slice(&outcome).unwrap();
+    assert_eq!(
+        (outcome["moved"].as_u64(), outcome["skipped"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(trashed_ids(&app).await, ids[..2]);
+    // Gone from the listing and from thumbnails.
+    let (_, page) = app.get_json("/api/list_assets?space=own").await;
+    assert_eq!(page["total"], 2);
+    assert_eq!(
+        app.get(&format!("/files/own/{}/thumbnail", ids[0])).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    let undo = serde_json::json!({ "space": "own", "batch": outcome["batch"] });
+    let (status, _, restored) = app.post_json("/api/restore_batch", &undo).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&restored).unwrap()["restored"],
+        2
+    );
+    assert!(trashed_ids(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_viewer_cannot_move_to_trash_and_nothing_changes() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 2).await;
+    app.member("viewer@test.example", "own", Role::Viewer).await;
+    app.sign_in("viewer@test.example", PASSWORD).await;
+    let body = serde_json::json!({ "space": "own", "ids": ids });
+    let (status, _, body) = app.post_json("/api/move_to_trash", &body).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&body).unwrap()["error"],
+        "forbidden"
+    );
+    assert!(trashed_ids(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn foreign_ids_are_a_404_naming_them_and_nothing_changes() {
+    let app = TestApp::new().await;
+    let foreign = app.space_with_assets_unsigned("other", 1).await;
+    let ids = app.space_with_assets("own", 2).await;
+    let body = serde_json::json!({ "space": "own", "ids": [ids[0], foreign[0]] });
+    let (status, _, body) = app.post_json("/api/move_to_trash", &body).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"], "unknown_assets");
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains(&foreign[0].to_string()));
+    assert!(trashed_ids(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn malformed_bulk_requests_are_json_400s() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 2).await;
+    let too_many: Vec<i64> = (1..=10_001).collect();
+    for body in [
+        serde_json::json!({ "space": "own", "ids": [] }),
+        serde_json::json!({ "space": "own", "ids": too_many }),
+        serde_json::json!({ "space": "own", "ids": [ids[0], ids[0], ids[0]] }),
+        serde_json::json!({ "space": "own", "ids": ["one", "two"] }),
+        serde_json::json!({ "space": "own", "ids": [-4] }),
+        serde_json::json!({ "space": "own" }),
+        serde_json::json!({ "ids": [ids[0]] }),
+        serde_json::json!("not an object"),
+    ] {
+        let (status, _, response) = app.post_json("/api/move_to_trash", &body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let response: Value = serde_json::from_slice(&response).unwrap();
+        assert_eq!(response["error"], "validation", "{body}");
+        assert!(!response["message"].as_str().unwrap().is_empty());
+    }
+    let raw = Request::post("/api/move_to_trash")
+        .header(header::HOST, "trove.test")
+        .header(header::ORIGIN, "http://trove.test")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{not json"))
+        .unwrap();
+    assert_eq!(app.send(raw).await.0, StatusCode::BAD_REQUEST);
+    assert!(trashed_ids(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn move_to_trash_from_another_origin_is_refused() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 1).await;
+    let request = Request::post("/api/move_to_trash")
+        .header(header::HOST, "trove.test")
+        .header(header::ORIGIN, "http://evil.example")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            serde_json::json!({ "space": "own", "ids": ids }).to_string(),
+        ))
+        .unwrap();
+    assert_eq!(app.send(request).await.0, StatusCode::FORBIDDEN);
+    assert!(trashed_ids(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn trash_lists_and_restores_through_the_api() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 3).await;
+    let body = serde_json::json!({ "space": "own", "ids": [ids[0], ids[1]] });
+    assert_eq!(
+        app.post_json("/api/move_to_trash", &body).await.0,
+        StatusCode::OK
+    );
+    let (status, page) = app.get_json("/api/list_trash?space=own").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["total"], 2);
+    assert_eq!(page["deleters"][0]["name"], OWNER);
+    let trash = page["items"].as_array().unwrap();
+    assert_eq!(trash.len(), 2);
+    assert_eq!(trash[0]["days_left"], "14 days left");
+    assert_eq!(trash[0]["deleted_by"], OWNER);
+
+    let body = serde_json::json!({ "space": "own", "ids": [ids[0]] });
+    let (status, _, outcome) = app.post_json("/api/restore_from_trash", &body).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&outcome).unwrap()["restored"],
+        1
+    );
+    assert_eq!(trashed_ids(&app).await, [ids[1]]);
+
+    // Without the delete permission the Trash page is a 403.
+    app.member("viewer@test.example", "own", Role::Viewer).await;
+    app.sign_in("viewer@test.example", PASSWORD).await;
+    let (status, _, _) = app.get_page("/spaces/own/settings/trash").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn trash_filters_and_bad_cursors() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 3).await;
+    let body = serde_json::json!({ "space": "own", "ids": ids });
+    assert_eq!(
+        app.post_json("/api/move_to_trash", &body).await.0,
+        StatusCode::OK
+    );
+    let (status, page) = app
+        .get_json("/api/list_trash?space=own&q=asset-001&kind=image")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["id"], ids[1]);
+    let (_, page) = app.get_json("/api/list_trash?space=own&kind=audio").await;
+    assert_eq!(page["total"], 0);
+    for uri in [
+        "/api/list_trash?space=own&after=garbage",
+        "/api/list_trash?space=own&after=a&before=b",
+        "/api/list_trash?space=own&kind=spreadsheet",
+        "/api/list_trash?space=own&by=ann",
+    ] {
+        let (status, error) = app.get_json(uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(error["error"], "validation", "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn delete_permanently_needs_owner_or_admin_and_removes_files() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 3).await;
+    let key: String = sqlx::query_scalar("SELECT storage_key FROM assets WHERE id = ?")
+        .bind(ids[0])
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    let body = serde_json::json!({ "space": "own", "ids": [ids[0], ids[1]] });
+    assert_eq!(
+        app.post_json("/api/move_to_trash", &body).await.0,
+        StatusCode::OK
+    );
+
+    // An asset manager may restore but not delete permanently.
+    app.member("manager@test.example", "own", Role::AssetManager)
+        .await;
+    app.sign_in("manager@test.example", PASSWORD).await;
+    let (status, _, error) = app.post_json("/api/delete_permanently", &body).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&error).unwrap()["error"],
+        "forbidden"
+    );
+    assert_eq!(trashed_ids(&app).await, [ids[0], ids[1]]);
+
+    app.sign_in(OWNER, PASSWORD).await;
+    for bad in [
+        serde_json::json!({ "space": "own", "ids": [] }),
+        serde_json::json!({ "space": "own", "ids": ["x"] }),
+        serde_json::json!({ "space": "own", "ids": [ids[0], ids[0]] }),
+        serde_json::json!({ "space": "own" }),
+    ] {
+        let (status, _, _) = app.post_json("/api/delete_permanently", &bad).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    let (status, _, outcome) = app.post_json("/api/delete_permanently", &body).await;
+    assert_eq!(status, StatusCode::OK);
+    let outcome: Value = serde_json::from_slice(&outcome).unwrap();
+    assert_eq!(outcome["deleted"], 2);
+    assert!(trashed_ids(&app).await.is_empty());
+    let storage = &app.state.storage;
+    assert!(!storage.exists(FileKind::Original, &key).await.unwrap());
+    assert!(!storage.exists(FileKind::Thumbnail, &key).await.unwrap());
+    let (_, page) = app.get_json("/api/list_assets?space=own").await;
+    assert_eq!(page["total"], 1);
+    // Gone for good: a second request names them as unknown.
+    let (status, _, _) = app.post_json("/api/delete_permanently", &body).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
