@@ -12,8 +12,9 @@ its memory high-water mark (VmHWM, from /proc) is its own:
 2. 8 uploads at once of a 16000x8000 PNG (128 megapixels in ~120 KB): over
    the 50-megapixel budget, so each is stored with its dimensions and no
    thumbnail, without being decoded.
-3. 8 uploads at once of a 7000x7000 PNG (49 megapixels, inside the budget):
-   each is decoded for its thumbnail, at most one per core at a time.
+3. 8 uploads at once of a 7000x7000 PNG (49 megapixels, inside the budget),
+   greyscale (49 MB decoded) and RGBA (196 MB decoded): each is decoded for
+   its thumbnail, one per core and all within one 200 MiB memory budget.
 
 Baseline: the same attacks before the fixes of issue 10 (from the issue):
 60 parallel guesses gave 46 checked passwords and a 994 MB peak; 3 parallel
@@ -123,15 +124,17 @@ def at_once(n: int, work):
     return results
 
 
-def grey_png(width: int, height: int) -> bytes:
-    """An 8-bit greyscale PNG, compressed row by row (never whole in memory)."""
+def png(width: int, height: int, rgba: bool = False) -> bytes:
+    """An 8-bit greyscale (or RGBA) PNG, compressed row by row (never whole
+    in memory)."""
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     deflate = zlib.compressobj(9)
-    row = b"\x00" + bytes([90]) * width
+    pixel = bytes([90, 10, 10, 255]) if rgba else bytes([90])
+    row = b"\x00" + pixel * width
     idat = b"".join(deflate.compress(row) for _ in range(height)) + deflate.flush()
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", width, height, 8, 6 if rgba else 0, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
@@ -166,9 +169,10 @@ def sign_in_flood(binary: str):
         server.stop()
 
 
-def png_uploads(binary: str, width: int, height: int):
-    png = grey_png(width, height)
-    body, content_type = multipart(f"poster-{width}x{height}.png", png)
+def png_uploads(binary: str, width: int, height: int, rgba: bool = False):
+    picture = png(width, height, rgba)
+    kind = "RGBA" if rgba else "grey"
+    body, content_type = multipart(f"poster-{width}x{height}.png", picture)
     server = Server(binary)
     try:
         _, _, cookie = server.sign_in(PASSWORD)
@@ -191,7 +195,7 @@ def png_uploads(binary: str, width: int, height: int):
         thumbs = sum(b'"has_thumbnail":true' in r[1] for r in results)
         slowest = max(r[2] for r in results)
         print(
-            f"8 parallel uploads of a {width}x{height} PNG ({len(png) / 1024:.0f} KB, "
+            f"8 parallel uploads of a {width}x{height} {kind} PNG ({len(picture) / 1024:.0f} KB, "
             f"{width * height / 1e6:.0f} MP): "
             + ", ".join(f"{n} x {s}" for s, n in sorted(statuses.items()))
             + f", {thumbs} with a thumbnail, all done in {took:.2f} s (slowest {slowest:.2f} s);"
@@ -207,6 +211,7 @@ def main() -> None:
     sign_in_flood(binary)
     png_uploads(binary, 16000, 8000)
     png_uploads(binary, 7000, 7000)
+    png_uploads(binary, 7000, 7000, rgba=True)
 
 
 if __name__ == "__main__":

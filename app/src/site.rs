@@ -4,7 +4,7 @@
 //! would let a DNS-rebinding page through: its Host and Origin agree with
 //! each other, just not with the name this server answers to.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicOrigin {
@@ -98,9 +98,56 @@ impl PublicOrigin {
     }
 }
 
+/// The client's address: the peer's, unless the peer is one of Trove's own
+/// reverse proxies (`--trusted-proxy`), which then says whom it forwards in
+/// the last entry of `X-Forwarded-For` (the one it appended itself; earlier
+/// entries come from the client and prove nothing).
+pub fn client_address(
+    peer: Option<IpAddr>,
+    headers: &http::HeaderMap,
+    trusted_proxies: &[IpAddr],
+) -> Option<IpAddr> {
+    let peer = peer?;
+    if !trusted_proxies.contains(&peer.to_canonical()) {
+        return Some(peer);
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .last()
+        .and_then(|last| last.trim().parse::<IpAddr>().ok());
+    Some(forwarded.unwrap_or(peer))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_trusted_proxy_says_who_the_client_is() {
+        let proxy: IpAddr = "127.0.0.1".parse().unwrap();
+        let client: IpAddr = "203.0.113.9".parse().unwrap();
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-forwarded-for", "10.9.9.9, 203.0.113.9".parse().unwrap());
+        assert_eq!(
+            client_address(Some(proxy), &headers, &[proxy]),
+            Some(client)
+        );
+        // Anyone else's header is ignored: it is the client's own word.
+        assert_eq!(
+            client_address(Some(client), &headers, &[proxy]),
+            Some(client)
+        );
+        assert_eq!(client_address(Some(proxy), &headers, &[]), Some(proxy));
+        // A proxy that sent nothing usable: its own address.
+        let empty = http::HeaderMap::new();
+        assert_eq!(client_address(Some(proxy), &empty, &[proxy]), Some(proxy));
+        let mut junk = http::HeaderMap::new();
+        junk.insert("x-forwarded-for", "not an address".parse().unwrap());
+        assert_eq!(client_address(Some(proxy), &junk, &[proxy]), Some(proxy));
+    }
 
     #[test]
     fn a_public_url_names_one_host_and_origin() {

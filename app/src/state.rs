@@ -29,6 +29,9 @@ pub struct AppState {
     /// The origin people use (`--public-url`): other Host headers are
     /// refused, and changes must come from this Origin.
     pub public_origin: PublicOrigin,
+    /// Reverse proxies whose `X-Forwarded-For` names the client
+    /// (`--trusted-proxy`); the sign-in throttle counts per client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Mark the session cookie `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
     /// The largest file an upload may carry, in bytes.

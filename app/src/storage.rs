@@ -25,7 +25,7 @@ use object_store::{
 };
 
 use crate::cpu_gate::{CpuGate, GateError};
-pub use thumbnail::{Dimensions, Picture, MAX_THUMBNAIL_PIXELS, THUMBNAIL_EDGE};
+pub use thumbnail::{Dimensions, Picture, MAX_DECODE_BYTES, MAX_THUMBNAIL_PIXELS, THUMBNAIL_EDGE};
 
 /// An upload is written in parts of this size, at most two in flight, so an
 /// upload holds a few MB of memory whatever the size of the file.
@@ -62,6 +62,14 @@ pub struct Storage {
     /// Image decoding: one per core at once (a decode can hold hundreds of
     /// MB); uploads beyond that wait for their turn.
     decode_gate: CpuGate,
+    /// The memory all decodes at once may take, in KiB
+    /// ([`MAX_DECODE_BYTES`] in all).
+    decode_memory: Arc<tokio::sync::Semaphore>,
+}
+
+fn decode_memory() -> Arc<tokio::sync::Semaphore> {
+    let kib = usize::try_from(MAX_DECODE_BYTES / 1024).unwrap_or(usize::MAX);
+    Arc::new(tokio::sync::Semaphore::new(kib))
 }
 
 /// How long an upload waits for a free decoder before it is stored
@@ -80,6 +88,7 @@ impl Storage {
             store: Arc::new(store),
             local_root: Some(root),
             decode_gate: CpuGate::per_core(DECODE_WAIT),
+            decode_memory: decode_memory(),
         })
     }
 
@@ -89,6 +98,7 @@ impl Storage {
             store: Arc::new(InMemory::new()),
             local_root: None,
             decode_gate: CpuGate::per_core(DECODE_WAIT),
+            decode_memory: decode_memory(),
         }
     }
 
@@ -244,19 +254,43 @@ impl Storage {
             .store
             .get(&Self::location(FileKind::Original, key))
             .await?;
-        let source = match original.payload {
+        let mut source = match original.payload {
             // The local store hands over the open file: decode from it,
             // not from a second copy in memory.
-            GetResultPayload::File(file, _) => thumbnail::Source::File(file),
-            GetResultPayload::Stream(_) => thumbnail::Source::Bytes(original.bytes().await?),
+            GetResultPayload::File(file, _) => thumbnail::Source::file(file),
+            GetResultPayload::Stream(_) => thumbnail::Source::bytes(original.bytes().await?),
         };
-        let rendered = self
+        let (header, source) = self
             .decode_gate
-            .run(move || thumbnail::render(source))
-            .await??;
-        let Some((dimensions, jpeg)) = rendered else {
+            .run(move || (thumbnail::read_header(&mut source), source))
+            .await?;
+        let Some(header) = header? else {
             return Ok(None);
         };
+        let no_thumbnail = Ok(Some(Picture {
+            dimensions: header.dimensions,
+            thumbnail: false,
+        }));
+        if !header.within_budget() {
+            tracing::info!(?header.dimensions, "picture over the decode budget: no thumbnail");
+            return no_thumbnail;
+        }
+        // Decodes at once share one memory budget, in KiB: a large picture
+        // waits until enough of it is free.
+        let kib = u32::try_from(header.decoded_bytes.div_ceil(1024)).unwrap_or(u32::MAX);
+        let memory = self.decode_memory.clone().acquire_many_owned(kib);
+        let Ok(Ok(memory)) = tokio::time::timeout(DECODE_WAIT, memory).await else {
+            tracing::warn!("no decode memory free for a minute: no thumbnail");
+            return no_thumbnail;
+        };
+        let jpeg = self
+            .decode_gate
+            .run(move || {
+                let rendered = thumbnail::render(source, &header);
+                drop(memory);
+                rendered
+            })
+            .await??;
         let thumbnail = match jpeg {
             Some(jpeg) => {
                 self.store
@@ -267,7 +301,7 @@ impl Storage {
             None => false,
         };
         Ok(Some(Picture {
-            dimensions,
+            dimensions: header.dimensions,
             thumbnail,
         }))
     }

@@ -94,6 +94,7 @@ pub async fn open_state(
         // told to retry (503) rather than queueing without end.
         password_gate: CpuGate::per_core(Duration::from_secs(5)),
         public_origin,
+        trusted_proxies: Vec::new(),
         secure_cookies: false,
         max_upload_bytes: app::state::DEFAULT_MAX_UPLOAD_BYTES,
         request_limits: app::state::RequestLimits::default(),
@@ -186,7 +187,6 @@ pub fn router(state: AppState) -> Router {
                 },
             )),
         )
-        .layer(middleware::from_fn(guard::security_headers))
         .layer(middleware::from_fn_with_state(limits, guard::time_limit))
         .layer(
             tower::ServiceBuilder::new()
@@ -199,6 +199,8 @@ pub fn router(state: AppState) -> Router {
                 )),
         )
         .layer(middleware::from_fn_with_state(site, guard::known_host))
+        // Outside the guards, so that their refusals carry the headers too.
+        .layer(middleware::from_fn(guard::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -97,6 +97,11 @@ struct ServeArgs {
     /// on a loopback address).
     #[arg(long, env = "TROVE_PUBLIC_URL", value_parser = parse_public_url)]
     public_url: Option<PublicOrigin>,
+    /// The address of a reverse proxy in front of Trove (repeat, or comma-
+    /// separate, for several): its X-Forwarded-For names the client, so the
+    /// sign-in throttle counts people, not the proxy.
+    #[arg(long, env = "TROVE_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxy: Vec<std::net::IpAddr>,
     /// The longest a request may take before it is answered 503, e.g. 30s.
     #[arg(long, env = "TROVE_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_interval)]
     request_timeout: Duration,
@@ -190,11 +195,21 @@ async fn main() -> anyhow::Result<()> {
 async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     let clock = args.data.clock()?;
     let mut state = open_state(&args.data.config(), clock, leptos_options(args.addr)?).await?;
-    state.secure_cookies = args.secure_cookies;
+    state.trusted_proxies = args
+        .trusted_proxy
+        .iter()
+        .map(|ip| ip.to_canonical())
+        .collect();
     state.max_upload_bytes = args.max_upload_size;
     state.request_limits.timeout = args.request_timeout;
     state.request_limits.body_idle = args.stall_timeout;
     state.request_limits.max_in_flight = args.max_requests.max(1);
+    // Served over HTTPS (a public URL that says so), the cookie is Secure.
+    state.secure_cookies = args.secure_cookies
+        || args
+            .public_url
+            .as_ref()
+            .is_some_and(|site| site.origin().starts_with("https://"));
     match args.public_url {
         Some(site) => state.public_origin = site,
         None if args.addr.ip().is_unspecified() => tracing::warn!(

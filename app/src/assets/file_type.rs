@@ -79,7 +79,8 @@ fn is_text(head: &[u8]) -> bool {
 /// `invoice\u{202E}fdp.exe` cannot pass for `invoiceexe.pdf`. These are
 /// the bidirectional controls (embeddings, overrides, isolates and marks),
 /// zero-width spaces and joiners of words, the byte-order mark, soft
-/// hyphens, interlinear annotations and tag characters. The zero-width
+/// hyphens, line and paragraph separators, interlinear annotations, tag
+/// characters and the Hangul fillers (letters that draw nothing). The zero-width
 /// (non-)joiners U+200C and U+200D stay: scripts such as Persian and emoji
 /// sequences need them, and they cannot reorder anything.
 pub fn is_hidden(c: char) -> bool {
@@ -93,9 +94,14 @@ pub fn is_hidden(c: char) -> bool {
                 | '\u{200E}'..='\u{200F}'
                 | '\u{202A}'..='\u{202E}'
                 | '\u{2060}'..='\u{206F}'
+                | '\u{2028}'..='\u{2029}'
                 | '\u{FEFF}'
                 | '\u{FFF9}'..='\u{FFFB}'
                 | '\u{E0000}'..='\u{E007F}'
+                // Hangul fillers: letters that draw nothing.
+                | '\u{115F}'..='\u{1160}'
+                | '\u{3164}'
+                | '\u{FFA0}'
         )
 }
 
@@ -233,6 +239,8 @@ mod tests {
             '\u{FEFF}',
             '\u{00AD}',
             '\u{E0041}',
+            '\u{2028}',
+            '\u{3164}',
         ] {
             let name = format!("report{hidden}.pdf");
             assert_eq!(clean_name(&name), "report.pdf", "{:?}", hidden);

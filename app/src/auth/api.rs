@@ -25,10 +25,14 @@ pub async fn sign_in(
     if email.chars().count() > MAX_EMAIL_CHARS || password.chars().count() > MAX_PASSWORD_CHARS {
         return Err(AppError::InvalidCredentials);
     }
-    let ip = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+    let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .await
         .ok()
         .map(|info| info.0.ip());
+    let headers = leptos_axum::extract::<http::HeaderMap>()
+        .await
+        .unwrap_or_default();
+    let ip = crate::site::client_address(peer, &headers, &state.trusted_proxies);
     let now = state.clock.now_millis();
     // Reserved before the password is checked: parallel guesses cannot all
     // pass the limit before the first failure is counted.
@@ -39,7 +43,13 @@ pub async fn sign_in(
             return Err(AppError::RateLimited(retry.message()));
         }
     };
-    let found = data::find_for_sign_in(&state.pool, &email).await?;
+    let found = match data::find_for_sign_in(&state.pool, &email).await {
+        Ok(found) => found,
+        Err(error) => {
+            attempt.cancel();
+            return Err(error.into());
+        }
+    };
     // Verify against a real hash even for unknown emails, so the answer takes
     // as long either way and does not reveal which accounts exist.
     let (user, hash) = match found {
@@ -47,15 +57,22 @@ pub async fn sign_in(
         None => (None, hashing::dummy_hash().to_owned()),
     };
     // Each check holds ~19 MiB for tens of milliseconds: at most one per
-    // core runs at once, the rest wait their turn or are told to retry.
-    let matches = state
+    // core runs at once, the rest wait their turn or are told to retry
+    // (and then their attempt does not count: no password was checked).
+    let matches = match state
         .password_gate
         .run(move || hashing::verify(&password, &hash))
         .await
-        .map_err(|error| match error {
-            crate::cpu_gate::GateError::Busy => AppError::Unavailable,
-            other => AppError::internal(other),
-        })?;
+    {
+        Ok(matches) => matches,
+        Err(error) => {
+            attempt.cancel();
+            return Err(match error {
+                crate::cpu_gate::GateError::Busy => AppError::Unavailable,
+                other => AppError::internal(other),
+            });
+        }
+    };
     let Some(user) = user.filter(|_| matches) else {
         return Err(AppError::InvalidCredentials);
     };

@@ -17,7 +17,7 @@
 //! [`begin`]: SignInLimiter::begin
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::{Arc, Mutex};
 
 use crate::clock::MILLIS_PER_MINUTE;
@@ -65,7 +65,28 @@ impl Default for Limits {
 #[derive(Debug, Clone)]
 pub struct SignInLimiter {
     limits: Limits,
-    windows: Arc<Mutex<HashMap<Key, Window>>>,
+    table: Arc<Mutex<Table>>,
+}
+
+#[derive(Debug, Default)]
+struct Table {
+    windows: HashMap<Key, Window>,
+    /// When ended windows were last dropped (at most once a minute, so a
+    /// full table does not cost every attempt a scan).
+    swept: i64,
+}
+
+/// Windows kept before ended ones are dropped.
+const SWEEP_ABOVE: usize = 100_000;
+
+/// The part of an address one client controls. An IPv6 client usually has
+/// a whole /64: counting single addresses would let it rotate through them
+/// and escape every per-address limit. IPv4-mapped IPv6 counts as IPv4.
+fn client_key(ip: Option<IpAddr>) -> Option<IpAddr> {
+    ip.map(|ip| match ip.to_canonical() {
+        IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !(u128::from(u64::MAX)))),
+        v4 => v4,
+    })
 }
 
 /// Refused: try again after this many milliseconds.
@@ -94,13 +115,21 @@ impl Attempt {
     /// The password was right: the reservation is taken back, and the
     /// account's failures from this address are forgotten.
     pub fn succeeded(self) {
-        let mut windows = self.limiter.lock();
+        let pair = self.keys[0];
+        let limiter = self.limiter.clone();
+        self.cancel();
+        limiter.lock().windows.remove(&pair);
+    }
+
+    /// No password was checked (the server was busy, or failed): the
+    /// attempt does not count.
+    pub fn cancel(self) {
+        let mut table = self.limiter.lock();
         for key in &self.keys {
-            if let Some(window) = windows.get_mut(key) {
+            if let Some(window) = table.windows.get_mut(key) {
                 window.failures = window.failures.saturating_sub(1);
             }
         }
-        windows.remove(&self.keys[0]);
     }
 }
 
@@ -115,7 +144,7 @@ impl SignInLimiter {
     pub fn new(limits: Limits) -> Self {
         Self {
             limits,
-            windows: Arc::default(),
+            table: Arc::default(),
         }
     }
 
@@ -129,8 +158,8 @@ impl SignInLimiter {
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Window>> {
-        self.windows.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, Table> {
+        self.table.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn window_millis(&self) -> i64 {
@@ -143,6 +172,7 @@ impl SignInLimiter {
     /// each other.
     pub fn begin(&self, ip: Option<IpAddr>, email: &str, now: i64) -> Result<Attempt, RetryAfter> {
         let account = account_hash(email);
+        let ip = client_key(ip);
         let keys = [Key::Pair(account, ip), Key::Ip(ip), Key::Account(account)];
         let limits = [
             self.limits.per_pair,
@@ -150,10 +180,12 @@ impl SignInLimiter {
             self.limits.per_account,
         ];
         let window_millis = self.window_millis();
-        let mut windows = self.lock();
-        if windows.len() > 100_000 {
-            windows.retain(|_, w| now < w.started + window_millis);
+        let mut table = self.lock();
+        if table.windows.len() > SWEEP_ABOVE && now >= table.swept + MILLIS_PER_MINUTE {
+            table.windows.retain(|_, w| now < w.started + window_millis);
+            table.swept = now;
         }
+        let windows = &mut table.windows;
         let wait = keys
             .iter()
             .zip(limits)
@@ -261,6 +293,33 @@ mod tests {
         }
         assert!(limiter.begin(ip(1), "e@x", T0 + 5).is_err());
         assert!(limiter.begin(ip(2), "e@x", T0 + 5).is_ok());
+    }
+
+    #[test]
+    fn an_ipv6_client_cannot_rotate_through_its_own_64() {
+        let limiter = SignInLimiter::new(limits(3, 100, 100));
+        let host = |last: u16| Some(IpAddr::from([0x2001, 0xdb8, 7, 7, 0, 0, 0, last]));
+        for i in 0..3 {
+            drop(limiter.begin(host(i), "a@x", T0).unwrap());
+        }
+        assert!(limiter.begin(host(999), "a@x", T0).is_err());
+        let neighbour = Some(IpAddr::from([0x2001, 0xdb8, 7, 8, 0, 0, 0, 1]));
+        assert!(limiter.begin(neighbour, "a@x", T0).is_ok());
+        // IPv4 seen through an IPv6 socket is still the IPv4 address.
+        let mapped = Some(IpAddr::from([0, 0, 0, 0, 0, 0xffff, 0x0a00, 0x0001]));
+        for _ in 0..3 {
+            drop(limiter.begin(mapped, "b@x", T0).unwrap());
+        }
+        assert!(limiter.begin(ip(1), "b@x", T0).is_err());
+    }
+
+    #[test]
+    fn a_cancelled_attempt_does_not_count() {
+        let limiter = SignInLimiter::new(limits(2, 100, 100));
+        for _ in 0..10 {
+            limiter.begin(ip(1), "a@x", T0).unwrap().cancel();
+        }
+        assert!(limiter.begin(ip(1), "a@x", T0).is_ok());
     }
 
     #[test]

@@ -242,6 +242,13 @@ async fn a_purge_killed_at_any_moment_never_leaves_a_row_without_its_file() {
         remaining.push(check_purge_aftermath(&trove, &uploaded).await);
     }
     eprintln!("rows left after each killed purge: {remaining:?}");
+    assert!(seen.is_some(), "the purge never removed a row");
+    assert!(
+        remaining
+            .iter()
+            .any(|left| *left > 0 && *left < PURGE_FILES),
+        "no kill landed in the middle of the purge: {remaining:?}"
+    );
 
     // An hour later (file times moved back, so the sweep may take files a
     // crash left without a row), one purge runs to the end.
