@@ -90,8 +90,8 @@ class Server:
         conn.close()
         return response.status, data, cookie
 
-    def sign_in(self, password: str, source="127.0.0.1"):
-        body = urllib.parse.urlencode({"email": EMAIL, "password": password})
+    def sign_in(self, password: str, source="127.0.0.1", email=EMAIL):
+        body = urllib.parse.urlencode({"email": email, "password": password})
         return self.request(
             "POST", "/api/sign_in", body=body, source=source,
             headers={"Content-Type": "application/x-www-form-urlencoded"},
@@ -122,6 +122,31 @@ def at_once(n: int, work):
     for t in threads:
         t.join()
     return results
+
+
+def sign_in_spread(binary: str):
+    """100 guesses for 100 accounts from 100 addresses: no throttle applies,
+    so every password is checked: the password gate alone bounds memory."""
+    server = Server(binary)
+    try:
+        rss_before, _ = server.memory_mb()
+        started = time.monotonic()
+        statuses = at_once(
+            100,
+            lambda i: server.sign_in(
+                f"guess {i}", source=f"127.0.{1 + i // 200}.{2 + i % 200}", email=f"user{i}@bench.example"
+            )[0],
+        )
+        took = time.monotonic() - started
+        _, peak = server.memory_mb()
+        counts = collections.Counter(statuses)
+        print(
+            "100 parallel wrong passwords for 100 accounts from 100 addresses (all checked): "
+            + ", ".join(f"{n} x {s}" for s, n in sorted(counts.items()))
+            + f" in {took * 1000:.0f} ms; server memory {rss_before:.0f} MB before, peak {peak:.0f} MB"
+        )
+    finally:
+        server.stop()
 
 
 def png(width: int, height: int, rgba: bool = False) -> bytes:
@@ -209,6 +234,7 @@ def main() -> None:
     binary = sys.argv[1]
     print(f"== attacks (scripts/attack_bench.py), {os.cpu_count()} cores")
     sign_in_flood(binary)
+    sign_in_spread(binary)
     png_uploads(binary, 16000, 8000)
     png_uploads(binary, 7000, 7000)
     png_uploads(binary, 7000, 7000, rgba=True)

@@ -12,6 +12,10 @@ pub struct PublicOrigin {
     origins: Vec<String>,
     /// `host[:port]` values accepted in `Host` (or HTTP/2's `:authority`).
     hosts: Vec<String>,
+    /// Listening on every interface without a public URL: any IP address
+    /// on this port is accepted too. An address is not a name, so no other
+    /// site can rebind it to this server.
+    any_address_on: Option<u16>,
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -38,6 +42,7 @@ impl PublicOrigin {
         Ok(Self {
             origins: vec![url.origin().ascii_serialization()],
             hosts,
+            any_address_on: None,
         })
     }
 
@@ -50,7 +55,7 @@ impl PublicOrigin {
             SocketAddr::V4(v4) => v4.ip().to_string(),
             SocketAddr::V6(v6) => format!("[{}]", v6.ip()),
         }];
-        if addr.ip().is_loopback() {
+        if addr.ip().is_loopback() || addr.ip().is_unspecified() {
             names.extend(["localhost", "127.0.0.1", "[::1]"].map(str::to_owned));
             names.dedup();
         }
@@ -72,7 +77,18 @@ impl PublicOrigin {
                 .map(|n| format!("http://{}", with_port(n)))
                 .collect(),
             hosts,
+            any_address_on: addr.ip().is_unspecified().then_some(port),
         }
+    }
+
+    /// `10.0.0.5:3000` or `[2001:db8::1]:3000` on the port of
+    /// `any_address_on`.
+    fn is_address_on_our_port(&self, host: &str) -> bool {
+        self.any_address_on.is_some_and(|port| {
+            host.parse::<SocketAddr>()
+                .is_ok_and(|addr| addr.port() == port)
+                || (port == 80 && host.trim_matches(['[', ']']).parse::<IpAddr>().is_ok())
+        })
     }
 
     /// The main origin, e.g. `https://trove.example.com`.
@@ -83,7 +99,7 @@ impl PublicOrigin {
     /// Whether a `Host` header (or `:authority`) names this server.
     pub fn allows_host(&self, host: &str) -> bool {
         let host = host.trim_end_matches('.');
-        self.hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
+        self.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) || self.is_address_on_our_port(host)
     }
 
     /// Whether an `Origin` header, or the origin of a `Referer`, is this
@@ -95,6 +111,7 @@ impl PublicOrigin {
         let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
         let origin = format!("{scheme}://{authority}");
         self.origins.iter().any(|o| o.eq_ignore_ascii_case(&origin))
+            || (scheme == "http" && self.is_address_on_our_port(authority))
     }
 }
 
@@ -195,6 +212,17 @@ mod tests {
             assert!(!site.allows_host(host), "{host}");
         }
         assert!(site.allows_source("http://localhost:3000"));
+        assert!(!site.allows_source("http://evil.test:3000"));
+
+        // On every interface: any address (never a name) on the port.
+        let site = PublicOrigin::for_addr("0.0.0.0:3000".parse().unwrap());
+        for host in ["192.168.1.20:3000", "[2001:db8::1]:3000", "localhost:3000"] {
+            assert!(site.allows_host(host), "{host}");
+        }
+        for host in ["192.168.1.20:3001", "evil.test:3000", "192.168.1.20"] {
+            assert!(!site.allows_host(host), "{host}");
+        }
+        assert!(site.allows_source("http://192.168.1.20:3000"));
         assert!(!site.allows_source("http://evil.test:3000"));
 
         let site = PublicOrigin::for_addr("10.1.2.3:80".parse().unwrap());

@@ -213,8 +213,8 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     match args.public_url {
         Some(site) => state.public_origin = site,
         None if args.addr.ip().is_unspecified() => tracing::warn!(
-            "listening on {} without --public-url: only requests for that address are answered; \
-             set --public-url to the URL people use",
+            "listening on {} without --public-url: only requests that name the server by an \
+             address (not a host name) are answered; set --public-url to the URL people use",
             args.addr
         ),
         None => {}
