@@ -9,7 +9,5 @@ pub mod model;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
-pub mod rate_limit;
-#[cfg(feature = "ssr")]
 pub mod session;
 pub mod ui;

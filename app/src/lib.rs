@@ -1,6 +1,26 @@
 //! Trove: a self-hosted asset library. This crate holds the whole app: the
 //! Leptos components (rendered on the server and hydrated in the browser),
 //! the server functions, and, behind the `ssr` feature, data access and rules.
+//!
+//! # Where things live, and which way arrows point
+//!
+//! Each feature is one folder: `api.rs` (server functions), `model.rs`
+//! (types that cross the wire), `ui/` (components) and, on the server,
+//! its data access and rules.
+//!
+//! - **Shared** modules use no feature: `ui` (widgets), `ids`, `paging`,
+//!   `keyset`, `error`, `format`, `encoding`, `clock`, `db`, `storage`,
+//!   `audit`, `cpu_gate`, `rate_limit`, `site`, `state`.
+//! - **Features** form a line, each using only the ones before it:
+//!   `spaces` (what a space is) → `auth` (people, sessions, roles,
+//!   memberships, the permission check) → `assets` (files, the listing,
+//!   uploads, details) → `trash` (moving to Trash and back, the purge).
+//! - **`pages`** combine features (the frame around a space, the Assets page
+//!   that moves assets to Trash, Space Settings); nothing uses them but this
+//!   root, which assembles the routes.
+//!
+//! `tests/layers.rs` reads every `crate::…` path and fails on an arrow that
+//! points up or a cycle.
 
 pub mod assets;
 pub mod auth;
@@ -8,6 +28,7 @@ pub mod encoding;
 pub mod error;
 pub mod format;
 pub mod ids;
+pub mod pages;
 pub mod paging;
 pub mod spaces;
 pub mod trash;
@@ -24,6 +45,8 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod keyset;
 #[cfg(feature = "ssr")]
+pub mod rate_limit;
+#[cfg(feature = "ssr")]
 pub mod site;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -37,11 +60,10 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::assets::ui::{AssetDetailsPage, AssetsPage};
+use crate::assets::ui::AssetDetailsPage;
 use crate::auth::ui::LoginPage;
-use crate::spaces::ui::{Home, SettingsPage};
+use crate::pages::{AssetsPage, Home, SettingsPage, SpaceLayout};
 use crate::trash::ui::TrashPage;
-use crate::ui::layout::SpaceLayout;
 use crate::ui::not_found::NotFoundPage;
 
 /// The HTML document around the app, rendered on the server only.

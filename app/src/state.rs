@@ -7,10 +7,10 @@ use axum::extract::FromRef;
 use leptos::prelude::*;
 use sqlx::SqlitePool;
 
-use crate::auth::rate_limit::SignInLimiter;
 use crate::clock::Clock;
 use crate::cpu_gate::CpuGate;
 use crate::error::AppError;
+use crate::rate_limit::SignInLimiter;
 use crate::site::PublicOrigin;
 use crate::storage::Storage;
 

@@ -14,10 +14,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use app::auth::rate_limit::SignInLimiter;
 use app::clock::Clock;
 use app::cpu_gate::CpuGate;
 use app::error::AppError;
+use app::rate_limit::SignInLimiter;
 use app::site::PublicOrigin;
 use app::state::AppState;
 use app::storage::Storage;

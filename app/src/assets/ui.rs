@@ -1,12 +1,13 @@
-//! The Assets page and its parts.
+//! The parts of the Assets page, and the details page.
 
 mod asset_details_page;
 mod asset_table;
-mod assets_page;
-mod delete_assets_dialog;
 mod search_box;
-mod trash_notice;
+mod thumbnail;
 mod uploader;
 
 pub use asset_details_page::AssetDetailsPage;
-pub use assets_page::AssetsPage;
+pub use asset_table::AssetTable;
+pub use search_box::SearchBox;
+pub use thumbnail::Thumbnail;
+pub use uploader::Uploader;

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-use super::model::User;
+use super::model::{Membership, User};
 use crate::error::AppError;
 
 /// Signs in and redirects to `next` (a path on this site) or `/`.
@@ -100,4 +100,12 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
         Err(AppError::Unauthorized) => Ok(None),
         Err(other) => Err(other),
     }
+}
+
+/// The spaces the current user can open, with their role in each.
+#[server(prefix = "/api", endpoint = "list_spaces", input = GetUrl)]
+pub async fn list_spaces() -> Result<Vec<Membership>, AppError> {
+    let state = crate::state::app_state()?;
+    let user = super::session::current_user_id(&state).await?;
+    Ok(super::data::list_for_user(&state.pool, user).await?)
 }

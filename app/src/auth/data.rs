@@ -2,7 +2,8 @@
 
 use sqlx::SqliteExecutor;
 
-use super::model::{Role, User};
+use super::model::{Membership, Role, User};
+use crate::spaces::model::Space;
 
 use crate::ids::SpaceId;
 
@@ -72,4 +73,30 @@ pub async fn find_user(db: impl SqliteExecutor<'_>, id: i64) -> Result<Option<Us
         .bind(id)
         .fetch_optional(db)
         .await
+}
+
+/// The spaces `user_id` is a member of, with their role, by name.
+pub async fn list_for_user(
+    db: impl SqliteExecutor<'_>,
+    user_id: i64,
+) -> Result<Vec<Membership>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, Role)> = sqlx::query_as(
+        "SELECT s.id, s.slug, s.name, m.role FROM spaces s
+         JOIN memberships m ON m.space_id = s.id AND m.user_id = ?
+         ORDER BY s.name, s.id",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, slug, name, role)| Membership {
+            space: Space {
+                id: SpaceId(id),
+                slug,
+                name,
+            },
+            role,
+        })
+        .collect())
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::spaces::model::Space;
+
 /// Something a person may do in a space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -62,6 +64,27 @@ impl Role {
             Role::AssetManager => "Asset Manager",
             Role::Viewer => "Viewer",
         }
+    }
+}
+
+/// A space as one member sees it: with their role there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub space: Space,
+    pub role: Role,
+}
+
+/// The space a page belongs to, provided by the space layout to its pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentSpace {
+    pub space: Space,
+    pub role: Role,
+}
+
+impl CurrentSpace {
+    /// What the UI offers follows the same table the server enforces.
+    pub fn allows(&self, permission: Permission) -> bool {
+        self.role.allows(permission)
     }
 }
 

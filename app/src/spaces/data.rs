@@ -2,35 +2,7 @@
 
 use sqlx::SqliteExecutor;
 
-use super::model::{Membership, Space};
-use crate::auth::model::Role;
-use crate::ids::SpaceId;
-
-/// The spaces `user_id` is a member of, with their role, by name.
-pub async fn list_for_user(
-    db: impl SqliteExecutor<'_>,
-    user_id: i64,
-) -> Result<Vec<Membership>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, Role)> = sqlx::query_as(
-        "SELECT s.id, s.slug, s.name, m.role FROM spaces s
-         JOIN memberships m ON m.space_id = s.id AND m.user_id = ?
-         ORDER BY s.name, s.id",
-    )
-    .bind(user_id)
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, slug, name, role)| Membership {
-            space: Space {
-                id: SpaceId(id),
-                slug,
-                name,
-            },
-            role,
-        })
-        .collect())
-}
+use super::model::Space;
 
 /// Creates a space, or returns the existing one with that slug.
 pub async fn ensure(

@@ -11,13 +11,6 @@ pub struct Space {
     pub name: String,
 }
 
-/// A space as one member sees it: with their role there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Membership {
-    pub space: Space,
-    pub role: crate::auth::model::Role,
-}
-
 impl Space {
     pub fn assets_path(&self) -> String {
         format!("/spaces/{}/assets", self.slug)

@@ -4,12 +4,12 @@ use leptos_router::hooks::use_params_map;
 
 use crate::assets::api::{get_asset, RenameAsset};
 use crate::assets::model::{AssetDetails, MAX_NAME_CHARS};
+use crate::assets::ui::Thumbnail;
+use crate::auth::model::CurrentSpace;
 use crate::auth::model::Permission;
 use crate::format::{format_size, type_label};
 use crate::ui::error_notice::ErrorNotice;
-use crate::ui::layout::CurrentSpace;
 use crate::ui::local_time::LocalTime;
-use crate::ui::thumbnail::Thumbnail;
 
 /// `/spaces/{space}/assets/{id}`: one asset's details, its download and,
 /// with the upload permission, renaming it.

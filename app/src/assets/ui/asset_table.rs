@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
 use crate::assets::model::{Asset, AssetPage, ListQuery, SortDir, SortKey};
+use crate::assets::ui::Thumbnail;
 use crate::format::{format_date, format_size, iso_datetime, type_label};
 use crate::ids::AssetId;
 use crate::ui::selection_checkboxes::{RowCheckbox, SelectAllCheckbox, Selection};
-use crate::ui::thumbnail::Thumbnail;
 
 /// The listing table: a checkbox, thumbnail, name, type, size, modified.
 #[component]

@@ -3,23 +3,23 @@ use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use super::SettingsNav;
 use crate::assets::model::{AssetKind, MAX_SEARCH_CHARS};
+use crate::assets::ui::Thumbnail;
+use crate::auth::model::CurrentSpace;
 use crate::auth::model::Permission;
 use crate::error::AppError;
 use crate::format::type_label;
 use crate::ids::AssetId;
 use crate::paging::PageAt;
-use crate::spaces::ui::SettingsNav;
 use crate::trash::api::{list_trash, DeletePermanently, RestoreFromTrash};
 use crate::trash::model::{assets_count, TrashPage as Page, TrashQuery, RETENTION_DAYS};
 use crate::ui::confirm_dialog::ConfirmDialog;
 use crate::ui::error_notice::ErrorNotice;
-use crate::ui::layout::CurrentSpace;
 use crate::ui::local_time::LocalTime;
 use crate::ui::pagination::Pagination;
 use crate::ui::selection_checkboxes::{RowCheckbox, SelectAllCheckbox, Selection};
 use crate::ui::selection_toolbar::SelectionToolbar;
-use crate::ui::thumbnail::Thumbnail;
 
 /// `/spaces/{space}/settings/trash`: trashed assets, newest first, with who
 /// deleted them, when, and how long they can still be restored. Filters and

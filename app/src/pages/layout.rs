@@ -4,29 +4,14 @@ use leptos_router::{
     hooks::use_params_map,
 };
 
+use super::space_switcher::SpaceSwitcher;
 use crate::auth::api::current_user;
-use crate::auth::model::{Permission, Role};
+use crate::auth::api::list_spaces;
+use crate::auth::model::{CurrentSpace, Membership};
 use crate::auth::ui::{SignInRedirect, UserMenu};
 use crate::error::AppError;
-use crate::spaces::api::list_spaces;
-use crate::spaces::model::{Membership, Space};
-use crate::spaces::ui::SpaceSwitcher;
 use crate::ui::error_notice::ErrorNotice;
 use crate::ui::not_found::NotFound;
-
-/// The space a page belongs to, provided by [`SpaceLayout`] to its pages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CurrentSpace {
-    pub space: Space,
-    pub role: Role,
-}
-
-impl CurrentSpace {
-    /// What the UI offers follows the same table the server enforces.
-    pub fn allows(&self, permission: Permission) -> bool {
-        self.role.allows(permission)
-    }
-}
 
 /// Everything under `/spaces/{space}`: the header with the space switcher,
 /// the main navigation, and the page. A space the user cannot open is a 404.

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
+use crate::auth::api::list_spaces;
 use crate::auth::ui::SignInRedirect;
 use crate::error::AppError;
-use crate::spaces::api::list_spaces;
 use crate::ui::error_notice::ErrorNotice;
 
 /// `/`: sends people to the assets of their first space.

@@ -2,21 +2,23 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::asset_table::AssetTable;
-use super::delete_assets_dialog::DeleteAssetsDialog;
-use super::search_box::SearchBox;
-use super::trash_notice::{Notice, TrashNotice};
-use super::uploader::Uploader;
+use delete_assets_dialog::DeleteAssetsDialog;
+use trash_notice::{Notice, TrashNotice};
+
 use crate::assets::api::list_assets;
 use crate::assets::model::{AssetPage, ListQuery};
+use crate::assets::ui::{AssetTable, SearchBox, Uploader};
+use crate::auth::model::CurrentSpace;
 use crate::auth::model::Permission;
 use crate::paging::PageAt;
 use crate::trash::api::{MoveToTrash, RestoreBatch};
 use crate::ui::error_notice::ErrorNotice;
-use crate::ui::layout::CurrentSpace;
 use crate::ui::pagination::Pagination;
 use crate::ui::selection_checkboxes::Selection;
 use crate::ui::selection_toolbar::SelectionToolbar;
+
+mod delete_assets_dialog;
+mod trash_notice;
 
 /// `/spaces/{space}/assets`: the listing of a space's live assets. Search,
 /// sort and page live in the URL, so every view can be linked and reloaded.

@@ -1,11 +1,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use leptos_router::components::A;
-
-use crate::auth::model::Permission;
+use crate::auth::model::CurrentSpace;
 use crate::trash::model::RETENTION_DAYS;
-use crate::ui::layout::CurrentSpace;
+use crate::trash::ui::SettingsNav;
 
 /// `/spaces/{space}/settings`: the space's settings, starting with General.
 #[component]
@@ -32,25 +30,5 @@ pub fn SettingsPage() -> impl IntoView {
                 </dl>
             </section>
         </div>
-    }
-}
-
-/// The settings navigation: "General" and, for people who may delete and
-/// restore assets, "Trash".
-#[component]
-pub fn SettingsNav() -> impl IntoView {
-    let current = use_context::<CurrentSpace>();
-    let slug = current
-        .as_ref()
-        .map(|c| c.space.slug.clone())
-        .unwrap_or_default();
-    let can_delete = current.is_some_and(|c| c.allows(Permission::Delete));
-    let general = format!("/spaces/{slug}/settings");
-    let trash = format!("/spaces/{slug}/settings/trash");
-    view! {
-        <nav class="settings__nav" aria-label="Settings">
-            <A href=general exact=true>"General"</A>
-            {can_delete.then(|| view! { <A href=trash>"Trash"</A> })}
-        </nav>
     }
 }

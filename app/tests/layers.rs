@@ -1,0 +1,139 @@
+//! The app crate's arrows point down (the rule at the top of `lib.rs`):
+//! reads every `crate::…` path in `app/src` and fails on an edge the rule
+//! forbids, or on any cycle between top-level modules.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Modules every feature may use, which use no feature.
+const SHARED: [&str; 15] = [
+    "audit", "clock", "cpu_gate", "db", "encoding", "error", "format", "ids", "keyset",
+    "paging", "rate_limit", "site", "state", "storage", "ui",
+];
+
+/// The features, in order: each may use the ones before it.
+const FEATURES: [&str; 4] = ["spaces", "auth", "assets", "trash"];
+
+/// Pages that combine features: may use everything above; nothing uses them
+/// (but the crate root, which assembles the routes).
+const PAGES: &str = "pages";
+
+fn rank(module: &str) -> Option<usize> {
+    if SHARED.contains(&module) {
+        Some(0)
+    } else if let Some(i) = FEATURES.iter().position(|f| *f == module) {
+        Some(1 + i)
+    } else if module == PAGES {
+        Some(1 + FEATURES.len())
+    } else {
+        None
+    }
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("readable src dir") {
+        let path = entry.expect("dir entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// `(from, to)` for every `crate::to` written in a file of module `from`.
+fn edges() -> BTreeMap<(String, String), BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut edges: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for file in files {
+        let relative = file.strip_prefix(&src).expect("under src");
+        let from = relative
+            .components()
+            .next()
+            .and_then(|c| c.as_os_str().to_str())
+            .map(|first| first.trim_end_matches(".rs").to_owned())
+            .expect("a file name");
+        if from == "lib" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("readable file");
+        for (line_no, line) in text.lines().enumerate() {
+            for part in line.split("crate::").skip(1) {
+                let to: String = part
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !to.is_empty() && to != from {
+                    edges
+                        .entry((from.clone(), to))
+                        .or_default()
+                        .insert(format!("{}:{}", relative.display(), line_no + 1));
+                }
+            }
+        }
+    }
+    edges
+}
+
+#[test]
+fn every_arrow_points_down() {
+    let mut wrong = Vec::new();
+    for ((from, to), places) in edges() {
+        let (Some(from_rank), Some(to_rank)) = (rank(&from), rank(&to)) else {
+            wrong.push(format!(
+                "{from} -> {to}: a module the rule does not place ({places:?}); add it to SHARED, FEATURES or PAGES"
+            ));
+            continue;
+        };
+        let allowed = if from_rank == 0 {
+            to_rank == 0
+        } else {
+            to_rank < from_rank
+        };
+        if !allowed {
+            wrong.push(format!("{from} -> {to} points up, at {places:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn there_are_no_cycles() {
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (from, to) in edges().into_keys() {
+        graph.entry(from).or_default().insert(to);
+    }
+    // Depth-first search for a back edge.
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|n| n == node) {
+            let mut cycle = path[start..].to_vec();
+            cycle.push(node.to_owned());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_owned());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(next, graph, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(node.to_owned());
+        None
+    }
+    let mut done = BTreeSet::new();
+    for node in graph.keys() {
+        if let Some(cycle) = visit(node, &graph, &mut Vec::new(), &mut done) {
+            panic!("a cycle: {}", cycle.join(" -> "));
+        }
+    }
+}
