@@ -55,6 +55,15 @@ pub fn iso_datetime(millis: i64) -> String {
     to_datetime(millis).format(&format).unwrap_or_default()
 }
 
+/// "1 asset", "3 assets": a count of assets in a sentence or a heading.
+pub fn assets_count(n: u64) -> String {
+    if n == 1 {
+        "1 asset".to_owned()
+    } else {
+        format!("{n} assets")
+    }
+}
+
 /// A short, human label for a MIME type: "PNG image", "PDF document".
 pub fn type_label(mime: &str) -> String {
     let known = match mime {
@@ -91,6 +100,13 @@ pub fn type_label(mime: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(assets_count(1), "1 asset");
+        assert_eq!(assets_count(0), "0 assets");
+        assert_eq!(assets_count(12), "12 assets");
+    }
 
     #[test]
     fn sizes_read_naturally() {

@@ -113,6 +113,27 @@ impl Position {
             Self::Before(_) => (if more { first } else { None }, last),
         }
     }
+
+    /// Cuts a page from `rows` as read from here (up to `limit + 1`, in
+    /// the order of `seek`): the page's rows in listing order and its
+    /// `(prev, next)` cursors, each end's made by `cursor`.
+    pub fn page<T>(
+        &self,
+        mut rows: Vec<T>,
+        limit: u32,
+        cursor: impl Fn(&T) -> String,
+    ) -> (Vec<T>, Option<String>, Option<String>) {
+        let limit = limit as usize;
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        if !self.seek().1 {
+            rows.reverse();
+        }
+        let first = rows.first().map(&cursor);
+        let last = rows.last().map(&cursor);
+        let (prev, next) = self.links(more, first, last);
+        (rows, prev, next)
+    }
 }
 
 #[cfg(test)]
@@ -144,6 +165,38 @@ mod tests {
         assert_eq!(
             Cursor::decode(&size.encode(), "size", KeyKind::Int),
             Ok(size)
+        );
+    }
+
+    #[test]
+    fn pages_keep_listing_order_and_link_only_to_pages_that_exist() {
+        let at = |id| Cursor {
+            sort: "n".into(),
+            key: CursorKey::Int(id),
+            id,
+        };
+        let cursor = |row: &i64| row.to_string();
+        // Forward: a row beyond the page means a next page.
+        assert_eq!(
+            Position::First.page(vec![1, 2, 3], 2, cursor),
+            (vec![1, 2], None, Some("2".into()))
+        );
+        assert_eq!(
+            Position::After(at(2)).page(vec![3], 2, cursor),
+            (vec![3], Some("3".into()), None)
+        );
+        // Backward: read the other way, shown in listing order.
+        assert_eq!(
+            Position::Before(at(4)).page(vec![3, 2, 1], 2, cursor),
+            (vec![2, 3], Some("2".into()), Some("3".into()))
+        );
+        assert_eq!(
+            Position::Before(at(2)).page(vec![1], 2, cursor),
+            (vec![1], None, Some("1".into()))
+        );
+        assert_eq!(
+            Position::First.page(Vec::<i64>::new(), 2, cursor),
+            (vec![], None, None)
         );
     }
 

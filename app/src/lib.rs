@@ -8,9 +8,10 @@
 //! (types that cross the wire), `ui/` (components) and, on the server,
 //! its data access and rules.
 //!
-//! - **Shared** modules use no feature: `ui` (widgets), `ids`, `paging`,
-//!   `keyset`, `error`, `format`, `encoding`, `clock`, `db`, `storage`,
-//!   `audit`, `cpu_gate`, `rate_limit`, `site`, `state`.
+//! - **Shared** modules use no feature: `ui` (widgets), `routes` (every
+//!   path), `ids`, `paging`, `keyset`, `error`, `format`, `encoding`,
+//!   `clock`, `db`, `storage`, `audit`, `cpu_gate`, `rate_limit`, `site`,
+//!   `state`.
 //! - **Features** form a line, each using only the ones before it:
 //!   `spaces` (what a space is) → `auth` (people, sessions, roles,
 //!   memberships, the permission check) → `assets` (files, the listing,
@@ -30,6 +31,7 @@ pub mod format;
 pub mod ids;
 pub mod pages;
 pub mod paging;
+pub mod routes;
 pub mod spaces;
 pub mod trash;
 pub mod ui;

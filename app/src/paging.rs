@@ -56,6 +56,29 @@ impl PageAt {
     }
 }
 
+/// A listing's state as its URL keeps it (search, filters, sort, where the
+/// page starts), so every view can be linked and reloaded.
+pub trait ListingQuery: Sized {
+    /// The same listing, starting at `at`.
+    fn at(&self, at: PageAt) -> Self;
+
+    /// The query string for this state, e.g. `?q=logo&after=…`; empty for
+    /// the defaults.
+    fn to_query_string(&self) -> String;
+
+    /// A link to the page at `at` of the listing at `base`, keeping the rest.
+    fn link(&self, base: &str, at: PageAt) -> String {
+        format!("{base}{}", self.at(at).to_query_string())
+    }
+}
+
+/// One page of a keyset listing, as a listing endpoint returns it.
+pub trait KeysetPage {
+    /// The cursors of the pages before and after this one, when there are
+    /// such pages: `(prev, next)`.
+    fn cursors(&self) -> (Option<String>, Option<String>);
+}
+
 /// `?key=value&…`, percent-encoded; empty for no pairs.
 pub fn query_string(pairs: &[(&str, &str)]) -> String {
     if pairs.is_empty() {

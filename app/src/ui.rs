@@ -2,9 +2,11 @@
 
 pub mod confirm_dialog;
 pub mod error_notice;
+pub mod listing;
 pub mod local_time;
 pub mod not_found;
 pub mod pagination;
 pub mod selection;
 pub mod selection_checkboxes;
 pub mod selection_toolbar;
+pub mod status_message;

@@ -6,9 +6,23 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Modules every feature may use, which use no feature.
-const SHARED: [&str; 15] = [
-    "audit", "clock", "cpu_gate", "db", "encoding", "error", "format", "ids", "keyset",
-    "paging", "rate_limit", "site", "state", "storage", "ui",
+const SHARED: [&str; 16] = [
+    "audit",
+    "clock",
+    "cpu_gate",
+    "db",
+    "encoding",
+    "error",
+    "format",
+    "ids",
+    "keyset",
+    "paging",
+    "rate_limit",
+    "routes",
+    "site",
+    "state",
+    "storage",
+    "ui",
 ];
 
 /// The features, in order: each may use the ones before it.
@@ -66,10 +80,11 @@ fn edges() -> BTreeMap<(String, String), BTreeSet<String>> {
                     .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                     .collect();
                 if !to.is_empty() && to != from {
-                    edges
-                        .entry((from.clone(), to))
-                        .or_default()
-                        .insert(format!("{}:{}", relative.display(), line_no + 1));
+                    edges.entry((from.clone(), to)).or_default().insert(format!(
+                        "{}:{}",
+                        relative.display(),
+                        line_no + 1
+                    ));
                 }
             }
         }

@@ -173,22 +173,16 @@ pub async fn list_live(
     ))
     .push_bind(i64::from(params.limit) + 1);
 
-    let mut rows: Vec<Asset> = qb
+    let rows: Vec<Asset> = qb
         .build_query_as::<AssetRow>()
         .fetch_all(pool)
         .await?
         .into_iter()
         .map(Asset::from)
         .collect();
-    let more = rows.len() > params.limit as usize;
-    rows.truncate(params.limit as usize);
-    if !forward {
-        rows.reverse();
-    }
-
-    let first = rows.first().map(|a| cursor_for(params.sort, a));
-    let last = rows.last().map(|a| cursor_for(params.sort, a));
-    let (prev, next) = params.at.links(more, first, last);
+    let (rows, prev, next) = params
+        .at
+        .page(rows, params.limit, |a| cursor_for(params.sort, a));
 
     let total = count_live(pool, space, &params.pattern).await?;
 

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::AssetId;
-use crate::paging::{query_string, PageAt};
+use crate::paging::{query_string, KeysetPage, ListingQuery, PageAt};
 
 /// Listing page size: enough to scan, small enough to render instantly.
 pub const PAGE_SIZE: u32 = 50;
@@ -116,12 +116,12 @@ pub struct AssetDetails {
 impl Asset {
     /// Where the original is downloaded from (as an attachment).
     pub fn download_url(&self, space_slug: &str) -> String {
-        format!("/files/{space_slug}/{}/download", self.id.0)
+        crate::routes::download(space_slug, self.id)
     }
 
     pub fn thumbnail_url(&self, space_slug: &str) -> Option<String> {
         self.has_thumbnail
-            .then(|| format!("/files/{space_slug}/{}/thumbnail", self.id.0))
+            .then(|| crate::routes::thumbnail(space_slug, self.id))
     }
 }
 
@@ -219,22 +219,6 @@ impl ListQuery {
         self.dir.unwrap_or_else(|| self.sort.default_dir())
     }
 
-    /// The query string for this listing state, e.g. `?q=logo&sort=name&dir=asc`.
-    pub fn to_query_string(&self) -> String {
-        let mut pairs: Vec<(&str, &str)> = Vec::new();
-        if !self.search.is_empty() {
-            pairs.push(("q", &self.search));
-        }
-        if self.sort != SortKey::default() || self.dir.is_some() {
-            pairs.push(("sort", self.sort.as_str()));
-        }
-        if let Some(dir) = self.dir {
-            pairs.push(("dir", dir.as_str()));
-        }
-        self.at.push_pairs(&mut pairs);
-        query_string(&pairs)
-    }
-
     /// The same listing, sorted by `key`: toggles the direction when it is
     /// already the sort, and starts again from the first page.
     pub fn sorted_by(&self, key: SortKey) -> Self {
@@ -250,9 +234,27 @@ impl ListQuery {
             at: PageAt::First,
         }
     }
+}
 
-    pub fn at(&self, at: PageAt) -> Self {
+impl ListingQuery for ListQuery {
+    fn at(&self, at: PageAt) -> Self {
         Self { at, ..self.clone() }
+    }
+
+    /// E.g. `?q=logo&sort=name&dir=asc`.
+    fn to_query_string(&self) -> String {
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        if !self.search.is_empty() {
+            pairs.push(("q", &self.search));
+        }
+        if self.sort != SortKey::default() || self.dir.is_some() {
+            pairs.push(("sort", self.sort.as_str()));
+        }
+        if let Some(dir) = self.dir {
+            pairs.push(("dir", dir.as_str()));
+        }
+        self.at.push_pairs(&mut pairs);
+        query_string(&pairs)
     }
 }
 
@@ -265,6 +267,12 @@ pub struct AssetPage {
     pub next: Option<String>,
     /// Cursor for the previous page, when there is one.
     pub prev: Option<String>,
+}
+
+impl KeysetPage for AssetPage {
+    fn cursors(&self) -> (Option<String>, Option<String>) {
+        (self.prev.clone(), self.next.clone())
+    }
 }
 
 #[cfg(test)]

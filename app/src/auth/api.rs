@@ -87,7 +87,7 @@ pub async fn sign_in(
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     super::session::sign_out().await?;
-    leptos_axum::redirect("/login");
+    leptos_axum::redirect(crate::routes::LOGIN);
     Ok(())
 }
 

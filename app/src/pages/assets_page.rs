@@ -1,19 +1,19 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use delete_assets_dialog::DeleteAssetsDialog;
 use trash_notice::{Notice, TrashNotice};
 
 use crate::assets::api::list_assets;
-use crate::assets::model::{AssetPage, ListQuery};
+use crate::assets::model::ListQuery;
 use crate::assets::ui::{AssetTable, SearchBox, Uploader};
-use crate::auth::model::CurrentSpace;
 use crate::auth::model::Permission;
-use crate::paging::PageAt;
+use crate::auth::ui::{use_current_space, use_space_slug};
+use crate::format::assets_count;
+use crate::routes;
 use crate::trash::api::{MoveToTrash, RestoreBatch};
-use crate::ui::error_notice::ErrorNotice;
-use crate::ui::pagination::Pagination;
+use crate::ui::listing::{use_listing, Listing};
 use crate::ui::selection_checkboxes::Selection;
 use crate::ui::selection_toolbar::SelectionToolbar;
 
@@ -24,9 +24,8 @@ mod trash_notice;
 /// sort and page live in the URL, so every view can be linked and reloaded.
 #[component]
 pub fn AssetsPage() -> impl IntoView {
-    let params = use_params_map();
     let query_map = use_query_map();
-    let space = Memo::new(move |_| params.read().get("space").unwrap_or_default());
+    let space = use_space_slug();
     let query = Memo::new(move |_| {
         let map = query_map.read();
         ListQuery::from_pairs(|key| map.get_str(key))
@@ -36,15 +35,22 @@ pub fn AssetsPage() -> impl IntoView {
     // searching, and a space switch mounts a new page (and a new selection).
     let selection = Selection::new();
     let count = selection.count();
-    let current = use_context::<CurrentSpace>();
+    let current = use_current_space();
     let can_delete = current
         .as_ref()
         .is_some_and(|c| c.allows(Permission::Delete));
     let can_upload = current
         .as_ref()
         .is_some_and(|c| c.allows(Permission::Upload));
-    // Bumped after each change, so the listing is fetched again.
-    let version = RwSignal::new(0_u32);
+    let (page, refetch) = use_listing(
+        move || (space.get(), query.get()),
+        |(space, query)| async move {
+            let dir = query.effective_dir();
+            let (after, before) = query.at.into_cursors();
+            let search = Some(query.search).filter(|s| !s.trim().is_empty());
+            list_assets(space, search, Some(query.sort), Some(dir), after, before).await
+        },
+    );
     let dialog_open = RwSignal::new(false);
     let notice = RwSignal::new(None::<Notice>);
     let delete = ServerAction::<MoveToTrash>::new();
@@ -58,7 +64,7 @@ pub fn AssetsPage() -> impl IntoView {
                 count: outcome.moved,
                 batch: outcome.batch,
             }));
-            version.update(|v| *v += 1);
+            refetch.bump();
         }
     });
     Effect::new(move |_| match undo.value().get() {
@@ -66,7 +72,7 @@ pub fn AssetsPage() -> impl IntoView {
             notice.set(Some(Notice::Restored {
                 count: outcome.restored,
             }));
-            version.update(|v| *v += 1);
+            refetch.bump();
         }
         Some(Err(error)) => notice.set(Some(Notice::Failed(error.to_string()))),
         None => {}
@@ -89,19 +95,8 @@ pub fn AssetsPage() -> impl IntoView {
         });
     });
     let clear = Callback::new(move |()| selection.clear());
-    let trash_href = Signal::derive(move || format!("/spaces/{}/settings/trash", space.get()));
-
-    let page = Resource::new(
-        move || (space.get(), query.get(), version.get()),
-        |(space, query, _)| async move {
-            let dir = query.effective_dir();
-            let (after, before) = query.at.into_cursors();
-            let search = Some(query.search).filter(|s| !s.trim().is_empty());
-            list_assets(space, search, Some(query.sort), Some(dir), after, before).await
-        },
-    );
-    let (pending, set_pending) = signal(false);
-    let base = Signal::derive(move || format!("/spaces/{}/assets", space.get()));
+    let trash_href = Signal::derive(move || routes::trash(&space.get()));
+    let base = Signal::derive(move || routes::assets(&space.get()));
 
     view! {
         <Title text="Assets" />
@@ -109,7 +104,9 @@ pub fn AssetsPage() -> impl IntoView {
             <h1>"Assets"</h1>
             <Transition>
                 {move || Suspend::new(async move {
-                    page.await.ok().map(|page| view! { <p class="page-head__count">{count_label(&page)}</p> })
+                    page.await.ok().map(|page| view! {
+                        <p class="page-head__count">{assets_count(page.total.max(0) as u64)}</p>
+                    })
                 })}
             </Transition>
         </div>
@@ -121,43 +118,17 @@ pub fn AssetsPage() -> impl IntoView {
             })}
         </SelectionToolbar>
         <DeleteAssetsDialog open=dialog_open count action=delete on_confirm=confirm_delete />
-        <Uploader space can_upload on_uploaded=Callback::new(move |()| version.update(|v| *v += 1))>
-        <div class="listing" aria-busy=move || pending.get().to_string()>
-            <Transition
-                fallback=|| view! { <p class="loading" role="status">"Loading assets…"</p> }
-                set_pending
+        <Uploader space can_upload on_uploaded=Callback::new(move |()| refetch.bump())>
+            <Listing
+                resource=page
+                query
+                base
+                loading="Loading assets…"
+                start_over="Go to the first page of assets"
+                let:page
             >
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(page) => {
-                            let link = move |at: PageAt| {
-                                format!("{}{}", base.get_untracked(), query.get_untracked().at(at).to_query_string())
-                            };
-                            let (prev, next) = (page.prev.clone(), page.next.clone());
-                            view! {
-                                <AssetTable page query space selection />
-                                <Pagination prev next link />
-                            }
-                        }
-                        .into_any(),
-                        Err(error) => view! {
-                            <ErrorNotice error />
-                            <p>
-                                <a href=move || base.get()>"Go to the first page of assets"</a>
-                            </p>
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Transition>
-        </div>
+                <AssetTable page query space selection />
+            </Listing>
         </Uploader>
-    }
-}
-
-fn count_label(page: &AssetPage) -> String {
-    match page.total {
-        1 => "1 asset".to_owned(),
-        n => format!("{n} assets"),
     }
 }

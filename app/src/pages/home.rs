@@ -4,6 +4,7 @@ use leptos_router::components::Redirect;
 use crate::auth::api::list_spaces;
 use crate::auth::ui::SignInRedirect;
 use crate::error::AppError;
+use crate::routes;
 use crate::ui::error_notice::ErrorNotice;
 
 /// `/`: sends people to the assets of their first space.
@@ -16,7 +17,7 @@ pub fn Home() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match spaces.await {
                         Ok(list) => match list.first() {
-                            Some(first) => view! { <Redirect path=first.space.assets_path() /> }.into_any(),
+                            Some(first) => view! { <Redirect path=routes::assets(&first.space.slug) /> }.into_any(),
                             None => view! {
                                 <section class="notice notice--page">
                                     <h1>"No spaces yet"</h1>

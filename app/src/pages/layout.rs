@@ -10,6 +10,7 @@ use crate::auth::api::list_spaces;
 use crate::auth::model::{CurrentSpace, Membership};
 use crate::auth::ui::{SignInRedirect, UserMenu};
 use crate::error::AppError;
+use crate::routes;
 use crate::ui::error_notice::ErrorNotice;
 use crate::ui::not_found::NotFound;
 
@@ -59,8 +60,8 @@ pub fn SpaceLayout() -> impl IntoView {
 #[component]
 fn SpaceFrame(membership: Membership) -> impl IntoView {
     let Membership { space, role } = membership;
-    let assets = format!("/spaces/{}/assets", space.slug);
-    let settings = format!("/spaces/{}/settings", space.slug);
+    let assets = routes::assets(&space.slug);
+    let settings = routes::settings(&space.slug);
     provide_context(CurrentSpace { space, role });
     view! {
         <nav class="mainnav" aria-label="Main">

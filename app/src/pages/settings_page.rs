@@ -1,14 +1,15 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::auth::model::CurrentSpace;
+use crate::auth::ui::use_current_space;
+use crate::routes;
 use crate::trash::model::RETENTION_DAYS;
 use crate::trash::ui::SettingsNav;
 
 /// `/spaces/{space}/settings`: the space's settings, starting with General.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let space = use_context::<CurrentSpace>().map(|current| current.space);
+    let space = use_current_space().map(|current| current.space);
     view! {
         <Title text="Space Settings" />
         <h1>"Space Settings"</h1>
@@ -20,7 +21,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <dt>"Space name"</dt>
                     <dd>{space.as_ref().map(|s| s.name.clone())}</dd>
                     <dt>"Address"</dt>
-                    <dd><code>{space.as_ref().map(|s| s.assets_path())}</code></dd>
+                    <dd><code>{space.as_ref().map(|s| routes::assets(&s.slug))}</code></dd>
                     <dt>"Trash retention"</dt>
                     <dd>
                         {format!(

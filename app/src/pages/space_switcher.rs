@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+use crate::routes;
 use crate::spaces::model::Space;
 
 /// The header's "Space" select: switching opens the other space's assets.
@@ -9,7 +10,7 @@ pub fn SpaceSwitcher(spaces: Vec<Space>, current: Memo<String>) -> impl IntoView
     let navigate = use_navigate();
     let on_change = move |event| {
         let slug = event_target_value(&event);
-        navigate(&format!("/spaces/{slug}/assets"), Default::default());
+        navigate(&routes::assets(&slug), Default::default());
     };
     view! {
         <div class="space-switcher">

@@ -10,9 +10,3 @@ pub struct Space {
     pub slug: String,
     pub name: String,
 }
-
-impl Space {
-    pub fn assets_path(&self) -> String {
-        format!("/spaces/{}/assets", self.slug)
-    }
-}

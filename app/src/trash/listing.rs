@@ -108,12 +108,7 @@ pub async fn list_trash(
         " ORDER BY a.deleted_at {order}, a.id {order} LIMIT "
     ))
     .push_bind(i64::from(params.limit) + 1);
-    let mut rows: Vec<TrashRow> = qb.build_query_as().fetch_all(pool).await?;
-    let more = rows.len() > params.limit as usize;
-    rows.truncate(params.limit as usize);
-    if !forward {
-        rows.reverse();
-    }
+    let rows: Vec<TrashRow> = qb.build_query_as().fetch_all(pool).await?;
     let cursor = |row: &TrashRow| {
         Cursor {
             sort: TRASH_CURSOR.to_owned(),
@@ -122,9 +117,7 @@ pub async fn list_trash(
         }
         .encode()
     };
-    let first = rows.first().map(cursor);
-    let last = rows.last().map(cursor);
-    let (prev, next) = params.at.links(more, first, last);
+    let (rows, prev, next) = params.at.page(rows, params.limit, cursor);
 
     let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
     push_trash_filter(&mut count, space, params, now);
@@ -190,7 +183,7 @@ mod tests {
     use super::*;
     use crate::clock::Clock;
     use crate::db::test_pool;
-    use crate::paging::PageAt;
+    use crate::paging::{ListingQuery, PageAt};
     use crate::spaces::data::ensure;
     use crate::trash::bulk::move_to_trash;
     use crate::trash::fixtures::{assets, user, NOW};

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::assets::model::AssetKind;
 use crate::ids::AssetId;
-use crate::paging::{query_string, PageAt};
+use crate::paging::{query_string, KeysetPage, ListingQuery, PageAt};
 
 /// Trashed assets can be restored for this many days (DESIGN.md §4).
 pub const RETENTION_DAYS: i64 = 14;
@@ -71,6 +71,12 @@ pub struct TrashPage {
     pub deleters: Vec<Deleter>,
 }
 
+impl KeysetPage for TrashPage {
+    fn cursors(&self) -> (Option<String>, Option<String>) {
+        (self.prev.clone(), self.next.clone())
+    }
+}
+
 /// Rows on one page of Trash.
 pub const TRASH_PAGE_SIZE: u32 = 50;
 
@@ -95,7 +101,18 @@ impl TrashQuery {
         }
     }
 
-    pub fn to_query_string(&self) -> String {
+    /// Whether a search or filter narrows the list.
+    pub fn is_filtered(&self) -> bool {
+        !self.search.trim().is_empty() || self.deleted_by.is_some() || self.kind.is_some()
+    }
+}
+
+impl ListingQuery for TrashQuery {
+    fn at(&self, at: PageAt) -> Self {
+        Self { at, ..self.clone() }
+    }
+
+    fn to_query_string(&self) -> String {
         let by = self.deleted_by.map(|id| id.to_string());
         let mut pairs: Vec<(&str, &str)> = Vec::new();
         if !self.search.is_empty() {
@@ -109,15 +126,6 @@ impl TrashQuery {
         }
         self.at.push_pairs(&mut pairs);
         query_string(&pairs)
-    }
-
-    pub fn at(&self, at: PageAt) -> Self {
-        Self { at, ..self.clone() }
-    }
-
-    /// Whether a search or filter narrows the list.
-    pub fn is_filtered(&self) -> bool {
-        !self.search.trim().is_empty() || self.deleted_by.is_some() || self.kind.is_some()
     }
 }
 
@@ -163,15 +171,6 @@ pub struct MoveOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RestoreOutcome {
     pub restored: u64,
-}
-
-/// "1 asset", "3 assets".
-pub fn assets_count(n: u64) -> String {
-    if n == 1 {
-        "1 asset".to_owned()
-    } else {
-        format!("{n} assets")
-    }
 }
 
 #[cfg(test)]
@@ -237,12 +236,5 @@ mod tests {
             days_left_label(deleted, deleted + 14 * day - minute),
             "Less than a day left"
         );
-    }
-
-    #[test]
-    fn counts_read_naturally() {
-        assert_eq!(assets_count(1), "1 asset");
-        assert_eq!(assets_count(0), "0 assets");
-        assert_eq!(assets_count(12), "12 assets");
     }
 }

@@ -5,9 +5,10 @@ use leptos_router::hooks::use_params_map;
 use crate::assets::api::{get_asset, RenameAsset};
 use crate::assets::model::{AssetDetails, MAX_NAME_CHARS};
 use crate::assets::ui::Thumbnail;
-use crate::auth::model::CurrentSpace;
 use crate::auth::model::Permission;
+use crate::auth::ui::{use_current_space, use_space_slug};
 use crate::format::{format_size, type_label};
+use crate::routes;
 use crate::ui::error_notice::ErrorNotice;
 use crate::ui::local_time::LocalTime;
 
@@ -16,7 +17,7 @@ use crate::ui::local_time::LocalTime;
 #[component]
 pub fn AssetDetailsPage() -> impl IntoView {
     let params = use_params_map();
-    let space = Memo::new(move |_| params.read().get("space").unwrap_or_default());
+    let space = use_space_slug();
     let id = Memo::new(move |_| {
         params
             .read()
@@ -29,8 +30,8 @@ pub fn AssetDetailsPage() -> impl IntoView {
         move || (space.get(), id.get(), rename.version().get()),
         |(space, id, _)| get_asset(space, id),
     );
-    let can_edit = use_context::<CurrentSpace>().is_some_and(|c| c.allows(Permission::Upload));
-    let back = move || format!("/spaces/{}/assets", space.get());
+    let can_edit = use_current_space().is_some_and(|c| c.allows(Permission::Upload));
+    let back = move || routes::assets(&space.get());
 
     view! {
         <p class="breadcrumb"><a href=back>"← Assets"</a></p>
@@ -93,7 +94,7 @@ fn DetailsView(details: AssetDetails, space: String) -> impl IntoView {
 fn RenameForm(
     details: AssetDetails,
     rename: ServerAction<RenameAsset>,
-    space: Memo<String>,
+    space: Signal<String>,
 ) -> impl IntoView {
     let name = RwSignal::new(details.asset.name.clone());
     let id = details.asset.id.0;

@@ -4,6 +4,8 @@ use crate::assets::model::{Asset, AssetPage, ListQuery, SortDir, SortKey};
 use crate::assets::ui::Thumbnail;
 use crate::format::{format_date, format_size, iso_datetime, type_label};
 use crate::ids::AssetId;
+use crate::paging::ListingQuery;
+use crate::routes;
 use crate::ui::selection_checkboxes::{RowCheckbox, SelectAllCheckbox, Selection};
 
 /// The listing table: a checkbox, thumbnail, name, type, size, modified.
@@ -11,7 +13,7 @@ use crate::ui::selection_checkboxes::{RowCheckbox, SelectAllCheckbox, Selection}
 pub fn AssetTable(
     page: AssetPage,
     query: Memo<ListQuery>,
-    space: Memo<String>,
+    space: Signal<String>,
     selection: Selection,
 ) -> impl IntoView {
     if page.items.is_empty() {
@@ -55,7 +57,7 @@ fn SortHeader(
     label: &'static str,
     key: SortKey,
     query: Memo<ListQuery>,
-    space: Memo<String>,
+    space: Signal<String>,
     #[prop(optional)] numeric: bool,
 ) -> impl IntoView {
     let active_dir = move || {
@@ -69,8 +71,8 @@ fn SortHeader(
     };
     let href = move || {
         format!(
-            "/spaces/{}/assets{}",
-            space.get(),
+            "{}{}",
+            routes::assets(&space.get()),
             query.get().sorted_by(key).to_query_string()
         )
     };
@@ -109,7 +111,7 @@ fn AssetRow(
             </td>
             <td class="assets__thumb">{preview}</td>
             <td class="assets__name">
-                <a class="name" href=format!("/spaces/{space_slug}/assets/{}", asset.id.0)>{asset.name.clone()}</a>
+                <a class="name" href=routes::asset(&space_slug, asset.id)>{asset.name.clone()}</a>
                 {dimensions.map(|d| view! { <span class="meta">{d}</span> })}
             </td>
             <td>{type_label(&asset.mime_type)}</td>

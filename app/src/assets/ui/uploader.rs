@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use crate::assets::api::upload_limit;
 use crate::assets::model::{too_large_message, Asset};
+use crate::routes;
 
 /// Where one file's upload stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,7 +29,7 @@ struct UploadItem {
 /// that arrives refreshes the listing through `on_uploaded`.
 #[component]
 pub fn Uploader(
-    space: Memo<String>,
+    space: Signal<String>,
     /// Whether the user may upload (the server checks again).
     can_upload: bool,
     on_uploaded: Callback<()>,
@@ -90,7 +91,7 @@ pub fn Uploader(
                     .set(UploadState::Failed(too_large_message(&name, max)));
                 continue;
             }
-            let url = format!("/api/upload?space={}", space.get_untracked());
+            let url = routes::upload(&space.get_untracked());
             handles.start(item.id, &url, file, item.progress, move |outcome| {
                 finish(item, outcome)
             });

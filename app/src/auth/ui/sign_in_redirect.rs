@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::{components::Redirect, hooks::use_location};
 
+use crate::routes;
+
 /// Sends a signed-out visitor to the sign-in page, to come back here after.
 #[component]
 pub fn SignInRedirect() -> impl IntoView {
@@ -15,6 +17,6 @@ pub fn SignInRedirect() -> impl IntoView {
             search.trim_start_matches('?')
         )
     };
-    let path = format!("/login?next={}", crate::encoding::component(&here));
+    let path = routes::login_then(&here);
     view! { <Redirect path /> }
 }

@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
+use crate::format::assets_count;
 use crate::trash::api::MoveToTrash;
-use crate::trash::model::{assets_count, RETENTION_DAYS};
+use crate::trash::model::RETENTION_DAYS;
 use crate::ui::confirm_dialog::ConfirmDialog;
 
 /// "Delete Assets": confirms moving the selection to Trash.

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
-use crate::trash::model::assets_count;
+use crate::format::assets_count;
+use crate::ui::status_message::{StatusRegion, Toast};
 
 /// What the last bulk action did, announced in a `role="status"` region.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,8 +11,7 @@ pub enum Notice {
     Failed(String),
 }
 
-/// "{n} assets moved to Trash" with Undo and View Trash; the region stays in
-/// the page so screen readers announce each new message.
+/// "{n} assets moved to Trash" with Undo and View Trash.
 #[component]
 pub fn TrashNotice(
     notice: RwSignal<Option<Notice>>,
@@ -19,31 +19,29 @@ pub fn TrashNotice(
     on_undo: Callback<String>,
 ) -> impl IntoView {
     view! {
-        <div class="toast-region" role="status" aria-live="polite">
+        <StatusRegion>
             {move || {
                 notice
                     .get()
                     .map(|current| match current {
                         Notice::Moved { count, batch } => {
                             view! {
-                                <div class="toast">
+                                <Toast>
                                     <span>{format!("{} moved to Trash", assets_count(count))}</span>
                                     <button type="button" class="button" on:click=move |_| on_undo.run(batch.clone())>
                                         "Undo"
                                     </button>
                                     <a href=move || trash_href.get()>"View Trash"</a>
-                                </div>
+                                </Toast>
                             }
                                 .into_any()
                         }
                         Notice::Restored { count } => {
-                            view! { <div class="toast">{format!("{} restored", assets_count(count))}</div> }.into_any()
+                            view! { <Toast>{format!("{} restored", assets_count(count))}</Toast> }.into_any()
                         }
-                        Notice::Failed(message) => {
-                            view! { <div class="toast toast--error">{message}</div> }.into_any()
-                        }
+                        Notice::Failed(message) => view! { <Toast error=true>{message}</Toast> }.into_any(),
                     })
             }}
-        </div>
+        </StatusRegion>
     }
 }

@@ -1,51 +1,48 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::SettingsNav;
 use crate::assets::model::{AssetKind, MAX_SEARCH_CHARS};
 use crate::assets::ui::Thumbnail;
-use crate::auth::model::CurrentSpace;
 use crate::auth::model::Permission;
-use crate::error::AppError;
-use crate::format::type_label;
+use crate::auth::ui::{use_current_space, use_space_slug, SignInRedirect};
+use crate::format::{assets_count, type_label};
 use crate::ids::AssetId;
-use crate::paging::PageAt;
+use crate::routes;
 use crate::trash::api::{list_trash, DeletePermanently, RestoreFromTrash};
-use crate::trash::model::{assets_count, TrashPage as Page, TrashQuery, RETENTION_DAYS};
+use crate::trash::model::{TrashPage as Page, TrashQuery, RETENTION_DAYS};
 use crate::ui::confirm_dialog::ConfirmDialog;
-use crate::ui::error_notice::ErrorNotice;
+use crate::ui::listing::{use_listing, Listing};
 use crate::ui::local_time::LocalTime;
-use crate::ui::pagination::Pagination;
 use crate::ui::selection_checkboxes::{RowCheckbox, SelectAllCheckbox, Selection};
 use crate::ui::selection_toolbar::SelectionToolbar;
+use crate::ui::status_message::StatusMessage;
 
 /// `/spaces/{space}/settings/trash`: trashed assets, newest first, with who
 /// deleted them, when, and how long they can still be restored. Filters and
 /// page live in the URL; the selection survives paging and filtering.
 #[component]
 pub fn TrashPage() -> impl IntoView {
-    let params = use_params_map();
     let query_map = use_query_map();
-    let space = Memo::new(move |_| params.read().get("space").unwrap_or_default());
+    let space = use_space_slug();
     let query = Memo::new(move |_| {
         let map = query_map.read();
         TrashQuery::from_pairs(|key| map.get_str(key))
     });
-    let base = Signal::derive(move || format!("/spaces/{}/settings/trash", space.get()));
-    let can_purge = use_context::<CurrentSpace>().is_some_and(|c| c.allows(Permission::Purge));
+    let base = Signal::derive(move || routes::trash(&space.get()));
+    let can_purge = use_current_space().is_some_and(|c| c.allows(Permission::Purge));
 
-    let version = RwSignal::new(0_u32);
     let selection = Selection::new();
     let count = selection.count();
     let message = RwSignal::new(None::<Result<String, String>>);
     let restore = ServerAction::<RestoreFromTrash>::new();
     let purge = ServerAction::<DeletePermanently>::new();
     let dialog_open = RwSignal::new(false);
-    let trash = Resource::new(
-        move || (space.get(), query.get(), version.get()),
-        |(space, query, _)| {
+    let (trash, refetch) = use_listing(
+        move || (space.get(), query.get()),
+        |(space, query)| {
             let (after, before) = query.at.into_cursors();
             let q = Some(query.search).filter(|s| !s.trim().is_empty());
             list_trash(space, q, query.deleted_by, query.kind, after, before)
@@ -59,7 +56,7 @@ pub fn TrashPage() -> impl IntoView {
                 "{} restored",
                 assets_count(outcome.restored)
             ))));
-            version.update(|v| *v += 1);
+            refetch.bump();
         }
         Some(Err(error)) => message.set(Some(Err(error.to_string()))),
         None => {}
@@ -72,7 +69,7 @@ pub fn TrashPage() -> impl IntoView {
                 "{} deleted permanently",
                 assets_count(outcome.deleted)
             ))));
-            version.update(|v| *v += 1);
+            refetch.bump();
         }
     });
     let run_restore = move |_| {
@@ -107,7 +104,6 @@ pub fn TrashPage() -> impl IntoView {
             .and_then(Result::err)
             .map(|e| e.to_string())
     });
-    let (pending, set_pending) = signal(false);
 
     view! {
         <Title text="Trash" />
@@ -118,12 +114,7 @@ pub fn TrashPage() -> impl IntoView {
                 <p class="muted">
                     {format!("Items in Trash are removed permanently {RETENTION_DAYS} days after deletion. Until then you can restore them.")}
                 </p>
-                <div class="toast-region" role="status" aria-live="polite">
-                    {move || message.get().map(|m| match m {
-                        Ok(text) => view! { <div class="toast">{text}</div> }.into_any(),
-                        Err(text) => view! { <div class="toast toast--error">{text}</div> }.into_any(),
-                    })}
-                </div>
+                <StatusMessage message />
                 <SelectionToolbar count on_clear=clear>
                     <button type="button" class="button button--primary" disabled=move || restore.pending().get() on:click=run_restore>
                         {move || if restore.pending().get() { "Restoring…" } else { "Restore" }}
@@ -143,35 +134,18 @@ pub fn TrashPage() -> impl IntoView {
                     error=purge_error
                     on_confirm=confirm_purge
                 />
-                <div class="listing" aria-busy=move || pending.get().to_string()>
-                    <Transition
-                        fallback=|| view! { <p class="loading" role="status">"Loading Trash…"</p> }
-                        set_pending
-                    >
-                        {move || Suspend::new(async move {
-                            match trash.await {
-                                Ok(page) => {
-                                    let link = move |at: PageAt| {
-                                        format!("{}{}", base.get_untracked(), query.get_untracked().at(at).to_query_string())
-                                    };
-                                    let (prev, next) = (page.prev.clone(), page.next.clone());
-                                    view! {
-                                        <TrashFilters page=page.clone() query base />
-                                        <TrashTable page query space selection />
-                                        <Pagination prev next link />
-                                    }
-                                    .into_any()
-                                }
-                                Err(AppError::Unauthorized) => view! { <crate::auth::ui::SignInRedirect /> }.into_any(),
-                                Err(error) => view! {
-                                    <ErrorNotice error />
-                                    <p><a href=move || base.get()>"Show all of Trash"</a></p>
-                                }
-                                .into_any(),
-                            }
-                        })}
-                    </Transition>
-                </div>
+                <Listing
+                    resource=trash
+                    query
+                    base
+                    loading="Loading Trash…"
+                    start_over="Show all of Trash"
+                    signed_out=|| view! { <SignInRedirect /> }
+                    let:page
+                >
+                    <TrashFilters page=page.clone() query base />
+                    <TrashTable page query space selection />
+                </Listing>
             </section>
         </div>
     }
@@ -230,7 +204,7 @@ fn TrashFilters(page: Page, query: Memo<TrashQuery>, base: Signal<String>) -> im
 fn TrashTable(
     page: Page,
     query: Memo<TrashQuery>,
-    space: Memo<String>,
+    space: Signal<String>,
     selection: Selection,
 ) -> impl IntoView {
     if page.items.is_empty() {
@@ -264,7 +238,7 @@ fn TrashTable(
                         let checked = selection.contains(asset.id);
                         let src = asset
                             .has_thumbnail
-                            .then(|| format!("/files/{slug}/trash/{}/thumbnail", asset.id.0));
+                            .then(|| routes::trash_thumbnail(&slug, asset.id));
                         view! {
                             <tr class:selected=move || checked.get()>
                                 <td class="assets__select">
