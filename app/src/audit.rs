@@ -2,6 +2,7 @@
 //! Every move to Trash, restore, permanent delete and purge writes one entry
 //! per request and space, in the same transaction as the change.
 
+use crate::error::AppError;
 use sqlx::SqliteConnection;
 
 use crate::ids::SpaceId;
@@ -42,7 +43,7 @@ pub struct AuditEntry<'a> {
 }
 
 impl AuditEntry<'_> {
-    pub async fn write(&self, conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    pub async fn write(&self, conn: &mut SqliteConnection) -> Result<(), AppError> {
         sqlx::query(
             "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count, at)
              VALUES (?, ?, ?, ?, ?, ?, ?)",

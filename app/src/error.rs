@@ -21,9 +21,10 @@ pub enum AppError {
     Forbidden,
     #[error("Not found.")]
     NotFound,
-    /// Some ids of a bulk request are unknown in the space; the message names them.
-    #[error("{0}")]
-    UnknownAssets(String),
+    /// Some ids of a bulk request are unknown in the space: `ids` lists
+    /// them for programs, the message names them for people.
+    #[error("{message}")]
+    UnknownAssets { ids: Vec<i64>, message: String },
     /// The request itself is wrong; the message says how, in words for people.
     #[error("{0}")]
     Validation(String),
@@ -55,12 +56,15 @@ pub enum AppError {
 }
 
 /// The JSON form: `{"error": "not_found", "message": "Not found."}`, a
-/// stable code for programs and a sentence for people, for every variant.
+/// stable code for programs and a sentence for people, for every variant;
+/// `ids` too where the error names assets.
 #[derive(Serialize, Deserialize)]
 struct WireError {
     error: String,
     #[serde(default)]
     message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    ids: Vec<i64>,
 }
 
 impl From<AppError> for WireError {
@@ -70,7 +74,7 @@ impl From<AppError> for WireError {
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
-            AppError::UnknownAssets(_) => "unknown_assets",
+            AppError::UnknownAssets { .. } => "unknown_assets",
             AppError::Validation(_) => "validation",
             AppError::Conflict(_) => "conflict",
             AppError::RateLimited(_) => "rate_limited",
@@ -82,9 +86,14 @@ impl From<AppError> for WireError {
             AppError::Internal => "internal",
             AppError::Network => "network",
         };
+        let message = error.to_string();
         Self {
             error: code.to_owned(),
-            message: error.to_string(),
+            message,
+            ids: match error {
+                AppError::UnknownAssets { ids, .. } => ids,
+                _ => Vec::new(),
+            },
         }
     }
 }
@@ -96,7 +105,10 @@ impl From<WireError> for AppError {
             "invalid_credentials" => Self::InvalidCredentials,
             "forbidden" => Self::Forbidden,
             "not_found" => Self::NotFound,
-            "unknown_assets" => Self::UnknownAssets(wire.message),
+            "unknown_assets" => Self::UnknownAssets {
+                ids: wire.ids,
+                message: wire.message,
+            },
             "validation" => Self::Validation(wire.message),
             "conflict" => Self::Conflict(wire.message),
             "rate_limited" => Self::RateLimited(wire.message),
@@ -120,7 +132,7 @@ impl AppError {
         match self {
             Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::NotFound | Self::UnknownAssets(_) => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::UnknownAssets { .. } => StatusCode::NOT_FOUND,
             Self::Validation(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -144,6 +156,27 @@ impl AppError {
 
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
+
+    /// On the server, the error's HTTP status goes with its body: server
+    /// functions would otherwise answer every error with 500. (A plain form
+    /// post keeps Leptos's redirect back to the form.)
+    #[cfg(feature = "ssr")]
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        use leptos::prelude::use_context;
+        let plain_form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
+            parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+        });
+        if !plain_form_post {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(self.status());
+            }
+        }
+        leptos::server_fn::Bytes::from(serde_json::to_vec(self).unwrap_or_default())
+    }
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
@@ -182,13 +215,22 @@ fn clip(message: &str) -> String {
     }
 }
 
+/// Database failures are internal. A row that must exist and does not
+/// (`RowNotFound`) is a bug, not a 404: lookups that may find nothing use
+/// `fetch_optional` and say `NotFound` themselves.
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
-        match error {
-            sqlx::Error::RowNotFound => Self::NotFound,
-            other => Self::internal(other),
-        }
+        Self::internal(error)
+    }
+}
+
+/// Every axum handler answers errors the same way: the status, and the JSON
+/// body server functions send.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        (self.status(), axum::Json(self)).into_response()
     }
 }
 

@@ -9,6 +9,7 @@ use app::assets::data::{find_live_file, StoredFile};
 use app::assets::file_type::content_disposition;
 use app::auth::model::Permission;
 use app::auth::session::authorize_session;
+use app::error::AppError;
 use app::ids::AssetId;
 use app::state::AppState;
 use app::storage::{FileKind, Storage};
@@ -103,10 +104,10 @@ async fn stored_file(
         Shelf::Trash => Permission::Delete,
     };
     if let Err(error) = authorize_session(session, state, space, permission).await {
-        return Err(error.status().into_response());
+        return Err(error.into_response());
     }
     let Ok(id) = id.parse::<i64>().map(AssetId) else {
-        return Err(StatusCode::NOT_FOUND.into_response());
+        return Err(AppError::NotFound.into_response());
     };
     let found = match shelf {
         Shelf::Live => find_live_file(&state.pool, space, id).await,
@@ -114,11 +115,8 @@ async fn stored_file(
     };
     match found {
         Ok(Some(file)) => Ok(file),
-        Ok(None) => Err(StatusCode::NOT_FOUND.into_response()),
-        Err(error) => {
-            tracing::error!(%error, "file lookup failed");
-            Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
-        }
+        Ok(None) => Err(AppError::NotFound.into_response()),
+        Err(error) => Err(error.into_response()),
     }
 }
 
@@ -185,11 +183,8 @@ async fn stream(
 ) -> Response {
     let meta = match storage.head(kind, key).await {
         Ok(Some(meta)) => meta,
-        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
-        Err(error) => {
-            tracing::error!(%error, "stored file unreadable");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+        Ok(None) => return AppError::NotFound.into_response(),
+        Err(error) => return AppError::internal(error).into_response(),
     };
     let etag = meta.e_tag.as_ref().map(|tag| format!("\"{tag}\""));
     let modified = SystemTime::UNIX_EPOCH
@@ -233,11 +228,8 @@ async fn stream(
     };
     let result = match storage.get(kind, key, options).await {
         Ok(result) => result,
-        Err(object_store::Error::NotFound { .. }) => return StatusCode::NOT_FOUND.into_response(),
-        Err(error) => {
-            tracing::error!(%error, "stored file unreadable");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+        Err(object_store::Error::NotFound { .. }) => return AppError::NotFound.into_response(),
+        Err(error) => return AppError::internal(error).into_response(),
     };
     let sent = result.range.clone();
     builder = builder
@@ -268,7 +260,7 @@ async fn serve_thumbnail(
 ) -> Response {
     let file = match stored_file(state, session, space, id, shelf).await {
         Ok(file) if file.has_thumbnail => file,
-        Ok(_) => return StatusCode::NOT_FOUND.into_response(),
+        Ok(_) => return AppError::NotFound.into_response(),
         Err(response) => return response,
     };
     let mut response = stream(

@@ -7,11 +7,9 @@ use app::error::AppError;
 use app::site::PublicOrigin;
 use app::state::RequestLimits;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-
-use crate::json_error;
 
 /// 421 for a request whose Host (HTTP/1.1) or `:authority` (HTTP/2, and
 /// absolute-form HTTP/1.1 targets) does not name this server. A page on
@@ -124,6 +122,5 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 }
 
 fn error_response(error: &AppError) -> Response {
-    let (parts, _) = StatusCode::OK.into_response().into_parts();
-    json_error(parts, error.status(), error)
+    error.clone().into_response()
 }

@@ -24,13 +24,12 @@ use app::storage::Storage;
 use app::trash::model::PurgeReport;
 use app::trash::purge::{purge, ORPHAN_GRACE};
 use app::{shell, App};
-use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -170,7 +169,7 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(session_layer(&state))
-        .layer(middleware::from_fn(api_error_status))
+        .layer(middleware::from_fn(api_router_errors))
         .layer(middleware::from_fn_with_state(
             site.clone(),
             guard::same_origin_mutations,
@@ -219,49 +218,33 @@ fn session_layer(state: &AppState) -> SessionManagerLayer<SqliteStore> {
         ))
 }
 
-/// Gives server-function errors their real HTTP status. `server_fn` answers
-/// every error with 500 and the JSON-encoded `AppError` as the body; this
-/// reads that body back and sets the status the error stands for (400 for a
-/// malformed request, 403, 404, ...), in one place for every endpoint.
-async fn api_error_status(request: Request, next: Next) -> Response {
+/// API clients get JSON where the router itself answers: its 405 for a
+/// wrong method has no body, and an unknown `/api/…` path would get the
+/// HTML 404 page. (Server functions' own errors carry their status and JSON
+/// body already: see `AppError`'s `FromServerFnError::ser`.)
+async fn api_router_errors(request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
     let method = request.method().clone();
     let response = next.run(request).await;
-    if is_api && response.status() == StatusCode::METHOD_NOT_ALLOWED {
-        // The router's own 405 has no body; API clients get the JSON error.
-        let error =
-            AppError::validation(format!("This endpoint does not accept {method} requests."));
-        let (parts, _) = response.into_parts();
-        return json_error(parts, StatusCode::METHOD_NOT_ALLOWED, &error);
-    }
-    if !is_api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+    if !is_api {
         return response;
     }
-    let (parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return json_error(
-            parts,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            &AppError::Internal,
-        );
-    };
-    let error: AppError = serde_json::from_slice(&bytes).unwrap_or(AppError::Internal);
-    json_error(parts, error.status(), &error)
-}
-
-pub(crate) fn json_error(
-    mut parts: axum::http::response::Parts,
-    status: StatusCode,
-    error: &AppError,
-) -> Response {
-    parts.status = status;
-    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
-    parts.headers.insert(
-        axum::http::header::CONTENT_TYPE,
-        axum::http::HeaderValue::from_static("application/json"),
-    );
-    let body = serde_json::to_vec(error).unwrap_or_default();
-    Response::from_parts(parts, Body::from(body))
+    match response.status() {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            let error =
+                AppError::validation(format!("This endpoint does not accept {method} requests."));
+            (StatusCode::METHOD_NOT_ALLOWED, axum::Json(error)).into_response()
+        }
+        StatusCode::NOT_FOUND
+            if response
+                .headers()
+                .get(axum::http::header::CONTENT_TYPE)
+                .is_some_and(|t| t.as_bytes().starts_with(b"text/html")) =>
+        {
+            AppError::NotFound.into_response()
+        }
+        _ => response,
+    }
 }
 
 /// `GET /healthz`: 200 when the database answers.

@@ -41,7 +41,7 @@ pub async fn upload(
     };
     match result {
         Ok(asset) => (StatusCode::CREATED, Json(asset)).into_response(),
-        Err(error) => (error.status(), Json(error)).into_response(),
+        Err(error) => error.into_response(),
     }
 }
 

@@ -34,7 +34,7 @@ pub async fn list_assets(
         &at,
         PAGE_SIZE,
     )?;
-    Ok(list_live(&state.pool, access.space.id, &params).await?)
+    list_live(&state.pool, access.space.id, &params).await
 }
 
 /// One live asset with who uploaded it and when:

@@ -149,7 +149,7 @@ pub async fn list_live(
     pool: &SqlitePool,
     space: SpaceId,
     params: &ListParams,
-) -> Result<AssetPage, sqlx::Error> {
+) -> Result<AssetPage, AppError> {
     let column = sort_column(params.sort);
     let mut qb = QueryBuilder::<Sqlite>::new(
         "SELECT id, name, mime_type, kind, size_bytes, width, height, has_thumbnail, updated_at",
@@ -200,16 +200,22 @@ pub async fn count_live(
     pool: &SqlitePool,
     space: SpaceId,
     pattern: &Option<String>,
-) -> Result<i64, sqlx::Error> {
+) -> Result<i64, AppError> {
     if pattern.is_none() {
-        return sqlx::query_scalar("SELECT live_assets FROM spaces WHERE id = ?")
-            .bind(space)
-            .fetch_one(pool)
-            .await;
+        return Ok(
+            sqlx::query_scalar("SELECT live_assets FROM spaces WHERE id = ?")
+                .bind(space)
+                .fetch_one(pool)
+                .await?,
+        );
     }
     let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
     push_live_filter(&mut count, space, pattern);
-    count.build_query_scalar().fetch_one(pool).await
+    count
+        .build_query_scalar()
+        .fetch_one(pool)
+        .await
+        .map_err(AppError::from)
 }
 
 /// What the file routes need to serve a live asset's bytes or thumbnail.
@@ -227,7 +233,7 @@ pub async fn find_live_file(
     pool: &SqlitePool,
     space_slug: &str,
     id: AssetId,
-) -> Result<Option<StoredFile>, sqlx::Error> {
+) -> Result<Option<StoredFile>, AppError> {
     sqlx::query_as(
         "SELECT a.name, a.mime_type, a.storage_key, a.has_thumbnail
          FROM assets a JOIN spaces s ON s.id = a.space_id
@@ -237,6 +243,7 @@ pub async fn find_live_file(
     .bind(id)
     .fetch_optional(pool)
     .await
+    .map_err(AppError::from)
 }
 
 /// A live asset of `space` with its uploader, for the details page.
@@ -244,7 +251,7 @@ pub async fn find_details(
     pool: &SqlitePool,
     space: SpaceId,
     id: AssetId,
-) -> Result<Option<AssetDetails>, sqlx::Error> {
+) -> Result<Option<AssetDetails>, AppError> {
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
@@ -277,7 +284,7 @@ pub async fn rename(
     id: AssetId,
     name: &str,
     now: i64,
-) -> Result<bool, sqlx::Error> {
+) -> Result<bool, AppError> {
     let changed = sqlx::query(
         "UPDATE assets
          SET updated_at = CASE WHEN name = ?1 COLLATE BINARY THEN updated_at ELSE ?2 END,
@@ -313,7 +320,7 @@ pub struct NewAsset {
 pub async fn insert(
     db: impl sqlx::SqliteExecutor<'_>,
     asset: &NewAsset,
-) -> Result<AssetId, sqlx::Error> {
+) -> Result<AssetId, AppError> {
     sqlx::query_scalar(
         "INSERT INTO assets (space_id, name, mime_type, kind, size_bytes, width, height,
                              storage_key, has_thumbnail, created_by, created_at, updated_at)
@@ -334,6 +341,7 @@ pub async fn insert(
     .bind(asset.updated_at)
     .fetch_one(db)
     .await
+    .map_err(AppError::from)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Data access for users and memberships.
 
+use crate::error::AppError;
 use sqlx::SqliteExecutor;
 
 use super::model::{Membership, Role, User};
@@ -15,7 +16,7 @@ pub async fn upsert_user(
     name: &str,
     password_hash: &str,
     now_millis: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<i64, AppError> {
     sqlx::query_scalar(
         "INSERT INTO users (email, name, password_hash, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (email) DO UPDATE SET name = excluded.name, password_hash = excluded.password_hash
@@ -27,13 +28,15 @@ pub async fn upsert_user(
     .bind(now_millis)
     .fetch_one(db)
     .await
+    .map_err(AppError::from)
 }
 
 /// Whether anyone can sign in at all (a fresh database has no users).
-pub async fn any_user(db: impl SqliteExecutor<'_>) -> Result<bool, sqlx::Error> {
+pub async fn any_user(db: impl SqliteExecutor<'_>) -> Result<bool, AppError> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)")
         .fetch_one(db)
         .await
+        .map_err(AppError::from)
 }
 
 /// Adds a membership or changes its role.
@@ -42,7 +45,7 @@ pub async fn set_membership(
     space: SpaceId,
     user_id: i64,
     role: Role,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO memberships (space_id, user_id, role) VALUES (?, ?, ?)
          ON CONFLICT (space_id, user_id) DO UPDATE SET role = excluded.role",
@@ -59,7 +62,7 @@ pub async fn set_membership(
 pub async fn find_for_sign_in(
     db: impl SqliteExecutor<'_>,
     email: &str,
-) -> Result<Option<(User, String)>, sqlx::Error> {
+) -> Result<Option<(User, String)>, AppError> {
     let row: Option<(i64, String, String, String)> =
         sqlx::query_as("SELECT id, email, name, password_hash FROM users WHERE email = ?")
             .bind(email.trim())
@@ -68,18 +71,19 @@ pub async fn find_for_sign_in(
     Ok(row.map(|(id, email, name, hash)| (User { id, email, name }, hash)))
 }
 
-pub async fn find_user(db: impl SqliteExecutor<'_>, id: i64) -> Result<Option<User>, sqlx::Error> {
+pub async fn find_user(db: impl SqliteExecutor<'_>, id: i64) -> Result<Option<User>, AppError> {
     sqlx::query_as("SELECT id, email, name FROM users WHERE id = ?")
         .bind(id)
         .fetch_optional(db)
         .await
+        .map_err(AppError::from)
 }
 
 /// The spaces `user_id` is a member of, with their role, by name.
 pub async fn list_for_user(
     db: impl SqliteExecutor<'_>,
     user_id: i64,
-) -> Result<Vec<Membership>, sqlx::Error> {
+) -> Result<Vec<Membership>, AppError> {
     let rows: Vec<(i64, String, String, Role)> = sqlx::query_as(
         "SELECT s.id, s.slug, s.name, m.role FROM spaces s
          JOIN memberships m ON m.space_id = s.id AND m.user_id = ?

@@ -1,5 +1,6 @@
 //! Data access for spaces.
 
+use crate::error::AppError;
 use sqlx::SqliteExecutor;
 
 use super::model::Space;
@@ -10,7 +11,7 @@ pub async fn ensure(
     slug: &str,
     name: &str,
     now_millis: i64,
-) -> Result<Space, sqlx::Error> {
+) -> Result<Space, AppError> {
     sqlx::query_as(
         "INSERT INTO spaces (slug, name, created_at) VALUES (?, ?, ?)
          ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug
@@ -21,6 +22,7 @@ pub async fn ensure(
     .bind(now_millis)
     .fetch_one(db)
     .await
+    .map_err(AppError::from)
 }
 
 /// A URL-safe slug from a display name: "Product Photos" → "product-photos".

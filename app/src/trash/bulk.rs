@@ -81,10 +81,13 @@ async fn trash_states(
             .copied()
             .filter(|id| !known.contains(id))
             .collect();
-        return Err(AppError::UnknownAssets(format!(
-            "These assets do not exist in this space: {}. Nothing was {verb}.",
-            list_ids(&missing)
-        )));
+        return Err(AppError::UnknownAssets {
+            message: format!(
+                "These assets do not exist in this space: {}. Nothing was {verb}.",
+                list_ids(&missing)
+            ),
+            ids: missing.into_iter().collect(),
+        });
     }
     Ok(found)
 }
@@ -414,7 +417,7 @@ mod tests {
         .await
         .unwrap_err();
         assert!(
-            matches!(&error, AppError::UnknownAssets(m) if m.contains(&foreign[0].to_string()))
+            matches!(&error, AppError::UnknownAssets { ids, message } if ids == &[foreign[0]] && message.contains(&foreign[0].to_string()))
         );
         assert_eq!(trashed(&pool).await, ids[..2].to_vec());
 
@@ -447,7 +450,7 @@ mod tests {
         // Again: the deleted ids no longer exist.
         let again =
             delete_permanently(&pool, &storage, space, by, &ids[..2], &Clock::frozen(NOW)).await;
-        assert!(matches!(again, Err(AppError::UnknownAssets(_))));
+        assert!(matches!(again, Err(AppError::UnknownAssets { .. })));
     }
 
     #[test]
@@ -524,7 +527,8 @@ mod tests {
             .await
             .unwrap_err();
         match error {
-            AppError::UnknownAssets(message) => {
+            AppError::UnknownAssets { ids, message } => {
+                assert_eq!(ids, [theirs[0], 999_999]);
                 assert!(
                     message.contains(&format!("{}, 999999", theirs[0])),
                     "{message}"
@@ -671,7 +675,7 @@ mod tests {
         assert_eq!(trashed(&pool).await, [ids[1], ids[2]]);
         assert!(matches!(
             restore_from_trash(&pool, space, by, &[999_999], &Clock::frozen(NOW)).await,
-            Err(AppError::UnknownAssets(_))
+            Err(AppError::UnknownAssets { .. })
         ));
     }
 

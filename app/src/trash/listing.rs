@@ -165,7 +165,7 @@ pub async fn find_trashed_file(
     space_slug: &str,
     id: AssetId,
     now: i64,
-) -> Result<Option<StoredFile>, sqlx::Error> {
+) -> Result<Option<StoredFile>, AppError> {
     sqlx::query_as(
         "SELECT a.name, a.mime_type, a.storage_key, a.has_thumbnail
          FROM assets a JOIN spaces s ON s.id = a.space_id
@@ -176,6 +176,7 @@ pub async fn find_trashed_file(
     .bind(restorable_after(now))
     .fetch_optional(pool)
     .await
+    .map_err(AppError::from)
 }
 
 #[cfg(test)]

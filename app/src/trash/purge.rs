@@ -395,7 +395,7 @@ mod tests {
                     assert!(exists, "a restored asset keeps its row");
                     restored += 1;
                 }
-                Err(AppError::UnknownAssets(_)) => {
+                Err(AppError::UnknownAssets { .. }) => {
                     assert!(!exists);
                     purged += 1;
                 }
