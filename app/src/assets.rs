@@ -5,5 +5,7 @@ pub mod api;
 pub mod data;
 #[cfg(feature = "ssr")]
 pub mod file_type;
+#[cfg(feature = "ssr")]
+pub mod ingest;
 pub mod model;
 pub mod ui;

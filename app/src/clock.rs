@@ -4,10 +4,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub const MILLIS_PER_SECOND: i64 = 1_000;
-pub const MILLIS_PER_MINUTE: i64 = 60 * MILLIS_PER_SECOND;
-pub const MILLIS_PER_HOUR: i64 = 60 * MILLIS_PER_MINUTE;
-pub const MILLIS_PER_DAY: i64 = 24 * MILLIS_PER_HOUR;
+pub use crate::time::{MILLIS_PER_DAY, MILLIS_PER_HOUR, MILLIS_PER_MINUTE, MILLIS_PER_SECOND};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Clock {

@@ -9,7 +9,7 @@
 //! its data access and rules.
 //!
 //! - **Shared** modules use no feature: `ui` (widgets), `routes` (every
-//!   path), `ids`, `paging`, `keyset`, `error`, `format`, `encoding`,
+//!   path), `ids`, `paging`, `keyset`, `error`, `format`, `encoding`, `time`,
 //!   `clock`, `db`, `storage`, `audit`, `cpu_gate`, `rate_limit`, `site`,
 //!   `state`.
 //! - **Features** form a line, each using only the ones before it:
@@ -33,6 +33,7 @@ pub mod pages;
 pub mod paging;
 pub mod routes;
 pub mod spaces;
+pub mod time;
 pub mod trash;
 pub mod ui;
 

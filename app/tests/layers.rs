@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Modules every feature may use, which use no feature.
-const SHARED: [&str; 16] = [
+const SHARED: [&str; 17] = [
     "audit",
     "clock",
     "cpu_gate",
@@ -22,6 +22,7 @@ const SHARED: [&str; 16] = [
     "site",
     "state",
     "storage",
+    "time",
     "ui",
 ];
 

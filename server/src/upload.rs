@@ -8,23 +8,18 @@
 
 use std::collections::HashMap;
 
-use app::assets::data::{insert, NewAsset};
-use app::assets::file_type::{clean_name, refusal, sniff, SNIFF_BYTES};
-use app::assets::model::{too_large_message, Asset, AssetKind};
+use app::assets::ingest::ingest;
+use app::assets::model::{too_large_message, Asset};
 use app::auth::model::Permission;
 use app::auth::session::authorize_session;
 use app::error::AppError;
 use app::state::AppState;
-use app::storage::{is_storage_full, Storage, StorageError};
 use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use tower_sessions::Session;
-
-/// Images the thumbnailer decodes.
-const THUMBNAILED: [&str; 4] = ["image/jpeg", "image/png", "image/gif", "image/webp"];
 
 pub async fn upload(
     State(state): State<AppState>,
@@ -54,111 +49,38 @@ async fn receive(
     let access = authorize_session(session, state, space, Permission::Upload).await?;
     let limit = state.max_upload_bytes;
     let idle = state.request_limits.body_idle;
-    while let Some(mut field) = within(idle, multipart.next_field())
+    while let Some(field) = within(idle, multipart.next_field())
         .await?
         .map_err(broken(limit))?
     {
         if field.name() != Some("file") {
             continue;
         }
-        let name = clean_name(field.file_name().unwrap_or_default());
-        let key = Storage::new_key();
-        let mut pending = state.storage.begin_upload(&key).await.map_err(storage)?;
-        // On any early return below (or if the client goes away and this
-        // future is dropped) `pending` is dropped and leaves nothing behind.
-        while let Some(chunk) = within(idle, field.chunk()).await?.map_err(broken(limit))? {
-            if pending.size() + chunk.len() as u64 > limit {
-                return Err(too_large(&name, limit));
+        let raw_name = field.file_name().unwrap_or_default().to_owned();
+        // The field's chunks, each within the idle limit; a stream error
+        // ends the upload (and `ingest` leaves nothing behind).
+        let chunks = futures::stream::unfold(Some(field), move |field| async move {
+            let mut field = field?;
+            match within(idle, field.chunk()).await {
+                Ok(Ok(Some(chunk))) => Some((Ok(chunk), Some(field))),
+                Ok(Ok(None)) => None,
+                Ok(Err(error)) => Some((Err(broken(limit)(error)), None)),
+                Err(stalled) => Some((Err(stalled), None)),
             }
-            pending.write(chunk, SNIFF_BYTES).await.map_err(storage)?;
-        }
-        if pending.size() == 0 {
-            return Err(AppError::validation(format!(
-                "{name} is empty; there is nothing to upload."
-            )));
-        }
-        let mime = sniff(pending.head(), &name);
-        if let Some(what) = refusal(&mime) {
-            return Err(AppError::UnsupportedType(format!(
-                "{name} was not uploaded: {what} are not allowed."
-            )));
-        }
-        let size = pending.size();
-        state
-            .storage
-            .commit_upload(pending)
-            .await
-            .map_err(storage)?;
-        return match store_row(
-            state,
+        });
+        return ingest(
+            &state.pool,
+            &state.storage,
             access.space.id,
-            access.user_id,
-            &name,
-            &mime,
-            size,
-            &key,
+            Some(access.user_id),
+            &raw_name,
+            limit,
+            state.clock.now_millis(),
+            Box::pin(chunks),
         )
-        .await
-        {
-            Ok(asset) => Ok(asset),
-            Err(error) => {
-                let _ = state.storage.remove(&key).await;
-                Err(error)
-            }
-        };
+        .await;
     }
     Err(AppError::validation("Choose a file to upload."))
-}
-
-/// Thumbnail (images only, off the async runtime), then the row. A picture
-/// that does not decode is still kept, as a file without a thumbnail.
-async fn store_row(
-    state: &AppState,
-    space: app::ids::SpaceId,
-    user: i64,
-    name: &str,
-    mime: &str,
-    size: u64,
-    key: &str,
-) -> Result<Asset, AppError> {
-    let picture = if THUMBNAILED.contains(&mime) {
-        match state.storage.make_thumbnail(key).await {
-            Ok(picture) => picture,
-            Err(error) => {
-                tracing::warn!(%error, "no thumbnail for an uploaded image");
-                None
-            }
-        }
-    } else {
-        None
-    };
-    let dimensions = picture.map(|p| p.dimensions);
-    let now = state.clock.now_millis();
-    let asset = NewAsset {
-        space,
-        name: name.to_owned(),
-        mime_type: mime.to_owned(),
-        size_bytes: i64::try_from(size).map_err(AppError::internal)?,
-        width: dimensions.map(|d| i64::from(d.width)),
-        height: dimensions.map(|d| i64::from(d.height)),
-        storage_key: key.to_owned(),
-        has_thumbnail: picture.is_some_and(|p| p.thumbnail),
-        created_by: Some(user),
-        created_at: now,
-        updated_at: now,
-    };
-    let id = insert(&state.pool, &asset).await?;
-    Ok(Asset {
-        id,
-        name: asset.name,
-        mime_type: asset.mime_type.clone(),
-        kind: AssetKind::from_mime(&asset.mime_type),
-        size_bytes: asset.size_bytes,
-        width: asset.width,
-        height: asset.height,
-        has_thumbnail: asset.has_thumbnail,
-        updated_at: now,
-    })
 }
 
 /// The next piece of the body, unless the client sent nothing for `idle`:
@@ -188,12 +110,4 @@ fn broken(limit: u64) -> impl Fn(MultipartError) -> AppError {
 
 fn too_large(what: &str, limit: u64) -> AppError {
     AppError::TooLarge(too_large_message(what, limit))
-}
-
-fn storage(error: StorageError) -> AppError {
-    if is_storage_full(&error) {
-        AppError::StorageFull
-    } else {
-        AppError::internal(error)
-    }
 }

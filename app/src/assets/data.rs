@@ -317,15 +317,16 @@ pub struct NewAsset {
     pub updated_at: i64,
 }
 
+/// Writes a new asset's row and returns the asset as the listing shows it.
 pub async fn insert(
     db: impl sqlx::SqliteExecutor<'_>,
     asset: &NewAsset,
-) -> Result<AssetId, AppError> {
-    sqlx::query_scalar(
+) -> Result<Asset, AppError> {
+    sqlx::query_as::<_, AssetRow>(
         "INSERT INTO assets (space_id, name, mime_type, kind, size_bytes, width, height,
                              storage_key, has_thumbnail, created_by, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         RETURNING id",
+         RETURNING id, name, mime_type, kind, size_bytes, width, height, has_thumbnail, updated_at",
     )
     .bind(asset.space)
     .bind(&asset.name)
@@ -341,6 +342,7 @@ pub async fn insert(
     .bind(asset.updated_at)
     .fetch_one(db)
     .await
+    .map(Asset::from)
     .map_err(AppError::from)
 }
 
@@ -428,6 +430,7 @@ mod db_tests {
         )
         .await
         .unwrap()
+        .id
     }
 
     /// 130 assets with deliberately repeated names, sizes and times, so that

@@ -34,7 +34,7 @@ pub async fn assets(pool: &SqlitePool, space: SpaceId, n: usize) -> Vec<i64> {
             created_at: 0,
             updated_at: 0,
         };
-        ids.push(insert(&mut *tx, &asset).await.unwrap().0);
+        ids.push(insert(&mut *tx, &asset).await.unwrap().id.0);
     }
     tx.commit().await.unwrap();
     ids

@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 use crate::assets::model::AssetKind;
 use crate::ids::AssetId;
 use crate::paging::{query_string, KeysetPage, ListingQuery, PageAt};
+use crate::time::MILLIS_PER_DAY;
 
 /// Trashed assets can be restored for this many days (DESIGN.md §4).
 pub const RETENTION_DAYS: i64 = 14;
-pub const RETENTION_MILLIS: i64 = RETENTION_DAYS * 24 * 60 * 60 * 1000;
+pub const RETENTION_MILLIS: i64 = RETENTION_DAYS * MILLIS_PER_DAY;
 /// The most ids one bulk request may carry.
 pub const MAX_BULK_IDS: usize = 10_000;
 
@@ -29,9 +30,8 @@ pub fn restorable_after(now: i64) -> i64 {
 /// a moment ago has "14 days left" and one deleted 13 days ago "1 day left";
 /// under 12 hours it is "Less than a day left".
 pub fn days_left_label(deleted_at: i64, now: i64) -> String {
-    const DAY: i64 = 24 * 60 * 60 * 1000;
     let left = deleted_at.saturating_add(RETENTION_MILLIS) - now;
-    match (left + DAY / 2).div_euclid(DAY) {
+    match (left + MILLIS_PER_DAY / 2).div_euclid(MILLIS_PER_DAY) {
         d if d <= 0 => "Less than a day left".to_owned(),
         1 => "1 day left".to_owned(),
         d => format!("{d} days left"),
@@ -210,7 +210,7 @@ mod tests {
 
     #[test]
     fn days_left_at_the_boundaries() {
-        let day = 24 * 60 * 60 * 1000;
+        let day = MILLIS_PER_DAY;
         let minute = 60_000;
         let deleted = 1_000_000;
         assert_eq!(days_left_label(deleted, deleted), "14 days left");

@@ -202,7 +202,7 @@ mod tests {
                 created_at: 0,
                 updated_at: 0,
             };
-            out.push((insert(&f.pool, &asset).await.unwrap().0, key));
+            out.push((insert(&f.pool, &asset).await.unwrap().id.0, key));
         }
         out
     }

@@ -355,7 +355,7 @@ impl AssetBuilder {
 
     /// Inserts the row and returns its id.
     pub async fn insert(self, pool: &sqlx::SqlitePool) -> i64 {
-        insert(pool, &self.0).await.unwrap().0
+        insert(pool, &self.0).await.unwrap().id.0
     }
 }
 

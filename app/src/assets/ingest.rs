@@ -1,0 +1,265 @@
+//! Taking a file in: the one pipeline every new asset goes through, from an
+//! upload request, the demo data or a test, without HTTP.
+//!
+//! [`store_file`] streams the bytes into the store (never the whole file in
+//! memory) within the size limit, refuses empty files and types Trove does
+//! not take (judged by the content, not the name), cleans the name, and
+//! makes the thumbnail; nothing is visible under the key until the file is
+//! complete and accepted. [`ingest`] then writes the row, and removes the
+//! file again if the row cannot be written.
+
+use bytes::Bytes;
+use futures::{Stream, StreamExt as _};
+use sqlx::SqlitePool;
+
+use super::data::{insert, NewAsset};
+use super::file_type::{clean_name, refusal, sniff, SNIFF_BYTES};
+use super::model::{too_large_message, Asset};
+use crate::error::AppError;
+use crate::ids::SpaceId;
+use crate::storage::{is_storage_full, Storage, StorageError};
+
+/// Images the thumbnailer decodes.
+const THUMBNAILED: [&str; 4] = ["image/jpeg", "image/png", "image/gif", "image/webp"];
+
+/// A file in the store, accepted, waiting for its row.
+#[derive(Debug, Clone)]
+pub struct AcceptedFile {
+    pub storage_key: String,
+    /// The cleaned name.
+    pub name: String,
+    pub mime_type: String,
+    pub size_bytes: i64,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub has_thumbnail: bool,
+}
+
+impl AcceptedFile {
+    /// The row for this file in `space`, by `user`, at `at`.
+    pub fn into_new_asset(self, space: SpaceId, user: Option<i64>, at: i64) -> NewAsset {
+        NewAsset {
+            space,
+            name: self.name,
+            mime_type: self.mime_type,
+            size_bytes: self.size_bytes,
+            width: self.width,
+            height: self.height,
+            storage_key: self.storage_key,
+            has_thumbnail: self.has_thumbnail,
+            created_by: user,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+}
+
+/// Streams `chunks` into the store as a file named `raw_name` (as the client
+/// sent it), at most `max_bytes` long. An error in the stream ends the
+/// upload with that error; dropped before it finishes (the client went
+/// away), it leaves nothing behind.
+pub async fn store_file<S>(
+    storage: &Storage,
+    raw_name: &str,
+    max_bytes: u64,
+    mut chunks: S,
+) -> Result<AcceptedFile, AppError>
+where
+    S: Stream<Item = Result<Bytes, AppError>> + Unpin,
+{
+    let name = clean_name(raw_name);
+    let key = Storage::new_key();
+    let mut pending = storage.begin_upload(&key).await.map_err(storage_error)?;
+    // On any early return below `pending` is dropped and leaves nothing.
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk?;
+        if pending.size() + chunk.len() as u64 > max_bytes {
+            return Err(AppError::TooLarge(too_large_message(&name, max_bytes)));
+        }
+        pending
+            .write(chunk, SNIFF_BYTES)
+            .await
+            .map_err(storage_error)?;
+    }
+    if pending.size() == 0 {
+        return Err(AppError::validation(format!(
+            "{name} is empty; there is nothing to upload."
+        )));
+    }
+    let mime = sniff(pending.head(), &name);
+    if let Some(what) = refusal(&mime) {
+        return Err(AppError::UnsupportedType(format!(
+            "{name} was not uploaded: {what} are not allowed."
+        )));
+    }
+    let size = pending.size();
+    storage
+        .commit_upload(pending)
+        .await
+        .map_err(storage_error)?;
+    // A picture that does not decode is still kept, without a thumbnail.
+    let picture = if THUMBNAILED.contains(&mime.as_str()) {
+        match storage.make_thumbnail(&key).await {
+            Ok(picture) => picture,
+            Err(error) => {
+                tracing::warn!(%error, "no thumbnail for an uploaded image");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    Ok(AcceptedFile {
+        storage_key: key,
+        name,
+        mime_type: mime,
+        size_bytes: i64::try_from(size).map_err(AppError::internal)?,
+        width: picture.map(|p| i64::from(p.dimensions.width)),
+        height: picture.map(|p| i64::from(p.dimensions.height)),
+        has_thumbnail: picture.is_some_and(|p| p.thumbnail),
+    })
+}
+
+/// [`store_file`], then the row: the new asset, first in its space's
+/// listing. If the row cannot be written, the file goes again.
+#[allow(clippy::too_many_arguments)]
+pub async fn ingest<S>(
+    pool: &SqlitePool,
+    storage: &Storage,
+    space: SpaceId,
+    user: Option<i64>,
+    raw_name: &str,
+    max_bytes: u64,
+    at: i64,
+    chunks: S,
+) -> Result<Asset, AppError>
+where
+    S: Stream<Item = Result<Bytes, AppError>> + Unpin,
+{
+    let stored = store_file(storage, raw_name, max_bytes, chunks).await?;
+    let key = stored.storage_key.clone();
+    match insert(pool, &stored.into_new_asset(space, user, at)).await {
+        Ok(asset) => Ok(asset),
+        Err(error) => {
+            if let Err(removal) = storage.remove(&key).await {
+                tracing::warn!(%removal, "could not remove the file of a refused row; the sweep will");
+            }
+            Err(error)
+        }
+    }
+}
+
+fn storage_error(error: StorageError) -> AppError {
+    if is_storage_full(&error) {
+        AppError::StorageFull
+    } else {
+        AppError::internal(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::test_pool;
+    use crate::spaces::data::ensure;
+    use crate::storage::FileKind;
+
+    fn chunks(parts: Vec<&'static [u8]>) -> impl Stream<Item = Result<Bytes, AppError>> + Unpin {
+        futures::stream::iter(parts.into_iter().map(|p| Ok(Bytes::from_static(p))))
+    }
+
+    fn png() -> Vec<u8> {
+        let image = image::RgbImage::from_pixel(40, 20, image::Rgb([9, 9, 9]));
+        let mut png = Vec::new();
+        image::DynamicImage::ImageRgb8(image)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        png
+    }
+
+    #[tokio::test]
+    async fn a_file_goes_in_whole_with_its_row_type_and_thumbnail() {
+        let (pool, _dir) = test_pool().await;
+        let storage = Storage::in_memory();
+        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let png: &'static [u8] = Box::leak(png().into_boxed_slice());
+        let (head, tail) = png.split_at(10);
+        let asset = ingest(
+            &pool,
+            &storage,
+            space,
+            None,
+            "../../Reports/logo.pdf",
+            1 << 20,
+            1_000,
+            chunks(vec![head, tail]),
+        )
+        .await
+        .unwrap();
+        // The name is the last part, the type is what the bytes are.
+        assert_eq!(asset.name, "logo.pdf");
+        assert_eq!(asset.mime_type, "image/png");
+        assert_eq!((asset.width, asset.height), (Some(40), Some(20)));
+        assert!(asset.has_thumbnail);
+        assert_eq!(asset.updated_at, 1_000);
+        let key: String = sqlx::query_scalar("SELECT storage_key FROM assets WHERE id = ?")
+            .bind(asset.id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            storage.read(FileKind::Original, &key).await.unwrap().len(),
+            png.len()
+        );
+    }
+
+    #[tokio::test]
+    async fn refusals_leave_no_file_and_no_row() {
+        let (pool, _dir) = test_pool().await;
+        let storage = Storage::in_memory();
+        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let cases: Vec<(Vec<&'static [u8]>, u64, &str)> = vec![
+            (vec![], 100, "validation"),
+            (vec![b"0123456789", b"0123456789"], 15, "too_large"),
+            (
+                vec![b"<!DOCTYPE html><html></html>"],
+                100,
+                "unsupported_type",
+            ),
+        ];
+        for (parts, limit, code) in cases {
+            let error = ingest(
+                &pool,
+                &storage,
+                space,
+                None,
+                "x.png",
+                limit,
+                1,
+                chunks(parts),
+            )
+            .await
+            .unwrap_err();
+            assert_eq!(serde_json::to_value(&error).unwrap()["error"], code);
+        }
+        let broken = futures::stream::iter(vec![
+            Ok(Bytes::from_static(b"hello")),
+            Err(AppError::validation("The upload broke off.")),
+        ]);
+        assert!(
+            ingest(&pool, &storage, space, None, "x.txt", 100, 1, broken)
+                .await
+                .is_err()
+        );
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assets")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(rows, 0);
+        let (files, _) = storage
+            .keys_older_than(std::time::SystemTime::now() + std::time::Duration::from_secs(60))
+            .await
+            .unwrap();
+        assert!(files.is_empty(), "{files:?}");
+    }
+}
