@@ -54,7 +54,7 @@ pub async fn sign_in(
     // as long either way and does not reveal which accounts exist.
     let (user, hash) = match found {
         Some((user, hash)) => (Some(user), hash),
-        None => (None, hashing::dummy_hash().to_owned()),
+        None => (None, hashing::dummy_hash().clone()),
     };
     // Each check holds ~19 MiB for tens of milliseconds: at most one per
     // core runs at once, the rest wait their turn or are told to retry

@@ -4,6 +4,7 @@ use crate::error::AppError;
 use sqlx::SqliteExecutor;
 
 use super::model::{Membership, Role, User};
+use super::password::PasswordHash;
 use crate::spaces::model::Space;
 
 use crate::ids::SpaceId;
@@ -14,7 +15,7 @@ pub async fn upsert_user(
     db: impl SqliteExecutor<'_>,
     email: &str,
     name: &str,
-    password_hash: &str,
+    password_hash: &PasswordHash,
     now_millis: i64,
 ) -> Result<i64, AppError> {
     sqlx::query_scalar(
@@ -62,8 +63,8 @@ pub async fn set_membership(
 pub async fn find_for_sign_in(
     db: impl SqliteExecutor<'_>,
     email: &str,
-) -> Result<Option<(User, String)>, AppError> {
-    let row: Option<(i64, String, String, String)> =
+) -> Result<Option<(User, PasswordHash)>, AppError> {
+    let row: Option<(i64, String, String, PasswordHash)> =
         sqlx::query_as("SELECT id, email, name, password_hash FROM users WHERE email = ?")
             .bind(email.trim())
             .fetch_optional(db)

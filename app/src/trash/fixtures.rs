@@ -11,9 +11,15 @@ use crate::ids::SpaceId;
 pub const NOW: i64 = 1_800_000_000_000;
 
 pub async fn user(pool: &SqlitePool, email: &str) -> i64 {
-    crate::auth::data::upsert_user(pool, email, email, "x", 0)
-        .await
-        .unwrap()
+    crate::auth::data::upsert_user(
+        pool,
+        email,
+        email,
+        &crate::auth::password::PasswordHash::from_stored("x"),
+        0,
+    )
+    .await
+    .unwrap()
 }
 
 /// `n` live assets in `space`, named `a-0.png`, `a-1.png`, …

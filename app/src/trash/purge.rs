@@ -161,9 +161,15 @@ mod tests {
         let files = tempfile::tempdir().unwrap();
         let storage = Storage::local(files.path()).unwrap();
         let space = ensure(&pool, "marketing", "Marketing", 0).await.unwrap().id;
-        let user = crate::auth::data::upsert_user(&pool, "m@example.com", "M", "x", 0)
-            .await
-            .unwrap();
+        let user = crate::auth::data::upsert_user(
+            &pool,
+            "m@example.com",
+            "M",
+            &crate::auth::password::PasswordHash::from_stored("x"),
+            0,
+        )
+        .await
+        .unwrap();
         Fixture {
             pool,
             storage,

@@ -57,9 +57,15 @@ async fn permission_matrix_covers_every_server_function() {
     }
     // One asset in Trash, and one finished batch (moved, then restored).
     let own = app.space_id("own").await;
-    let by = upsert_user(&app.state.pool, "setup@test.example", "Setup", "x", 0)
-        .await
-        .unwrap();
+    let by = upsert_user(
+        &app.state.pool,
+        "setup@test.example",
+        "Setup",
+        &app::auth::password::PasswordHash::from_stored("x"),
+        0,
+    )
+    .await
+    .unwrap();
     let trashed = own_ids[0];
     let done = move_to_trash(&app.state.pool, own, by, &[own_ids[1]], &Clock::frozen(1))
         .await

@@ -241,3 +241,38 @@ async fn delete_permanently_needs_owner_or_admin_and_removes_files() {
     let (status, _, _) = app.post_json("/api/delete_permanently", &body).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// The 14-day edge through the API, on a frozen clock: the last
+/// millisecond is still restorable, the next is gone from Trash and its
+/// restore is refused.
+#[tokio::test]
+async fn fourteen_days_after_deletion_trash_lets_go() {
+    const T0: i64 = 1_800_000_000_000;
+    const FOURTEEN_DAYS: i64 = 14 * 24 * 60 * 60 * 1000;
+    let mut app = TestApp::new().await;
+    app.freeze_clock(T0);
+    let ids = app.space_with_assets("own", 2).await;
+    let body = serde_json::json!({ "space": "own", "ids": [ids[0]] });
+    assert_eq!(
+        app.post_json("/api/move_to_trash", &body).await.0,
+        StatusCode::OK
+    );
+
+    app.freeze_clock(T0 + FOURTEEN_DAYS - 1);
+    // Sessions end after 7 days: sign in again, at the new time.
+    assert_eq!(app.sign_in(OWNER, PASSWORD).await, StatusCode::OK);
+    let (_, page) = app.get_json("/api/list_trash?space=own").await;
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["days_left"], "Less than a day left");
+
+    app.freeze_clock(T0 + FOURTEEN_DAYS);
+    assert_eq!(app.sign_in(OWNER, PASSWORD).await, StatusCode::OK);
+    let (_, page) = app.get_json("/api/list_trash?space=own").await;
+    assert_eq!(page["total"], 0);
+    let restore = serde_json::json!({ "space": "own", "ids": [ids[0]] });
+    let (status, _, body) = app.post_json("/api/restore_from_trash", &restore).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"], "conflict");
+    assert_eq!(trashed_ids(&app).await, [ids[0]]);
+}

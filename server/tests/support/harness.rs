@@ -64,6 +64,13 @@ impl TestApp {
         }
     }
 
+    /// Stops the app's clock at `millis` (the router is rebuilt around it),
+    /// so a test can cross the 14-day edge without waiting.
+    pub fn freeze_clock(&mut self, millis: i64) {
+        self.state.clock = Clock::frozen(millis);
+        self.router = router(self.state.clone());
+    }
+
     pub async fn get(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
         self.send(Request::get(uri).body(Body::empty()).unwrap())
             .await
