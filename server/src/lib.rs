@@ -233,7 +233,15 @@ async fn api_router_errors(request: Request, next: Next) -> Response {
         StatusCode::METHOD_NOT_ALLOWED => {
             let error =
                 AppError::validation(format!("This endpoint does not accept {method} requests."));
-            (StatusCode::METHOD_NOT_ALLOWED, axum::Json(error)).into_response()
+            // The router's `Allow` header stays: a 405 must say what is allowed.
+            let allow = response.headers().get(axum::http::header::ALLOW).cloned();
+            let mut answer = (StatusCode::METHOD_NOT_ALLOWED, axum::Json(error)).into_response();
+            if let Some(allow) = allow {
+                answer
+                    .headers_mut()
+                    .insert(axum::http::header::ALLOW, allow);
+            }
+            answer
         }
         StatusCode::NOT_FOUND
             if response

@@ -75,7 +75,7 @@ async fn receive(
             Some(access.user_id),
             &raw_name,
             limit,
-            state.clock.now_millis(),
+            &state.clock,
             Box::pin(chunks),
         )
         .await;

@@ -15,6 +15,7 @@ use sqlx::SqlitePool;
 use super::data::{insert, NewAsset};
 use super::file_type::{clean_name, refusal, sniff, SNIFF_BYTES};
 use super::model::{too_large_message, Asset};
+use crate::clock::Clock;
 use crate::error::AppError;
 use crate::ids::SpaceId;
 use crate::storage::{is_storage_full, Storage, StorageError};
@@ -121,7 +122,8 @@ where
 }
 
 /// [`store_file`], then the row: the new asset, first in its space's
-/// listing. If the row cannot be written, the file goes again.
+/// listing (its time is read once the file is in, not when it started
+/// arriving). If the row cannot be written, the file goes again.
 #[allow(clippy::too_many_arguments)]
 pub async fn ingest<S>(
     pool: &SqlitePool,
@@ -130,7 +132,7 @@ pub async fn ingest<S>(
     user: Option<i64>,
     raw_name: &str,
     max_bytes: u64,
-    at: i64,
+    clock: &Clock,
     chunks: S,
 ) -> Result<Asset, AppError>
 where
@@ -138,6 +140,7 @@ where
 {
     let stored = store_file(storage, raw_name, max_bytes, chunks).await?;
     let key = stored.storage_key.clone();
+    let at = clock.now_millis();
     match insert(pool, &stored.into_new_asset(space, user, at)).await {
         Ok(asset) => Ok(asset),
         Err(error) => {
@@ -191,7 +194,7 @@ mod tests {
             None,
             "../../Reports/logo.pdf",
             1 << 20,
-            1_000,
+            &Clock::frozen(1_000),
             chunks(vec![head, tail]),
         )
         .await
@@ -235,7 +238,7 @@ mod tests {
                 None,
                 "x.png",
                 limit,
-                1,
+                &Clock::frozen(1),
                 chunks(parts),
             )
             .await
@@ -246,11 +249,18 @@ mod tests {
             Ok(Bytes::from_static(b"hello")),
             Err(AppError::validation("The upload broke off.")),
         ]);
-        assert!(
-            ingest(&pool, &storage, space, None, "x.txt", 100, 1, broken)
-                .await
-                .is_err()
-        );
+        assert!(ingest(
+            &pool,
+            &storage,
+            space,
+            None,
+            "x.txt",
+            100,
+            &Clock::frozen(1),
+            broken
+        )
+        .await
+        .is_err());
         let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assets")
             .fetch_one(&pool)
             .await

@@ -7,40 +7,52 @@ use super::model::{
     DeletePermanentlyOutcome, MoveOutcome, RestoreFromTrashOutcome, RestoreOutcome, TrashPage,
 };
 use crate::assets::model::AssetKind;
+#[cfg(feature = "ssr")]
+use crate::auth::model::Permission;
 use crate::error::AppError;
+
+/// Who is calling, checked: the app state, and the space and user of a
+/// signed-in member holding `permission` there.
+#[cfg(feature = "ssr")]
+struct Caller {
+    state: crate::state::AppState,
+    space_id: crate::ids::SpaceId,
+    user: i64,
+}
+
+#[cfg(feature = "ssr")]
+async fn caller(space: &str, permission: Permission) -> Result<Caller, AppError> {
+    let state = crate::state::app_state()?;
+    let access = crate::auth::session::authorize(&state, space, permission).await?;
+    Ok(Caller {
+        space_id: access.space.id,
+        user: access.user_id,
+        state,
+    })
+}
 
 /// Moves assets of a space to Trash: `POST /api/move_to_trash` with
 /// `{"space": "marketing", "ids": [1, 2, 3]}`. Needs the delete permission.
 #[server(prefix = "/api", endpoint = "move_to_trash", input = Json)]
 pub async fn move_to_trash(space: String, ids: Vec<i64>) -> Result<MoveOutcome, AppError> {
-    use crate::auth::{model::Permission, session::authorize};
-    let state = crate::state::app_state()?;
-    let access = authorize(&state, &space, Permission::Delete).await?;
-    super::bulk::move_to_trash(
-        &state.pool,
-        access.space.id,
-        access.user_id,
-        &ids,
-        &state.clock,
-    )
-    .await
+    let Caller {
+        state,
+        space_id,
+        user,
+    } = caller(&space, Permission::Delete).await?;
+    super::bulk::move_to_trash(&state.pool, space_id, user, &ids, &state.clock).await
 }
 
 /// Undo of one `move_to_trash`: `POST /api/restore_batch` with
 /// `{"space": "marketing", "batch": "…"}`. Needs the delete permission.
 #[server(prefix = "/api", endpoint = "restore_batch", input = Json)]
 pub async fn restore_batch(space: String, batch: String) -> Result<RestoreOutcome, AppError> {
-    use crate::auth::{model::Permission, session::authorize};
-    let state = crate::state::app_state()?;
-    let access = authorize(&state, &space, Permission::Delete).await?;
-    super::bulk::restore_batch(
-        &state.pool,
-        access.space.id,
-        access.user_id,
-        &batch,
-        &state.clock,
-    )
-    .await
+    let Caller {
+        state,
+        space_id,
+        user,
+    } = caller(&space, Permission::Delete).await?;
+    super::bulk::restore_batch(&state.pool, space_id, user, &batch, &state.clock).await
 }
 
 /// One page of the space's Trash: restorable trashed assets, newest first,
@@ -58,10 +70,10 @@ pub async fn list_trash(
 ) -> Result<TrashPage, AppError> {
     use super::listing::TrashParams;
     use super::model::{TrashQuery, TRASH_PAGE_SIZE};
-    use crate::auth::{model::Permission, session::authorize};
     use crate::paging::PageAt;
-    let state = crate::state::app_state()?;
-    let access = authorize(&state, &space, Permission::Delete).await?;
+    let Caller {
+        state, space_id, ..
+    } = caller(&space, Permission::Delete).await?;
     let query = TrashQuery {
         search: q.unwrap_or_default(),
         deleted_by: by,
@@ -69,13 +81,8 @@ pub async fn list_trash(
         at: PageAt::from_cursors(after, before)?,
     };
     let params = TrashParams::parse(&query, TRASH_PAGE_SIZE)?;
-    super::listing::list_trash(
-        &state.pool,
-        access.space.id,
-        &params,
-        state.clock.now_millis(),
-    )
-    .await
+    let now = state.clock.now_millis();
+    super::listing::list_trash(&state.pool, space_id, &params, now).await
 }
 
 /// Deletes assets in Trash for good: `POST /api/delete_permanently` with
@@ -86,18 +93,13 @@ pub async fn delete_permanently(
     space: String,
     ids: Vec<i64>,
 ) -> Result<DeletePermanentlyOutcome, AppError> {
-    use crate::auth::{model::Permission, session::authorize};
-    let state = crate::state::app_state()?;
-    let access = authorize(&state, &space, Permission::Purge).await?;
-    super::bulk::delete_permanently(
-        &state.pool,
-        &state.storage,
-        access.space.id,
-        access.user_id,
-        &ids,
-        &state.clock,
-    )
-    .await
+    let Caller {
+        state,
+        space_id,
+        user,
+    } = caller(&space, Permission::Purge).await?;
+    let storage = &state.storage;
+    super::bulk::delete_permanently(&state.pool, storage, space_id, user, &ids, &state.clock).await
 }
 
 /// Restores assets from Trash: `POST /api/restore_from_trash` with
@@ -107,15 +109,10 @@ pub async fn restore_from_trash(
     space: String,
     ids: Vec<i64>,
 ) -> Result<RestoreFromTrashOutcome, AppError> {
-    use crate::auth::{model::Permission, session::authorize};
-    let state = crate::state::app_state()?;
-    let access = authorize(&state, &space, Permission::Delete).await?;
-    super::bulk::restore_from_trash(
-        &state.pool,
-        access.space.id,
-        access.user_id,
-        &ids,
-        &state.clock,
-    )
-    .await
+    let Caller {
+        state,
+        space_id,
+        user,
+    } = caller(&space, Permission::Delete).await?;
+    super::bulk::restore_from_trash(&state.pool, space_id, user, &ids, &state.clock).await
 }

@@ -79,10 +79,22 @@ async fn bad_input_is_a_json_400_with_a_clear_message() {
 #[tokio::test]
 async fn the_wrong_method_is_a_json_4xx() {
     let app = TestApp::new().await;
-    let (status, _, body) = app.post_form("/api/list_assets", "space=marketing").await;
+    let (status, headers, body) = app.post_form("/api/list_assets", "space=marketing").await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    // A 405 says what is allowed.
+    assert_eq!(headers[axum::http::header::ALLOW], "GET,HEAD");
     let body: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(body["error"], "validation");
+}
+
+/// An `/api/` path that is not an endpoint is a JSON 404 (pages get the
+/// HTML one).
+#[tokio::test]
+async fn an_unknown_endpoint_is_a_json_404() {
+    let app = TestApp::new().await;
+    let (status, value) = app.get_json("/api/no_such_endpoint").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(value["error"], "not_found");
 }
 
 #[tokio::test]
