@@ -5,7 +5,7 @@
 use crate::error::AppError;
 use sqlx::SqliteConnection;
 
-use crate::ids::SpaceId;
+use crate::ids::{BatchId, SpaceId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditAction {
@@ -36,7 +36,7 @@ pub struct AuditEntry<'a> {
     pub actor: Option<i64>,
     pub action: AuditAction,
     /// The batch a move started (and its Undo names).
-    pub batch: Option<&'a str>,
+    pub batch: Option<&'a BatchId>,
     pub ids_json: &'a str,
     pub count: usize,
     pub at: i64,

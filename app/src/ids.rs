@@ -13,3 +13,27 @@ pub struct AssetId(pub i64);
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
 #[serde(transparent)]
 pub struct SpaceId(pub i64);
+
+/// One move to Trash, as Undo and the audit log name it: a random UUID.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+#[serde(transparent)]
+pub struct BatchId(pub String);
+
+impl BatchId {
+    /// A new, random batch.
+    #[cfg(feature = "ssr")]
+    pub fn new_random() -> Self {
+        Self(uuid::Uuid::new_v4().to_string())
+    }
+
+    /// Whether this can be a batch at all (a request may send anything).
+    #[cfg(feature = "ssr")]
+    pub fn is_well_formed(&self) -> bool {
+        uuid::Uuid::parse_str(&self.0).is_ok()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}

@@ -88,7 +88,7 @@ pub fn AssetsPage() -> impl IntoView {
             ids,
         });
     });
-    let run_undo = Callback::new(move |batch: String| {
+    let run_undo = Callback::new(move |batch: crate::ids::BatchId| {
         undo.dispatch(RestoreBatch {
             space: space.get_untracked(),
             batch,

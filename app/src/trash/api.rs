@@ -46,7 +46,10 @@ pub async fn move_to_trash(space: String, ids: Vec<i64>) -> Result<MoveOutcome, 
 /// Undo of one `move_to_trash`: `POST /api/restore_batch` with
 /// `{"space": "marketing", "batch": "…"}`. Needs the delete permission.
 #[server(prefix = "/api", endpoint = "restore_batch", input = Json)]
-pub async fn restore_batch(space: String, batch: String) -> Result<RestoreOutcome, AppError> {
+pub async fn restore_batch(
+    space: String,
+    batch: crate::ids::BatchId,
+) -> Result<RestoreOutcome, AppError> {
     let Caller {
         state,
         space_id,

@@ -14,7 +14,7 @@ use super::model::{
 use crate::audit::{AuditAction, AuditEntry};
 use crate::clock::Clock;
 use crate::error::AppError;
-use crate::ids::SpaceId;
+use crate::ids::{BatchId, SpaceId};
 use crate::storage::Storage;
 
 /// Checks a bulk id list: 1 to 10,000 positive ids, each once.
@@ -147,7 +147,7 @@ pub async fn move_to_trash(
     let now = clock.now_millis();
     let live = states.live;
     let skipped = states.trashed.len() as u64;
-    let batch = uuid::Uuid::new_v4().to_string();
+    let batch = BatchId::new_random();
     if !live.is_empty() {
         let live_json = json_ids(&live);
         let moved = sqlx::query(
@@ -196,10 +196,10 @@ pub async fn restore_batch(
     pool: &SqlitePool,
     space: SpaceId,
     user: i64,
-    batch: &str,
+    batch: &BatchId,
     clock: &Clock,
 ) -> Result<RestoreOutcome, AppError> {
-    if uuid::Uuid::parse_str(batch).is_err() {
+    if !batch.is_well_formed() {
         return Err(AppError::validation("That is not a batch id."));
     }
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -344,7 +344,7 @@ async fn put_back(
     tx: &mut sqlx::SqliteConnection,
     space: SpaceId,
     user: i64,
-    batch: Option<&str>,
+    batch: Option<&BatchId>,
     ids: &[i64],
     now: i64,
 ) -> Result<(), AppError> {
@@ -711,7 +711,14 @@ mod tests {
             Err(AppError::NotFound)
         );
         assert!(matches!(
-            restore_batch(&pool, space, by, "nonsense", &Clock::frozen(NOW)).await,
+            restore_batch(
+                &pool,
+                space,
+                by,
+                &BatchId("nonsense".into()),
+                &Clock::frozen(NOW)
+            )
+            .await,
             Err(AppError::Validation(_))
         ));
         // After 14 days the batch can no longer come back.

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::assets::model::AssetKind;
-use crate::ids::AssetId;
+use crate::ids::{AssetId, BatchId};
 use crate::paging::{query_string, KeysetPage, ListingQuery, PageAt};
 use crate::time::MILLIS_PER_DAY;
 
@@ -164,7 +164,7 @@ pub struct MoveOutcome {
     /// Assets that were already in Trash.
     pub skipped: u64,
     /// The batch id, for Undo and the audit log.
-    pub batch: String,
+    pub batch: BatchId,
 }
 
 /// What `restore_batch` did.

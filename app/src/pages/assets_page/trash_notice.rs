@@ -6,8 +6,13 @@ use crate::ui::status_message::{StatusRegion, Toast};
 /// What the last bulk action did, announced in a `role="status"` region.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
-    Moved { count: u64, batch: String },
-    Restored { count: u64 },
+    Moved {
+        count: u64,
+        batch: crate::ids::BatchId,
+    },
+    Restored {
+        count: u64,
+    },
     Failed(String),
 }
 
@@ -16,7 +21,7 @@ pub enum Notice {
 pub fn TrashNotice(
     notice: RwSignal<Option<Notice>>,
     trash_href: Signal<String>,
-    on_undo: Callback<String>,
+    on_undo: Callback<crate::ids::BatchId>,
 ) -> impl IntoView {
     view! {
         <StatusRegion>
