@@ -168,18 +168,7 @@ impl Client {
     }
 }
 
-/// A multipart body with one file in the field `file`, and its content type.
-pub fn multipart_file(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "trove-faults-boundary-5c2e";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
+pub use crate::harness::multipart_file;
 
 /// Percent-encodes everything but RFC 3986's unreserved characters, for
 /// query strings and form bodies.

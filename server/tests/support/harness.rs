@@ -117,21 +117,11 @@ impl TestApp {
 
     /// Uploads one file as the browser does (multipart field `file`).
     pub async fn upload(&self, space: &str, name: &str, bytes: &[u8]) -> (StatusCode, Value) {
-        let boundary = "trove-test-boundary-7d1f";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-             Content-Type: application/octet-stream\r\n\r\n"
-        )
-        .into_bytes();
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let (content_type, body) = multipart_file(name, bytes);
         let request = Request::post(format!("/api/upload?space={space}"))
             .header(header::HOST, "trove.test")
             .header(header::ORIGIN, "http://trove.test")
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
+            .header(header::CONTENT_TYPE, content_type)
             .body(Body::from(body))
             .unwrap();
         let (status, _, body) = self.send(request).await;
@@ -151,22 +141,7 @@ impl TestApp {
     }
 
     pub fn staging_files(&self) -> usize {
-        fn walk(dir: &std::path::Path) -> usize {
-            let Ok(entries) = std::fs::read_dir(dir) else {
-                return 0;
-            };
-            entries
-                .map(|entry| {
-                    let entry = entry.unwrap();
-                    if entry.file_type().unwrap().is_dir() {
-                        walk(&entry.path())
-                    } else {
-                        usize::from(entry.file_name().to_string_lossy().contains('#'))
-                    }
-                })
-                .sum()
-        }
-        walk(&self._dir.path().join("files"))
+        count_files(&self._dir.path().join("files"), |name| name.contains('#'))
     }
 
     pub async fn space_id(&self, slug: &str) -> SpaceId {
@@ -383,4 +358,35 @@ pub fn tiny_png() -> Vec<u8> {
         )
         .unwrap();
     bytes
+}
+
+/// A multipart body with one file in the field `file`, as the browser sends
+/// an upload, and its content type.
+pub fn multipart_file(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "trove-test-boundary-7d1f";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Files below `dir` (recursively) whose names pass `matches`.
+pub fn count_files(dir: &std::path::Path, matches: fn(&str) -> bool) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .map(|entry| {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                count_files(&entry.path(), matches)
+            } else {
+                usize::from(matches(&entry.file_name().to_string_lossy()))
+            }
+        })
+        .sum()
 }

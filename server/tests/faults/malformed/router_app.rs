@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
 use serde_json::json;
 
 use super::{shorten, HOST, JSON, ORIGIN};
-use crate::harness::{TestApp, OWNER, PASSWORD};
+use crate::harness::{count_files, TestApp, OWNER, PASSWORD};
 use crate::process::SPACE;
 
 /// One request as it goes out.
@@ -208,23 +208,10 @@ impl RouterApp {
                 .fetch_all(pool)
                 .await
                 .unwrap(),
-            originals: count_files(&self.app._dir.path().join("files").join("originals")),
+            originals: count_files(
+                &self.app._dir.path().join("files").join("originals"),
+                |_| true,
+            ),
         }
     }
-}
-
-fn count_files(dir: &std::path::Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    entries
-        .map(|entry| {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_dir() {
-                count_files(&entry.path())
-            } else {
-                1
-            }
-        })
-        .sum()
 }
