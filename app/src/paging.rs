@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Longest search term a listing accepts, in characters.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
 /// Where in the listing a page starts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

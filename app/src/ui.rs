@@ -6,6 +6,7 @@ pub mod listing;
 pub mod local_time;
 pub mod not_found;
 pub mod pagination;
+pub mod search_field;
 pub mod selection;
 pub mod selection_checkboxes;
 pub mod selection_toolbar;

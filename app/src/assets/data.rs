@@ -4,13 +4,13 @@
 
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use super::model::MAX_SEARCH_CHARS;
 use super::model::{Asset, AssetDetails, AssetKind, AssetPage, SortDir, SortKey};
 use crate::error::AppError;
 use crate::ids::AssetId;
 use crate::ids::SpaceId;
 use crate::keyset::{Cursor, CursorKey, KeyKind, Position};
 use crate::paging::PageAt;
+use crate::paging::MAX_SEARCH_CHARS;
 
 #[derive(Debug, sqlx::FromRow)]
 struct AssetRow {

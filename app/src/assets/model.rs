@@ -7,8 +7,6 @@ use crate::paging::{query_string, KeysetPage, ListingQuery, PageAt};
 
 /// Listing page size: enough to scan, small enough to render instantly.
 pub const PAGE_SIZE: u32 = 50;
-/// Longest search term accepted, in characters.
-pub const MAX_SEARCH_CHARS: usize = 200;
 
 /// The broad family of an asset, derived from its MIME type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

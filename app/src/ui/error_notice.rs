@@ -1,7 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use super::not_found::{set_status, NotFound};
+use super::not_found::{set_status, NotFound, PageNotice};
 use crate::error::AppError;
 
 /// How a page shows an error that stopped it from loading.
@@ -12,11 +11,13 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         AppError::Forbidden => {
             set_status(http::StatusCode::FORBIDDEN);
             view! {
-                <Title text="No access" />
-                <section class="notice notice--page" aria-labelledby="forbidden-heading">
-                    <h1 id="forbidden-heading">"You don’t have access to this page"</h1>
+                <PageNotice
+                    heading_id="forbidden-heading"
+                    title="No access"
+                    heading="You don’t have access to this page"
+                >
                     <p>"Your role in this space does not allow it. Ask an owner or admin of the space."</p>
-                </section>
+                </PageNotice>
             }
             .into_any()
         }

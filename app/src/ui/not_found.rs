@@ -16,13 +16,29 @@ pub fn set_status(status: http::StatusCode) {
 pub fn NotFound() -> impl IntoView {
     set_status(http::StatusCode::NOT_FOUND);
     view! {
-        <Title text="Page not found" />
-        <section class="notice notice--page" aria-labelledby="not-found-heading">
-            <h1 id="not-found-heading">"Page not found"</h1>
+        <PageNotice heading_id="not-found-heading" title="Page not found" heading="Page not found">
             <p>"There is nothing here. The link may be wrong, or the page may have moved."</p>
             <p>
                 <a href="/">"Go to your assets"</a>
             </p>
+        </PageNotice>
+    }
+}
+
+/// A notice that stands in for a whole page: the document title, a heading
+/// that names the section, and what the visitor can do.
+#[component]
+pub fn PageNotice(
+    heading_id: &'static str,
+    title: &'static str,
+    heading: &'static str,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <Title text=title />
+        <section class="notice notice--page" aria-labelledby=heading_id>
+            <h1 id=heading_id>{heading}</h1>
+            {children()}
         </section>
     }
 }

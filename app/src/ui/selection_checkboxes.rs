@@ -52,12 +52,24 @@ impl Default for Selection {
     }
 }
 
-/// "Select all": the rows of this page; indeterminate when some are selected.
+/// The first two header cells of a table of assets: "Select all" over the
+/// checkbox column and the unnamed-on-screen "Preview" column.
 #[component]
-pub fn SelectAllCheckbox(
+pub fn SelectionHeaderCells(
     selection: Selection,
     page_ids: StoredValue<Vec<AssetId>>,
 ) -> impl IntoView {
+    view! {
+        <th scope="col" class="assets__select">
+            <SelectAllCheckbox selection page_ids />
+        </th>
+        <th scope="col" class="assets__thumb"><span class="visually-hidden">"Preview"</span></th>
+    }
+}
+
+/// "Select all": the rows of this page; indeterminate when some are selected.
+#[component]
+fn SelectAllCheckbox(selection: Selection, page_ids: StoredValue<Vec<AssetId>>) -> impl IntoView {
     let state = Memo::new(move |_| {
         page_ids.with_value(|ids| selection.selected.with(|s| selection::page_state(s, ids)))
     });

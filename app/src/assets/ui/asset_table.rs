@@ -6,7 +6,7 @@ use crate::format::{format_date, format_size, iso_datetime, type_label};
 use crate::ids::AssetId;
 use crate::paging::ListingQuery;
 use crate::routes;
-use crate::ui::selection_checkboxes::{RowCheckbox, SelectAllCheckbox, Selection};
+use crate::ui::selection_checkboxes::{RowCheckbox, Selection, SelectionHeaderCells};
 
 /// The listing table: a checkbox, thumbnail, name, type, size, modified.
 #[component]
@@ -32,10 +32,7 @@ pub fn AssetTable(
         <table class="assets">
             <thead>
                 <tr>
-                    <th scope="col" class="assets__select">
-                        <SelectAllCheckbox selection page_ids />
-                    </th>
-                    <th scope="col" class="assets__thumb"><span class="visually-hidden">"Preview"</span></th>
+                    <SelectionHeaderCells selection page_ids />
                     <SortHeader label="Name" key=SortKey::Name query space />
                     <th scope="col">"Type"</th>
                     <SortHeader label="Size" key=SortKey::Size query space numeric=true />

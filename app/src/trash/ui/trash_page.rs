@@ -4,7 +4,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::SettingsNav;
-use crate::assets::model::{AssetKind, MAX_SEARCH_CHARS};
+use crate::assets::model::AssetKind;
 use crate::assets::ui::Thumbnail;
 use crate::auth::model::Permission;
 use crate::auth::ui::{use_current_space, use_space_slug, SignInRedirect};
@@ -16,7 +16,8 @@ use crate::trash::model::{TrashPage as Page, TrashQuery, RETENTION_DAYS};
 use crate::ui::confirm_dialog::ConfirmDialog;
 use crate::ui::listing::{use_listing, Listing};
 use crate::ui::local_time::LocalTime;
-use crate::ui::selection_checkboxes::{RowCheckbox, SelectAllCheckbox, Selection};
+use crate::ui::search_field::SearchField;
+use crate::ui::selection_checkboxes::{RowCheckbox, Selection, SelectionHeaderCells};
 use crate::ui::selection_toolbar::SelectionToolbar;
 use crate::ui::status_message::StatusMessage;
 
@@ -165,15 +166,7 @@ fn TrashFilters(page: Page, query: Memo<TrashQuery>, base: Signal<String>) -> im
     Some(view! {
         <div class="filters" role="search">
             <Form method="GET" action=move || base.get()>
-                <input
-                    type="search"
-                    name="q"
-                    aria-label="Search Trash"
-                    placeholder="Search Trash"
-                    maxlength=MAX_SEARCH_CHARS
-                    autocomplete="off"
-                    prop:value=current.search.clone()
-                />
+                <SearchField label="Search Trash" value=current.search.clone() />
                 <label>
                     "Deleted by"
                     <select name="by">
@@ -221,10 +214,7 @@ fn TrashTable(
         <table class="assets">
             <thead>
                 <tr>
-                    <th scope="col" class="assets__select">
-                        <SelectAllCheckbox selection page_ids />
-                    </th>
-                    <th scope="col" class="assets__thumb"><span class="visually-hidden">"Preview"</span></th>
+                    <SelectionHeaderCells selection page_ids />
                     <th scope="col">"Name"</th>
                     <th scope="col">"Type"</th>
                     <th scope="col">"Deleted by"</th>
