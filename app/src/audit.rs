@@ -5,7 +5,8 @@
 use crate::error::AppError;
 use sqlx::SqliteConnection;
 
-use crate::ids::{BatchId, SpaceId};
+use crate::ids::{BatchId, SpaceId, UserId};
+use crate::time::Timestamp;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditAction {
@@ -33,13 +34,13 @@ impl AuditAction {
 pub struct AuditEntry<'a> {
     pub space: SpaceId,
     /// Who did it; `None` for the purge.
-    pub actor: Option<i64>,
+    pub actor: Option<UserId>,
     pub action: AuditAction,
     /// The batch a move started (and its Undo names).
     pub batch: Option<&'a BatchId>,
     pub ids_json: &'a str,
     pub count: usize,
-    pub at: i64,
+    pub at: Timestamp,
 }
 
 impl AuditEntry<'_> {

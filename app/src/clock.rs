@@ -6,11 +6,13 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use crate::time::{MILLIS_PER_DAY, MILLIS_PER_HOUR, MILLIS_PER_MINUTE, MILLIS_PER_SECOND};
 
+use crate::time::Timestamp;
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Clock {
     offset_millis: i64,
     /// A clock that always reads this time (tests).
-    frozen_at: Option<i64>,
+    frozen_at: Option<Timestamp>,
 }
 
 impl Clock {
@@ -25,21 +27,20 @@ impl Clock {
         }
     }
 
-    /// A clock that always reads `millis`: for tests of rules at a given
-    /// moment.
-    pub fn frozen(millis: i64) -> Self {
+    /// A clock that always reads `at`: for tests of rules at a given moment.
+    pub fn frozen(at: Timestamp) -> Self {
         Self {
             offset_millis: 0,
-            frozen_at: Some(millis),
+            frozen_at: Some(at),
         }
     }
 
-    /// Milliseconds since the Unix epoch, shifted by the offset.
+    /// The current time, shifted by the offset.
     ///
     /// Read it where the decision is made: a rule that depends on time
     /// (restorable or expired) reads the clock after taking the write lock,
     /// not before waiting for it.
-    pub fn now_millis(&self) -> i64 {
+    pub fn now(&self) -> Timestamp {
         if let Some(frozen) = self.frozen_at {
             return frozen;
         }
@@ -47,7 +48,7 @@ impl Clock {
             .duration_since(UNIX_EPOCH)
             .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
             .unwrap_or(0);
-        system.saturating_add(self.offset_millis)
+        Timestamp::from_millis(system).plus_millis(self.offset_millis)
     }
 
     /// The system time without the offset. Only for comparing with file
@@ -119,9 +120,9 @@ mod tests {
 
     #[test]
     fn offset_shifts_now() {
-        let shifted = Clock::with_offset(MILLIS_PER_DAY).now_millis();
-        let plain = Clock::system().now_millis();
-        let diff = shifted - plain;
+        let shifted = Clock::with_offset(MILLIS_PER_DAY).now();
+        let plain = Clock::system().now();
+        let diff = shifted.millis_since(plain);
         assert!((MILLIS_PER_DAY - 1_000..=MILLIS_PER_DAY).contains(&diff));
     }
 }

@@ -2,6 +2,8 @@
 
 use time::{macros::format_description, OffsetDateTime};
 
+use crate::time::Timestamp;
+
 /// A byte count for people: "0 B", "999 B", "1.5 KB", "12.3 MB" (binary units).
 pub fn format_size(bytes: i64) -> String {
     const UNITS: [&str; 5] = ["KB", "MB", "GB", "TB", "PB"];
@@ -27,20 +29,22 @@ fn to_datetime(millis: i64) -> OffsetDateTime {
 }
 
 /// "Nov 28, 2026", in UTC so that the server render and hydration agree.
-pub fn format_date(millis: i64) -> String {
+pub fn format_date(at: Timestamp) -> String {
     let format = format_description!("[month repr:short] [day padding:none], [year]");
-    to_datetime(millis).format(&format).unwrap_or_default()
+    to_datetime(at.millis()).format(&format).unwrap_or_default()
 }
 
 /// "Nov 28, 2026, 17:20 UTC": a moment, in UTC so that the server render
 /// and hydration agree.
-pub fn format_datetime(millis: i64) -> String {
+pub fn format_datetime(at: Timestamp) -> String {
     let format =
         format_description!("[month repr:short] [day padding:none], [year], [hour]:[minute] UTC");
-    to_datetime(millis).format(&format).unwrap_or_default()
+    to_datetime(at.millis()).format(&format).unwrap_or_default()
 }
 
-/// "Nov 28, 2026, 20:57": a moment already shifted into the reader's zone.
+/// "Nov 28, 2026, 20:57": a wall-clock reading in the reader's zone, given
+/// as milliseconds since the epoch shifted by the zone's offset (not an
+/// instant, so not a `Timestamp`).
 pub fn format_local_datetime(local_millis: i64) -> String {
     let format =
         format_description!("[month repr:short] [day padding:none], [year], [hour]:[minute]");
@@ -50,9 +54,9 @@ pub fn format_local_datetime(local_millis: i64) -> String {
 }
 
 /// The machine-readable form for `<time datetime>`.
-pub fn iso_datetime(millis: i64) -> String {
+pub fn iso_datetime(at: Timestamp) -> String {
     let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    to_datetime(millis).format(&format).unwrap_or_default()
+    to_datetime(at.millis()).format(&format).unwrap_or_default()
 }
 
 /// "1 asset", "3 assets": a count of assets in a sentence or a heading.
@@ -123,10 +127,10 @@ mod tests {
     #[test]
     fn dates_are_utc_and_stable() {
         // 2026-11-28T17:20:15Z
-        let millis = 1_795_886_415_000;
-        assert_eq!(format_date(millis), "Nov 28, 2026");
-        assert_eq!(iso_datetime(millis), "2026-11-28T17:20:15Z");
-        assert_eq!(format_datetime(millis), "Nov 28, 2026, 17:20 UTC");
+        let at = Timestamp::from_millis(1_795_886_415_000);
+        assert_eq!(format_date(at), "Nov 28, 2026");
+        assert_eq!(iso_datetime(at), "2026-11-28T17:20:15Z");
+        assert_eq!(format_datetime(at), "Nov 28, 2026, 17:20 UTC");
     }
 
     #[test]

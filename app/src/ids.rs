@@ -1,5 +1,5 @@
 //! The ids of Trove's records, as types: an asset id cannot be passed where
-//! a space id is meant. Shared by the server and the browser.
+//! a space or user id is meant. Shared by the server and the browser.
 
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +13,12 @@ pub struct AssetId(pub i64);
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
 #[serde(transparent)]
 pub struct SpaceId(pub i64);
+
+/// A person who can sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+#[serde(transparent)]
+pub struct UserId(pub i64);
 
 /// One move to Trash, as Undo and the audit log name it: a random UUID.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

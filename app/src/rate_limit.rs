@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr};
 use std::sync::{Arc, Mutex};
 
-use crate::clock::MILLIS_PER_MINUTE;
+use crate::time::{Timestamp, MILLIS_PER_MINUTE};
 
 type AccountHash = u64;
 
@@ -33,7 +33,7 @@ enum Key {
 
 #[derive(Debug, Clone, Copy)]
 struct Window {
-    started: i64,
+    started: Timestamp,
     failures: u32,
 }
 
@@ -73,7 +73,7 @@ struct Table {
     windows: HashMap<Key, Window>,
     /// When ended windows were last dropped (at most once a minute, so a
     /// full table does not cost every attempt a scan).
-    swept: i64,
+    swept: Timestamp,
 }
 
 /// Windows kept before ended ones are dropped.
@@ -170,7 +170,12 @@ impl SignInLimiter {
     /// refuses it while any of its keys is at its limit. Checking and
     /// counting happen under one lock, so parallel attempts cannot overtake
     /// each other.
-    pub fn begin(&self, ip: Option<IpAddr>, email: &str, now: i64) -> Result<Attempt, RetryAfter> {
+    pub fn begin(
+        &self,
+        ip: Option<IpAddr>,
+        email: &str,
+        now: Timestamp,
+    ) -> Result<Attempt, RetryAfter> {
         let account = account_hash(email);
         let ip = client_key(ip);
         let keys = [Key::Pair(account, ip), Key::Ip(ip), Key::Account(account)];
@@ -181,8 +186,10 @@ impl SignInLimiter {
         ];
         let window_millis = self.window_millis();
         let mut table = self.lock();
-        if table.windows.len() > SWEEP_ABOVE && now >= table.swept + MILLIS_PER_MINUTE {
-            table.windows.retain(|_, w| now < w.started + window_millis);
+        if table.windows.len() > SWEEP_ABOVE && now >= table.swept.plus_millis(MILLIS_PER_MINUTE) {
+            table
+                .windows
+                .retain(|_, w| now < w.started.plus_millis(window_millis));
             table.swept = now;
         }
         let windows = &mut table.windows;
@@ -191,8 +198,8 @@ impl SignInLimiter {
             .zip(limits)
             .filter_map(|(key, limit)| {
                 let window = windows.get(key)?;
-                let ends = window.started + window_millis;
-                (window.failures >= limit && now < ends).then_some(ends - now)
+                let ends = window.started.plus_millis(window_millis);
+                (window.failures >= limit && now < ends).then_some(ends.millis_since(now))
             })
             .max();
         if let Some(wait) = wait {
@@ -203,7 +210,7 @@ impl SignInLimiter {
                 started: now,
                 failures: 0,
             });
-            if now >= window.started + window_millis {
+            if now >= window.started.plus_millis(window_millis) {
                 *window = Window {
                     started: now,
                     failures: 0,
@@ -228,7 +235,12 @@ impl Default for SignInLimiter {
 mod tests {
     use super::*;
 
-    const T0: i64 = 1_000_000;
+    const T0: Timestamp = Timestamp::from_millis(1_000_000);
+
+    /// `millis` after `T0`.
+    fn t0_plus(millis: i64) -> Timestamp {
+        T0.plus_millis(millis)
+    }
 
     fn ip(last: u8) -> Option<IpAddr> {
         Some(IpAddr::from([10, 0, 0, last]))
@@ -247,20 +259,22 @@ mod tests {
     fn an_account_is_locked_from_an_address_after_its_failures_until_the_window_ends() {
         let limiter = SignInLimiter::new(limits(3, 100, 100));
         for i in 0..3 {
-            drop(limiter.begin(ip(1), "a@example.com", T0 + i).unwrap());
+            drop(limiter.begin(ip(1), "a@example.com", t0_plus(i)).unwrap());
         }
-        let refused = limiter.begin(ip(1), " A@example.com", T0 + 10).unwrap_err();
+        let refused = limiter
+            .begin(ip(1), " A@example.com", t0_plus(10))
+            .unwrap_err();
         assert_eq!(refused, RetryAfter(15 * MILLIS_PER_MINUTE - 10));
         assert_eq!(
             refused.message(),
             "Too many failed sign-in attempts. Try again in 15 minutes."
         );
         assert!(
-            limiter.begin(ip(1), "b@example.com", T0 + 10).is_ok(),
+            limiter.begin(ip(1), "b@example.com", t0_plus(10)).is_ok(),
             "other accounts are not locked"
         );
         assert!(limiter
-            .begin(ip(1), "a@example.com", T0 + 15 * MILLIS_PER_MINUTE)
+            .begin(ip(1), "a@example.com", t0_plus(15 * MILLIS_PER_MINUTE))
             .is_ok());
     }
 
@@ -268,10 +282,14 @@ mod tests {
     fn a_guesser_on_one_address_does_not_lock_the_owner_out_of_another() {
         let limiter = SignInLimiter::default();
         for i in 0..50 {
-            let _ = limiter.begin(ip(66), "owner@example.com", T0 + i);
+            let _ = limiter.begin(ip(66), "owner@example.com", t0_plus(i));
         }
-        assert!(limiter.begin(ip(66), "owner@example.com", T0 + 60).is_err());
-        let owner = limiter.begin(ip(1), "owner@example.com", T0 + 61).unwrap();
+        assert!(limiter
+            .begin(ip(66), "owner@example.com", t0_plus(60))
+            .is_err());
+        let owner = limiter
+            .begin(ip(1), "owner@example.com", t0_plus(61))
+            .unwrap();
         owner.succeeded();
     }
 
@@ -281,18 +299,18 @@ mod tests {
         for i in 0..20 {
             drop(limiter.begin(ip(i), "a@x", T0).unwrap());
         }
-        assert!(limiter.begin(ip(200), "a@x", T0 + 1).is_err());
-        assert!(limiter.begin(ip(200), "b@x", T0 + 1).is_ok());
+        assert!(limiter.begin(ip(200), "a@x", t0_plus(1)).is_err());
+        assert!(limiter.begin(ip(200), "b@x", t0_plus(1)).is_ok());
     }
 
     #[test]
     fn an_address_is_limited_across_accounts() {
         let limiter = SignInLimiter::new(limits(100, 4, 100));
         for (i, email) in ["a@x", "b@x", "c@x", "d@x"].iter().enumerate() {
-            drop(limiter.begin(ip(1), email, T0 + i as i64).unwrap());
+            drop(limiter.begin(ip(1), email, t0_plus(i as i64)).unwrap());
         }
-        assert!(limiter.begin(ip(1), "e@x", T0 + 5).is_err());
-        assert!(limiter.begin(ip(2), "e@x", T0 + 5).is_ok());
+        assert!(limiter.begin(ip(1), "e@x", t0_plus(5)).is_err());
+        assert!(limiter.begin(ip(2), "e@x", t0_plus(5)).is_ok());
     }
 
     #[test]
@@ -335,9 +353,9 @@ mod tests {
     fn success_takes_the_reservation_back_and_clears_the_pair() {
         let limiter = SignInLimiter::new(limits(2, 100, 100));
         drop(limiter.begin(ip(1), "a@x", T0).unwrap());
-        limiter.begin(ip(1), "a@x", T0 + 1).unwrap().succeeded();
-        drop(limiter.begin(ip(1), "a@x", T0 + 2).unwrap());
-        assert!(limiter.begin(ip(1), "a@x", T0 + 3).is_ok());
+        limiter.begin(ip(1), "a@x", t0_plus(1)).unwrap().succeeded();
+        drop(limiter.begin(ip(1), "a@x", t0_plus(2)).unwrap());
+        assert!(limiter.begin(ip(1), "a@x", t0_plus(3)).is_ok());
         for _ in 0..50 {
             limiter.begin(ip(1), "b@x", T0).unwrap().succeeded();
         }

@@ -65,7 +65,7 @@ async fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir_in(base)?;
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("b.db").display());
     let pool = app::db::connect(&url).await?;
-    let space = app::spaces::data::ensure(&pool, "bench", "Bench", 0)
+    let space = app::spaces::data::ensure(&pool, "bench", "Bench", app::time::Timestamp::EPOCH)
         .await?
         .id
         .0;

@@ -12,6 +12,7 @@ use app::clock::MILLIS_PER_DAY;
 use app::spaces::data::ensure;
 use app::state::AppState;
 use app::storage::Storage;
+use app::time::Timestamp;
 use bytes::Bytes;
 
 use catalogue::{marketing_catalogue, product_catalogue, Entry};
@@ -39,7 +40,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
 }
 
 async fn seed(state: &AppState) -> anyhow::Result<()> {
-    let now = state.clock.now_millis();
+    let now = state.clock.now();
     let hash = password::hash_off_runtime(DEMO_PASSWORD.to_owned())
         .await
         .context("hashing the demo password")?;
@@ -82,7 +83,7 @@ async fn seed(state: &AppState) -> anyhow::Result<()> {
 async fn build_files(
     storage: &Storage,
     catalogue: &[Entry],
-    now: i64,
+    now: Timestamp,
     seed: u64,
 ) -> anyhow::Result<Vec<NewAsset>> {
     let mut rng = SplitMix(seed);
@@ -95,10 +96,12 @@ async fn build_files(
         let accepted = store_file(storage, &entry.name, u64::MAX, file).await?;
         // Spread over the last year, a few assets edited after creation.
         let created_at = now
-            - (rng.next() % 365) as i64 * MILLIS_PER_DAY
-            - (rng.next() % MILLIS_PER_DAY as u64) as i64;
+            .minus_millis((rng.next() % 365) as i64 * MILLIS_PER_DAY)
+            .minus_millis((rng.next() % MILLIS_PER_DAY as u64) as i64);
         let updated_at = if rng.next().is_multiple_of(3) {
-            (created_at + (rng.next() % (30 * MILLIS_PER_DAY as u64)) as i64).min(now)
+            created_at
+                .plus_millis((rng.next() % (30 * MILLIS_PER_DAY as u64)) as i64)
+                .min(now)
         } else {
             created_at
         };

@@ -111,7 +111,7 @@ async fn stored_file(
     };
     let found = match shelf {
         Shelf::Live => find_live_file(&state.pool, space, id).await,
-        Shelf::Trash => find_trashed_file(&state.pool, space, id, state.clock.now_millis()).await,
+        Shelf::Trash => find_trashed_file(&state.pool, space, id, state.clock.now()).await,
     };
     match found {
         Ok(Some(file)) => Ok(file),

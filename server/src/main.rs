@@ -311,13 +311,7 @@ async fn run_purge(args: DataArgs) -> anyhow::Result<()> {
 async fn run_seed(args: SeedArgs) -> anyhow::Result<()> {
     let state = args.data.open_for_command().await?;
     let started = Instant::now();
-    let report = seed::seed_space(
-        &state.pool,
-        &args.space,
-        args.assets,
-        state.clock.now_millis(),
-    )
-    .await?;
+    let report = seed::seed_space(&state.pool, &args.space, args.assets, state.clock.now()).await?;
     println!(
         "seeded {} assets into space {:?} (id {}) in {:.2?}",
         report.inserted,
@@ -359,7 +353,7 @@ async fn run_user_add(args: UserAddArgs) -> anyhow::Result<()> {
 
     let state = args.data.open_for_command().await?;
     let hash = app::auth::password::hash_off_runtime(password).await?;
-    let now = state.clock.now_millis();
+    let now = state.clock.now();
     let slug = app::spaces::data::slugify(&args.space);
     anyhow::ensure!(
         !slug.is_empty(),

@@ -3,8 +3,10 @@
 //! so 100,000 assets take seconds.
 
 use app::assets::model::AssetKind;
+use app::ids::UserId;
 use app::spaces::data::{ensure, slugify};
 use app::storage::Storage;
+use app::time::{Timestamp, MILLIS_PER_DAY};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 /// Rows per INSERT statement: 12 bound values each stays well under
@@ -44,7 +46,7 @@ pub async fn seed_space(
     pool: &SqlitePool,
     space_name: &str,
     count: usize,
-    now_millis: i64,
+    now: Timestamp,
 ) -> anyhow::Result<SeedReport> {
     let slug = slugify(space_name);
     anyhow::ensure!(
@@ -52,7 +54,7 @@ pub async fn seed_space(
         "the space name needs at least one letter or digit"
     );
     let mut tx = pool.begin().await?;
-    let space = ensure(&mut *tx, &slug, space_name.trim(), now_millis).await?;
+    let space = ensure(&mut *tx, &slug, space_name.trim(), now).await?;
     let start: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assets WHERE space_id = ?")
         .bind(space.id)
         .fetch_one(&mut *tx)
@@ -70,7 +72,7 @@ pub async fn seed_space(
             let (ext, mime) = TYPES[serial % TYPES.len()];
             let mixed = (serial as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
             let is_image = mime.starts_with("image/");
-            let created = now_millis - (mixed % (3 * 365 * 86_400_000)) as i64;
+            let created = now.minus_millis((mixed % (3 * 365 * MILLIS_PER_DAY as u64)) as i64);
             row.push_bind(space.id)
                 .push_bind(format!(
                     "{}-{serial:06}.{ext}",
@@ -83,9 +85,9 @@ pub async fn seed_space(
                 .push_bind(is_image.then_some(1080_i64))
                 .push_bind(Storage::new_key())
                 .push_bind(false)
-                .push_bind(None::<i64>)
+                .push_bind(None::<UserId>)
                 .push_bind(created)
-                .push_bind(created + ((mixed >> 40) % 86_400_000) as i64);
+                .push_bind(created.plus_millis(((mixed >> 40) % MILLIS_PER_DAY as u64) as i64));
         });
         qb.build().execute(&mut *tx).await?;
         n += chunk;

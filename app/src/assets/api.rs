@@ -60,7 +60,7 @@ pub async fn rename_asset(space: String, id: i64, name: String) -> Result<AssetD
     let state = crate::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
     let name = super::file_type::validate_rename(&name).map_err(AppError::Validation)?;
-    let now = state.clock.now_millis();
+    let now = state.clock.now();
     if !super::data::rename(&state.pool, access.space.id, AssetId(id), &name, now).await? {
         return Err(AppError::NotFound);
     }

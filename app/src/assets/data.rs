@@ -7,10 +7,11 @@ use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 use super::model::{Asset, AssetDetails, AssetKind, AssetPage, SortDir, SortKey};
 use crate::error::AppError;
 use crate::ids::AssetId;
-use crate::ids::SpaceId;
+use crate::ids::{SpaceId, UserId};
 use crate::keyset::{Cursor, CursorKey, KeyKind, Position};
 use crate::paging::PageAt;
 use crate::paging::MAX_SEARCH_CHARS;
+use crate::time::Timestamp;
 
 #[derive(Debug, sqlx::FromRow)]
 struct AssetRow {
@@ -22,7 +23,7 @@ struct AssetRow {
     width: Option<i64>,
     height: Option<i64>,
     has_thumbnail: bool,
-    updated_at: i64,
+    updated_at: Timestamp,
 }
 
 impl From<AssetRow> for Asset {
@@ -117,7 +118,7 @@ fn key_kind(sort: SortKey) -> KeyKind {
 fn cursor_for(sort: SortKey, asset: &Asset) -> String {
     let key = match sort {
         SortKey::Name => CursorKey::Text(asset.name.clone()),
-        SortKey::Modified => CursorKey::Int(asset.updated_at),
+        SortKey::Modified => CursorKey::Int(asset.updated_at.millis()),
         SortKey::Size => CursorKey::Int(asset.size_bytes),
     };
     Cursor {
@@ -257,7 +258,7 @@ pub async fn find_details(
         #[sqlx(flatten)]
         asset: AssetRow,
         uploaded_by: Option<String>,
-        created_at: i64,
+        created_at: Timestamp,
     }
     let row: Option<Row> = sqlx::query_as(
         "SELECT a.id, a.name, a.mime_type, a.kind, a.size_bytes, a.width, a.height,
@@ -283,7 +284,7 @@ pub async fn rename(
     space: SpaceId,
     id: AssetId,
     name: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<bool, AppError> {
     let changed = sqlx::query(
         "UPDATE assets
@@ -312,9 +313,9 @@ pub struct NewAsset {
     pub height: Option<i64>,
     pub storage_key: String,
     pub has_thumbnail: bool,
-    pub created_by: Option<i64>,
-    pub created_at: i64,
-    pub updated_at: i64,
+    pub created_by: Option<UserId>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 /// Writes a new asset's row and returns the asset as the listing shows it.
@@ -385,7 +386,7 @@ mod tests {
             width: None,
             height: None,
             has_thumbnail: false,
-            updated_at: 5,
+            updated_at: Timestamp::from_millis(5),
         };
         let by_name = cursor_for(SortKey::Name, &asset);
         let at = PageAt::After(by_name);
@@ -410,8 +411,9 @@ mod db_tests {
         space: SpaceId,
         name: &str,
         size: i64,
-        updated_at: i64,
+        updated_millis: i64,
     ) -> AssetId {
+        let updated_at = Timestamp::from_millis(updated_millis);
         insert(
             pool,
             &NewAsset {
@@ -436,7 +438,7 @@ mod db_tests {
     /// 130 assets with deliberately repeated names, sizes and times, so that
     /// ties are broken by id across page boundaries.
     async fn fixture(pool: &SqlitePool) -> (SpaceId, Vec<AssetId>) {
-        let space = ensure(pool, "s", "S", 0).await.unwrap().id;
+        let space = ensure(pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
         let mut ids = Vec::new();
         for i in 0..130_i64 {
             let name = format!(
@@ -611,7 +613,10 @@ mod db_tests {
     async fn the_live_counter_follows_inserts_trash_restore_and_deletes() {
         let (pool, _dir) = test_pool().await;
         let (space, ids) = fixture(&pool).await;
-        let other = ensure(&pool, "other", "Other", 0).await.unwrap().id;
+        let other = ensure(&pool, "other", "Other", Timestamp::EPOCH)
+            .await
+            .unwrap()
+            .id;
         add(&pool, other, "x.png", 1, 1).await;
         let scan = |space: SpaceId| {
             let pool = pool.clone();
@@ -691,7 +696,10 @@ mod db_tests {
     async fn trashed_assets_and_other_spaces_never_appear() {
         let (pool, _dir) = test_pool().await;
         let (space, ids) = fixture(&pool).await;
-        let other = ensure(&pool, "other", "Other", 0).await.unwrap().id;
+        let other = ensure(&pool, "other", "Other", Timestamp::EPOCH)
+            .await
+            .unwrap()
+            .id;
         let foreign = add(&pool, other, "Beach-0.png", 1, 1).await;
         let trashed: Vec<AssetId> = ids.iter().copied().step_by(3).collect();
         for id in &trashed {

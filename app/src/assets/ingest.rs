@@ -17,8 +17,9 @@ use super::file_type::{clean_name, refusal, sniff, SNIFF_BYTES};
 use super::model::{too_large_message, Asset};
 use crate::clock::Clock;
 use crate::error::AppError;
-use crate::ids::SpaceId;
+use crate::ids::{SpaceId, UserId};
 use crate::storage::{is_storage_full, Storage, StorageError};
+use crate::time::Timestamp;
 
 /// Images the thumbnailer decodes.
 const THUMBNAILED: [&str; 4] = ["image/jpeg", "image/png", "image/gif", "image/webp"];
@@ -38,7 +39,7 @@ pub struct AcceptedFile {
 
 impl AcceptedFile {
     /// The row for this file in `space`, by `user`, at `at`.
-    pub fn into_new_asset(self, space: SpaceId, user: Option<i64>, at: i64) -> NewAsset {
+    pub fn into_new_asset(self, space: SpaceId, user: Option<UserId>, at: Timestamp) -> NewAsset {
         NewAsset {
             space,
             name: self.name,
@@ -129,7 +130,7 @@ pub async fn ingest<S>(
     pool: &SqlitePool,
     storage: &Storage,
     space: SpaceId,
-    user: Option<i64>,
+    user: Option<UserId>,
     raw_name: &str,
     max_bytes: u64,
     clock: &Clock,
@@ -140,7 +141,7 @@ where
 {
     let stored = store_file(storage, raw_name, max_bytes, chunks).await?;
     let key = stored.storage_key.clone();
-    let at = clock.now_millis();
+    let at = clock.now();
     match insert(pool, &stored.into_new_asset(space, user, at)).await {
         Ok(asset) => Ok(asset),
         Err(error) => {
@@ -184,7 +185,7 @@ mod tests {
     async fn a_file_goes_in_whole_with_its_row_type_and_thumbnail() {
         let (pool, _dir) = test_pool().await;
         let storage = Storage::in_memory();
-        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
         let png: &'static [u8] = Box::leak(png().into_boxed_slice());
         let (head, tail) = png.split_at(10);
         let asset = ingest(
@@ -194,7 +195,7 @@ mod tests {
             None,
             "../../Reports/logo.pdf",
             1 << 20,
-            &Clock::frozen(1_000),
+            &Clock::frozen(Timestamp::from_millis(1_000)),
             chunks(vec![head, tail]),
         )
         .await
@@ -204,7 +205,7 @@ mod tests {
         assert_eq!(asset.mime_type, "image/png");
         assert_eq!((asset.width, asset.height), (Some(40), Some(20)));
         assert!(asset.has_thumbnail);
-        assert_eq!(asset.updated_at, 1_000);
+        assert_eq!(asset.updated_at, Timestamp::from_millis(1_000));
         let key: String = sqlx::query_scalar("SELECT storage_key FROM assets WHERE id = ?")
             .bind(asset.id)
             .fetch_one(&pool)
@@ -220,7 +221,7 @@ mod tests {
     async fn refusals_leave_no_file_and_no_row() {
         let (pool, _dir) = test_pool().await;
         let storage = Storage::in_memory();
-        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
         let cases: Vec<(Vec<&'static [u8]>, u64, &str)> = vec![
             (vec![], 100, "validation"),
             (vec![b"0123456789", b"0123456789"], 15, "too_large"),
@@ -238,7 +239,7 @@ mod tests {
                 None,
                 "x.png",
                 limit,
-                &Clock::frozen(1),
+                &Clock::frozen(Timestamp::from_millis(1)),
                 chunks(parts),
             )
             .await
@@ -256,7 +257,7 @@ mod tests {
             None,
             "x.txt",
             100,
-            &Clock::frozen(1),
+            &Clock::frozen(Timestamp::from_millis(1)),
             broken
         )
         .await

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::AssetId;
 use crate::paging::{query_string, KeysetPage, ListingQuery, PageAt};
+use crate::time::Timestamp;
 
 /// Listing page size: enough to scan, small enough to render instantly.
 pub const PAGE_SIZE: u32 = 50;
@@ -87,8 +88,8 @@ pub struct Asset {
     pub width: Option<i64>,
     pub height: Option<i64>,
     pub has_thumbnail: bool,
-    /// Last modification, milliseconds since the Unix epoch.
-    pub updated_at: i64,
+    /// Last modification.
+    pub updated_at: Timestamp,
 }
 
 /// "big.mov is larger than the upload limit of 100 MB.": said by the
@@ -108,7 +109,7 @@ pub const MAX_NAME_CHARS: usize = 255;
 pub struct AssetDetails {
     pub asset: Asset,
     pub uploaded_by: Option<String>,
-    pub uploaded_at: i64,
+    pub uploaded_at: Timestamp,
 }
 
 impl Asset {

@@ -33,7 +33,7 @@ pub async fn sign_in(
         .await
         .unwrap_or_default();
     let ip = crate::site::client_address(peer, &headers, &state.trusted_proxies);
-    let now = state.clock.now_millis();
+    let now = state.clock.now();
     // Reserved before the password is checked: parallel guesses cannot all
     // pass the limit before the first failure is counted.
     let attempt = match state.sign_in_limiter.begin(ip, &email, now) {
@@ -78,7 +78,7 @@ pub async fn sign_in(
     };
     attempt.succeeded();
     session::sign_in(user.id, now).await?;
-    tracing::info!(user = user.id, "signed in");
+    tracing::info!(user = user.id.0, "signed in");
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }

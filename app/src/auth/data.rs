@@ -7,7 +7,8 @@ use super::model::{Membership, Role, User};
 use super::password::PasswordHash;
 use crate::spaces::model::Space;
 
-use crate::ids::SpaceId;
+use crate::ids::{SpaceId, UserId};
+use crate::time::Timestamp;
 
 /// Creates a user, or updates the name and password of the one with that
 /// email. Returns the user's id.
@@ -16,8 +17,8 @@ pub async fn upsert_user(
     email: &str,
     name: &str,
     password_hash: &PasswordHash,
-    now_millis: i64,
-) -> Result<i64, AppError> {
+    now: Timestamp,
+) -> Result<UserId, AppError> {
     sqlx::query_scalar(
         "INSERT INTO users (email, name, password_hash, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (email) DO UPDATE SET name = excluded.name, password_hash = excluded.password_hash
@@ -26,7 +27,7 @@ pub async fn upsert_user(
     .bind(email.trim())
     .bind(name)
     .bind(password_hash)
-    .bind(now_millis)
+    .bind(now)
     .fetch_one(db)
     .await
     .map_err(AppError::from)
@@ -44,7 +45,7 @@ pub async fn any_user(db: impl SqliteExecutor<'_>) -> Result<bool, AppError> {
 pub async fn set_membership(
     db: impl SqliteExecutor<'_>,
     space: SpaceId,
-    user_id: i64,
+    user: UserId,
     role: Role,
 ) -> Result<(), AppError> {
     sqlx::query(
@@ -52,7 +53,7 @@ pub async fn set_membership(
          ON CONFLICT (space_id, user_id) DO UPDATE SET role = excluded.role",
     )
     .bind(space)
-    .bind(user_id)
+    .bind(user)
     .bind(role)
     .execute(db)
     .await?;
@@ -64,7 +65,7 @@ pub async fn find_for_sign_in(
     db: impl SqliteExecutor<'_>,
     email: &str,
 ) -> Result<Option<(User, PasswordHash)>, AppError> {
-    let row: Option<(i64, String, String, PasswordHash)> =
+    let row: Option<(UserId, String, String, PasswordHash)> =
         sqlx::query_as("SELECT id, email, name, password_hash FROM users WHERE email = ?")
             .bind(email.trim())
             .fetch_optional(db)
@@ -72,7 +73,7 @@ pub async fn find_for_sign_in(
     Ok(row.map(|(id, email, name, hash)| (User { id, email, name }, hash)))
 }
 
-pub async fn find_user(db: impl SqliteExecutor<'_>, id: i64) -> Result<Option<User>, AppError> {
+pub async fn find_user(db: impl SqliteExecutor<'_>, id: UserId) -> Result<Option<User>, AppError> {
     sqlx::query_as("SELECT id, email, name FROM users WHERE id = ?")
         .bind(id)
         .fetch_optional(db)
@@ -80,17 +81,17 @@ pub async fn find_user(db: impl SqliteExecutor<'_>, id: i64) -> Result<Option<Us
         .map_err(AppError::from)
 }
 
-/// The spaces `user_id` is a member of, with their role, by name.
+/// The spaces `user` is a member of, with their role, by name.
 pub async fn list_for_user(
     db: impl SqliteExecutor<'_>,
-    user_id: i64,
+    user: UserId,
 ) -> Result<Vec<Membership>, AppError> {
     let rows: Vec<(i64, String, String, Role)> = sqlx::query_as(
         "SELECT s.id, s.slug, s.name, m.role FROM spaces s
          JOIN memberships m ON m.space_id = s.id AND m.user_id = ?
          ORDER BY s.name, s.id",
     )
-    .bind(user_id)
+    .bind(user)
     .fetch_all(db)
     .await?;
     Ok(rows

@@ -8,8 +8,10 @@ use tower_sessions::Session;
 use super::model::{Permission, Role};
 use crate::clock::MILLIS_PER_DAY;
 use crate::error::AppError;
+use crate::ids::UserId;
 use crate::spaces::model::Space;
 use crate::state::AppState;
+use crate::time::Timestamp;
 
 const SESSION_KEY: &str = "trove.user";
 /// A session ends this long after sign-in, however active (idle expiry is
@@ -22,24 +24,25 @@ const TOUCH_INTERVAL_MILLIS: i64 = 5 * 60 * 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedIn {
-    pub user_id: i64,
-    pub signed_in_at: i64,
+    pub user_id: UserId,
+    pub signed_in_at: Timestamp,
     /// When the session was last saved; saving renews the idle expiry.
+    /// (Sessions saved before this field existed read as the epoch.)
     #[serde(default)]
-    pub touched_at: i64,
+    pub touched_at: Timestamp,
 }
 
 impl SignedIn {
-    pub fn is_expired(&self, now_millis: i64) -> bool {
-        now_millis >= self.signed_in_at.saturating_add(ABSOLUTE_LIFETIME_MILLIS)
-            || now_millis < self.signed_in_at.saturating_sub(MILLIS_PER_DAY)
+    pub fn is_expired(&self, now: Timestamp) -> bool {
+        now >= self.signed_in_at.plus_millis(ABSOLUTE_LIFETIME_MILLIS)
+            || now < self.signed_in_at.minus_millis(MILLIS_PER_DAY)
     }
 }
 
 /// What the current user may do in one space.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Access {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub space: Space,
     pub role: Role,
 }
@@ -51,7 +54,7 @@ async fn session() -> Result<Session, AppError> {
 }
 
 /// Starts a session for `user_id` with a fresh id (no session fixation).
-pub async fn sign_in(user_id: i64, now_millis: i64) -> Result<(), AppError> {
+pub async fn sign_in(user_id: UserId, now: Timestamp) -> Result<(), AppError> {
     let session = session().await?;
     session.cycle_id().await.map_err(AppError::internal)?;
     session
@@ -59,8 +62,8 @@ pub async fn sign_in(user_id: i64, now_millis: i64) -> Result<(), AppError> {
             SESSION_KEY,
             SignedIn {
                 user_id,
-                signed_in_at: now_millis,
-                touched_at: now_millis,
+                signed_in_at: now,
+                touched_at: now,
             },
         )
         .await
@@ -73,18 +76,18 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// The signed-in user's id, or 401.
-pub async fn current_user_id(state: &AppState) -> Result<i64, AppError> {
+pub async fn current_user_id(state: &AppState) -> Result<UserId, AppError> {
     user_id_in(&session().await?, state).await
 }
 
 /// The user signed in to `session` (from a server function or an axum
 /// handler), or 401. An expired session is ended on the spot.
-pub async fn user_id_in(session: &Session, state: &AppState) -> Result<i64, AppError> {
+pub async fn user_id_in(session: &Session, state: &AppState) -> Result<UserId, AppError> {
     let signed_in: Option<SignedIn> = session.get(SESSION_KEY).await.map_err(AppError::internal)?;
-    let now = state.clock.now_millis();
+    let now = state.clock.now();
     match signed_in {
         Some(s) if !s.is_expired(now) => {
-            if now - s.touched_at >= TOUCH_INTERVAL_MILLIS {
+            if now.millis_since(s.touched_at) >= TOUCH_INTERVAL_MILLIS {
                 // Modifying the session makes the layer save it, which
                 // renews its 12-hour idle expiry.
                 let touched = SignedIn {
@@ -156,16 +159,33 @@ mod tests {
 
     #[test]
     fn sessions_expire_a_week_after_sign_in() {
+        let at = Timestamp::from_millis(1_000 * MILLIS_PER_DAY);
         let s = SignedIn {
-            user_id: 1,
-            signed_in_at: 1_000 * MILLIS_PER_DAY,
-            touched_at: 1_000 * MILLIS_PER_DAY,
+            user_id: UserId(1),
+            signed_in_at: at,
+            touched_at: at,
         };
-        assert!(!s.is_expired(s.signed_in_at));
-        assert!(!s.is_expired(s.signed_in_at + ABSOLUTE_LIFETIME_MILLIS - 1));
-        assert!(s.is_expired(s.signed_in_at + ABSOLUTE_LIFETIME_MILLIS));
+        assert!(!s.is_expired(at));
+        assert!(!s.is_expired(at.plus_millis(ABSOLUTE_LIFETIME_MILLIS - 1)));
+        assert!(s.is_expired(at.plus_millis(ABSOLUTE_LIFETIME_MILLIS)));
         // A clock that jumped far backwards does not extend a session.
-        assert!(!s.is_expired(s.signed_in_at - MILLIS_PER_HOUR));
-        assert!(s.is_expired(s.signed_in_at - 2 * MILLIS_PER_DAY));
+        assert!(!s.is_expired(at.minus_millis(MILLIS_PER_HOUR)));
+        assert!(s.is_expired(at.minus_millis(2 * MILLIS_PER_DAY)));
+    }
+
+    /// Sessions are stored as JSON: the types must not change what is
+    /// stored, or every saved session would stop reading.
+    #[test]
+    fn a_session_is_stored_as_plain_numbers() {
+        let s = SignedIn {
+            user_id: UserId(7),
+            signed_in_at: Timestamp::from_millis(1_000),
+            touched_at: Timestamp::from_millis(2_000),
+        };
+        let stored = r#"{"user_id":7,"signed_in_at":1000,"touched_at":2000}"#;
+        assert_eq!(serde_json::to_string(&s).unwrap(), stored);
+        let before_touched_at: SignedIn =
+            serde_json::from_str(r#"{"user_id":7,"signed_in_at":1000}"#).unwrap();
+        assert_eq!(before_touched_at.touched_at, Timestamp::EPOCH);
     }
 }

@@ -4,13 +4,14 @@ use crate::error::AppError;
 use sqlx::SqliteExecutor;
 
 use super::model::Space;
+use crate::time::Timestamp;
 
 /// Creates a space, or returns the existing one with that slug.
 pub async fn ensure(
     db: impl SqliteExecutor<'_>,
     slug: &str,
     name: &str,
-    now_millis: i64,
+    now: Timestamp,
 ) -> Result<Space, AppError> {
     sqlx::query_as(
         "INSERT INTO spaces (slug, name, created_at) VALUES (?, ?, ?)
@@ -19,7 +20,7 @@ pub async fn ensure(
     )
     .bind(slug)
     .bind(name)
-    .bind(now_millis)
+    .bind(now)
     .fetch_one(db)
     .await
     .map_err(AppError::from)

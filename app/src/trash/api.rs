@@ -17,7 +17,7 @@ use crate::error::AppError;
 struct Caller {
     state: crate::state::AppState,
     space_id: crate::ids::SpaceId,
-    user: i64,
+    user: crate::ids::UserId,
 }
 
 #[cfg(feature = "ssr")]
@@ -66,7 +66,7 @@ pub async fn restore_batch(
 pub async fn list_trash(
     space: String,
     q: Option<String>,
-    by: Option<i64>,
+    by: Option<crate::ids::UserId>,
     kind: Option<AssetKind>,
     after: Option<String>,
     before: Option<String>,
@@ -84,7 +84,7 @@ pub async fn list_trash(
         at: PageAt::from_cursors(after, before)?,
     };
     let params = TrashParams::parse(&query, TRASH_PAGE_SIZE)?;
-    let now = state.clock.now_millis();
+    let now = state.clock.now();
     super::listing::list_trash(&state.pool, space_id, &params, now).await
 }
 

@@ -14,8 +14,9 @@ use super::model::{
 use crate::audit::{AuditAction, AuditEntry};
 use crate::clock::Clock;
 use crate::error::AppError;
-use crate::ids::{BatchId, SpaceId};
+use crate::ids::{BatchId, SpaceId, UserId};
 use crate::storage::Storage;
+use crate::time::Timestamp;
 
 /// Checks a bulk id list: 1 to 10,000 positive ids, each once.
 pub fn validate_ids(ids: &[i64]) -> Result<Vec<i64>, AppError> {
@@ -65,8 +66,8 @@ async fn trash_states(
     ids: &[i64],
     ids_json: &str,
     verb: &str,
-) -> Result<Vec<(i64, Option<i64>)>, AppError> {
-    let found: Vec<(i64, Option<i64>)> = sqlx::query_as(
+) -> Result<Vec<(i64, Option<Timestamp>)>, AppError> {
+    let found: Vec<(i64, Option<Timestamp>)> = sqlx::query_as(
         "SELECT id, deleted_at FROM assets
          WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
     )
@@ -97,7 +98,7 @@ struct BulkStates {
     /// Ids not in Trash.
     live: Vec<i64>,
     /// Ids in Trash, with their `deleted_at`.
-    trashed: Vec<(i64, i64)>,
+    trashed: Vec<(i64, Timestamp)>,
 }
 
 impl BulkStates {
@@ -138,13 +139,13 @@ async fn begin_bulk<'c>(
 pub async fn move_to_trash(
     pool: &SqlitePool,
     space: SpaceId,
-    user: i64,
+    user: UserId,
     ids: &[i64],
     clock: &Clock,
 ) -> Result<MoveOutcome, AppError> {
     let mut conn = pool.acquire().await?;
     let (mut tx, states) = begin_bulk(&mut conn, space, ids, "moved").await?;
-    let now = clock.now_millis();
+    let now = clock.now();
     let live = states.live;
     let skipped = states.trashed.len() as u64;
     let batch = BatchId::new_random();
@@ -195,7 +196,7 @@ pub async fn move_to_trash(
 pub async fn restore_batch(
     pool: &SqlitePool,
     space: SpaceId,
-    user: i64,
+    user: UserId,
     batch: &BatchId,
     clock: &Clock,
 ) -> Result<RestoreOutcome, AppError> {
@@ -203,7 +204,7 @@ pub async fn restore_batch(
         return Err(AppError::validation("That is not a batch id."));
     }
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let now = clock.now_millis();
+    let now = clock.now();
     let known: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM audit_log WHERE space_id = ? AND batch = ? AND action = 'move_to_trash'",
     )
@@ -239,7 +240,7 @@ pub async fn delete_permanently(
     pool: &SqlitePool,
     storage: &Storage,
     space: SpaceId,
-    user: i64,
+    user: UserId,
     ids: &[i64],
     clock: &Clock,
 ) -> Result<DeletePermanentlyOutcome, AppError> {
@@ -248,7 +249,7 @@ pub async fn delete_permanently(
     // their files.
     let mut conn = crate::db::durable_connection(pool).await?;
     let (mut tx, states) = begin_bulk(&mut conn, space, ids, "deleted").await?;
-    let now = clock.now_millis();
+    let now = clock.now();
     let trashed = states.trashed_ids();
     let skipped = states.live.len() as u64;
     let mut keys = Vec::new();
@@ -306,7 +307,7 @@ pub(crate) async fn remove_files(storage: &Storage, keys: &[String]) -> u64 {
 pub async fn restore_from_trash(
     pool: &SqlitePool,
     space: SpaceId,
-    user: i64,
+    user: UserId,
     ids: &[i64],
     clock: &Clock,
 ) -> Result<RestoreFromTrashOutcome, AppError> {
@@ -315,7 +316,7 @@ pub async fn restore_from_trash(
     // Read under the write lock: waiting for it may take seconds, and a
     // restore that started just before the 14 days ended must not commit
     // after they ended.
-    let now = clock.now_millis();
+    let now = clock.now();
     let expired: BTreeSet<i64> = states
         .trashed
         .iter()
@@ -343,10 +344,10 @@ pub async fn restore_from_trash(
 async fn put_back(
     tx: &mut sqlx::SqliteConnection,
     space: SpaceId,
-    user: i64,
+    user: UserId,
     batch: Option<&BatchId>,
     ids: &[i64],
-    now: i64,
+    now: Timestamp,
 ) -> Result<(), AppError> {
     if ids.is_empty() {
         return Ok(());
@@ -389,8 +390,8 @@ mod tests {
     async fn delete_permanently_removes_rows_and_files_all_or_nothing() {
         let (pool, _dir) = test_pool().await;
         let storage = Storage::in_memory();
-        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
-        let other = ensure(&pool, "o", "O", 0).await.unwrap().id;
+        let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
+        let other = ensure(&pool, "o", "O", Timestamp::EPOCH).await.unwrap().id;
         let by = user(&pool, "o@x").await;
         let ids = assets(&pool, space, 3).await;
         let foreign = assets(&pool, other, 1).await;
@@ -474,7 +475,7 @@ mod tests {
     #[tokio::test]
     async fn moves_counts_skips_and_audits_one_batch() {
         let (pool, _dir) = test_pool().await;
-        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
         let by = user(&pool, "m@x").await;
         let ids = assets(&pool, space, 5).await;
 
@@ -482,14 +483,20 @@ mod tests {
             .await
             .unwrap();
         assert_eq!((first.moved, first.skipped), (2, 0));
-        let second = move_to_trash(&pool, space, by, &ids[1..4], &Clock::frozen(NOW + 1))
-            .await
-            .unwrap();
+        let second = move_to_trash(
+            &pool,
+            space,
+            by,
+            &ids[1..4],
+            &Clock::frozen(NOW.plus_millis(1)),
+        )
+        .await
+        .unwrap();
         assert_eq!((second.moved, second.skipped), (2, 1));
         assert_ne!(first.batch, second.batch);
         assert_eq!(trashed(&pool).await, ids[..4]);
 
-        let (by_row, batch_row): (Option<i64>, Option<String>) =
+        let (by_row, batch_row): (Option<UserId>, Option<String>) =
             sqlx::query_as("SELECT deleted_by, delete_batch FROM assets WHERE id = ?")
                 .bind(ids[0])
                 .fetch_one(&pool)
@@ -517,8 +524,8 @@ mod tests {
     #[tokio::test]
     async fn one_foreign_or_unknown_id_fails_the_whole_request() {
         let (pool, _dir) = test_pool().await;
-        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
-        let other = ensure(&pool, "o", "O", 0).await.unwrap().id;
+        let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
+        let other = ensure(&pool, "o", "O", Timestamp::EPOCH).await.unwrap().id;
         let by = user(&pool, "m@x").await;
         let mine = assets(&pool, space, 3).await;
         let theirs = assets(&pool, other, 1).await;
@@ -544,7 +551,7 @@ mod tests {
     #[tokio::test]
     async fn ten_thousand_ids_in_one_request() {
         let (pool, _dir) = test_pool().await;
-        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
         let by = user(&pool, "m@x").await;
         let ids = assets(&pool, space, 10_000).await;
         let outcome = move_to_trash(&pool, space, by, &ids, &Clock::frozen(NOW))
@@ -563,7 +570,7 @@ mod tests {
     #[tokio::test]
     async fn concurrent_overlapping_deletes_trash_each_asset_once() {
         let (pool, _dir) = test_pool().await;
-        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
         let a = user(&pool, "a@x").await;
         let b = user(&pool, "b@x").await;
         let ids = assets(&pool, space, 600).await;
@@ -592,12 +599,12 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_deadline_is_judged_when_the_write_lock_is_held() {
         let (pool, _dir) = test_pool().await;
-        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
         let by = user(&pool, "m@x").await;
         let ids = assets(&pool, space, 2).await;
         let clock = Clock::system();
         // Deleted so that 300 ms of the 14 days are left.
-        let deleted_at = clock.now_millis() - RETENTION_MILLIS + 300;
+        let deleted_at = clock.now().minus_millis(RETENTION_MILLIS - 300);
         move_to_trash(&pool, space, by, &ids, &Clock::frozen(deleted_at))
             .await
             .unwrap();
@@ -628,7 +635,7 @@ mod tests {
     #[tokio::test]
     async fn restore_from_trash_is_all_or_nothing_and_refuses_expired_assets() {
         let (pool, _dir) = test_pool().await;
-        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
         let by = user(&pool, "m@x").await;
         let ids = assets(&pool, space, 4).await;
         move_to_trash(&pool, space, by, &ids[..2], &Clock::frozen(NOW))
@@ -639,13 +646,13 @@ mod tests {
             space,
             by,
             &ids[2..3],
-            &Clock::frozen(NOW - RETENTION_MILLIS),
+            &Clock::frozen(NOW.minus_millis(RETENTION_MILLIS)),
         )
         .await
         .unwrap();
 
         let first_page = TrashParams::parse(&TrashQuery::default(), 50).unwrap();
-        let listed = list_trash(&pool, space, &first_page, NOW + 1)
+        let listed = list_trash(&pool, space, &first_page, NOW.plus_millis(1))
             .await
             .unwrap()
             .items;
@@ -657,20 +664,30 @@ mod tests {
         assert_eq!(listed[0].days_left, "14 days left");
 
         // One expired id fails the whole request.
-        let error =
-            restore_from_trash(&pool, space, by, &[ids[0], ids[2]], &Clock::frozen(NOW + 1))
-                .await
-                .unwrap_err();
+        let error = restore_from_trash(
+            &pool,
+            space,
+            by,
+            &[ids[0], ids[2]],
+            &Clock::frozen(NOW.plus_millis(1)),
+        )
+        .await
+        .unwrap_err();
         assert!(
             matches!(error, AppError::Conflict(ref m) if m.contains("can no longer be restored")),
             "{error:?}"
         );
         assert_eq!(trashed(&pool).await, ids[..3]);
         // A live id is skipped and counted.
-        let outcome =
-            restore_from_trash(&pool, space, by, &[ids[0], ids[3]], &Clock::frozen(NOW + 1))
-                .await
-                .unwrap();
+        let outcome = restore_from_trash(
+            &pool,
+            space,
+            by,
+            &[ids[0], ids[3]],
+            &Clock::frozen(NOW.plus_millis(1)),
+        )
+        .await
+        .unwrap();
         assert_eq!((outcome.restored, outcome.skipped), (1, 1));
         assert_eq!(trashed(&pool).await, [ids[1], ids[2]]);
         assert!(matches!(
@@ -682,8 +699,8 @@ mod tests {
     #[tokio::test]
     async fn undo_restores_exactly_its_batch() {
         let (pool, _dir) = test_pool().await;
-        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
-        let other = ensure(&pool, "o", "O", 0).await.unwrap().id;
+        let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
+        let other = ensure(&pool, "o", "O", Timestamp::EPOCH).await.unwrap().id;
         let by = user(&pool, "m@x").await;
         let ids = assets(&pool, space, 4).await;
         let first = move_to_trash(&pool, space, by, &ids[..2], &Clock::frozen(NOW))
@@ -693,21 +710,40 @@ mod tests {
             .await
             .unwrap();
 
-        let restored = restore_batch(&pool, space, by, &first.batch, &Clock::frozen(NOW + 5))
-            .await
-            .unwrap();
+        let restored = restore_batch(
+            &pool,
+            space,
+            by,
+            &first.batch,
+            &Clock::frozen(NOW.plus_millis(5)),
+        )
+        .await
+        .unwrap();
         assert_eq!(restored.restored, 2);
         assert_eq!(trashed(&pool).await, ids[2..]);
         // Twice is harmless; another space does not know the batch.
         assert_eq!(
-            restore_batch(&pool, space, by, &first.batch, &Clock::frozen(NOW + 6))
-                .await
-                .unwrap()
-                .restored,
+            restore_batch(
+                &pool,
+                space,
+                by,
+                &first.batch,
+                &Clock::frozen(NOW.plus_millis(6))
+            )
+            .await
+            .unwrap()
+            .restored,
             0
         );
         assert_eq!(
-            restore_batch(&pool, other, by, &second.batch, &Clock::frozen(NOW + 6)).await,
+            restore_batch(
+                &pool,
+                other,
+                by,
+                &second.batch,
+                &Clock::frozen(NOW.plus_millis(6))
+            )
+            .await,
             Err(AppError::NotFound)
         );
         assert!(matches!(
@@ -722,7 +758,7 @@ mod tests {
             Err(AppError::Validation(_))
         ));
         // After 14 days the batch can no longer come back.
-        let late = NOW + super::super::model::RETENTION_MILLIS;
+        let late = NOW.plus_millis(RETENTION_MILLIS);
         assert_eq!(
             restore_batch(&pool, space, by, &second.batch, &Clock::frozen(late))
                 .await

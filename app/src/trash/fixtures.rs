@@ -5,18 +5,19 @@
 use sqlx::SqlitePool;
 
 use crate::assets::data::{insert, NewAsset};
-use crate::ids::SpaceId;
+use crate::ids::{SpaceId, UserId};
+use crate::time::Timestamp;
 
 /// A moment in 2027, far from the epoch and from real time.
-pub const NOW: i64 = 1_800_000_000_000;
+pub const NOW: Timestamp = Timestamp::from_millis(1_800_000_000_000);
 
-pub async fn user(pool: &SqlitePool, email: &str) -> i64 {
+pub async fn user(pool: &SqlitePool, email: &str) -> UserId {
     crate::auth::data::upsert_user(
         pool,
         email,
         email,
         &crate::auth::password::PasswordHash::from_stored("x"),
-        0,
+        Timestamp::EPOCH,
     )
     .await
     .unwrap()
@@ -37,8 +38,8 @@ pub async fn assets(pool: &SqlitePool, space: SpaceId, n: usize) -> Vec<i64> {
             storage_key: crate::storage::Storage::new_key(),
             has_thumbnail: false,
             created_by: None,
-            created_at: 0,
-            updated_at: 0,
+            created_at: Timestamp::EPOCH,
+            updated_at: Timestamp::EPOCH,
         };
         ids.push(insert(&mut *tx, &asset).await.unwrap().id.0);
     }

@@ -10,14 +10,15 @@ use crate::assets::data::{search_pattern, StoredFile};
 use crate::assets::model::AssetKind;
 use crate::error::AppError;
 use crate::ids::AssetId;
-use crate::ids::SpaceId;
+use crate::ids::{SpaceId, UserId};
 use crate::keyset::{Cursor, CursorError, CursorKey, KeyKind, Position};
+use crate::time::Timestamp;
 
 /// A validated request for one page of Trash.
 #[derive(Debug, Clone)]
 pub struct TrashParams {
     pub pattern: Option<String>,
-    pub deleted_by: Option<i64>,
+    pub deleted_by: Option<UserId>,
     pub kind: Option<AssetKind>,
     pub at: Position,
     pub limit: u32,
@@ -45,7 +46,7 @@ fn push_trash_filter<'a>(
     qb: &mut QueryBuilder<'a, Sqlite>,
     space: SpaceId,
     params: &'a TrashParams,
-    now: i64,
+    now: Timestamp,
 ) {
     qb.push(" FROM assets a LEFT JOIN users u ON u.id = a.deleted_by WHERE a.space_id = ")
         .push_bind(space)
@@ -72,7 +73,7 @@ struct TrashRow {
     kind: AssetKind,
     has_thumbnail: bool,
     deleted_by: Option<String>,
-    deleted_at: i64,
+    deleted_at: Timestamp,
 }
 
 /// One page of a space's restorable trashed assets, newest first, with the
@@ -83,7 +84,7 @@ pub async fn list_trash(
     pool: &SqlitePool,
     space: SpaceId,
     params: &TrashParams,
-    now: i64,
+    now: Timestamp,
 ) -> Result<TrashPage, AppError> {
     let mut qb = QueryBuilder::<Sqlite>::new(
         "SELECT a.id, a.name, a.mime_type, a.kind, a.has_thumbnail, u.name AS deleted_by, a.deleted_at",
@@ -112,7 +113,7 @@ pub async fn list_trash(
     let cursor = |row: &TrashRow| {
         Cursor {
             sort: TRASH_CURSOR.to_owned(),
-            key: CursorKey::Int(row.deleted_at),
+            key: CursorKey::Int(row.deleted_at.millis()),
             id: row.id.0,
         }
         .encode()
@@ -123,7 +124,7 @@ pub async fn list_trash(
     push_trash_filter(&mut count, space, params, now);
     let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
 
-    let deleters: Vec<(i64, String)> = sqlx::query_as(
+    let deleters: Vec<(UserId, String)> = sqlx::query_as(
         "SELECT u.id, u.name FROM users u
          WHERE u.id IN (SELECT DISTINCT deleted_by FROM assets
                         WHERE space_id = ? AND deleted_at IS NOT NULL AND deleted_at > ?)
@@ -164,7 +165,7 @@ pub async fn find_trashed_file(
     pool: &SqlitePool,
     space_slug: &str,
     id: AssetId,
-    now: i64,
+    now: Timestamp,
 ) -> Result<Option<StoredFile>, AppError> {
     sqlx::query_as(
         "SELECT a.name, a.mime_type, a.storage_key, a.has_thumbnail
@@ -201,7 +202,7 @@ mod tests {
     #[tokio::test]
     async fn trash_pages_walk_newest_first_and_filter() {
         let (pool, _dir) = test_pool().await;
-        let space = ensure(&pool, "s", "S", 0).await.unwrap().id;
+        let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
         let ann = user(&pool, "ann@x").await;
         let bob = user(&pool, "bob@x").await;
         let ids = assets(&pool, space, 25).await;
@@ -213,15 +214,21 @@ mod tests {
         move_to_trash(&pool, space, ann, &ids[10..20], &Clock::frozen(NOW))
             .await
             .unwrap();
-        move_to_trash(&pool, space, bob, &ids[20..], &Clock::frozen(NOW + 60_000))
-            .await
-            .unwrap();
+        move_to_trash(
+            &pool,
+            space,
+            bob,
+            &ids[20..],
+            &Clock::frozen(NOW.plus_millis(60_000)),
+        )
+        .await
+        .unwrap();
         sqlx::query("UPDATE assets SET name = 'Report.pdf', kind = 'document' WHERE id = ?")
             .bind(ids[3])
             .execute(&pool)
             .await
             .unwrap();
-        let now = NOW + 120_000;
+        let now = NOW.plus_millis(120_000);
 
         // Walk forward 7 at a time: every asset once, newest first.
         let mut query = TrashQuery::default();
@@ -292,9 +299,14 @@ mod tests {
         assert_eq!(none.total, 0);
 
         // Expired assets leave Trash before the purge runs.
-        let later = list_trash(&pool, space, &first_page(), NOW + RETENTION_MILLIS)
-            .await
-            .unwrap();
+        let later = list_trash(
+            &pool,
+            space,
+            &first_page(),
+            NOW.plus_millis(RETENTION_MILLIS),
+        )
+        .await
+        .unwrap();
         assert_eq!(
             page_ids(&later),
             ids[20..].iter().rev().copied().collect::<Vec<_>>()

@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::assets::model::AssetKind;
-use crate::ids::{AssetId, BatchId};
+use crate::ids::{AssetId, BatchId, UserId};
 use crate::paging::{query_string, KeysetPage, ListingQuery, PageAt};
-use crate::time::MILLIS_PER_DAY;
+use crate::time::{Timestamp, MILLIS_PER_DAY};
 
 /// Trashed assets can be restored for this many days (DESIGN.md §4).
 pub const RETENTION_DAYS: i64 = 14;
@@ -15,22 +15,22 @@ pub const MAX_BULK_IDS: usize = 10_000;
 
 /// Restorable while `now < deleted_at + 14 days`: the one rule that the
 /// Trash list, restore and the purge share.
-pub fn is_restorable(deleted_at: i64, now: i64) -> bool {
+pub fn is_restorable(deleted_at: Timestamp, now: Timestamp) -> bool {
     deleted_at > restorable_after(now)
 }
 
 /// The same rule as a bound for queries: an asset deleted after this moment
 /// is restorable at `now`; one deleted at or before it is expired (purged).
-pub fn restorable_after(now: i64) -> i64 {
-    now.saturating_sub(RETENTION_MILLIS)
+pub fn restorable_after(now: Timestamp) -> Timestamp {
+    now.minus_millis(RETENTION_MILLIS)
 }
 
 /// "14 days left", "1 day left", "Less than a day left": the time until the
 /// asset is removed for good, to the nearest day, so that an asset deleted
 /// a moment ago has "14 days left" and one deleted 13 days ago "1 day left";
 /// under 12 hours it is "Less than a day left".
-pub fn days_left_label(deleted_at: i64, now: i64) -> String {
-    let left = deleted_at.saturating_add(RETENTION_MILLIS) - now;
+pub fn days_left_label(deleted_at: Timestamp, now: Timestamp) -> String {
+    let left = deleted_at.plus_millis(RETENTION_MILLIS).millis_since(now);
     match (left + MILLIS_PER_DAY / 2).div_euclid(MILLIS_PER_DAY) {
         d if d <= 0 => "Less than a day left".to_owned(),
         1 => "1 day left".to_owned(),
@@ -47,7 +47,7 @@ pub struct TrashedAsset {
     pub kind: AssetKind,
     pub has_thumbnail: bool,
     pub deleted_by: Option<String>,
-    pub deleted_at: i64,
+    pub deleted_at: Timestamp,
     /// Computed on the server from its clock, so every viewer agrees.
     pub days_left: String,
 }
@@ -55,7 +55,7 @@ pub struct TrashedAsset {
 /// Someone who has assets in this space's Trash, for the "Deleted by" filter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deleter {
-    pub id: i64,
+    pub id: UserId,
     pub name: String,
 }
 
@@ -85,7 +85,7 @@ pub const TRASH_PAGE_SIZE: u32 = 50;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TrashQuery {
     pub search: String,
-    pub deleted_by: Option<i64>,
+    pub deleted_by: Option<UserId>,
     pub kind: Option<AssetKind>,
     pub at: PageAt,
 }
@@ -95,7 +95,10 @@ impl TrashQuery {
     pub fn from_pairs<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Self {
         Self {
             search: get("q").unwrap_or_default().to_owned(),
-            deleted_by: get("by").and_then(|v| v.parse().ok()).filter(|id| *id > 0),
+            deleted_by: get("by")
+                .and_then(|v| v.parse().ok())
+                .filter(|id| *id > 0)
+                .map(UserId),
             kind: get("type").and_then(AssetKind::parse),
             at: PageAt::from_pairs(&get),
         }
@@ -113,7 +116,7 @@ impl ListingQuery for TrashQuery {
     }
 
     fn to_query_string(&self) -> String {
-        let by = self.deleted_by.map(|id| id.to_string());
+        let by = self.deleted_by.map(|id| id.0.to_string());
         let mut pairs: Vec<(&str, &str)> = Vec::new();
         if !self.search.is_empty() {
             pairs.push(("q", &self.search));
@@ -179,30 +182,31 @@ mod tests {
 
     #[test]
     fn restorable_until_exactly_fourteen_days() {
-        let deleted = 1_000_000;
+        let deleted = Timestamp::from_millis(1_000_000);
+        let after = |millis| deleted.plus_millis(millis);
         let second = 1000;
         assert!(is_restorable(deleted, deleted));
         assert!(is_restorable(
             deleted,
-            deleted + RETENTION_MILLIS - 60 * second
+            after(RETENTION_MILLIS - 60 * second)
         ));
-        assert!(is_restorable(deleted, deleted + RETENTION_MILLIS - 1));
-        assert!(!is_restorable(deleted, deleted + RETENTION_MILLIS));
-        assert!(!is_restorable(deleted, deleted + RETENTION_MILLIS + second));
+        assert!(is_restorable(deleted, after(RETENTION_MILLIS - 1)));
+        assert!(!is_restorable(deleted, after(RETENTION_MILLIS)));
+        assert!(!is_restorable(deleted, after(RETENTION_MILLIS + second)));
         // 13 days 23 hours 59 minutes: still restorable.
         let almost = 13 * 24 * 60 * 60 * second + 23 * 60 * 60 * second + 59 * 60 * second;
-        assert!(is_restorable(deleted, deleted + almost));
+        assert!(is_restorable(deleted, after(almost)));
     }
 
     #[test]
     fn the_query_bound_agrees_with_the_rule() {
-        let now = 5_000_000_000_000;
+        let now = Timestamp::from_millis(5_000_000_000_000);
         for deleted in [
             now,
-            now - RETENTION_MILLIS + 1,
-            now - RETENTION_MILLIS,
-            now - RETENTION_MILLIS - 1,
-            0,
+            now.minus_millis(RETENTION_MILLIS - 1),
+            now.minus_millis(RETENTION_MILLIS),
+            now.minus_millis(RETENTION_MILLIS + 1),
+            Timestamp::EPOCH,
         ] {
             assert_eq!(is_restorable(deleted, now), deleted > restorable_after(now));
         }
@@ -212,29 +216,15 @@ mod tests {
     fn days_left_at_the_boundaries() {
         let day = MILLIS_PER_DAY;
         let minute = 60_000;
-        let deleted = 1_000_000;
-        assert_eq!(days_left_label(deleted, deleted), "14 days left");
-        assert_eq!(
-            days_left_label(deleted, deleted + 5 * minute),
-            "14 days left"
-        );
-        assert_eq!(days_left_label(deleted, deleted + day), "13 days left");
-        assert_eq!(days_left_label(deleted, deleted + 13 * day), "1 day left");
-        assert_eq!(
-            days_left_label(deleted, deleted + 13 * day + 5 * minute),
-            "1 day left"
-        );
-        assert_eq!(
-            days_left_label(deleted, deleted + 13 * day + day / 2),
-            "1 day left"
-        );
-        assert_eq!(
-            days_left_label(deleted, deleted + 13 * day + day / 2 + 1),
-            "Less than a day left"
-        );
-        assert_eq!(
-            days_left_label(deleted, deleted + 14 * day - minute),
-            "Less than a day left"
-        );
+        let deleted = Timestamp::from_millis(1_000_000);
+        let label_after = |millis| days_left_label(deleted, deleted.plus_millis(millis));
+        assert_eq!(label_after(0), "14 days left");
+        assert_eq!(label_after(5 * minute), "14 days left");
+        assert_eq!(label_after(day), "13 days left");
+        assert_eq!(label_after(13 * day), "1 day left");
+        assert_eq!(label_after(13 * day + 5 * minute), "1 day left");
+        assert_eq!(label_after(13 * day + day / 2), "1 day left");
+        assert_eq!(label_after(13 * day + day / 2 + 1), "Less than a day left");
+        assert_eq!(label_after(14 * day - minute), "Less than a day left");
     }
 }

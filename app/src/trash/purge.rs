@@ -65,7 +65,7 @@ pub async fn purge(
 async fn purge_chunk(pool: &SqlitePool, clock: &Clock) -> Result<(u64, Vec<String>), AppError> {
     let mut conn = crate::db::durable_connection(pool).await?;
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-    let now = clock.now_millis();
+    let now = clock.now();
     let rows: Vec<(i64, SpaceId, String)> = sqlx::query_as(
         "DELETE FROM assets WHERE id IN (
              SELECT id FROM assets
@@ -140,18 +140,20 @@ mod tests {
     use super::*;
     use crate::assets::data::{insert, NewAsset};
     use crate::db::test_pool;
+    use crate::ids::UserId;
     use crate::spaces::data::ensure;
     use crate::storage::FileKind;
+    use crate::time::Timestamp;
     use crate::trash::bulk::{move_to_trash, restore_from_trash};
     use crate::trash::model::RETENTION_MILLIS;
 
-    const NOW: i64 = 1_800_000_000_000;
+    const NOW: Timestamp = Timestamp::from_millis(1_800_000_000_000);
 
     struct Fixture {
         pool: SqlitePool,
         storage: Storage,
         space: SpaceId,
-        user: i64,
+        user: UserId,
         _db: tempfile::TempDir,
         _files: tempfile::TempDir,
     }
@@ -160,13 +162,16 @@ mod tests {
         let (pool, db) = test_pool().await;
         let files = tempfile::tempdir().unwrap();
         let storage = Storage::local(files.path()).unwrap();
-        let space = ensure(&pool, "marketing", "Marketing", 0).await.unwrap().id;
+        let space = ensure(&pool, "marketing", "Marketing", Timestamp::EPOCH)
+            .await
+            .unwrap()
+            .id;
         let user = crate::auth::data::upsert_user(
             &pool,
             "m@example.com",
             "M",
             &crate::auth::password::PasswordHash::from_stored("x"),
-            0,
+            Timestamp::EPOCH,
         )
         .await
         .unwrap();
@@ -205,8 +210,8 @@ mod tests {
                 storage_key: key.clone(),
                 has_thumbnail: true,
                 created_by: None,
-                created_at: 0,
-                updated_at: 0,
+                created_at: Timestamp::EPOCH,
+                updated_at: Timestamp::EPOCH,
             };
             out.push((insert(&f.pool, &asset).await.unwrap().id.0, key));
         }
@@ -245,7 +250,7 @@ mod tests {
             f.space,
             f.user,
             &ids[..2],
-            &Clock::frozen(NOW - RETENTION_MILLIS),
+            &Clock::frozen(NOW.minus_millis(RETENTION_MILLIS)),
         )
         .await
         .unwrap();
@@ -254,7 +259,7 @@ mod tests {
             f.space,
             f.user,
             &ids[2..3],
-            &Clock::frozen(NOW - RETENTION_MILLIS + 60_000),
+            &Clock::frozen(NOW.minus_millis(RETENTION_MILLIS - 60_000)),
         )
         .await
         .unwrap();
@@ -339,7 +344,7 @@ mod tests {
             f.space,
             f.user,
             &ids,
-            &Clock::frozen(NOW - RETENTION_MILLIS),
+            &Clock::frozen(NOW.minus_millis(RETENTION_MILLIS)),
         )
         .await
         .unwrap();
@@ -373,7 +378,7 @@ mod tests {
         for _ in 0..40 {
             let assets = stored_assets(&f, 1).await;
             let (id, key) = assets[0].clone();
-            let deleted_at = NOW - RETENTION_MILLIS + 1;
+            let deleted_at = NOW.minus_millis(RETENTION_MILLIS - 1);
             move_to_trash(&f.pool, f.space, f.user, &[id], &Clock::frozen(deleted_at))
                 .await
                 .unwrap();
@@ -386,7 +391,7 @@ mod tests {
                 purge(
                     &pool,
                     &storage,
-                    &Clock::frozen(NOW + 1),
+                    &Clock::frozen(NOW.plus_millis(1)),
                     SystemTime::UNIX_EPOCH,
                 )
                 .await

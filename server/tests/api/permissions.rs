@@ -4,6 +4,7 @@
 use app::auth::data::upsert_user;
 use app::auth::model::{Permission, Role};
 use app::clock::Clock;
+use app::time::Timestamp;
 use app::trash::bulk::{move_to_trash, restore_batch};
 use axum::http::StatusCode;
 
@@ -62,20 +63,38 @@ async fn permission_matrix_covers_every_server_function() {
         "setup@test.example",
         "Setup",
         &app::auth::password::PasswordHash::from_stored("x"),
-        0,
+        Timestamp::EPOCH,
     )
     .await
     .unwrap();
     let trashed = own_ids[0];
-    let done = move_to_trash(&app.state.pool, own, by, &[own_ids[1]], &Clock::frozen(1))
-        .await
-        .unwrap();
-    restore_batch(&app.state.pool, own, by, &done.batch, &Clock::frozen(2))
-        .await
-        .unwrap();
-    move_to_trash(&app.state.pool, own, by, &[trashed], &Clock::frozen(3))
-        .await
-        .unwrap();
+    let done = move_to_trash(
+        &app.state.pool,
+        own,
+        by,
+        &[own_ids[1]],
+        &Clock::frozen(Timestamp::from_millis(1)),
+    )
+    .await
+    .unwrap();
+    restore_batch(
+        &app.state.pool,
+        own,
+        by,
+        &done.batch,
+        &Clock::frozen(Timestamp::from_millis(2)),
+    )
+    .await
+    .unwrap();
+    move_to_trash(
+        &app.state.pool,
+        own,
+        by,
+        &[trashed],
+        &Clock::frozen(Timestamp::from_millis(3)),
+    )
+    .await
+    .unwrap();
     let expected: Vec<(&str, &str, Rule)> = vec![
         ("/api/list_assets", "GET", needs(Permission::View)),
         ("/api/get_asset", "GET", needs(Permission::View)),
@@ -124,7 +143,7 @@ async fn permission_matrix_covers_every_server_function() {
     );
 
     let snapshot = || async {
-        let rows: Vec<(i64, String, i64, Option<i64>)> =
+        let rows: Vec<(i64, String, Timestamp, Option<Timestamp>)> =
             sqlx::query_as("SELECT id, name, updated_at, deleted_at FROM assets ORDER BY id")
                 .fetch_all(&app.state.pool)
                 .await

@@ -3,6 +3,7 @@
 
 use app::auth::model::Role;
 use app::storage::FileKind;
+use app::time::Timestamp;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use serde_json::Value;
@@ -247,7 +248,7 @@ async fn delete_permanently_needs_owner_or_admin_and_removes_files() {
 /// restore is refused.
 #[tokio::test]
 async fn fourteen_days_after_deletion_trash_lets_go() {
-    const T0: i64 = 1_800_000_000_000;
+    const T0: Timestamp = Timestamp::from_millis(1_800_000_000_000);
     const FOURTEEN_DAYS: i64 = 14 * 24 * 60 * 60 * 1000;
     let mut app = TestApp::new().await;
     app.freeze_clock(T0);
@@ -258,14 +259,14 @@ async fn fourteen_days_after_deletion_trash_lets_go() {
         StatusCode::OK
     );
 
-    app.freeze_clock(T0 + FOURTEEN_DAYS - 1);
+    app.freeze_clock(T0.plus_millis(FOURTEEN_DAYS - 1));
     // Sessions end after 7 days: sign in again, at the new time.
     assert_eq!(app.sign_in(OWNER, PASSWORD).await, StatusCode::OK);
     let (_, page) = app.get_json("/api/list_trash?space=own").await;
     assert_eq!(page["total"], 1);
     assert_eq!(page["items"][0]["days_left"], "Less than a day left");
 
-    app.freeze_clock(T0 + FOURTEEN_DAYS);
+    app.freeze_clock(T0.plus_millis(FOURTEEN_DAYS));
     assert_eq!(app.sign_in(OWNER, PASSWORD).await, StatusCode::OK);
     let (_, page) = app.get_json("/api/list_trash?space=own").await;
     assert_eq!(page["total"], 0);

@@ -11,12 +11,13 @@ use app::auth::data::{set_membership, upsert_user};
 use app::auth::model::Role;
 use app::auth::password;
 use app::clock::Clock;
-use app::ids::SpaceId;
+use app::ids::{SpaceId, UserId};
 use app::rate_limit::SignInLimiter;
 use app::site::PublicOrigin;
 use app::spaces::data::ensure;
 use app::state::AppState;
 use app::storage::Storage;
+use app::time::Timestamp;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
@@ -64,10 +65,10 @@ impl TestApp {
         }
     }
 
-    /// Stops the app's clock at `millis` (the router is rebuilt around it),
+    /// Stops the app's clock at `at` (the router is rebuilt around it),
     /// so a test can cross the 14-day edge without waiting.
-    pub fn freeze_clock(&mut self, millis: i64) {
-        self.state.clock = Clock::frozen(millis);
+    pub fn freeze_clock(&mut self, at: Timestamp) {
+        self.state.clock = Clock::frozen(at);
         self.router = router(self.state.clone());
     }
 
@@ -145,7 +146,10 @@ impl TestApp {
     }
 
     pub async fn space_id(&self, slug: &str) -> SpaceId {
-        ensure(&self.state.pool, slug, slug, 0).await.unwrap().id
+        ensure(&self.state.pool, slug, slug, Timestamp::EPOCH)
+            .await
+            .unwrap()
+            .id
     }
 
     /// Sends a request as a browser on this site would: with `Host:
@@ -193,10 +197,12 @@ impl TestApp {
     /// Creates (or updates) a user with `PASSWORD` and gives them `role` in `space`.
     pub async fn member(&self, email: &str, space: &str, role: Role) {
         let hash = password::hash(PASSWORD).unwrap();
-        let user = upsert_user(&self.state.pool, email, email, &hash, 0)
+        let user = upsert_user(&self.state.pool, email, email, &hash, Timestamp::EPOCH)
             .await
             .unwrap();
-        let space = ensure(&self.state.pool, space, space, 0).await.unwrap();
+        let space = ensure(&self.state.pool, space, space, Timestamp::EPOCH)
+            .await
+            .unwrap();
         set_membership(&self.state.pool, space.id, user, role)
             .await
             .unwrap();
@@ -231,7 +237,9 @@ impl TestApp {
 
     /// A space with assets and no members.
     pub async fn space_with_assets_unsigned(&self, slug: &str, count: usize) -> Vec<i64> {
-        let space = ensure(&self.state.pool, slug, slug, 0).await.unwrap();
+        let space = ensure(&self.state.pool, slug, slug, Timestamp::EPOCH)
+            .await
+            .unwrap();
         let mut ids = Vec::new();
         for i in 0..count {
             let key = Storage::new_key();
@@ -246,7 +254,7 @@ impl TestApp {
                 .size(100 + i as i64)
                 .storage_key(key)
                 .thumbnail(has_thumbnail)
-                .created_at(1_000 + i as i64)
+                .created_at(Timestamp::from_millis(1_000 + i as i64))
                 .insert(&self.state.pool)
                 .await;
             ids.push(id);
@@ -276,8 +284,8 @@ pub fn new_asset(space: SpaceId, name: impl Into<String>) -> AssetBuilder {
         storage_key: Storage::new_key(),
         has_thumbnail: false,
         created_by: None,
-        created_at: 0,
-        updated_at: 0,
+        created_at: Timestamp::EPOCH,
+        updated_at: Timestamp::EPOCH,
     })
 }
 
@@ -309,13 +317,13 @@ impl AssetBuilder {
     }
 
     /// Sets both `created_at` and `updated_at`, as a fresh upload has them.
-    pub fn created_at(mut self, at: i64) -> Self {
+    pub fn created_at(mut self, at: Timestamp) -> Self {
         self.0.created_at = at;
         self.0.updated_at = at;
         self
     }
 
-    pub fn updated_at(mut self, at: i64) -> Self {
+    pub fn updated_at(mut self, at: Timestamp) -> Self {
         self.0.updated_at = at;
         self
     }
@@ -326,7 +334,7 @@ impl AssetBuilder {
         self
     }
 
-    pub fn created_by(mut self, user: i64) -> Self {
+    pub fn created_by(mut self, user: UserId) -> Self {
         self.0.created_by = Some(user);
         self
     }

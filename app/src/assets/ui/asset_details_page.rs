@@ -80,7 +80,7 @@ fn DetailsView(details: AssetDetails, space: String) -> impl IntoView {
                     <dt>"Uploaded by"</dt>
                     <dd>{details.uploaded_by.unwrap_or_else(|| "—".to_owned())}</dd>
                     <dt>"Uploaded on"</dt>
-                    <dd><LocalTime millis=details.uploaded_at /></dd>
+                    <dd><LocalTime at=details.uploaded_at /></dd>
                 </dl>
                 <a class="button button--primary" href=download download=asset.name.clone() rel="external">
                     "Download"

@@ -172,7 +172,7 @@ fn TrashFilters(page: Page, query: Memo<TrashQuery>, base: Signal<String>) -> im
                     <select name="by">
                         <option value="" selected=selected_by.is_none()>"Anyone"</option>
                         {page.deleters.into_iter().map(|d| view! {
-                            <option value=d.id.to_string() selected=selected_by == Some(d.id)>{d.name}</option>
+                            <option value=d.id.0.to_string() selected=selected_by == Some(d.id)>{d.name}</option>
                         }).collect_view()}
                     </select>
                 </label>
@@ -238,7 +238,7 @@ fn TrashTable(
                                 <td class="assets__name"><span class="name">{asset.name.clone()}</span></td>
                                 <td>{type_label(&asset.mime_type)}</td>
                                 <td>{asset.deleted_by.clone().unwrap_or_else(|| "—".to_owned())}</td>
-                                <td><LocalTime millis=asset.deleted_at /></td>
+                                <td><LocalTime at=asset.deleted_at /></td>
                                 <td>{asset.days_left.clone()}</td>
                             </tr>
                         }

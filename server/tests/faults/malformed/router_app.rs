@@ -2,6 +2,7 @@
 //! the malformed-input cases send through it.
 
 use app::auth::model::Role;
+use app::time::Timestamp;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
 use serde_json::json;
@@ -84,7 +85,7 @@ pub(super) struct Answer {
 }
 
 /// An asset's id, name, `updated_at`, `deleted_at` and batch.
-type AssetState = (i64, String, i64, Option<i64>, Option<String>);
+type AssetState = (i64, String, Timestamp, Option<Timestamp>, Option<String>);
 
 /// What must not change: every asset's name, time and Trash state, the
 /// audit log, the live counters, and the stored originals.
