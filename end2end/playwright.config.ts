@@ -32,4 +32,13 @@ export default defineConfig({
       ],
     },
   },
+  projects: [
+    { name: "desktop", testIgnore: /phone\.spec\.ts/ },
+    // A phone: 390 CSS pixels wide, touch, the bulk delete flow and Trash.
+    {
+      name: "phone",
+      testMatch: /phone\.spec\.ts/,
+      use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 },
+    },
+  ],
 });

@@ -16,8 +16,7 @@ pub async fn connect(database_url: &str) -> Result<SqlitePool, sqlx::Error> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
-        .pragma("temp_store", "memory")
-        .optimize_on_close(true, None);
+        .pragma("temp_store", "memory");
     let pool = SqlitePoolOptions::new()
         .max_connections(16)
         .min_connections(1)
@@ -26,6 +25,22 @@ pub async fn connect(database_url: &str) -> Result<SqlitePool, sqlx::Error> {
         .await?;
     MIGRATOR.run(&pool).await?;
     Ok(pool)
+}
+
+/// Refreshes the planner's statistics where SQLite thinks they are stale;
+/// `trove serve` calls it once at start-up, before it takes requests.
+///
+/// Not on every connection's close (sqlx's `optimize_on_close`), nor from
+/// the CLI while a server may be running: ANALYZE changes the schema, and a
+/// schema change while another connection compiles a statement whose
+/// trigger writes the FTS5 name index makes that statement fail with "no
+/// such table: assets" (SQLite 3.46; `two_purges_at_once_…` and
+/// `restore_racing_purge_…` in `trash::purge` failed that way).
+pub async fn refresh_statistics(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    sqlx::query("PRAGMA optimize = 0x10002")
+        .execute(pool)
+        .await?;
+    Ok(())
 }
 
 /// A connection whose commits are on disk when they return

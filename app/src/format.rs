@@ -68,6 +68,30 @@ pub fn assets_count(n: u64) -> String {
     }
 }
 
+/// How many assets a listing holds: "3 assets", or "1,000+ assets" when a
+/// search matched more than were counted.
+pub fn listing_count(total: i64, capped: bool) -> String {
+    let n = total.max(0) as u64;
+    if capped {
+        format!("{}+ assets", group_thousands(n))
+    } else {
+        assets_count(n)
+    }
+}
+
+/// 1234567 → "1,234,567".
+fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A short, human label for a MIME type: "PNG image", "PDF document".
 pub fn type_label(mime: &str) -> String {
     let known = match mime {
@@ -104,6 +128,14 @@ pub fn type_label(mime: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_capped_count_says_it_is_a_lower_bound() {
+        assert_eq!(listing_count(1000, true), "1,000+ assets");
+        assert_eq!(listing_count(1234567, true), "1,234,567+ assets");
+        assert_eq!(listing_count(12, false), "12 assets");
+        assert_eq!(listing_count(-1, false), "0 assets");
+    }
 
     #[test]
     fn counts_read_naturally() {

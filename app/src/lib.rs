@@ -10,8 +10,8 @@
 //!
 //! - **Shared** modules use no feature: `ui` (widgets), `routes` (every
 //!   path), `ids`, `paging`, `keyset`, `error`, `format`, `encoding`, `time`,
-//!   `clock`, `db`, `storage`, `audit`, `cpu_gate`, `rate_limit`, `site`,
-//!   `state`.
+//!   `clock`, `db`, `storage`, `audit`, `cpu_gate`, `rate_limit`, `search`,
+//!   `site`, `state`.
 //! - **Features** form a line, each using only the ones before it:
 //!   `spaces` (what a space is) → `auth` (people, sessions, roles,
 //!   memberships, the permission check) → `assets` (files, the listing,
@@ -49,6 +49,8 @@ pub mod db;
 pub mod keyset;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
+#[cfg(feature = "ssr")]
+pub mod search;
 #[cfg(feature = "ssr")]
 pub mod site;
 #[cfg(feature = "ssr")]

@@ -5,6 +5,23 @@ use serde::{Deserialize, Serialize};
 
 /// Longest search term a listing accepts, in characters.
 pub const MAX_SEARCH_CHARS: usize = 200;
+/// Shortest term searched for inside names; a shorter one matches the
+/// start of names (the trigram index needs three characters).
+pub const MIN_INSIDE_CHARS: usize = 3;
+/// Past this many matches a searched listing says "1,000+" instead of
+/// counting them all.
+pub const MATCH_COUNT_CAP: usize = 1_000;
+
+/// A listing's search term as it is matched: trimmed, inner whitespace
+/// collapsed to one space.
+pub fn normalize_search(input: &str) -> String {
+    input.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether `term` (normalized) is too short to be searched inside names.
+pub fn is_prefix_search(term: &str) -> bool {
+    !term.is_empty() && term.chars().count() < MIN_INSIDE_CHARS
+}
 
 /// Where in the listing a page starts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

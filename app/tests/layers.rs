@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Modules every feature may use, which use no feature.
-const SHARED: [&str; 17] = [
+const SHARED: [&str; 18] = [
     "audit",
     "clock",
     "cpu_gate",
@@ -19,6 +19,7 @@ const SHARED: [&str; 17] = [
     "paging",
     "rate_limit",
     "routes",
+    "search",
     "site",
     "state",
     "storage",

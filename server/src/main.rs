@@ -195,6 +195,9 @@ async fn main() -> anyhow::Result<()> {
 async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     let clock = args.data.clock()?;
     let mut state = open_state(&args.data.config(), clock, leptos_options(args.addr)?).await?;
+    app::db::refresh_statistics(&state.pool)
+        .await
+        .context("refreshing planner statistics")?;
     state.trusted_proxies = args
         .trusted_proxy
         .iter()

@@ -10,7 +10,7 @@ use crate::ids::AssetId;
 use crate::ids::{SpaceId, UserId};
 use crate::keyset::{Cursor, CursorKey, KeyKind, Position};
 use crate::paging::PageAt;
-use crate::paging::MAX_SEARCH_CHARS;
+use crate::search::{narrow, NameSearch, Narrowed};
 use crate::time::Timestamp;
 
 #[derive(Debug, sqlx::FromRow)]
@@ -45,8 +45,8 @@ impl From<AssetRow> for Asset {
 /// A validated request for one page of the listing.
 #[derive(Debug, Clone)]
 pub struct ListParams {
-    /// A `LIKE` pattern with wildcards escaped, when searching.
-    pub pattern: Option<String>,
+    /// The search of names, if any.
+    pub search: Option<NameSearch>,
     pub sort: SortKey,
     pub dir: SortDir,
     pub at: Position,
@@ -63,41 +63,16 @@ impl ListParams {
         at: &PageAt,
         limit: u32,
     ) -> Result<Self, AppError> {
-        let pattern = search_pattern(search.unwrap_or_default())?;
+        let search = NameSearch::parse(search.unwrap_or_default())?;
         let at = Position::decode(at, sort.as_str(), key_kind(sort))?;
         Ok(Self {
-            pattern,
+            search,
             sort,
             dir,
             at,
             limit,
         })
     }
-}
-
-/// Turns what a person typed into a `LIKE` pattern matching names that
-/// contain it: trimmed, inner whitespace collapsed, `%`, `_` and `\` escaped.
-/// An empty term means no search.
-pub fn search_pattern(input: &str) -> Result<Option<String>, AppError> {
-    let term = input.split_whitespace().collect::<Vec<_>>().join(" ");
-    if term.is_empty() {
-        return Ok(None);
-    }
-    if term.chars().count() > MAX_SEARCH_CHARS {
-        return Err(AppError::validation(format!(
-            "Search is limited to {MAX_SEARCH_CHARS} characters."
-        )));
-    }
-    let mut pattern = String::with_capacity(term.len() + 2);
-    pattern.push('%');
-    for c in term.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    Ok(Some(pattern))
 }
 
 fn sort_column(sort: SortKey) -> &'static str {
@@ -129,39 +104,57 @@ fn cursor_for(sort: SortKey, asset: &Asset) -> String {
     .encode()
 }
 
-fn push_live_filter<'a>(
-    qb: &mut QueryBuilder<'a, Sqlite>,
-    space: SpaceId,
-    pattern: &'a Option<String>,
-) {
-    qb.push(" FROM assets WHERE space_id = ")
+/// The rows the listing may show: a space's live assets (" AND …" on
+/// `assets a`, naming the columns of the partial indexes).
+fn push_live_scope(qb: &mut QueryBuilder<'_, Sqlite>, space: SpaceId) {
+    qb.push(" AND a.space_id = ")
         .push_bind(space)
-        .push(" AND deleted_at IS NULL");
-    if let Some(pattern) = pattern {
-        qb.push(" AND name LIKE ")
-            .push_bind(pattern)
-            .push(" ESCAPE '\\'");
-    }
+        .push(" AND a.deleted_at IS NULL");
 }
 
-/// One page of a space's live assets, plus the total that match.
+/// One page of a space's live assets, plus how many match (see
+/// `crate::search` for how a search stays fast at any size).
 #[cfg_attr(feature = "ssr", tracing::instrument(skip(pool), err))]
 pub async fn list_live(
     pool: &SqlitePool,
     space: SpaceId,
     params: &ListParams,
 ) -> Result<AssetPage, AppError> {
+    // One read transaction: the matches, the page and the count agree.
+    let mut tx = pool.begin().await?;
+    let narrowed = match &params.search {
+        Some(search) => Some(narrow(&mut tx, search, |qb| push_live_scope(qb, space)).await?),
+        None => None,
+    };
+    let (total, total_capped) = match &narrowed {
+        Some(narrowed) => narrowed.total(),
+        None => (
+            sqlx::query_scalar("SELECT live_assets FROM spaces WHERE id = ?")
+                .bind(space)
+                .fetch_one(&mut *tx)
+                .await?,
+            false,
+        ),
+    };
+    if narrowed.as_ref().is_some_and(Narrowed::is_empty) {
+        return Ok(AssetPage::default());
+    }
+
     let column = sort_column(params.sort);
     let mut qb = QueryBuilder::<Sqlite>::new(
-        "SELECT id, name, mime_type, kind, size_bytes, width, height, has_thumbnail, updated_at",
+        "SELECT a.id, a.name, a.mime_type, a.kind, a.size_bytes, a.width, a.height, \
+         a.has_thumbnail, a.updated_at FROM assets a WHERE TRUE",
     );
-    push_live_filter(&mut qb, space, &params.pattern);
+    push_live_scope(&mut qb, space);
+    if let (Some(narrowed), Some(search)) = (&narrowed, &params.search) {
+        narrowed.push_condition(search, &mut qb);
+    }
 
     let (cursor, forward) = params.at.seek();
     let ascending = (params.dir == SortDir::Asc) == forward;
     if let Some(cursor) = cursor {
         let op = if ascending { ">" } else { "<" };
-        qb.push(format_args!(" AND ({column}, id) {op} ("));
+        qb.push(format_args!(" AND (a.{column}, a.id) {op} ("));
         match &cursor.key {
             CursorKey::Int(value) => qb.push_bind(*value),
             CursorKey::Text(value) => qb.push_bind(value.clone()),
@@ -170,53 +163,29 @@ pub async fn list_live(
     }
     let order = if ascending { "ASC" } else { "DESC" };
     qb.push(format_args!(
-        " ORDER BY {column} {order}, id {order} LIMIT "
+        " ORDER BY a.{column} {order}, a.id {order} LIMIT "
     ))
     .push_bind(i64::from(params.limit) + 1);
 
     let rows: Vec<Asset> = qb
         .build_query_as::<AssetRow>()
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
         .await?
         .into_iter()
         .map(Asset::from)
         .collect();
+    tx.commit().await?;
     let (rows, prev, next) = params
         .at
         .page(rows, params.limit, |a| cursor_for(params.sort, a));
 
-    let total = count_live(pool, space, &params.pattern).await?;
-
     Ok(AssetPage {
         items: rows,
         total,
+        total_capped,
         next,
         prev,
     })
-}
-
-/// How many live assets match: without a search, the trigger-maintained
-/// counter (one row read); with one, a count of the matches.
-pub async fn count_live(
-    pool: &SqlitePool,
-    space: SpaceId,
-    pattern: &Option<String>,
-) -> Result<i64, AppError> {
-    if pattern.is_none() {
-        return Ok(
-            sqlx::query_scalar("SELECT live_assets FROM spaces WHERE id = ?")
-                .bind(space)
-                .fetch_one(pool)
-                .await?,
-        );
-    }
-    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-    push_live_filter(&mut count, space, pattern);
-    count
-        .build_query_scalar()
-        .fetch_one(pool)
-        .await
-        .map_err(AppError::from)
 }
 
 /// What the file routes need to serve a live asset's bytes or thumbnail.
@@ -352,30 +321,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn search_terms_are_trimmed_collapsed_and_escaped() {
-        assert_eq!(search_pattern("").unwrap(), None);
-        assert_eq!(search_pattern("   \t ").unwrap(), None);
-        assert_eq!(
-            search_pattern("  beach   day ").unwrap().as_deref(),
-            Some("%beach day%")
-        );
-        assert_eq!(
-            search_pattern("100%_off\\").unwrap().as_deref(),
-            Some("%100\\%\\_off\\\\%")
-        );
-    }
-
-    #[test]
-    fn overlong_search_terms_are_refused() {
-        let long = "x".repeat(MAX_SEARCH_CHARS + 1);
-        assert!(matches!(
-            search_pattern(&long),
-            Err(AppError::Validation(_))
-        ));
-        assert!(search_pattern(&"é".repeat(MAX_SEARCH_CHARS)).is_ok());
-    }
-
-    #[test]
     fn cursors_must_match_the_sort() {
         let asset = Asset {
             id: AssetId(3),
@@ -453,7 +398,7 @@ mod db_tests {
 
     fn params(sort: SortKey, dir: SortDir, at: Position, limit: u32) -> ListParams {
         ListParams {
-            pattern: None,
+            search: None,
             sort,
             dir,
             at,
@@ -628,7 +573,15 @@ mod db_tests {
                 .fetch_one(&pool)
                 .await
                 .unwrap();
-                (n, count_live(&pool, space, &None).await.unwrap())
+                let listed = list_live(
+                    &pool,
+                    space,
+                    &params(SortKey::Name, SortDir::Asc, Position::First, 1),
+                )
+                .await
+                .unwrap();
+                assert!(!listed.total_capped);
+                (n, listed.total)
             }
         };
         assert_eq!(scan(space).await, (130, 130));
@@ -668,10 +621,10 @@ mod db_tests {
         add(&pool, space, "1000-sale.png", 1, 1).await;
         let search = |term: &str| {
             let pool = pool.clone();
-            let pattern = search_pattern(term).unwrap();
+            let search = NameSearch::parse(term).unwrap();
             async move {
                 let p = ListParams {
-                    pattern,
+                    search,
                     ..params(SortKey::Name, SortDir::Asc, Position::First, 500)
                 };
                 list_live(&pool, space, &p).await.unwrap()
@@ -717,7 +670,7 @@ mod db_tests {
                 .all(|id| !trashed.contains(id) && *id != foreign));
         }
         let beach = ListParams {
-            pattern: search_pattern("beach").unwrap(),
+            search: NameSearch::parse("beach").unwrap(),
             ..params(SortKey::Name, SortDir::Asc, Position::First, 500)
         };
         let found = list_live(&pool, space, &beach).await.unwrap();
@@ -736,5 +689,143 @@ mod db_tests {
             find_live_file(&pool, "s", foreign).await.unwrap().is_none(),
             "wrong space"
         );
+    }
+
+    fn searching(term: &str, sort: SortKey, at: Position, limit: u32) -> ListParams {
+        ListParams {
+            search: NameSearch::parse(term).unwrap(),
+            ..params(sort, SortDir::Asc, at, limit)
+        }
+    }
+
+    /// Every page of a search, forward, as ids.
+    async fn walk_search(
+        pool: &SqlitePool,
+        space: SpaceId,
+        term: &str,
+        sort: SortKey,
+    ) -> Vec<AssetPage> {
+        let mut pages = Vec::new();
+        let mut at = Position::First;
+        loop {
+            let page = list_live(pool, space, &searching(term, sort, at, 400))
+                .await
+                .unwrap();
+            let next = page.next.clone();
+            pages.push(page);
+            match next {
+                Some(next) => {
+                    at = Position::After(
+                        Cursor::decode(&next, sort.as_str(), key_kind(sort)).unwrap(),
+                    )
+                }
+                None => return pages,
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_common_term_pages_through_every_match_and_caps_its_count() {
+        let (pool, _dir) = test_pool().await;
+        let (space, _) = fixture(&pool).await;
+        let mut banners = HashSet::new();
+        for i in 0..1_100_i64 {
+            banners.insert(add(&pool, space, &format!("Banner {i:04}.png"), i % 7, i % 11).await);
+        }
+        for sort in [SortKey::Name, SortKey::Size] {
+            let pages = walk_search(&pool, space, "banner", sort).await;
+            // More than the cap: the count is a lower bound, said as such.
+            assert!(pages.iter().all(|p| p.total_capped && p.total == 1_000));
+            let mut rows: Vec<Asset> = pages.into_iter().flat_map(|p| p.items).collect();
+            let ids: HashSet<AssetId> = rows.iter().map(|a| a.id).collect();
+            assert_eq!(ids, banners, "every match once, sorted by {sort:?}");
+            let listed: Vec<AssetId> = rows.iter().map(|a| a.id).collect();
+            expected_order(&mut rows, sort, SortDir::Asc);
+            assert_eq!(listed, rows.iter().map(|a| a.id).collect::<Vec<_>>());
+        }
+        // A rarer term among them is counted exactly.
+        let few = list_live(
+            &pool,
+            space,
+            &searching("banner 10", SortKey::Name, Position::First, 50),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (few.total, few.total_capped, few.items.len()),
+            (100, false, 50)
+        );
+        assert!(few.next.is_some());
+    }
+
+    #[tokio::test]
+    async fn terms_under_three_characters_match_the_start_of_names() {
+        let (pool, _dir) = test_pool().await;
+        let (space, _) = fixture(&pool).await;
+        add(&pool, space, "blog-header.png", 1, 1).await;
+        let found = list_live(
+            &pool,
+            space,
+            &searching("lo", SortKey::Name, Position::First, 500),
+        )
+        .await
+        .unwrap();
+        // "Logo-…" starts with it; "blog-header" only contains it.
+        assert_eq!(found.total, 32);
+        assert!(found.items.iter().all(|a| a.name.starts_with("Logo")));
+        let case_folded = list_live(
+            &pool,
+            space,
+            &searching("L", SortKey::Size, Position::First, 500),
+        )
+        .await
+        .unwrap();
+        assert_eq!(case_folded.total, 32);
+    }
+
+    #[tokio::test]
+    async fn the_name_index_follows_renames_and_deletes() {
+        let (pool, _dir) = test_pool().await;
+        let (space, ids) = fixture(&pool).await;
+        let find = |term: &'static str| {
+            let pool = pool.clone();
+            async move {
+                list_live(
+                    &pool,
+                    space,
+                    &searching(term, SortKey::Name, Position::First, 500),
+                )
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|a| a.id)
+                .collect::<Vec<_>>()
+            }
+        };
+        assert!(rename(
+            &pool,
+            space,
+            ids[0],
+            "Quarterly Review.pdf",
+            Timestamp::from_millis(9)
+        )
+        .await
+        .unwrap());
+        assert_eq!(find("rly rev").await, [ids[0]]);
+        assert!(!find("Beach-0").await.contains(&ids[0]));
+        sqlx::query("DELETE FROM assets WHERE id = ?")
+            .bind(ids[0])
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert!(find("rly rev").await.is_empty());
+        let indexed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM asset_names WHERE asset_names MATCH '\"review\"'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(indexed, 0);
     }
 }

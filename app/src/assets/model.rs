@@ -257,11 +257,15 @@ impl ListingQuery for ListQuery {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssetPage {
     pub items: Vec<Asset>,
     /// Live assets matching the search, across all pages.
     pub total: i64,
+    /// `total` is a lower bound: a search matched more than
+    /// `paging::MATCH_COUNT_CAP` assets and they were not all counted.
+    #[serde(default)]
+    pub total_capped: bool,
     /// Cursor for the next page, when there is one.
     pub next: Option<String>,
     /// Cursor for the previous page, when there is one.

@@ -10,7 +10,7 @@ use crate::assets::model::ListQuery;
 use crate::assets::ui::{AssetTable, SearchBox, Uploader};
 use crate::auth::model::Permission;
 use crate::auth::ui::{use_current_space, use_space_slug};
-use crate::format::assets_count;
+use crate::format::listing_count;
 use crate::routes;
 use crate::trash::api::{MoveToTrash, RestoreBatch};
 use crate::ui::listing::{use_listing, Listing};
@@ -105,7 +105,7 @@ pub fn AssetsPage() -> impl IntoView {
             <Transition>
                 {move || Suspend::new(async move {
                     page.await.ok().map(|page| view! {
-                        <p class="page-head__count">{assets_count(page.total.max(0) as u64)}</p>
+                        <p class="page-head__count">{listing_count(page.total, page.total_capped)}</p>
                     })
                 })}
             </Transition>

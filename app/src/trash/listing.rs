@@ -6,18 +6,19 @@ use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 use super::model::{
     days_left_label, restorable_after, Deleter, TrashPage, TrashQuery, TrashedAsset,
 };
-use crate::assets::data::{search_pattern, StoredFile};
+use crate::assets::data::StoredFile;
 use crate::assets::model::AssetKind;
 use crate::error::AppError;
 use crate::ids::AssetId;
 use crate::ids::{SpaceId, UserId};
 use crate::keyset::{Cursor, CursorError, CursorKey, KeyKind, Position};
+use crate::search::{narrow, NameSearch, Narrowed};
 use crate::time::Timestamp;
 
 /// A validated request for one page of Trash.
 #[derive(Debug, Clone)]
 pub struct TrashParams {
-    pub pattern: Option<String>,
+    pub search: Option<NameSearch>,
     pub deleted_by: Option<UserId>,
     pub kind: Option<AssetKind>,
     pub at: Position,
@@ -33,7 +34,7 @@ impl TrashParams {
     pub fn parse(query: &TrashQuery, limit: u32) -> Result<Self, AppError> {
         let at = Position::decode(&query.at, TRASH_CURSOR, KeyKind::Int)?;
         Ok(Self {
-            pattern: search_pattern(&query.search)?,
+            search: NameSearch::parse(&query.search)?,
             deleted_by: query.deleted_by,
             kind: query.kind,
             at,
@@ -42,25 +43,23 @@ impl TrashParams {
     }
 }
 
-fn push_trash_filter<'a>(
-    qb: &mut QueryBuilder<'a, Sqlite>,
+/// The rows Trash may show (" AND …" on `assets a`): the space's trashed
+/// assets still within their 14 days, by the filters other than search.
+fn push_trash_scope(
+    qb: &mut QueryBuilder<'_, Sqlite>,
     space: SpaceId,
-    params: &'a TrashParams,
+    deleted_by: Option<UserId>,
+    kind: Option<AssetKind>,
     now: Timestamp,
 ) {
-    qb.push(" FROM assets a LEFT JOIN users u ON u.id = a.deleted_by WHERE a.space_id = ")
+    qb.push(" AND a.space_id = ")
         .push_bind(space)
         .push(" AND a.deleted_at IS NOT NULL AND a.deleted_at > ")
         .push_bind(restorable_after(now));
-    if let Some(pattern) = &params.pattern {
-        qb.push(" AND a.name LIKE ")
-            .push_bind(pattern)
-            .push(" ESCAPE '\\'");
-    }
-    if let Some(user) = params.deleted_by {
+    if let Some(user) = deleted_by {
         qb.push(" AND a.deleted_by = ").push_bind(user);
     }
-    if let Some(kind) = params.kind {
+    if let Some(kind) = kind {
         qb.push(" AND a.kind = ").push_bind(kind);
     }
 }
@@ -86,10 +85,23 @@ pub async fn list_trash(
     params: &TrashParams,
     now: Timestamp,
 ) -> Result<TrashPage, AppError> {
+    let scope = |qb: &mut QueryBuilder<'_, Sqlite>| {
+        push_trash_scope(qb, space, params.deleted_by, params.kind, now)
+    };
+    // One read transaction: the matches, the page and the count agree.
+    let mut tx = pool.begin().await?;
+    let narrowed = match &params.search {
+        Some(search) => Some(narrow(&mut tx, search, scope).await?),
+        None => None,
+    };
     let mut qb = QueryBuilder::<Sqlite>::new(
-        "SELECT a.id, a.name, a.mime_type, a.kind, a.has_thumbnail, u.name AS deleted_by, a.deleted_at",
+        "SELECT a.id, a.name, a.mime_type, a.kind, a.has_thumbnail, u.name AS deleted_by, \
+         a.deleted_at FROM assets a LEFT JOIN users u ON u.id = a.deleted_by WHERE TRUE",
     );
-    push_trash_filter(&mut qb, space, params, now);
+    scope(&mut qb);
+    if let (Some(narrowed), Some(search)) = (&narrowed, &params.search) {
+        narrowed.push_condition(search, &mut qb);
+    }
     // Newest first: forward is descending.
     let (cursor, forward) = params.at.seek();
     if let Some(cursor) = cursor {
@@ -109,7 +121,11 @@ pub async fn list_trash(
         " ORDER BY a.deleted_at {order}, a.id {order} LIMIT "
     ))
     .push_bind(i64::from(params.limit) + 1);
-    let rows: Vec<TrashRow> = qb.build_query_as().fetch_all(pool).await?;
+    let rows: Vec<TrashRow> = if narrowed.as_ref().is_some_and(Narrowed::is_empty) {
+        Vec::new()
+    } else {
+        qb.build_query_as().fetch_all(&mut *tx).await?
+    };
     let cursor = |row: &TrashRow| {
         Cursor {
             sort: TRASH_CURSOR.to_owned(),
@@ -120,9 +136,14 @@ pub async fn list_trash(
     };
     let (rows, prev, next) = params.at.page(rows, params.limit, cursor);
 
-    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-    push_trash_filter(&mut count, space, params, now);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    let (total, total_capped) = match &narrowed {
+        Some(narrowed) => narrowed.total(),
+        None => {
+            let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM assets a WHERE TRUE");
+            scope(&mut count);
+            (count.build_query_scalar().fetch_one(&mut *tx).await?, false)
+        }
+    };
 
     let deleters: Vec<(UserId, String)> = sqlx::query_as(
         "SELECT u.id, u.name FROM users u
@@ -132,8 +153,9 @@ pub async fn list_trash(
     )
     .bind(space)
     .bind(restorable_after(now))
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
+    tx.commit().await?;
 
     Ok(TrashPage {
         items: rows
@@ -150,6 +172,7 @@ pub async fn list_trash(
             })
             .collect(),
         total,
+        total_capped,
         next,
         prev,
         deleters: deleters

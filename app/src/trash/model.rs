@@ -65,6 +65,9 @@ pub struct TrashPage {
     pub items: Vec<TrashedAsset>,
     /// Restorable assets matching the filters, across all pages.
     pub total: i64,
+    /// `total` is a lower bound (see `AssetPage::total_capped`).
+    #[serde(default)]
+    pub total_capped: bool,
     pub next: Option<String>,
     pub prev: Option<String>,
     /// Everyone with assets in this space's Trash (for the filter).

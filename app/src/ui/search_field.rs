@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::paging::MAX_SEARCH_CHARS;
+use crate::paging::{is_prefix_search, normalize_search, MAX_SEARCH_CHARS, MIN_INSIDE_CHARS};
 
 /// The search term of a listing's GET form (`q`), named by `label` for
 /// screen readers and shown as its placeholder.
@@ -16,5 +16,23 @@ pub fn SearchField(label: &'static str, #[prop(into)] value: Signal<String>) -> 
             autocomplete="off"
             prop:value=move || value.get()
         />
+    }
+}
+
+/// Under a search of one or two characters: that it matched the start of
+/// names, and how to search inside them.
+#[component]
+pub fn PrefixSearchNote(#[prop(into)] term: Signal<String>) -> impl IntoView {
+    move || {
+        let term = normalize_search(&term.get());
+        is_prefix_search(&term).then(|| {
+            view! {
+                <p class="search__note">
+                    {format!(
+                        "Showing names that start with “{term}”. Type at least {MIN_INSIDE_CHARS} characters to search inside names."
+                    )}
+                </p>
+            }
+        })
     }
 }

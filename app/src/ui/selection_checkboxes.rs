@@ -81,13 +81,15 @@ fn SelectAllCheckbox(selection: Selection, page_ids: StoredValue<Vec<AssetId>>) 
         });
     };
     view! {
-        <input
-            type="checkbox"
-            aria-label="Select all"
-            prop:checked=move || state.get() == PageState::All
-            prop:indeterminate=move || state.get() == PageState::Some
-            on:change=toggle
-        />
+        <label class="hit">
+            <input
+                type="checkbox"
+                aria-label="Select all"
+                prop:checked=move || state.get() == PageState::All
+                prop:indeterminate=move || state.get() == PageState::Some
+                on:change=toggle
+            />
+        </label>
     }
 }
 
@@ -113,12 +115,15 @@ pub fn RowCheckbox(
             selection.anchor.set(Some(id));
         }
     };
+    // The label around it is the tap target (40 px on narrow screens).
     view! {
-        <input
-            type="checkbox"
-            aria-label=format!("Select {name}")
-            prop:checked=move || checked.get()
-            on:click=on_click
-        />
+        <label class="hit">
+            <input
+                type="checkbox"
+                aria-label=format!("Select {name}")
+                prop:checked=move || checked.get()
+                on:click=on_click
+            />
+        </label>
     }
 }

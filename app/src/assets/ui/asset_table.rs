@@ -34,9 +34,9 @@ pub fn AssetTable(
                 <tr>
                     <SelectionHeaderCells selection page_ids />
                     <SortHeader label="Name" key=SortKey::Name query space />
-                    <th scope="col">"Type"</th>
-                    <SortHeader label="Size" key=SortKey::Size query space numeric=true />
-                    <SortHeader label="Modified" key=SortKey::Modified query space />
+                    <th scope="col" class="wide">"Type"</th>
+                    <SortHeader label="Size" key=SortKey::Size query space numeric=true wide=true />
+                    <SortHeader label="Modified" key=SortKey::Modified query space wide=true />
                 </tr>
             </thead>
             <tbody>
@@ -56,6 +56,9 @@ fn SortHeader(
     query: Memo<ListQuery>,
     space: Signal<String>,
     #[prop(optional)] numeric: bool,
+    /// Folded under the name on narrow screens (see `.wide` in the CSS).
+    #[prop(optional)]
+    wide: bool,
 ) -> impl IntoView {
     let active_dir = move || {
         let query = query.get();
@@ -79,7 +82,7 @@ fn SortHeader(
         None => "",
     };
     view! {
-        <th scope="col" aria-sort=aria_sort class:num=numeric>
+        <th scope="col" aria-sort=aria_sort class:num=numeric class:wide=wide>
             <a class="sort" href=href>
                 {label}
                 <span class="sort__arrow" aria-hidden="true">{arrow}</span>
@@ -97,6 +100,9 @@ fn AssetRow(
 ) -> impl IntoView {
     let checked = selection.contains(asset.id);
     let preview = view! { <Thumbnail src=asset.thumbnail_url(&space_slug) kind=asset.kind /> };
+    let type_label = type_label(&asset.mime_type);
+    let size = format_size(asset.size_bytes);
+    let date = format_date(asset.updated_at);
     let dimensions = match (asset.width, asset.height) {
         (Some(w), Some(h)) => Some(format!("{w} × {h}")),
         _ => None,
@@ -108,13 +114,16 @@ fn AssetRow(
             </td>
             <td class="assets__thumb">{preview}</td>
             <td class="assets__name">
-                <a class="name" href=routes::asset(&space_slug, asset.id)>{asset.name.clone()}</a>
+                <a class="name" href=routes::asset(&space_slug, asset.id) title=asset.name.clone()>
+                    {asset.name.clone()}
+                </a>
                 {dimensions.map(|d| view! { <span class="meta">{d}</span> })}
+                <span class="meta meta--narrow">{format!("{type_label} · {size} · {date}")}</span>
             </td>
-            <td>{type_label(&asset.mime_type)}</td>
-            <td class="num">{format_size(asset.size_bytes)}</td>
-            <td>
-                <time datetime=iso_datetime(asset.updated_at)>{format_date(asset.updated_at)}</time>
+            <td class="wide">{type_label.clone()}</td>
+            <td class="num wide">{size.clone()}</td>
+            <td class="wide">
+                <time datetime=iso_datetime(asset.updated_at)>{date.clone()}</time>
             </td>
         </tr>
     }

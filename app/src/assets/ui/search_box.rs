@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 
 use crate::assets::model::ListQuery;
-use crate::ui::search_field::SearchField;
+use crate::ui::search_field::{PrefixSearchNote, SearchField};
 
 /// "Search assets": a GET form, so it works before hydration too. The
 /// current sort rides along in hidden fields; a search starts at page one.
@@ -16,6 +16,7 @@ pub fn SearchBox(query: Memo<ListQuery>, base: Signal<String>) -> impl IntoView 
                 <input type="hidden" name="dir" value=move || query.get().effective_dir().as_str() />
                 <button type="submit" class="button">"Search"</button>
             </Form>
+            <PrefixSearchNote term=Signal::derive(move || query.get().search) />
         </div>
     }
 }

@@ -8,7 +8,7 @@ use crate::assets::model::AssetKind;
 use crate::assets::ui::Thumbnail;
 use crate::auth::model::Permission;
 use crate::auth::ui::{use_current_space, use_space_slug, SignInRedirect};
-use crate::format::{assets_count, type_label};
+use crate::format::{assets_count, listing_count, type_label};
 use crate::ids::AssetId;
 use crate::routes;
 use crate::trash::api::{list_trash, DeletePermanently, RestoreFromTrash};
@@ -16,7 +16,7 @@ use crate::trash::model::{TrashPage as Page, TrashQuery, RETENTION_DAYS};
 use crate::ui::confirm_dialog::ConfirmDialog;
 use crate::ui::listing::{use_listing, Listing};
 use crate::ui::local_time::LocalTime;
-use crate::ui::search_field::SearchField;
+use crate::ui::search_field::{PrefixSearchNote, SearchField};
 use crate::ui::selection_checkboxes::{RowCheckbox, Selection, SelectionHeaderCells};
 use crate::ui::selection_toolbar::SelectionToolbar;
 use crate::ui::status_message::StatusMessage;
@@ -163,10 +163,12 @@ fn TrashFilters(page: Page, query: Memo<TrashQuery>, base: Signal<String>) -> im
     }
     let selected_by = current.deleted_by;
     let selected_kind = current.kind;
+    let search = current.search.clone();
+    let note_term = current.search.clone();
     Some(view! {
         <div class="filters" role="search">
             <Form method="GET" action=move || base.get()>
-                <SearchField label="Search Trash" value=current.search.clone() />
+                <SearchField label="Search Trash" value=search />
                 <label>
                     "Deleted by"
                     <select name="by">
@@ -188,7 +190,8 @@ fn TrashFilters(page: Page, query: Memo<TrashQuery>, base: Signal<String>) -> im
                 <button type="submit" class="button">"Filter"</button>
                 {is_filtered.then(|| view! { <a class="button" href=move || base.get()>"Clear filters"</a> })}
             </Form>
-            <p class="filters__count">{format!("{} in Trash", assets_count(page.total.max(0) as u64))}</p>
+            <p class="filters__count">{format!("{} in Trash", listing_count(page.total, page.total_capped))}</p>
+            <PrefixSearchNote term=note_term />
         </div>
     })
 }
@@ -216,16 +219,18 @@ fn TrashTable(
                 <tr>
                     <SelectionHeaderCells selection page_ids />
                     <th scope="col">"Name"</th>
-                    <th scope="col">"Type"</th>
-                    <th scope="col">"Deleted by"</th>
-                    <th scope="col">"Deleted on"</th>
-                    <th scope="col">"Days left"</th>
+                    <th scope="col" class="wide">"Type"</th>
+                    <th scope="col" class="wide">"Deleted by"</th>
+                    <th scope="col" class="wide">"Deleted on"</th>
+                    <th scope="col" class="wide">"Days left"</th>
                 </tr>
             </thead>
             <tbody>
                 <For each=move || page.items.clone() key=|asset| asset.id let:asset>
                     {
                         let checked = selection.contains(asset.id);
+                        let type_label = type_label(&asset.mime_type);
+                        let deleted_by = asset.deleted_by.clone().unwrap_or_else(|| "—".to_owned());
                         let src = asset
                             .has_thumbnail
                             .then(|| routes::trash_thumbnail(&slug, asset.id));
@@ -235,11 +240,16 @@ fn TrashTable(
                                     <RowCheckbox selection page_ids id=asset.id name=asset.name.clone() />
                                 </td>
                                 <td class="assets__thumb"><Thumbnail src kind=asset.kind /></td>
-                                <td class="assets__name"><span class="name">{asset.name.clone()}</span></td>
-                                <td>{type_label(&asset.mime_type)}</td>
-                                <td>{asset.deleted_by.clone().unwrap_or_else(|| "—".to_owned())}</td>
-                                <td><LocalTime at=asset.deleted_at /></td>
-                                <td>{asset.days_left.clone()}</td>
+                                <td class="assets__name">
+                                    <span class="name" title=asset.name.clone()>{asset.name.clone()}</span>
+                                    <span class="meta meta--narrow">
+                                        {format!("{} · {} · {}", type_label, deleted_by, asset.days_left)}
+                                    </span>
+                                </td>
+                                <td class="wide">{type_label.clone()}</td>
+                                <td class="wide">{deleted_by.clone()}</td>
+                                <td class="wide"><LocalTime at=asset.deleted_at /></td>
+                                <td class="wide">{asset.days_left.clone()}</td>
                             </tr>
                         }
                     }

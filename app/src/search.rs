@@ -1,0 +1,197 @@
+//! Finding assets by name, for the listing and Trash, in bounded time at
+//! any size.
+//!
+//! A term of three characters or more is looked up in the trigram index
+//! (`asset_names`, migration 0002) and then checked with `LIKE`, so both
+//! paths below agree on what matches; a shorter term is a prefix range on
+//! the name indexes. Either way the first step collects at most
+//! [`MATCH_COUNT_CAP`] + 1 matching ids in the listing's scope:
+//! - up to the cap, those ids are the whole answer: the page is a lookup
+//!   of them and the count is exact;
+//! - past it, the term is common, so walking the sort's index and testing
+//!   each name finds a page quickly, and the count is shown as "1,000+".
+
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+use crate::error::AppError;
+use crate::paging::{is_prefix_search, normalize_search, MATCH_COUNT_CAP, MAX_SEARCH_CHARS};
+
+/// A validated search of names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameSearch {
+    /// Names containing the term, anywhere (three characters or more).
+    Contains {
+        /// An FTS5 phrase of the term's trigrams.
+        phrase: String,
+        /// A `LIKE` pattern with `%`, `_` and `\` escaped.
+        pattern: String,
+    },
+    /// Names starting with a term of one or two characters: the range
+    /// `[from, to)` under the column's NOCASE collation.
+    StartsWith { from: String, to: String },
+}
+
+impl NameSearch {
+    /// What a person typed; `None` when there is nothing to search for.
+    pub fn parse(input: &str) -> Result<Option<Self>, AppError> {
+        let term = normalize_search(input);
+        if term.is_empty() {
+            return Ok(None);
+        }
+        if term.chars().count() > MAX_SEARCH_CHARS {
+            return Err(AppError::validation(format!(
+                "Search is limited to {MAX_SEARCH_CHARS} characters."
+            )));
+        }
+        if is_prefix_search(&term) {
+            // No stored name has U+10FFFF (a noncharacter) after the
+            // prefix, so every name starting with it sorts before `to`.
+            let to = format!("{term}\u{10FFFF}");
+            return Ok(Some(Self::StartsWith { from: term, to }));
+        }
+        let phrase = format!("\"{}\"", term.replace('"', "\"\""));
+        let mut pattern = String::with_capacity(term.len() + 2);
+        pattern.push('%');
+        for c in term.chars() {
+            if matches!(c, '%' | '_' | '\\') {
+                pattern.push('\\');
+            }
+            pattern.push(c);
+        }
+        pattern.push('%');
+        Ok(Some(Self::Contains { phrase, pattern }))
+    }
+
+    /// Appends this search as a condition on `a.name` (" AND …"), for the
+    /// walk of an index when the term is common.
+    fn push_name_condition<'a>(&'a self, qb: &mut QueryBuilder<'a, Sqlite>) {
+        match self {
+            Self::Contains { pattern, .. } => {
+                qb.push(" AND a.name LIKE ")
+                    .push_bind(pattern)
+                    .push(" ESCAPE '\\'");
+            }
+            Self::StartsWith { from, to } => {
+                qb.push(" AND a.name >= ")
+                    .push_bind(from)
+                    .push(" AND a.name < ")
+                    .push_bind(to);
+            }
+        }
+    }
+}
+
+/// The assets a searched listing may show, found by [`narrow`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Narrowed {
+    /// All of them, at most [`MATCH_COUNT_CAP`]: a JSON array of ids.
+    Few { ids: String, count: usize },
+    /// More than the cap: the listing tests names as it walks its index.
+    Many,
+}
+
+impl Narrowed {
+    /// Appends the condition that keeps only matching rows (" AND …").
+    pub fn push_condition<'a>(&'a self, search: &'a NameSearch, qb: &mut QueryBuilder<'a, Sqlite>) {
+        match self {
+            Self::Few { ids, .. } => {
+                qb.push(" AND a.id IN (SELECT value FROM json_each(")
+                    .push_bind(ids)
+                    .push("))");
+            }
+            Self::Many => search.push_name_condition(qb),
+        }
+    }
+
+    /// The count to show and whether it is only a lower bound.
+    pub fn total(&self) -> (i64, bool) {
+        match self {
+            Self::Few { count, .. } => (*count as i64, false),
+            Self::Many => (MATCH_COUNT_CAP as i64, true),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Self::Few { count: 0, .. })
+    }
+}
+
+/// Collects up to the cap + 1 ids matching `search` among the rows that
+/// `scope` keeps (it appends " AND …" conditions on `assets a`, and should
+/// name `a.space_id` and `a.deleted_at` so that the partial indexes apply).
+/// Run it in the same read transaction as the page query.
+pub async fn narrow(
+    conn: &mut SqliteConnection,
+    search: &NameSearch,
+    scope: impl for<'q> FnOnce(&mut QueryBuilder<'q, Sqlite>),
+) -> Result<Narrowed, AppError> {
+    let mut qb = QueryBuilder::<Sqlite>::new("");
+    match search {
+        NameSearch::Contains { phrase, pattern } => {
+            // CROSS JOIN keeps this order: the index finds the candidates,
+            // then each is checked in `assets` (never a scan of `assets`
+            // probing the index per row).
+            qb.push(
+                "SELECT a.id FROM asset_names f CROSS JOIN assets a ON a.id = f.rowid \
+                 WHERE asset_names MATCH ",
+            )
+            .push_bind(phrase)
+            .push(" AND a.name LIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\'");
+        }
+        NameSearch::StartsWith { from, to } => {
+            qb.push("SELECT a.id FROM assets a WHERE a.name >= ")
+                .push_bind(from)
+                .push(" AND a.name < ")
+                .push_bind(to);
+        }
+    }
+    scope(&mut qb);
+    qb.push(" LIMIT ").push_bind(MATCH_COUNT_CAP as i64 + 1);
+    let ids: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *conn).await?;
+    if ids.len() > MATCH_COUNT_CAP {
+        return Ok(Narrowed::Many);
+    }
+    let count = ids.len();
+    let ids = serde_json::to_string(&ids).map_err(AppError::internal)?;
+    Ok(Narrowed::Few { ids, count })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_of_three_characters_or_more_are_searched_inside_names() {
+        let Some(NameSearch::Contains { phrase, pattern }) =
+            NameSearch::parse("  50%_off \\ \"big\"  ").unwrap()
+        else {
+            panic!("expected a substring search");
+        };
+        assert_eq!(phrase, r#""50%_off \ ""big""""#);
+        assert_eq!(pattern, r#"%50\%\_off \\ "big"%"#);
+    }
+
+    #[test]
+    fn shorter_terms_match_the_start_of_names() {
+        assert_eq!(
+            NameSearch::parse(" ab ").unwrap(),
+            Some(NameSearch::StartsWith {
+                from: "ab".into(),
+                to: "ab\u{10FFFF}".into()
+            })
+        );
+        assert!(matches!(
+            NameSearch::parse("é").unwrap(),
+            Some(NameSearch::StartsWith { .. })
+        ));
+    }
+
+    #[test]
+    fn empty_and_over_long_terms() {
+        assert_eq!(NameSearch::parse(" \t ").unwrap(), None);
+        assert!(NameSearch::parse(&"x".repeat(MAX_SEARCH_CHARS + 1)).is_err());
+        assert!(NameSearch::parse(&"é".repeat(MAX_SEARCH_CHARS)).is_ok());
+    }
+}
