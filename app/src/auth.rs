@@ -10,4 +10,6 @@ pub mod model;
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod session_store;
 pub mod ui;

@@ -9,8 +9,8 @@
 //! its data access and rules.
 //!
 //! - **Shared** modules use no feature: `ui` (widgets), `routes` (every
-//!   path), `ids`, `paging`, `keyset`, `error`, `format`, `encoding`, `time`,
-//!   `clock`, `db`, `storage`, `audit`, `cpu_gate`, `rate_limit`, `search`,
+//!   path), `ids`, `roles`, `paging`, `keyset`, `error`, `format`, `encoding`, `time`,
+//!   `clock`, `db`, `storage`, `audit`, `cpu_gate`, `rate_limit`, `recent`, `search`,
 //!   `site`, `state`.
 //! - **Features** form a line, each using only the ones before it:
 //!   `spaces` (what a space is) → `auth` (people, sessions, roles,
@@ -31,6 +31,7 @@ pub mod format;
 pub mod ids;
 pub mod pages;
 pub mod paging;
+pub mod roles;
 pub mod routes;
 pub mod spaces;
 pub mod time;
@@ -49,6 +50,8 @@ pub mod db;
 pub mod keyset;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
+#[cfg(feature = "ssr")]
+pub mod recent;
 #[cfg(feature = "ssr")]
 pub mod search;
 #[cfg(feature = "ssr")]

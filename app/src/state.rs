@@ -10,7 +10,10 @@ use sqlx::SqlitePool;
 use crate::clock::Clock;
 use crate::cpu_gate::CpuGate;
 use crate::error::AppError;
+use crate::ids::UserId;
 use crate::rate_limit::SignInLimiter;
+use crate::recent::Recent;
+use crate::roles::SpaceRole;
 use crate::site::PublicOrigin;
 use crate::storage::Storage;
 
@@ -37,6 +40,9 @@ pub struct AppState {
     /// The largest file an upload may carry, in bytes.
     pub max_upload_bytes: u64,
     pub request_limits: RequestLimits,
+    /// Members' roles by (user, space slug), read on every request; kept
+    /// a few seconds (`crate::recent`). Only found memberships are kept.
+    pub recent_access: Recent<(UserId, String), SpaceRole>,
 }
 
 /// Limits on each request (the connection's own are the listener's).

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Modules every feature may use, which use no feature.
-const SHARED: [&str; 18] = [
+const SHARED: [&str; 20] = [
     "audit",
     "clock",
     "cpu_gate",
@@ -18,6 +18,8 @@ const SHARED: [&str; 18] = [
     "keyset",
     "paging",
     "rate_limit",
+    "recent",
+    "roles",
     "routes",
     "search",
     "site",

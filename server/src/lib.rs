@@ -14,10 +14,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use app::auth::session_store::RecentSessions;
 use app::clock::Clock;
 use app::cpu_gate::CpuGate;
 use app::error::AppError;
 use app::rate_limit::SignInLimiter;
+use app::recent::Recent;
 use app::site::PublicOrigin;
 use app::state::AppState;
 use app::storage::Storage;
@@ -40,7 +42,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session_store::ExpiredDeletion;
-use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions::{CachingSessionStore, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 /// Where the data lives: the SQLite database and the files.
@@ -65,6 +67,13 @@ impl DataConfig {
         self.data_dir.join("files")
     }
 }
+
+/// The session store: recent sessions in memory in front of the SQLite rows.
+type SessionStore = CachingSessionStore<RecentSessions, SqliteStore>;
+/// Sessions and memberships remembered at most (each entry is a few hundred
+/// bytes; past this, the least used are read from the database again).
+const RECENT_SESSIONS_CAPACITY: u64 = 50_000;
+const RECENT_ACCESS_CAPACITY: u64 = 50_000;
 
 /// Opens (and migrates) the database and the file store.
 pub async fn open_state(
@@ -97,6 +106,7 @@ pub async fn open_state(
         secure_cookies: false,
         max_upload_bytes: app::state::DEFAULT_MAX_UPLOAD_BYTES,
         request_limits: app::state::RequestLimits::default(),
+        recent_access: Recent::new(RECENT_ACCESS_CAPACITY),
     })
 }
 
@@ -207,8 +217,15 @@ pub fn router(state: AppState) -> Router {
 /// Server-side sessions in SQLite: the cookie carries only a random id;
 /// HttpOnly, SameSite=Lax, Secure over HTTPS; ends after 12 idle hours (and
 /// 7 days after sign-in, see `app::auth::session`).
-fn session_layer(state: &AppState) -> SessionManagerLayer<SqliteStore> {
-    SessionManagerLayer::new(SqliteStore::new(state.pool.clone()))
+///
+/// Sessions are read through a few seconds' memory (`RecentSessions`), so
+/// most requests skip the session query; sign-out deletes from both.
+fn session_layer(state: &AppState) -> SessionManagerLayer<SessionStore> {
+    let store = CachingSessionStore::new(
+        RecentSessions::new(RECENT_SESSIONS_CAPACITY),
+        SqliteStore::new(state.pool.clone()),
+    );
+    SessionManagerLayer::new(store)
         .with_name("trove_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

@@ -120,10 +120,12 @@ pub async fn list_live(
     space: SpaceId,
     params: &ListParams,
 ) -> Result<AssetPage, AppError> {
-    // One read transaction: the matches, the page and the count agree.
-    let mut tx = pool.begin().await?;
+    // One connection for the few statements. No transaction: a row that
+    // changes between them shows up (or not) on the next refresh, and
+    // BEGIN/COMMIT would cost two more round trips on every page.
+    let mut conn = pool.acquire().await?;
     let narrowed = match &params.search {
-        Some(search) => Some(narrow(&mut tx, search, |qb| push_live_scope(qb, space)).await?),
+        Some(search) => Some(narrow(&mut conn, search, |qb| push_live_scope(qb, space)).await?),
         None => None,
     };
     let (total, total_capped) = match &narrowed {
@@ -131,7 +133,7 @@ pub async fn list_live(
         None => (
             sqlx::query_scalar("SELECT live_assets FROM spaces WHERE id = ?")
                 .bind(space)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut *conn)
                 .await?,
             false,
         ),
@@ -169,12 +171,11 @@ pub async fn list_live(
 
     let rows: Vec<Asset> = qb
         .build_query_as::<AssetRow>()
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *conn)
         .await?
         .into_iter()
         .map(Asset::from)
         .collect();
-    tx.commit().await?;
     let (rows, prev, next) = params
         .at
         .page(rows, params.limit, |a| cursor_for(params.sort, a));

@@ -8,7 +8,8 @@ use tower_sessions::Session;
 use super::model::{Permission, Role};
 use crate::clock::MILLIS_PER_DAY;
 use crate::error::AppError;
-use crate::ids::UserId;
+use crate::ids::{SpaceId, UserId};
+use crate::roles::SpaceRole;
 use crate::spaces::model::Space;
 use crate::state::AppState;
 use crate::time::Timestamp;
@@ -128,28 +129,52 @@ pub async fn authorize_session(
     permission: Permission,
 ) -> Result<Access, AppError> {
     let user_id = user_id_in(session, state).await?;
-    let row: Option<(i64, String, String, Role)> = sqlx::query_as(
-        "SELECT s.id, s.slug, s.name, m.role
-         FROM spaces s JOIN memberships m ON m.space_id = s.id
-         WHERE s.slug = ? AND m.user_id = ?",
-    )
-    .bind(space_slug)
-    .bind(user_id)
-    .fetch_optional(&state.pool)
-    .await?;
-    let (id, slug, name, role) = row.ok_or(AppError::NotFound)?;
-    if !role.allows(permission) {
+    let key = (user_id, space_slug.to_owned());
+    let found = match state.recent_access.get(&key) {
+        Some(found) => found,
+        None => {
+            let found = find_space_role(state, user_id, space_slug)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            state.recent_access.insert(key, found.clone());
+            found
+        }
+    };
+    if !found.role.allows(permission) {
         return Err(AppError::Forbidden);
     }
     Ok(Access {
         user_id,
         space: Space {
-            id: crate::ids::SpaceId(id),
-            slug,
-            name,
+            id: found.space,
+            slug: found.slug,
+            name: found.name,
         },
-        role,
+        role: found.role,
     })
+}
+
+/// The user's role in the space with this slug, if they are a member.
+async fn find_space_role(
+    state: &AppState,
+    user: UserId,
+    space_slug: &str,
+) -> Result<Option<SpaceRole>, AppError> {
+    let row: Option<(SpaceId, String, String, Role)> = sqlx::query_as(
+        "SELECT s.id, s.slug, s.name, m.role
+         FROM spaces s JOIN memberships m ON m.space_id = s.id
+         WHERE s.slug = ? AND m.user_id = ?",
+    )
+    .bind(space_slug)
+    .bind(user)
+    .fetch_optional(&state.pool)
+    .await?;
+    Ok(row.map(|(space, slug, name, role)| SpaceRole {
+        space,
+        slug,
+        name,
+        role,
+    }))
 }
 
 #[cfg(test)]

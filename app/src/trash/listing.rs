@@ -88,10 +88,12 @@ pub async fn list_trash(
     let scope = |qb: &mut QueryBuilder<'_, Sqlite>| {
         push_trash_scope(qb, space, params.deleted_by, params.kind, now)
     };
-    // One read transaction: the matches, the page and the count agree.
-    let mut tx = pool.begin().await?;
+    // One connection for the few statements. No transaction: a row that
+    // changes between them shows up (or not) on the next refresh, and
+    // BEGIN/COMMIT would cost two more round trips on every page.
+    let mut conn = pool.acquire().await?;
     let narrowed = match &params.search {
-        Some(search) => Some(narrow(&mut tx, search, scope).await?),
+        Some(search) => Some(narrow(&mut conn, search, scope).await?),
         None => None,
     };
     let mut qb = QueryBuilder::<Sqlite>::new(
@@ -124,7 +126,7 @@ pub async fn list_trash(
     let rows: Vec<TrashRow> = if narrowed.as_ref().is_some_and(Narrowed::is_empty) {
         Vec::new()
     } else {
-        qb.build_query_as().fetch_all(&mut *tx).await?
+        qb.build_query_as().fetch_all(&mut *conn).await?
     };
     let cursor = |row: &TrashRow| {
         Cursor {
@@ -141,7 +143,10 @@ pub async fn list_trash(
         None => {
             let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM assets a WHERE TRUE");
             scope(&mut count);
-            (count.build_query_scalar().fetch_one(&mut *tx).await?, false)
+            (
+                count.build_query_scalar().fetch_one(&mut *conn).await?,
+                false,
+            )
         }
     };
 
@@ -153,9 +158,8 @@ pub async fn list_trash(
     )
     .bind(space)
     .bind(restorable_after(now))
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *conn)
     .await?;
-    tx.commit().await?;
 
     Ok(TrashPage {
         items: rows

@@ -214,3 +214,35 @@ async fn permission_matrix_covers_every_server_function() {
         "a request in the matrix changed data"
     );
 }
+
+/// Roles are remembered for a few seconds (`app::recent`); a change made
+/// through the server's own state is seen by the very next request, in
+/// both directions, and a membership removed behind its back stops
+/// counting once the remembered roles are forgotten.
+#[tokio::test]
+async fn a_changed_role_applies_to_the_next_request() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 2).await;
+    let body = |id: i64| serde_json::json!({ "space": "own", "ids": [id] });
+    app.member("owner@test.example", "own", Role::Viewer).await;
+    assert_eq!(
+        app.post_json("/api/move_to_trash", &body(ids[0])).await.0,
+        StatusCode::FORBIDDEN
+    );
+    app.member("owner@test.example", "own", Role::AssetManager)
+        .await;
+    assert_eq!(
+        app.post_json("/api/move_to_trash", &body(ids[0])).await.0,
+        StatusCode::OK
+    );
+
+    sqlx::query("DELETE FROM memberships")
+        .execute(&app.state.pool)
+        .await
+        .unwrap();
+    app.state.recent_access.invalidate_all();
+    assert_eq!(
+        app.post_json("/api/move_to_trash", &body(ids[1])).await.0,
+        StatusCode::NOT_FOUND
+    );
+}

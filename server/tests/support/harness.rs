@@ -206,6 +206,9 @@ impl TestApp {
         set_membership(&self.state.pool, space.id, user, role)
             .await
             .unwrap();
+        // Written behind the server's back, as the CLI does: forget the
+        // roles it remembers instead of waiting `recent::FRESH_FOR`.
+        self.state.recent_access.invalidate_all();
     }
 
     /// Signs in through the API and keeps the session cookie; returns the status.

@@ -1,0 +1,79 @@
+//! Roles and permissions (DESIGN.md §1): the vocabulary every feature and
+//! the UI share, and the one table of who may do what.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::SpaceId;
+
+/// Something a person may do in a space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// See and download assets.
+    View,
+    /// Upload and edit assets.
+    Upload,
+    /// Move assets to Trash and restore them.
+    Delete,
+    /// Delete permanently and empty Trash.
+    Purge,
+    /// Manage the space and its members.
+    Manage,
+}
+
+/// A person's role in one space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Owner,
+    Admin,
+    AssetManager,
+    Viewer,
+}
+
+impl Role {
+    /// The role table of DESIGN.md §1, in one place.
+    pub fn allows(self, permission: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Role::Owner | Role::Admin => true,
+            Role::AssetManager => matches!(permission, View | Upload | Delete),
+            Role::Viewer => permission == View,
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', ' '], "_")
+            .as_str()
+        {
+            "owner" => Some(Self::Owner),
+            "admin" => Some(Self::Admin),
+            "asset_manager" | "manager" => Some(Self::AssetManager),
+            "viewer" => Some(Self::Viewer),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Owner => "Owner",
+            Role::Admin => "Admin",
+            Role::AssetManager => "Asset Manager",
+            Role::Viewer => "Viewer",
+        }
+    }
+}
+
+/// One person's role in one space, as the permission check reads it (and
+/// remembers it for a few seconds, see `AppState::recent_access`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpaceRole {
+    pub space: SpaceId,
+    pub slug: String,
+    pub name: String,
+    pub role: Role,
+}
