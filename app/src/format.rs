@@ -1,62 +1,114 @@
 //! Formatting shared by the server render and the browser, so both agree.
 
-use time::{macros::format_description, OffsetDateTime};
-
 use crate::time::Timestamp;
 
-/// A byte count for people: "0 B", "999 B", "1.5 KB", "12.3 MB" (binary units).
+/// A byte count for people: "0 B", "999 B", "1.5 KB", "12.3 MB" (binary
+/// units, rounded half up). Integer arithmetic only: float formatting would
+/// add its tables to the browser bundle.
 pub fn format_size(bytes: i64) -> String {
     const UNITS: [&str; 5] = ["KB", "MB", "GB", "TB", "PB"];
+    let bytes = bytes.max(0) as u128;
     if bytes < 1024 {
-        return format!("{} B", bytes.max(0));
+        return format!("{bytes} B");
     }
-    let mut value = bytes as f64 / 1024.0;
     let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
+    let mut divisor: u128 = 1024;
+    while bytes >= divisor * 1024 && unit < UNITS.len() - 1 {
+        divisor *= 1024;
         unit += 1;
     }
-    if value >= 100.0 {
-        format!("{value:.0} {}", UNITS[unit])
+    // Tenths of the unit, rounded half up.
+    let tenths = (bytes * 10 + divisor / 2) / divisor;
+    if tenths >= 1000 {
+        format!("{} {}", (tenths + 5) / 10, UNITS[unit])
     } else {
-        format!("{value:.1} {}", UNITS[unit])
+        format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
     }
 }
 
-fn to_datetime(millis: i64) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+/// A moment's calendar date and time of day in UTC.
+struct Civil {
+    year: i64,
+    month: usize,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+impl Civil {
+    /// Howard Hinnant's `civil_from_days`, exact for the proleptic
+    /// Gregorian calendar; done by hand rather than with the `time` crate,
+    /// which would add its formatting machinery to the browser bundle.
+    fn from_millis(millis: i64) -> Self {
+        let seconds = millis.div_euclid(1_000);
+        let of_day = seconds.rem_euclid(86_400);
+        let days = seconds.div_euclid(86_400) + 719_468;
+        let era = days.div_euclid(146_097);
+        let day_of_era = days.rem_euclid(146_097);
+        let year_of_era =
+            (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let shifted_month = (5 * day_of_year + 2) / 153; // March = 0
+        let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u32;
+        let month = if shifted_month < 10 {
+            shifted_month + 3
+        } else {
+            shifted_month - 9
+        } as usize;
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        Self {
+            year,
+            month,
+            day,
+            hour: (of_day / 3_600) as u32,
+            minute: (of_day % 3_600 / 60) as u32,
+            second: (of_day % 60) as u32,
+        }
+    }
+
+    /// "Nov 28, 2026"
+    fn date(&self) -> String {
+        format!("{} {}, {}", MONTHS[self.month - 1], self.day, self.year)
+    }
+
+    /// "17:20"
+    fn clock(&self) -> String {
+        format!("{:02}:{:02}", self.hour, self.minute)
+    }
 }
 
 /// "Nov 28, 2026", in UTC so that the server render and hydration agree.
 pub fn format_date(at: Timestamp) -> String {
-    let format = format_description!("[month repr:short] [day padding:none], [year]");
-    to_datetime(at.millis()).format(&format).unwrap_or_default()
+    Civil::from_millis(at.millis()).date()
 }
 
 /// "Nov 28, 2026, 17:20 UTC": a moment, in UTC so that the server render
 /// and hydration agree.
 pub fn format_datetime(at: Timestamp) -> String {
-    let format =
-        format_description!("[month repr:short] [day padding:none], [year], [hour]:[minute] UTC");
-    to_datetime(at.millis()).format(&format).unwrap_or_default()
+    let civil = Civil::from_millis(at.millis());
+    format!("{}, {} UTC", civil.date(), civil.clock())
 }
 
 /// "Nov 28, 2026, 20:57": a wall-clock reading in the reader's zone, given
 /// as milliseconds since the epoch shifted by the zone's offset (not an
 /// instant, so not a `Timestamp`).
 pub fn format_local_datetime(local_millis: i64) -> String {
-    let format =
-        format_description!("[month repr:short] [day padding:none], [year], [hour]:[minute]");
-    to_datetime(local_millis)
-        .format(&format)
-        .unwrap_or_default()
+    let civil = Civil::from_millis(local_millis);
+    format!("{}, {}", civil.date(), civil.clock())
 }
 
 /// The machine-readable form for `<time datetime>`.
 pub fn iso_datetime(at: Timestamp) -> String {
-    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    to_datetime(at.millis()).format(&format).unwrap_or_default()
+    let c = Civil::from_millis(at.millis());
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    )
 }
 
 /// "1 asset", "3 assets": a count of assets in a sentence or a heading.
@@ -84,7 +136,7 @@ fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -154,6 +206,43 @@ mod tests {
         assert_eq!(format_size(512 * 1024 * 1024), "512 MB");
         assert_eq!(format_size(3 * 1024_i64.pow(4)), "3.0 TB");
         assert_eq!(format_size(-5), "0 B");
+        // Rounding at the edges of a unit, as the float version did.
+        assert_eq!(format_size(1024 * 1023 + 1000), "1024 KB");
+        assert_eq!(format_size(102_348), "99.9 KB");
+        assert_eq!(format_size(102_349), "100 KB");
+        assert_eq!(format_size(i64::MAX), "8192 PB");
+    }
+
+    /// The hand-written calendar agrees with the `time` crate's, second by
+    /// second across leap years, centuries and both sides of the epoch.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_calendar_matches_the_time_crate() {
+        use time::macros::format_description;
+        let reference = |millis: i64| {
+            time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
+                .unwrap()
+                .format(&format_description!(
+                    "[month repr:short] [day padding:none], [year], [hour]:[minute] [year]-[month]-[day]T[hour]:[minute]:[second]Z"
+                ))
+                .unwrap()
+        };
+        let mine = |millis: i64| {
+            let at = Timestamp::from_millis(millis);
+            format!("{} {}", format_local_datetime(millis), iso_datetime(at))
+        };
+        // From 1900 to 2200, in steps just under a day (so every hour and
+        // every day of every month comes up), plus the moments around leap days.
+        let mut millis: i64 = -2_208_988_800_000;
+        while millis < 7_258_118_400_000 {
+            assert_eq!(mine(millis), reference(millis), "at {millis}");
+            millis += 86_399_999;
+        }
+        for leap in [951_782_400_000_i64, 4_107_456_000_000, -2_203_891_200_000] {
+            for delta in [-1, 0, 1, 86_400_000] {
+                assert_eq!(mine(leap + delta), reference(leap + delta));
+            }
+        }
     }
 
     #[test]

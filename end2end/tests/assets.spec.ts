@@ -77,6 +77,25 @@ test("search narrows the listing and says when nothing matches", async ({ page }
   await expect(assets.count).toHaveText("0 assets");
 });
 
+test("a search under three characters matches the start of names and says so", async ({ page }) => {
+  const assets = new AssetsPage(page);
+  await assets.goto("marketing", "?sort=name&dir=asc");
+  await assets.searchFor("ca");
+  const note = page.getByText("Type at least 3 characters to search inside names.");
+  await expect(note).toBeVisible();
+  await expect(note).toContainText("Showing names that start with “ca”.");
+  const names = await assets.names();
+  expect(names.length).toBeGreaterThan(0);
+  for (const name of names) expect(name.toLowerCase().startsWith("ca")).toBe(true);
+
+  // Three characters: anywhere in the name, and the note is gone.
+  await assets.searchFor("cam");
+  await expect(note).toBeHidden();
+  const inside = await assets.names();
+  expect(inside.some((name) => !name.toLowerCase().startsWith("cam"))).toBe(true);
+  for (const name of inside) expect(name.toLowerCase()).toContain("cam");
+});
+
 test("sorting by size puts the largest first, then flips", async ({ page }) => {
   const assets = new AssetsPage(page);
   await assets.goto();

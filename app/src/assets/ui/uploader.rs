@@ -154,8 +154,10 @@ pub fn Uploader(
 #[component]
 fn UploadRow(item: UploadItem, on_cancel: Callback<()>) -> impl IntoView {
     let name = item.name.get_value();
+    // Whole percents, formatted as integers (no float formatting in the bundle).
+    let percent = move || item.progress.get().round().clamp(0.0, 100.0) as u32;
     let status = move || match item.state.get() {
-        UploadState::Uploading => format!("{:.0}%", item.progress.get()),
+        UploadState::Uploading => format!("{}%", percent()),
         UploadState::Done => "Uploaded".to_owned(),
         UploadState::Failed(message) => message,
         UploadState::Cancelled => "Cancelled".to_owned(),
@@ -164,7 +166,7 @@ fn UploadRow(item: UploadItem, on_cancel: Callback<()>) -> impl IntoView {
     view! {
         <li class="uploads__item" class:uploads__item--failed=failed>
             <span class="uploads__name">{name.clone()}</span>
-            <progress max="100" value=move || item.progress.get() aria-label=format!("Uploading {name}")></progress>
+            <progress max="100" value=percent aria-label=format!("Uploading {name}")></progress>
             <span class="uploads__status" role=move || if failed() { "alert" } else { "status" }>{status}</span>
             <Show when=move || item.state.get() == UploadState::Uploading>
                 <button type="button" class="button button--small" aria-label=format!("Cancel upload of {}", item.name.get_value()) on:click=move |_| on_cancel.run(())>
