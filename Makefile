@@ -18,9 +18,11 @@ BIN_DEBUG := $(CARGO_TARGET_DIR)/debug/trove
 run: build
 	$(BIN_RELEASE) serve --demo
 
+# --split: the pages other than Assets are lazy routes, fetched when first
+# visited (app/src/lib.rs), so the first download is the Assets page's.
 build:
 	scripts/setup.sh build
-	cargo leptos build --release
+	cargo leptos build --release --split
 
 ## test: every test: unit, data, router, then Playwright in Chromium
 test:
@@ -34,7 +36,7 @@ unit:
 	cargo test -p app -p server --features app/ssr --no-fail-fast
 
 e2e:
-	cargo leptos build
+	cargo leptos build --split
 	scripts/e2e.sh $(BIN_DEBUG)
 
 ## lint: formatting and clippy for both feature sets (server and browser)
@@ -50,7 +52,7 @@ fmt:
 ## bench: upload throughput + memory, listing latency at 100,000 assets and move to Trash, each vs its raw baseline
 bench:
 	scripts/setup.sh bench
-	cargo leptos build --release
+	cargo leptos build --release --split
 	scripts/bench.sh $(BIN_RELEASE)
 
 setup:

@@ -90,17 +90,19 @@ BENCH_DIR="$dir" cargo bench -q -p server --bench durable
 
 python3 scripts/attack_bench.py "$bin"
 
-echo "== release wasm (cargo leptos build --release):"
-wasm="${LEPTOS_SITE_ROOT:-target/site}/pkg/trove.wasm"
-if [ -f "$wasm" ]; then
+echo "== release wasm (cargo leptos build --release --split): the first download, then the lazy routes' parts:"
+pkg="${LEPTOS_SITE_ROOT:-target/site}/pkg"
+if [ -f "$pkg/trove.wasm" ]; then
   node -e '
-    const fs = require("fs"), zlib = require("zlib");
-    const raw = fs.readFileSync(process.argv[1]);
-    const br = zlib.brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } });
-    const gz = zlib.gzipSync(raw, { level: 9 });
+    const fs = require("fs"), zlib = require("zlib"), path = require("path");
     const kb = (n) => (n / 1024).toFixed(0) + " KB";
-    console.log(`trove.wasm: ${kb(raw.length)} raw, ${kb(gz.length)} gzip, ${kb(br.length)} brotli`);
-  ' "$wasm"
+    for (const file of process.argv.slice(1)) {
+      const raw = fs.readFileSync(file);
+      const br = zlib.brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } });
+      const gz = zlib.gzipSync(raw, { level: 9 });
+      console.log(`${path.basename(file)}: ${kb(raw.length)} raw, ${kb(gz.length)} gzip, ${kb(br.length)} brotli`);
+    }
+  ' "$pkg/trove.wasm" $(ls "$pkg"/*.wasm | grep -v '/trove.wasm$')
 else
-  echo "no $wasm: run cargo leptos build --release first"
+  echo "no $pkg/trove.wasm: run cargo leptos build --release --split first"
 fi

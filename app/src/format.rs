@@ -170,7 +170,7 @@ pub fn type_label(mime: &str) -> String {
     }
     match mime.split_once('/') {
         Some((kind, sub)) if !sub.is_empty() => {
-            let sub = sub.trim_start_matches("x-").to_uppercase();
+            let sub = sub.trim_start_matches("x-").to_ascii_uppercase();
             format!("{sub} {kind}")
         }
         _ => "File".to_owned(),

@@ -65,7 +65,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{ParentRoute, Redirect, Route, Router, Routes},
-    path, SsrMode,
+    lazy_route, path, Lazy, LazyRoute, SsrMode,
 };
 
 use crate::assets::ui::AssetDetailsPage;
@@ -73,6 +73,7 @@ use crate::auth::ui::LoginPage;
 use crate::pages::{AssetsPage, Home, SettingsPage, SpaceLayout};
 use crate::trash::ui::TrashPage;
 use crate::ui::not_found::NotFoundPage;
+use crate::ui::page_ready::mark_page_hydrated;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -122,7 +123,6 @@ fn set_content_security_policy() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    mark_hydrated();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/trove.css" />
@@ -133,12 +133,12 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=Home ssr=SsrMode::Async />
-                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("/spaces/:space") view=SpaceLayout ssr=SsrMode::Async>
                     <Route path=path!("/assets") view=AssetsPage ssr=SsrMode::Async />
-                    <Route path=path!("/assets/:id") view=AssetDetailsPage ssr=SsrMode::Async />
-                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
-                    <Route path=path!("/settings/trash") view=TrashPage ssr=SsrMode::Async />
+                    <Route path=path!("/assets/:id") view={Lazy::<DetailsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/trash") view={Lazy::<TrashRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("") view=SpaceIndex />
                 </ParentRoute>
             </Routes>
@@ -146,18 +146,68 @@ pub fn App() -> impl IntoView {
     }
 }
 
+// The pages other than Assets are split out of the first download: each is
+// a lazy route whose code (and only it) is fetched when the route is first
+// visited, or before hydrating when a page is loaded on it (`--split`).
+
+struct LoginRoute;
+
+#[lazy_route]
+impl LazyRoute for LoginRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        mark_page_hydrated();
+        view! { <LoginPage /> }.into_any()
+    }
+}
+
+struct DetailsRoute;
+
+#[lazy_route]
+impl LazyRoute for DetailsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        mark_page_hydrated();
+        view! { <AssetDetailsPage /> }.into_any()
+    }
+}
+
+struct SettingsRoute;
+
+#[lazy_route]
+impl LazyRoute for SettingsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        mark_page_hydrated();
+        view! { <SettingsPage /> }.into_any()
+    }
+}
+
+struct TrashRoute;
+
+#[lazy_route]
+impl LazyRoute for TrashRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        mark_page_hydrated();
+        view! { <TrashPage /> }.into_any()
+    }
+}
+
 /// `/spaces/{space}` on its own shows the space's assets.
 #[component]
 fn SpaceIndex() -> impl IntoView {
     view! { <Redirect path="assets" /> }
-}
-
-/// Tells end-to-end tests (and CSS) that the page is interactive: the
-/// attribute appears only once the WebAssembly has hydrated the page.
-fn mark_hydrated() {
-    Effect::new(|| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 }

@@ -60,9 +60,18 @@ pub fn trash_thumbnail(space: &str, id: AssetId) -> String {
     format!("{}/trash/{}/thumbnail", files_root(space), id.0)
 }
 
-/// `/api/upload?space={space}`: where the uploader sends each file.
+/// `/api/upload?space={space}`: where a multipart upload goes.
 pub fn upload(space: &str) -> String {
     format!("/api/upload{}", query_string(&[("space", space)]))
+}
+
+/// `/api/upload?space={space}&name={name}`: where the uploader sends each
+/// file as the request body.
+pub fn upload_named(space: &str, name: &str) -> String {
+    format!(
+        "/api/upload{}",
+        query_string(&[("space", space), ("name", name)])
+    )
 }
 
 #[cfg(test)]
@@ -94,5 +103,9 @@ mod tests {
         assert_eq!(assets("a/b ü"), "/spaces/a%2Fb%20%C3%BC/assets");
         assert_eq!(download("a?b", AssetId(1)), "/files/a%3Fb/1/download");
         assert_eq!(upload("a&b"), "/api/upload?space=a%26b");
+        assert_eq!(
+            upload_named("a", "50% off & more.png"),
+            "/api/upload?space=a&name=50%25%20off%20%26%20more.png"
+        );
     }
 }

@@ -5,6 +5,7 @@ pub mod error_notice;
 pub mod listing;
 pub mod local_time;
 pub mod not_found;
+pub mod page_ready;
 pub mod pagination;
 pub mod search_field;
 pub mod selection;

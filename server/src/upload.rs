@@ -1,10 +1,13 @@
-//! `POST /api/upload?space={space}`: one file per request, in the multipart
-//! field `file`. The body streams into the store part by part (never the
-//! whole file in memory; on local disk into a staging file), the size limit
-//! is enforced while streaming, the type comes from the first bytes, and
-//! only a complete, accepted file is committed under its key and gets its
-//! row. One request per file lets
-//! the browser show each file's progress and lets one file fail alone.
+//! `POST /api/upload?space={space}`: one file per request, either as the
+//! request body itself with its name in `name` (`?space=…&name=…`, what the
+//! browser sends: no multipart framing to parse and copy), or in the
+//! multipart field `file` (what HTML forms and most API clients send). The
+//! body streams into the store part by part (never the whole file in
+//! memory; on local disk into a staging file), the size limit is enforced
+//! while streaming, the type comes from the first bytes, and only a
+//! complete, accepted file is committed under its key and gets its row.
+//! One request per file lets the browser show each file's progress and
+//! lets one file fail alone.
 
 use std::collections::HashMap;
 
@@ -14,25 +17,45 @@ use app::auth::model::Permission;
 use app::auth::session::authorize_session;
 use app::error::AppError;
 use app::state::AppState;
-use axum::extract::multipart::{MultipartError, MultipartRejection};
-use axum::extract::{Multipart, Query, State};
-use axum::http::StatusCode;
+use axum::extract::multipart::MultipartError;
+use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use bytes::Bytes;
+use futures::{Stream, StreamExt as _};
 use tower_sessions::Session;
 
 pub async fn upload(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
     session: Session,
-    multipart: Result<Multipart, MultipartRejection>,
+    request: Request,
 ) -> Response {
     let space = query.get("space").map(String::as_str).unwrap_or_default();
-    let result = match multipart {
-        Ok(multipart) => receive(&state, &session, space, multipart).await,
-        Err(_) => Err(AppError::validation(
-            "Send the file as multipart/form-data in a field named \"file\".",
-        )),
+    let is_multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            value
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        });
+    let result = if is_multipart {
+        match Multipart::from_request(request, &state).await {
+            Ok(multipart) => receive_multipart(&state, &session, space, multipart).await,
+            Err(_) => Err(AppError::validation(
+                "Send the file as multipart/form-data in a field named \"file\", or as the body with its name in `name`.",
+            )),
+        }
+    } else {
+        match query.get("name") {
+            Some(name) => receive_body(&state, &session, space, name, request).await,
+            None => Err(AppError::validation(
+                "Name the file in `name` (or send it as multipart/form-data in a field named \"file\").",
+            )),
+        }
     };
     match result {
         Ok(asset) => (StatusCode::CREATED, Json(asset)).into_response(),
@@ -40,7 +63,34 @@ pub async fn upload(
     }
 }
 
-async fn receive(
+/// The file is the body.
+async fn receive_body(
+    state: &AppState,
+    session: &Session,
+    space: &str,
+    raw_name: &str,
+    request: Request,
+) -> Result<Asset, AppError> {
+    let access = authorize_session(session, state, space, Permission::Upload).await?;
+    let limit = state.max_upload_bytes;
+    let idle = state.request_limits.body_idle;
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(too_large("The file", limit));
+    }
+    let body = request.into_body().into_data_stream();
+    let chunks = each_within(idle, body, move |_| {
+        // The route's body limit, or the client went away mid-body.
+        AppError::validation("The upload broke off before the whole file arrived.")
+    });
+    store(state, access, raw_name, limit, chunks).await
+}
+
+/// The file is the multipart field `file`.
+async fn receive_multipart(
     state: &AppState,
     session: &Session,
     space: &str,
@@ -57,30 +107,53 @@ async fn receive(
             continue;
         }
         let raw_name = field.file_name().unwrap_or_default().to_owned();
-        // The field's chunks, each within the idle limit; a stream error
-        // ends the upload (and `ingest` leaves nothing behind).
-        let chunks = futures::stream::unfold(Some(field), move |field| async move {
-            let mut field = field?;
-            match within(idle, field.chunk()).await {
-                Ok(Ok(Some(chunk))) => Some((Ok(chunk), Some(field))),
-                Ok(Ok(None)) => None,
-                Ok(Err(error)) => Some((Err(broken(limit)(error)), None)),
-                Err(stalled) => Some((Err(stalled), None)),
-            }
-        });
-        return ingest(
-            &state.pool,
-            &state.storage,
-            access.space.id,
-            Some(access.user_id),
-            &raw_name,
-            limit,
-            &state.clock,
-            Box::pin(chunks),
-        )
-        .await;
+        let chunks = each_within(idle, field, broken(limit));
+        return store(state, access, &raw_name, limit, chunks).await;
     }
     Err(AppError::validation("Choose a file to upload."))
+}
+
+/// Streams the chunks through the ingest pipeline; a stream error ends the
+/// upload (and `ingest` leaves nothing behind).
+async fn store(
+    state: &AppState,
+    access: app::auth::session::Access,
+    raw_name: &str,
+    limit: u64,
+    chunks: impl Stream<Item = Result<Bytes, AppError>>,
+) -> Result<Asset, AppError> {
+    ingest(
+        &state.pool,
+        &state.storage,
+        access.space.id,
+        Some(access.user_id),
+        raw_name,
+        limit,
+        &state.clock,
+        Box::pin(chunks),
+    )
+    .await
+}
+
+/// A body stream whose every chunk must arrive within `idle`; it ends at
+/// the first error (`error` names it) or stall.
+fn each_within<S, E>(
+    idle: std::time::Duration,
+    stream: S,
+    error: impl Fn(E) -> AppError + Copy,
+) -> impl Stream<Item = Result<Bytes, AppError>>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+{
+    futures::stream::unfold(Some(stream), move |stream| async move {
+        let mut stream = stream?;
+        match within(idle, stream.next()).await {
+            Ok(Some(Ok(chunk))) => Some((Ok(chunk), Some(stream))),
+            Ok(None) => None,
+            Ok(Some(Err(cause))) => Some((Err(error(cause)), None)),
+            Err(stalled) => Some((Err(stalled), None)),
+        }
+    })
 }
 
 /// The next piece of the body, unless the client sent nothing for `idle`:
@@ -98,7 +171,7 @@ async fn within<T>(
 }
 
 /// A body that broke off, is over the limit or is not valid multipart.
-fn broken(limit: u64) -> impl Fn(MultipartError) -> AppError {
+fn broken(limit: u64) -> impl Fn(MultipartError) -> AppError + Copy {
     move |error| {
         if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
             too_large("The file", limit)

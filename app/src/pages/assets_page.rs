@@ -24,6 +24,7 @@ mod trash_notice;
 /// sort and page live in the URL, so every view can be linked and reloaded.
 #[component]
 pub fn AssetsPage() -> impl IntoView {
+    crate::ui::page_ready::mark_page_hydrated();
     let query_map = use_query_map();
     let space = use_space_slug();
     let query = Memo::new(move |_| {

@@ -10,6 +10,7 @@ use crate::ui::error_notice::ErrorNotice;
 /// `/`: sends people to the assets of their first space.
 #[component]
 pub fn Home() -> impl IntoView {
+    crate::ui::page_ready::mark_page_hydrated();
     let spaces = Resource::new(|| (), |_| list_spaces());
     view! {
         <main id="main" class="page">

@@ -34,6 +34,7 @@ pub fn PageNotice(
     heading: &'static str,
     children: Children,
 ) -> impl IntoView {
+    super::page_ready::mark_page_hydrated();
     view! {
         <Title text=title />
         <section class="notice notice--page" aria-labelledby=heading_id>

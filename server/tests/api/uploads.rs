@@ -155,3 +155,45 @@ async fn an_upload_that_breaks_off_leaves_no_file_and_no_row() {
     let (_, page) = app.get_json("/api/list_assets?space=own").await;
     assert_eq!(page["total"], 1);
 }
+
+/// The uploader sends the file as the body with its name in the query: the
+/// same rules apply as to a multipart upload.
+#[tokio::test]
+async fn a_file_sent_as_the_body_is_stored_with_the_same_rules() {
+    let mut app = TestApp::new().await;
+    app.state.max_upload_bytes = 4096;
+    app.router = server::router(app.state.clone());
+    app.space_with_assets("own", 1).await;
+    let png = tiny_png();
+    let (status, asset) = app
+        .upload_body("own", "../summer & sale 50%.png", &png)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{asset}");
+    assert_eq!(asset["name"], "summer & sale 50%.png");
+    assert_eq!(asset["mime_type"], "image/png");
+    assert_eq!(asset["has_thumbnail"], true);
+
+    let (status, error) = app
+        .upload_body("own", "page.png", b"<!DOCTYPE html><script>")
+        .await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{error}");
+    let (status, error) = app.upload_body("own", "empty.png", b"").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    let (status, error) = app.upload_body("own", "big.bin", &[7; 5000]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{error}");
+    assert_eq!(error["error"], "too_large");
+
+    // No name: a clear 400, and nothing is read or stored.
+    let request = Request::post("/api/upload?space=own")
+        .header(header::ORIGIN, "http://trove.test")
+        .body(Body::from(png.clone()))
+        .unwrap();
+    let (status, _, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert!(body["message"].as_str().unwrap().contains("name"), "{body}");
+
+    let (_, page) = app.get_json("/api/list_assets?space=own").await;
+    assert_eq!(page["total"], 2, "only the accepted file was added");
+    assert_eq!(app.temp_files().await, 0);
+}

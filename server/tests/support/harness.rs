@@ -129,6 +129,18 @@ impl TestApp {
         (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
     }
 
+    /// Uploads one file as the uploader does: the body is the file, its
+    /// name in the query, its type whatever the browser guessed.
+    pub async fn upload_body(&self, space: &str, name: &str, bytes: &[u8]) -> (StatusCode, Value) {
+        let request = Request::post(format!("/api/upload?space={space}&name={}", encode(name)))
+            .header(header::ORIGIN, "http://trove.test")
+            .header(header::CONTENT_TYPE, "application/octet-stream")
+            .body(Body::from(bytes.to_vec()))
+            .unwrap();
+        let (status, _, body) = self.send(request).await;
+        (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    }
+
     /// Staging files of unfinished uploads in the store, once the removal
     /// of a dropped upload's file (on the blocking pool) has had a moment.
     pub async fn temp_files(&self) -> usize {

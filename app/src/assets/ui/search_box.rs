@@ -1,22 +1,61 @@
 use leptos::prelude::*;
-use leptos_router::components::Form;
 
 use crate::assets::model::ListQuery;
+use crate::paging::{ListingQuery as _, PageAt};
 use crate::ui::search_field::{PrefixSearchNote, SearchField};
 
-/// "Search assets": a GET form, so it works before hydration too. The
-/// current sort rides along in hidden fields; a search starts at page one.
+/// "Search assets": a GET form, so it works before hydration too (the
+/// current sort rides along in hidden fields). Once hydrated, a submit
+/// navigates in the app instead of reloading the page, to the first page
+/// of the results. (A plain form and `use_navigate` rather than the
+/// router's `Form`, whose code would be the only copy in the first
+/// download: see BENCHMARKS.md on the bundle.)
 #[component]
 pub fn SearchBox(query: Memo<ListQuery>, base: Signal<String>) -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        let Some(term) = submitted_term(&event) else {
+            return; // let the browser submit it
+        };
+        event.prevent_default();
+        let current = query.get_untracked();
+        let next = ListQuery {
+            search: term,
+            sort: current.sort,
+            dir: Some(current.effective_dir()),
+            at: PageAt::First,
+        };
+        let href = format!("{}{}", base.get_untracked(), next.to_query_string());
+        navigate(&href, Default::default());
+    };
     view! {
         <div class="search" role="search">
-            <Form method="GET" action=move || base.get()>
+            <form method="get" action=move || base.get() on:submit=on_submit>
                 <SearchField label="Search assets" value=Signal::derive(move || query.get().search) />
                 <input type="hidden" name="sort" value=move || query.get().sort.as_str() />
                 <input type="hidden" name="dir" value=move || query.get().effective_dir().as_str() />
                 <button type="submit" class="button">"Search"</button>
-            </Form>
+            </form>
             <PrefixSearchNote term=Signal::derive(move || query.get().search) />
         </div>
     }
+}
+
+/// The `q` field of the submitted form.
+#[cfg(feature = "hydrate")]
+fn submitted_term(event: &leptos::ev::SubmitEvent) -> Option<String> {
+    use wasm_bindgen::JsCast as _;
+    let form = event
+        .target()?
+        .dyn_into::<web_sys::HtmlFormElement>()
+        .ok()?;
+    web_sys::FormData::new_with_form(&form)
+        .ok()?
+        .get("q")
+        .as_string()
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn submitted_term(_: &leptos::ev::SubmitEvent) -> Option<String> {
+    None
 }

@@ -91,7 +91,7 @@ pub fn Uploader(
                     .set(UploadState::Failed(too_large_message(&name, max)));
                 continue;
             }
-            let url = routes::upload(&space.get_untracked());
+            let url = routes::upload_named(&space.get_untracked(), &file_name(&file));
             handles.start(item.id, &url, file, item.progress, move |outcome| {
                 finish(item, outcome)
             });
@@ -193,7 +193,7 @@ mod browser {
     use leptos::prelude::*;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
-    use web_sys::{File, FormData, ProgressEvent, XmlHttpRequest};
+    use web_sys::{File, ProgressEvent, XmlHttpRequest};
 
     use crate::assets::model::Asset;
     use crate::error::AppError;
@@ -325,10 +325,10 @@ mod browser {
         file: &File,
         progress: RwSignal<f64>,
     ) -> Result<(XmlHttpRequest, OnProgress), wasm_bindgen::JsValue> {
+        // The file is the body (its name is in the URL): nothing for the
+        // server to unwrap, unlike multipart/form-data.
         let xhr = XmlHttpRequest::new()?;
         xhr.open("POST", url)?;
-        let form = FormData::new()?;
-        form.append_with_blob_and_filename("file", file, &file.name())?;
         let on_progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| {
             if event.length_computable() && event.total() > 0.0 {
                 // Stop short of 100 until the server has answered.
@@ -337,7 +337,7 @@ mod browser {
         });
         xhr.upload()?
             .set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-        xhr.send_with_opt_form_data(Some(&form))?;
+        xhr.send_with_opt_blob(Some(file))?;
         Ok((xhr, on_progress))
     }
 }
