@@ -149,62 +149,28 @@ pub fn App() -> impl IntoView {
 // The pages other than Assets are split out of the first download: each is
 // a lazy route whose code (and only it) is fetched when the route is first
 // visited, or before hydrating when a page is loaded on it (`--split`).
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        struct $route;
 
-struct LoginRoute;
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
 
-#[lazy_route]
-impl LazyRoute for LoginRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        mark_page_hydrated();
-        view! { <LoginPage /> }.into_any()
-    }
+            fn view(_this: Self) -> AnyView {
+                mark_page_hydrated();
+                view! { <$page /> }.into_any()
+            }
+        }
+    };
 }
 
-struct DetailsRoute;
-
-#[lazy_route]
-impl LazyRoute for DetailsRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        mark_page_hydrated();
-        view! { <AssetDetailsPage /> }.into_any()
-    }
-}
-
-struct SettingsRoute;
-
-#[lazy_route]
-impl LazyRoute for SettingsRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        mark_page_hydrated();
-        view! { <SettingsPage /> }.into_any()
-    }
-}
-
-struct TrashRoute;
-
-#[lazy_route]
-impl LazyRoute for TrashRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        mark_page_hydrated();
-        view! { <TrashPage /> }.into_any()
-    }
-}
+lazy_page!(LoginRoute, LoginPage);
+lazy_page!(DetailsRoute, AssetDetailsPage);
+lazy_page!(SettingsRoute, SettingsPage);
+lazy_page!(TrashRoute, TrashPage);
 
 /// `/spaces/{space}` on its own shows the space's assets.
 #[component]
