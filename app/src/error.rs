@@ -30,6 +30,10 @@ pub enum AppError {
     Validation(String),
     #[error("{0}")]
     Conflict(String),
+    /// A change to "all matching" whose matching set is no longer the
+    /// confirmed size: nothing changed; `count` is how many match now.
+    #[error("{message}")]
+    CountChanged { count: u64, message: String },
     /// Too many attempts (sign-in); the message says when to try again.
     #[error("{0}")]
     RateLimited(String),
@@ -65,6 +69,8 @@ struct WireError {
     message: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     ids: Vec<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    count: Option<u64>,
 }
 
 impl From<AppError> for WireError {
@@ -77,6 +83,7 @@ impl From<AppError> for WireError {
             AppError::UnknownAssets { .. } => "unknown_assets",
             AppError::Validation(_) => "validation",
             AppError::Conflict(_) => "conflict",
+            AppError::CountChanged { .. } => "count_changed",
             AppError::RateLimited(_) => "rate_limited",
             AppError::TooLarge(_) => "too_large",
             AppError::UnsupportedType(_) => "unsupported_type",
@@ -87,9 +94,14 @@ impl From<AppError> for WireError {
             AppError::Network => "network",
         };
         let message = error.to_string();
+        let count = match &error {
+            AppError::CountChanged { count, .. } => Some(*count),
+            _ => None,
+        };
         Self {
             error: code.to_owned(),
             message,
+            count,
             ids: match error {
                 AppError::UnknownAssets { ids, .. } => ids,
                 _ => Vec::new(),
@@ -111,6 +123,10 @@ impl From<WireError> for AppError {
             },
             "validation" => Self::Validation(wire.message),
             "conflict" => Self::Conflict(wire.message),
+            "count_changed" => Self::CountChanged {
+                count: wire.count.unwrap_or_default(),
+                message: wire.message,
+            },
             "rate_limited" => Self::RateLimited(wire.message),
             "too_large" => Self::TooLarge(wire.message),
             "unsupported_type" => Self::UnsupportedType(wire.message),
@@ -134,7 +150,7 @@ impl AppError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound | Self::UnknownAssets { .. } => StatusCode::NOT_FOUND,
             Self::Validation(_) => StatusCode::BAD_REQUEST,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::CountChanged { .. } => StatusCode::CONFLICT,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

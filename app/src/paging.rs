@@ -12,6 +12,9 @@ pub const MIN_INSIDE_CHARS: usize = 3;
 /// counting them all.
 pub const MATCH_COUNT_CAP: usize = 1_000;
 
+/// The most assets one change to "all matching" may touch.
+pub const MAX_MATCHING: usize = 100_000;
+
 /// A listing's search term as it is matched: trimmed, inner whitespace
 /// collapsed to one space.
 pub fn normalize_search(input: &str) -> String {

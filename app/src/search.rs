@@ -158,6 +158,43 @@ pub async fn narrow(
     Ok(Narrowed::Few { ids, count })
 }
 
+/// Every id in `scope` whose name matches `search` (all of them when there
+/// is no search), up to `limit` + 1 so that the caller can refuse more: for
+/// changes to "all matching" assets, which need the exact set. The index
+/// finds a term's matches; no scan of the space's names.
+pub async fn all_matching_ids(
+    conn: &mut SqliteConnection,
+    search: Option<&NameSearch>,
+    limit: usize,
+    scope: impl for<'q> FnOnce(&mut QueryBuilder<'q, Sqlite>),
+) -> Result<Vec<i64>, AppError> {
+    let mut qb = QueryBuilder::<Sqlite>::new("");
+    match search {
+        Some(NameSearch::Contains { phrase, pattern }) => {
+            qb.push(
+                "SELECT a.id FROM asset_names f CROSS JOIN assets a ON a.id = f.rowid \
+                 WHERE asset_names MATCH ",
+            )
+            .push_bind(phrase)
+            .push(" AND a.name LIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\'");
+        }
+        Some(NameSearch::StartsWith { from, to }) => {
+            qb.push("SELECT a.id FROM assets a WHERE a.name >= ")
+                .push_bind(from)
+                .push(" AND a.name < ")
+                .push_bind(to);
+        }
+        None => {
+            qb.push("SELECT a.id FROM assets a WHERE TRUE");
+        }
+    }
+    scope(&mut qb);
+    qb.push(" LIMIT ").push_bind(limit as i64 + 1);
+    Ok(qb.build_query_scalar().fetch_all(&mut *conn).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

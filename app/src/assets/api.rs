@@ -37,6 +37,30 @@ pub async fn list_assets(
     list_live(&state.pool, access.space.id, &params).await
 }
 
+/// How many live assets match a search exactly (all of the space's without
+/// one), for "Select all {N} matching" when the listing only says "1,000+":
+/// `GET /api/count_matching_assets?space=marketing&q=logo`. Counts stop
+/// past `paging::MAX_MATCHING`, the most one change may touch.
+#[server(prefix = "/api", endpoint = "count_matching_assets", input = GetUrl)]
+pub async fn count_matching_assets(space: String, q: Option<String>) -> Result<u64, AppError> {
+    use crate::auth::model::Permission;
+    use crate::paging::MAX_MATCHING;
+    use crate::search::{all_matching_ids, NameSearch};
+
+    let state = crate::state::app_state()?;
+    let access = crate::auth::session::authorize(&state, &space, Permission::View).await?;
+    let search = NameSearch::parse(q.as_deref().unwrap_or_default())?;
+    let space_id = access.space.id;
+    let mut conn = state.pool.acquire().await?;
+    let ids = all_matching_ids(&mut conn, search.as_ref(), MAX_MATCHING, |qb| {
+        qb.push(" AND a.space_id = ")
+            .push_bind(space_id)
+            .push(" AND a.deleted_at IS NULL");
+    })
+    .await?;
+    Ok(ids.len() as u64)
+}
+
 /// One live asset with who uploaded it and when:
 /// `GET /api/get_asset?space=marketing&id=12`. Trashed assets are 404s.
 #[server(prefix = "/api", endpoint = "get_asset", input = GetUrl)]

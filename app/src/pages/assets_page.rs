@@ -3,6 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use delete_assets_dialog::DeleteAssetsDialog;
+use select_all_matching::{AllMatching, SelectAllMatching};
 use trash_notice::{Notice, TrashNotice};
 
 use crate::assets::api::list_assets;
@@ -10,14 +11,17 @@ use crate::assets::model::ListQuery;
 use crate::assets::ui::{AssetTable, SearchBox, Uploader};
 use crate::auth::model::Permission;
 use crate::auth::ui::{use_current_space, use_space_slug};
+use crate::error::AppError;
 use crate::format::listing_count;
 use crate::routes;
 use crate::trash::api::{MoveToTrash, RestoreBatch};
+use crate::trash::model::Matching;
 use crate::ui::listing::{use_listing, Listing};
 use crate::ui::selection_checkboxes::Selection;
 use crate::ui::selection_toolbar::SelectionToolbar;
 
 mod delete_assets_dialog;
+mod select_all_matching;
 mod trash_notice;
 
 /// `/spaces/{space}/assets`: the listing of a space's live assets. Search,
@@ -35,7 +39,19 @@ pub fn AssetsPage() -> impl IntoView {
     // Selection lives here, outside the table: it survives paging and
     // searching, and a space switch mounts a new page (and a new selection).
     let selection = Selection::new();
-    let count = selection.count();
+    // "Select all {N} matching": the whole result, not only the ticked rows.
+    // Any change to the ticked rows or to the listing ends it.
+    let all_matching = RwSignal::new(None::<AllMatching>);
+    let ticked = selection.count();
+    Effect::new(move |_| {
+        ticked.track();
+        query.track();
+        all_matching.set(None);
+    });
+    let count = Signal::derive(move || match all_matching.get() {
+        Some(all) => all.count as usize,
+        None => ticked.get(),
+    });
     let current = use_current_space();
     let can_delete = current
         .as_ref()
@@ -57,6 +73,17 @@ pub fn AssetsPage() -> impl IntoView {
     let delete = ServerAction::<MoveToTrash>::new();
     let undo = ServerAction::<RestoreBatch>::new();
 
+    Effect::new(move |_| {
+        // The set changed under the person: show the new number, and the
+        // next Delete confirms it.
+        if let Some(Err(AppError::CountChanged { count, .. })) = delete.value().get() {
+            all_matching.update(|all| {
+                if let Some(all) = all {
+                    all.count = count;
+                }
+            });
+        }
+    });
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = delete.value().get() {
             dialog_open.set(false);
@@ -83,12 +110,23 @@ pub fn AssetsPage() -> impl IntoView {
         dialog_open.set(true);
     };
     let confirm_delete = Callback::new(move |()| {
-        let ids = selection.ids();
-        delete.dispatch(MoveToTrash {
-            space: space.get_untracked(),
-            ids,
-        });
+        let request = match all_matching.get_untracked() {
+            Some(all) => MoveToTrash {
+                space: space.get_untracked(),
+                ids: None,
+                matching: Some(Matching { search: all.search }),
+                expected_count: Some(all.count),
+            },
+            None => MoveToTrash {
+                space: space.get_untracked(),
+                ids: Some(selection.ids()),
+                matching: None,
+                expected_count: None,
+            },
+        };
+        delete.dispatch(request);
     });
+    let matching_search = Signal::derive(move || all_matching.get().map(|all| all.search));
     let run_undo = Callback::new(move |batch: crate::ids::BatchId| {
         undo.dispatch(RestoreBatch {
             space: space.get_untracked(),
@@ -118,7 +156,7 @@ pub fn AssetsPage() -> impl IntoView {
                 <button type="button" class="button button--danger" on:click=open_dialog>"Delete"</button>
             })}
         </SelectionToolbar>
-        <DeleteAssetsDialog open=dialog_open count action=delete on_confirm=confirm_delete />
+        <DeleteAssetsDialog open=dialog_open count matching_search action=delete on_confirm=confirm_delete />
         <Uploader space can_upload on_uploaded=Callback::new(move |()| refetch.bump())>
             <Listing
                 resource=page
@@ -128,6 +166,7 @@ pub fn AssetsPage() -> impl IntoView {
                 start_over="Go to the first page of assets"
                 let:page
             >
+                <SelectAllMatching page=page.clone() query space selection all_matching />
                 <AssetTable page query space selection />
             </Listing>
         </Uploader>

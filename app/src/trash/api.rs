@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
 use super::model::{
-    DeletePermanentlyOutcome, MoveOutcome, RestoreFromTrashOutcome, RestoreOutcome, TrashPage,
+    DeletePermanentlyOutcome, Matching, MoveOutcome, RestoreFromTrashOutcome, RestoreOutcome,
+    TrashPage,
 };
 use crate::assets::model::AssetKind;
 #[cfg(feature = "ssr")]
@@ -32,15 +33,46 @@ async fn caller(space: &str, permission: Permission) -> Result<Caller, AppError>
 }
 
 /// Moves assets of a space to Trash: `POST /api/move_to_trash` with
-/// `{"space": "marketing", "ids": [1, 2, 3]}`. Needs the delete permission.
+/// `{"space": "marketing", "ids": [1, 2, 3]}`, or every live asset matching
+/// a search with the number the person confirmed:
+/// `{"space": "marketing", "matching": {"search": "spring-25"},
+/// "expected_count": 340}` (409 with `count` if that many no longer match).
+/// Needs the delete permission.
 #[server(prefix = "/api", endpoint = "move_to_trash", input = Json)]
-pub async fn move_to_trash(space: String, ids: Vec<i64>) -> Result<MoveOutcome, AppError> {
+pub async fn move_to_trash(
+    space: String,
+    ids: Option<Vec<i64>>,
+    matching: Option<Matching>,
+    expected_count: Option<u64>,
+) -> Result<MoveOutcome, AppError> {
     let Caller {
         state,
         space_id,
         user,
     } = caller(&space, Permission::Delete).await?;
-    super::bulk::move_to_trash(&state.pool, space_id, user, &ids, &state.clock).await
+    match (ids, matching, expected_count) {
+        (Some(ids), None, None) => {
+            super::bulk::move_to_trash(&state.pool, space_id, user, &ids, &state.clock).await
+        }
+        (None, Some(matching), Some(expected)) => {
+            let search = crate::search::NameSearch::parse(&matching.search)?;
+            super::bulk::move_matching_to_trash(
+                &state.pool,
+                space_id,
+                user,
+                search.as_ref(),
+                expected,
+                &state.clock,
+            )
+            .await
+        }
+        (None, Some(_), None) => Err(AppError::validation(
+            "Say how many matching assets you confirmed (`expected_count`).",
+        )),
+        _ => Err(AppError::validation(
+            "Send either `ids` or `matching` with `expected_count`.",
+        )),
+    }
 }
 
 /// Undo of one `move_to_trash`: `POST /api/restore_batch` with

@@ -14,7 +14,10 @@ use super::model::{
 use crate::audit::{AuditAction, AuditEntry};
 use crate::clock::Clock;
 use crate::error::AppError;
+use crate::format::assets_count;
 use crate::ids::{BatchId, SpaceId, UserId};
+use crate::paging::MAX_MATCHING;
+use crate::search::{all_matching_ids, NameSearch};
 use crate::storage::Storage;
 use crate::time::Timestamp;
 
@@ -146,46 +149,119 @@ pub async fn move_to_trash(
     let mut conn = pool.acquire().await?;
     let (mut tx, states) = begin_bulk(&mut conn, space, ids, "moved").await?;
     let now = clock.now();
-    let live = states.live;
     let skipped = states.trashed.len() as u64;
     let batch = BatchId::new_random();
-    if !live.is_empty() {
-        let live_json = json_ids(&live);
-        let moved = sqlx::query(
-            "UPDATE assets SET deleted_at = ?, deleted_by = ?, delete_batch = ?
-             WHERE space_id = ? AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))",
-        )
-        .bind(now)
-        .bind(user)
-        .bind(&batch)
-        .bind(space)
-        .bind(&live_json)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if moved != live.len() as u64 {
-            // Cannot happen under the write lock; refuse rather than half-do.
-            return Err(AppError::internal(format!(
-                "moved {moved} of {} live assets",
-                live.len()
-            )));
-        }
-        AuditEntry {
-            space,
-            actor: Some(user),
-            action: AuditAction::MoveToTrash,
-            batch: Some(&batch),
-            ids_json: &live_json,
-            count: live.len(),
-            at: now,
-        }
-        .write(&mut tx)
-        .await?;
-    }
+    let moved = trash_live(&mut tx, space, user, &states.live, &batch, now).await?;
     tx.commit().await?;
     Ok(MoveOutcome {
-        moved: live.len() as u64,
+        moved,
         skipped,
+        batch,
+    })
+}
+
+/// Moves live assets (`live`, known to be live under the write lock) to
+/// Trash as one batch, audited; returns how many moved.
+async fn trash_live(
+    tx: &mut SqliteConnection,
+    space: SpaceId,
+    user: UserId,
+    live: &[i64],
+    batch: &BatchId,
+    now: Timestamp,
+) -> Result<u64, AppError> {
+    if live.is_empty() {
+        return Ok(0);
+    }
+    let live_json = json_ids(live);
+    let moved = sqlx::query(
+        "UPDATE assets SET deleted_at = ?, deleted_by = ?, delete_batch = ?
+         WHERE space_id = ? AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(now)
+    .bind(user)
+    .bind(batch)
+    .bind(space)
+    .bind(&live_json)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if moved != live.len() as u64 {
+        // Cannot happen under the write lock; refuse rather than half-do.
+        return Err(AppError::internal(format!(
+            "moved {moved} of {} live assets",
+            live.len()
+        )));
+    }
+    AuditEntry {
+        space,
+        actor: Some(user),
+        action: AuditAction::MoveToTrash,
+        batch: Some(batch),
+        ids_json: &live_json,
+        count: live.len(),
+        at: now,
+    }
+    .write(tx)
+    .await?;
+    Ok(moved)
+}
+
+/// Moves every live asset of `space` matching `search` (all of them without
+/// a search) to Trash, if they are exactly the `expected` number the person
+/// confirmed: the set is resolved here, under the write lock, never in the
+/// browser. A different number changes nothing and answers 409 with the
+/// number that match now; without a search, a count that is not the whole
+/// space is refused outright (a lost filter must not widen the set).
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool, clock), err(Debug)))]
+pub async fn move_matching_to_trash(
+    pool: &SqlitePool,
+    space: SpaceId,
+    user: UserId,
+    search: Option<&NameSearch>,
+    expected: u64,
+    clock: &Clock,
+) -> Result<MoveOutcome, AppError> {
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let ids = all_matching_ids(&mut tx, search, MAX_MATCHING, |qb| {
+        qb.push(" AND a.space_id = ")
+            .push_bind(space)
+            .push(" AND a.deleted_at IS NULL");
+    })
+    .await?;
+    if ids.len() > MAX_MATCHING {
+        return Err(AppError::validation(format!(
+            "More than {MAX_MATCHING} assets match; narrow the search. Nothing was moved."
+        )));
+    }
+    let count = ids.len() as u64;
+    if count != expected {
+        if search.is_none() {
+            return Err(AppError::validation(format!(
+                "The request asks for {expected} assets without a search, but the space has {count}. Nothing was moved."
+            )));
+        }
+        return Err(AppError::CountChanged {
+            count,
+            message: format!(
+                "{} {} now, not {expected}. Nothing was moved; confirm again to move {}.",
+                assets_count(count),
+                if count == 1 { "matches" } else { "match" },
+                if count == 1 { "it" } else { "them" }
+            ),
+        });
+    }
+    if count == 0 {
+        return Err(AppError::validation("Select at least one asset."));
+    }
+    let now = clock.now();
+    let batch = BatchId::new_random();
+    let moved = trash_live(&mut tx, space, user, &ids, &batch, now).await?;
+    tx.commit().await?;
+    Ok(MoveOutcome {
+        moved,
+        skipped: 0,
         batch,
     })
 }

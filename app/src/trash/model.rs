@@ -52,6 +52,14 @@ pub struct TrashedAsset {
     pub days_left: String,
 }
 
+/// "All assets matching": what a change to a whole search result names
+/// instead of ids (an empty search is the whole space).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Matching {
+    #[serde(default)]
+    pub search: String,
+}
+
 /// Someone who has assets in this space's Trash, for the "Deleted by" filter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deleter {

@@ -97,6 +97,7 @@ async fn permission_matrix_covers_every_server_function() {
     .unwrap();
     let expected: Vec<(&str, &str, Rule)> = vec![
         ("/api/list_assets", "GET", needs(Permission::View)),
+        ("/api/count_matching_assets", "GET", needs(Permission::View)),
         ("/api/get_asset", "GET", needs(Permission::View)),
         ("/api/upload_limit", "GET", needs(Permission::Upload)),
         // Sent with the asset's current name: allowed, and changes nothing.

@@ -277,3 +277,84 @@ async fn fourteen_days_after_deletion_trash_lets_go() {
     assert_eq!(body["error"], "conflict");
     assert_eq!(trashed_ids(&app).await, [ids[0]]);
 }
+
+/// "Select all N matching": the server resolves the set under the write
+/// lock and moves it only if it is still the number the person confirmed.
+#[tokio::test]
+async fn all_matching_moves_exactly_the_confirmed_set_or_nothing() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 12).await;
+    let other = app.space_with_assets_unsigned("other", 3).await;
+    // asset-010.png and asset-011.png do not match "asset-00".
+    let (status, count) = app
+        .get_json("/api/count_matching_assets?space=own&q=asset-00")
+        .await;
+    assert_eq!((status, count), (StatusCode::OK, serde_json::json!(10)));
+    let matching = |expected: u64| {
+        serde_json::json!({
+            "space": "own",
+            "matching": { "search": "asset-00" },
+            "expected_count": expected,
+        })
+    };
+
+    // One more asset matches than were confirmed: 409 with the new number.
+    let (status, _, body) = app.post_json("/api/move_to_trash", &matching(9)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"], "count_changed");
+    assert_eq!(body["count"], 10);
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("10 assets match now"));
+    assert!(trashed_ids(&app).await.is_empty());
+
+    // A filter lost on the way never widens the set to the whole space.
+    let lost = serde_json::json!({ "space": "own", "matching": {}, "expected_count": 10 });
+    let (status, _, _) = app.post_json("/api/move_to_trash", &lost).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Half a request, or both kinds at once.
+    let half = serde_json::json!({ "space": "own", "matching": { "search": "asset" } });
+    assert_eq!(
+        app.post_json("/api/move_to_trash", &half).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    let both = serde_json::json!({
+        "space": "own", "ids": [ids[0]], "matching": { "search": "asset" }, "expected_count": 12,
+    });
+    assert_eq!(
+        app.post_json("/api/move_to_trash", &both).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    assert!(trashed_ids(&app).await.is_empty());
+
+    // The confirmed number: all ten move as one batch, and Undo puts them back.
+    let (status, _, outcome) = app.post_json("/api/move_to_trash", &matching(10)).await;
+    assert_eq!(status, StatusCode::OK);
+    let outcome: Value = serde_json::from_slice(&outcome).unwrap();
+    assert_eq!(outcome["moved"], 10);
+    assert_eq!(trashed_ids(&app).await, ids[..10]);
+    assert!(other.iter().all(|id| !ids.contains(id)));
+    let audits: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'move_to_trash'")
+            .fetch_one(&app.state.pool)
+            .await
+            .unwrap();
+    assert_eq!(audits, 1);
+    let undo = serde_json::json!({ "space": "own", "batch": outcome["batch"] });
+    assert_eq!(
+        app.post_json("/api/restore_batch", &undo).await.0,
+        StatusCode::OK
+    );
+    assert!(trashed_ids(&app).await.is_empty());
+
+    // Without a search: the whole space, if the count is the whole space.
+    let all =
+        serde_json::json!({ "space": "own", "matching": { "search": "" }, "expected_count": 12 });
+    assert_eq!(
+        app.post_json("/api/move_to_trash", &all).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(trashed_ids(&app).await, ids);
+}

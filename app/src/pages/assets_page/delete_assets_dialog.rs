@@ -10,13 +10,24 @@ use crate::ui::confirm_dialog::ConfirmDialog;
 pub fn DeleteAssetsDialog(
     open: RwSignal<bool>,
     count: Signal<usize>,
+    /// The search behind "Select all {N} matching", when that is what is
+    /// being deleted.
+    matching_search: Signal<Option<String>>,
     action: ServerAction<MoveToTrash>,
     on_confirm: Callback<()>,
 ) -> impl IntoView {
     let text = Signal::derive(move || {
+        let what = match matching_search.get() {
+            Some(search) if !search.trim().is_empty() => format!(
+                "{} matching “{}”",
+                assets_count(count.get() as u64),
+                search.trim()
+            ),
+            Some(_) => format!("All {} in this space", assets_count(count.get() as u64)),
+            None => assets_count(count.get() as u64),
+        };
         format!(
-            "{} will be moved to Trash. You can restore them from Trash within {RETENTION_DAYS} days.",
-            assets_count(count.get() as u64)
+            "{what} will be moved to Trash. You can restore them from Trash within {RETENTION_DAYS} days."
         )
     });
     let error = Signal::derive(move || {
