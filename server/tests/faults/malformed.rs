@@ -56,12 +56,20 @@ async fn malformed_input_on_every_endpoint_is_a_4xx_and_changes_nothing() {
     }
     // Without arguments found, every endpoint would look like one that
     // takes none, and most cases would prove nothing.
+    let restoring = server_fns
+        .iter()
+        .find(|f| f.path == "/api/restore_from_trash")
+        .expect("restore_from_trash is registered");
+    assert_eq!(restoring.encoding, Encoding::Json);
+    assert_eq!(restoring.argument_names(), ["space", "ids"]);
+    // `move_to_trash` takes `ids` or `matching`: only `space` is required,
+    // and the rest are listed in `discover::OPTIONAL`.
     let moving = server_fns
         .iter()
         .find(|f| f.path == "/api/move_to_trash")
         .expect("move_to_trash is registered");
     assert_eq!(moving.encoding, Encoding::Json);
-    assert_eq!(moving.argument_names(), ["space", "ids"]);
+    assert_eq!(moving.argument_names(), ["space"]);
     assert_eq!(
         app.snapshot().await,
         start,

@@ -14,6 +14,9 @@ use crate::process::SPACE;
 const OPTIONAL: &[(&str, &[&str])] = &[
     ("/api/list_assets", &["q", "sort", "dir", "after", "before"]),
     ("/api/list_trash", &["q", "by", "kind", "after", "before"]),
+    // Either `ids`, or `matching` with `expected_count`.
+    ("/api/move_to_trash", &["ids", "matching", "expected_count"]),
+    ("/api/count_matching_assets", &["q"]),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
