@@ -119,37 +119,13 @@ impl Narrowed {
 /// Collects up to the cap + 1 ids matching `search` among the rows that
 /// `scope` keeps (it appends " AND …" conditions on `assets a`, and should
 /// name `a.space_id` and `a.deleted_at` so that the partial indexes apply).
-/// Run it in the same read transaction as the page query.
+/// Run it on the same connection as the page query.
 pub async fn narrow(
     conn: &mut SqliteConnection,
     search: &NameSearch,
     scope: impl for<'q> FnOnce(&mut QueryBuilder<'q, Sqlite>),
 ) -> Result<Narrowed, AppError> {
-    let mut qb = QueryBuilder::<Sqlite>::new("");
-    match search {
-        NameSearch::Contains { phrase, pattern } => {
-            // CROSS JOIN keeps this order: the index finds the candidates,
-            // then each is checked in `assets` (never a scan of `assets`
-            // probing the index per row).
-            qb.push(
-                "SELECT a.id FROM asset_names f CROSS JOIN assets a ON a.id = f.rowid \
-                 WHERE asset_names MATCH ",
-            )
-            .push_bind(phrase)
-            .push(" AND a.name LIKE ")
-            .push_bind(pattern)
-            .push(" ESCAPE '\\'");
-        }
-        NameSearch::StartsWith { from, to } => {
-            qb.push("SELECT a.id FROM assets a WHERE a.name >= ")
-                .push_bind(from)
-                .push(" AND a.name < ")
-                .push_bind(to);
-        }
-    }
-    scope(&mut qb);
-    qb.push(" LIMIT ").push_bind(MATCH_COUNT_CAP as i64 + 1);
-    let ids: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *conn).await?;
+    let ids = all_matching_ids(conn, Some(search), MATCH_COUNT_CAP, scope).await?;
     if ids.len() > MATCH_COUNT_CAP {
         return Ok(Narrowed::Many);
     }
@@ -171,6 +147,9 @@ pub async fn all_matching_ids(
     let mut qb = QueryBuilder::<Sqlite>::new("");
     match search {
         Some(NameSearch::Contains { phrase, pattern }) => {
+            // CROSS JOIN keeps this order: the index finds the candidates,
+            // then each is checked in `assets` (never a scan of `assets`
+            // probing the index per row).
             qb.push(
                 "SELECT a.id FROM asset_names f CROSS JOIN assets a ON a.id = f.rowid \
                  WHERE asset_names MATCH ",
