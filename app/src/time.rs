@@ -51,9 +51,125 @@ impl Timestamp {
     }
 }
 
+/// A calendar day as a date input sends it ("2026-11-28"), for filters
+/// like "Deleted on".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Day {
+    year: i32,
+    month: u32,
+    day: u32,
+}
+
+impl Day {
+    /// Strictly `YYYY-MM-DD`, a day that exists, years 1–9999.
+    pub fn parse(text: &str) -> Option<Self> {
+        let bytes = text.as_bytes();
+        if !text.is_ascii() || bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+            return None;
+        }
+        let number = |range: std::ops::Range<usize>| -> Option<u32> {
+            let part = &text[range];
+            part.bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| part.parse().ok())?
+        };
+        let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days_in_month = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (year >= 1 && (1..=days_in_month).contains(&day)).then_some(Self {
+            year: year as i32,
+            month,
+            day,
+        })
+    }
+
+    /// "2026-11-28"
+    pub fn as_iso(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+    fn days_since_epoch(&self) -> i64 {
+        let year = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = year.div_euclid(400);
+        let year_of_era = year - era * 400;
+        let month = i64::from(self.month);
+        let shifted_month = if month > 2 { month - 3 } else { month + 9 };
+        let day_of_year = (153 * shifted_month + 2) / 5 + i64::from(self.day) - 1;
+        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+        era * 146_097 + day_of_era - 719_468
+    }
+
+    /// The first instant of this day for a reader whose clock is
+    /// `behind_utc_minutes` behind UTC (JavaScript's `getTimezoneOffset`:
+    /// -60 in Paris in winter, 300 in New York).
+    pub fn start(&self, behind_utc_minutes: i32) -> Timestamp {
+        Timestamp::from_millis(self.days_since_epoch() * MILLIS_PER_DAY)
+            .plus_millis(i64::from(behind_utc_minutes) * MILLIS_PER_MINUTE)
+    }
+}
+
+impl TryFrom<String> for Day {
+    type Error = &'static str;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(&text).ok_or("a day is written YYYY-MM-DD")
+    }
+}
+
+impl From<Day> for String {
+    fn from(day: Day) -> Self {
+        day.as_iso()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_parse_strictly_and_start_in_the_readers_zone() {
+        let day = Day::parse("2026-11-28").unwrap();
+        assert_eq!(day.as_iso(), "2026-11-28");
+        // 2026-11-28T00:00:00Z.
+        assert_eq!(day.start(0), Timestamp::from_millis(1_795_824_000_000));
+        // Midnight in New York (UTC-5) is 05:00 UTC; in Paris (UTC+1), 23:00 the day before.
+        assert_eq!(
+            day.start(300).millis() - day.start(0).millis(),
+            5 * MILLIS_PER_HOUR
+        );
+        assert_eq!(
+            day.start(-60).millis() - day.start(0).millis(),
+            -MILLIS_PER_HOUR
+        );
+        assert_eq!(Day::parse("1970-01-01").unwrap().start(0), Timestamp::EPOCH);
+        assert_eq!(
+            Day::parse("2024-02-29").unwrap().start(0).millis(),
+            1_709_164_800_000
+        );
+        for bad in [
+            "2026-2-28",
+            "2026-02-30",
+            "2025-02-29",
+            "0000-01-01",
+            "2026-13-01",
+            "2026/11/28",
+            "+026-11-28",
+            "２０２６-11-28",
+            "é26-11-28",
+            "é2-11-28-",
+            "",
+        ] {
+            assert_eq!(Day::parse(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn arithmetic_saturates_at_the_ends() {

@@ -64,6 +64,40 @@ test("Space Settings shows General and, with delete permission, Trash", async ({
 test.describe("in another time zone", () => {
   test.use({ timezoneId: "Asia/Kolkata" });
 
+  test("Trash filters by the day of deletion, in the reader's days", async ({ page }) => {
+    await signIn(page, "manager@example.com");
+    const assets = new AssetsPage(page);
+    await assets.goto("marketing", "?q=press-release-launch");
+    await assets.checkbox("press-release-launch.pdf").check();
+    await assets.deleteSelected();
+    await expect(assets.status).toContainText("1 asset moved to Trash");
+
+    // Today and tomorrow as the reader's calendar has them.
+    const [today, tomorrow] = await page.evaluate(() => {
+      const day = (d: Date) =>
+        `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+      const now = new Date();
+      return [day(now), day(new Date(now.getTime() + 24 * 3600 * 1000))];
+    });
+    const trash = new TrashPage(page);
+    await trash.goto("marketing");
+    await page.getByLabel("From").fill(today);
+    await page.getByLabel("To").fill(today);
+    await trash.filter();
+    await expect(page).toHaveURL(new RegExp(`from=${today}&to=${today}&tz=-330`));
+    await expect(trash.row("press-release-launch.pdf")).toHaveCount(1);
+
+    await page.getByLabel("From").fill(tomorrow);
+    await page.getByLabel("To").fill(tomorrow);
+    await trash.filter();
+    await expect(page.getByText("Nothing in Trash matches these filters.")).toBeVisible();
+
+    await page.getByRole("link", { name: "Clear filters" }).click();
+    await trash.checkbox("press-release-launch.pdf").check();
+    await trash.toolbar.getByRole("button", { name: "Restore" }).click();
+    await expect(page.getByRole("status")).toContainText("1 asset restored");
+  });
+
   test("an owner filters Trash and deletes permanently after confirming", async ({ page }) => {
     await signIn(page, "owner@example.com");
     const assets = new AssetsPage(page);

@@ -92,7 +92,9 @@ pub async fn restore_batch(
 
 /// One page of the space's Trash: restorable trashed assets, newest first,
 /// filtered by name (`q`), by who deleted them (`by`, a user id) and by
-/// family (`kind`). Needs the delete permission (Trash is where deleted
+/// family (`kind`), and by the days they were deleted on (`from`, `to`:
+/// `YYYY-MM-DD`, both included, in the zone `tz` minutes behind UTC).
+/// Needs the delete permission (Trash is where deleted
 /// assets are restored).
 #[server(prefix = "/api", endpoint = "list_trash", input = GetUrl)]
 pub async fn list_trash(
@@ -100,19 +102,38 @@ pub async fn list_trash(
     q: Option<String>,
     by: Option<crate::ids::UserId>,
     kind: Option<AssetKind>,
+    from: Option<String>,
+    to: Option<String>,
+    tz: Option<i32>,
     after: Option<String>,
     before: Option<String>,
 ) -> Result<TrashPage, AppError> {
     use super::listing::TrashParams;
     use super::model::{TrashQuery, TRASH_PAGE_SIZE};
     use crate::paging::PageAt;
+    use crate::time::Day;
     let Caller {
         state, space_id, ..
     } = caller(&space, Permission::Delete).await?;
+    let day = |text: Option<String>| match text.filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(text) => Day::parse(&text)
+            .map(Some)
+            .ok_or_else(|| AppError::validation("Dates are written YYYY-MM-DD, like 2026-11-28.")),
+    };
+    let tz = tz.unwrap_or_default();
+    if !(-14 * 60..=14 * 60).contains(&tz) {
+        return Err(AppError::validation(
+            "tz is the minutes your clock is behind UTC, from -840 to 840.",
+        ));
+    }
     let query = TrashQuery {
         search: q.unwrap_or_default(),
         deleted_by: by,
         kind,
+        from: day(from)?,
+        to: day(to)?,
+        tz,
         at: PageAt::from_cursors(after, before)?,
     };
     let params = TrashParams::parse(&query, TRASH_PAGE_SIZE)?;

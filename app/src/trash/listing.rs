@@ -13,7 +13,7 @@ use crate::ids::AssetId;
 use crate::ids::{SpaceId, UserId};
 use crate::keyset::{Cursor, CursorError, CursorKey, KeyKind, Position};
 use crate::search::{narrow, NameSearch, Narrowed};
-use crate::time::Timestamp;
+use crate::time::{Timestamp, MILLIS_PER_DAY};
 
 /// A validated request for one page of Trash.
 #[derive(Debug, Clone)]
@@ -21,6 +21,10 @@ pub struct TrashParams {
     pub search: Option<NameSearch>,
     pub deleted_by: Option<UserId>,
     pub kind: Option<AssetKind>,
+    /// Deleted at or after this instant…
+    pub deleted_from: Option<Timestamp>,
+    /// …and before this one.
+    pub deleted_before: Option<Timestamp>,
     pub at: Position,
     pub limit: u32,
 }
@@ -37,6 +41,10 @@ impl TrashParams {
             search: NameSearch::parse(&query.search)?,
             deleted_by: query.deleted_by,
             kind: query.kind,
+            deleted_from: query.from.map(|day| day.start(query.tz)),
+            deleted_before: query
+                .to
+                .map(|day| day.start(query.tz).plus_millis(MILLIS_PER_DAY)),
             at,
             limit,
         })
@@ -48,10 +56,10 @@ impl TrashParams {
 fn push_trash_scope(
     qb: &mut QueryBuilder<'_, Sqlite>,
     space: SpaceId,
-    deleted_by: Option<UserId>,
-    kind: Option<AssetKind>,
+    params: &TrashParams,
     now: Timestamp,
 ) {
+    let (deleted_by, kind) = (params.deleted_by, params.kind);
     qb.push(" AND a.space_id = ")
         .push_bind(space)
         .push(" AND a.deleted_at IS NOT NULL AND a.deleted_at > ")
@@ -61,6 +69,12 @@ fn push_trash_scope(
     }
     if let Some(kind) = kind {
         qb.push(" AND a.kind = ").push_bind(kind);
+    }
+    if let Some(from) = params.deleted_from {
+        qb.push(" AND a.deleted_at >= ").push_bind(from);
+    }
+    if let Some(before) = params.deleted_before {
+        qb.push(" AND a.deleted_at < ").push_bind(before);
     }
 }
 
@@ -85,9 +99,7 @@ pub async fn list_trash(
     params: &TrashParams,
     now: Timestamp,
 ) -> Result<TrashPage, AppError> {
-    let scope = |qb: &mut QueryBuilder<'_, Sqlite>| {
-        push_trash_scope(qb, space, params.deleted_by, params.kind, now)
-    };
+    let scope = |qb: &mut QueryBuilder<'_, Sqlite>| push_trash_scope(qb, space, params, now);
     // One connection for the few statements. No transaction: a row that
     // changes between them shows up (or not) on the next refresh, and
     // BEGIN/COMMIT would cost two more round trips on every page.
@@ -350,5 +362,53 @@ mod tests {
             TrashParams::parse(&TrashQuery::default().at(PageAt::After(foreign)), 7),
             Err(AppError::Validation(_))
         ));
+    }
+
+    /// "Deleted on" from one day to another, both included, in the
+    /// reader's zone: an asset deleted at 23:30 UTC is on the next day in
+    /// Paris.
+    #[tokio::test]
+    async fn trash_filters_by_the_day_of_deletion_in_the_readers_zone() {
+        use crate::time::{Day, MILLIS_PER_MINUTE};
+        let (pool, _dir) = test_pool().await;
+        let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
+        let ann = user(&pool, "ann@x").await;
+        let ids = assets(&pool, space, 2).await;
+        let day = Day::parse("2026-11-27").unwrap();
+        let next = Day::parse("2026-11-28").unwrap();
+        let late = day
+            .start(0)
+            .plus_millis(23 * 60 * MILLIS_PER_MINUTE + 30 * MILLIS_PER_MINUTE);
+        let early = next.start(0).plus_millis(30 * MILLIS_PER_MINUTE);
+        move_to_trash(&pool, space, ann, &ids[..1], &Clock::frozen(late))
+            .await
+            .unwrap();
+        move_to_trash(&pool, space, ann, &ids[1..], &Clock::frozen(early))
+            .await
+            .unwrap();
+        let now = early.plus_millis(60 * MILLIS_PER_MINUTE);
+        let on = |from: Day, to: Day, tz: i32| {
+            let pool = pool.clone();
+            async move {
+                let query = TrashQuery {
+                    from: Some(from),
+                    to: Some(to),
+                    tz,
+                    ..TrashQuery::default()
+                };
+                let params = TrashParams::parse(&query, 50).unwrap();
+                let mut found = page_ids(&list_trash(&pool, space, &params, now).await.unwrap());
+                found.sort_unstable();
+                found
+            }
+        };
+        assert_eq!(on(day, day, 0).await, [ids[0]]);
+        assert_eq!(on(next, next, 0).await, [ids[1]]);
+        assert_eq!(on(day, next, 0).await, ids);
+        // In Paris (one hour ahead of UTC) both were deleted on the 28th.
+        assert_eq!(on(next, next, -60).await, ids);
+        assert!(on(day, day, -60).await.is_empty());
+        // A range that ends before it starts holds nothing.
+        assert!(on(next, day, 0).await.is_empty());
     }
 }

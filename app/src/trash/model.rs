@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::assets::model::AssetKind;
 use crate::ids::{AssetId, BatchId, UserId};
 use crate::paging::{query_string, KeysetPage, ListingQuery, PageAt};
-use crate::time::{Timestamp, MILLIS_PER_DAY};
+use crate::time::{Day, Timestamp, MILLIS_PER_DAY};
 
 /// Trashed assets can be restored for this many days (DESIGN.md §4).
 pub const RETENTION_DAYS: i64 = 14;
@@ -98,6 +98,12 @@ pub struct TrashQuery {
     pub search: String,
     pub deleted_by: Option<UserId>,
     pub kind: Option<AssetKind>,
+    /// "Deleted on" from this day…
+    pub from: Option<Day>,
+    /// …to this day, both included, in the reader's zone:
+    pub to: Option<Day>,
+    /// minutes the reader's clock is behind UTC (`getTimezoneOffset`).
+    pub tz: i32,
     pub at: PageAt,
 }
 
@@ -111,13 +117,20 @@ impl TrashQuery {
                 .filter(|id| *id > 0)
                 .map(UserId),
             kind: get("type").and_then(AssetKind::parse),
+            from: get("from").and_then(Day::parse),
+            to: get("to").and_then(Day::parse),
+            tz: get("tz").and_then(|v| v.parse().ok()).unwrap_or_default(),
             at: PageAt::from_pairs(&get),
         }
     }
 
     /// Whether a search or filter narrows the list.
     pub fn is_filtered(&self) -> bool {
-        !self.search.trim().is_empty() || self.deleted_by.is_some() || self.kind.is_some()
+        !self.search.trim().is_empty()
+            || self.deleted_by.is_some()
+            || self.kind.is_some()
+            || self.from.is_some()
+            || self.to.is_some()
     }
 }
 
@@ -137,6 +150,20 @@ impl ListingQuery for TrashQuery {
         }
         if let Some(kind) = self.kind {
             pairs.push(("type", kind.as_str()));
+        }
+        let (from, to, tz) = (
+            self.from.map(|d| d.as_iso()),
+            self.to.map(|d| d.as_iso()),
+            self.tz.to_string(),
+        );
+        if let Some(from) = &from {
+            pairs.push(("from", from));
+        }
+        if let Some(to) = &to {
+            pairs.push(("to", to));
+        }
+        if (from.is_some() || to.is_some()) && self.tz != 0 {
+            pairs.push(("tz", &tz));
         }
         self.at.push_pairs(&mut pairs);
         query_string(&pairs)

@@ -358,3 +358,38 @@ async fn all_matching_moves_exactly_the_confirmed_set_or_nothing() {
     );
     assert_eq!(trashed_ids(&app).await, ids);
 }
+
+/// "Deleted on" through the API: days as `YYYY-MM-DD`, clear 400s otherwise.
+#[tokio::test]
+async fn trash_filters_by_day_and_refuses_bad_days() {
+    let mut app = TestApp::new().await;
+    app.freeze_clock(Timestamp::from_millis(1_795_872_600_000)); // 2026-11-28T13:30Z
+    let ids = app.space_with_assets("own", 2).await;
+    let body = serde_json::json!({ "space": "own", "ids": [ids[0]] });
+    assert_eq!(
+        app.post_json("/api/move_to_trash", &body).await.0,
+        StatusCode::OK
+    );
+    let (status, page) = app
+        .get_json("/api/list_trash?space=own&from=2026-11-28&to=2026-11-28")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["total"], 1);
+    let (_, page) = app
+        .get_json("/api/list_trash?space=own&from=2026-11-29")
+        .await;
+    assert_eq!(page["total"], 0);
+    // Twelve hours behind UTC, 13:30Z is 01:30 on the 28th; fourteen
+    // ahead, 03:30 on the 29th.
+    let (_, page) = app
+        .get_json("/api/list_trash?space=own&from=2026-11-29&tz=-840")
+        .await;
+    assert_eq!(page["total"], 1);
+    for bad in ["from=2026-02-30", "to=28.11.2026", "from=2026-11-28&tz=900"] {
+        let (status, body) = app
+            .get_json(&format!("/api/list_trash?space=own&{bad}"))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(body["message"].is_string(), "{bad}: {body}");
+    }
+}

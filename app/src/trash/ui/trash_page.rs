@@ -46,7 +46,19 @@ pub fn TrashPage() -> impl IntoView {
         |(space, query)| {
             let (after, before) = query.at.into_cursors();
             let q = Some(query.search).filter(|s| !s.trim().is_empty());
-            list_trash(space, q, query.deleted_by, query.kind, after, before)
+            let (from, to) = (query.from.map(|d| d.as_iso()), query.to.map(|d| d.as_iso()));
+            let tz = Some(query.tz).filter(|tz| *tz != 0);
+            list_trash(
+                space,
+                q,
+                query.deleted_by,
+                query.kind,
+                from,
+                to,
+                tz,
+                after,
+                before,
+            )
         },
     );
 
@@ -165,6 +177,14 @@ fn TrashFilters(page: Page, query: Memo<TrashQuery>, base: Signal<String>) -> im
     let selected_kind = current.kind;
     let search = current.search.clone();
     let note_term = current.search.clone();
+    // Minutes the reader's clock is behind UTC, known once hydrated (the
+    // server render, and a browser without WebAssembly, use UTC).
+    let reader_tz = RwSignal::new(current.tz);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let offset = js_sys::Date::new_0().get_timezone_offset();
+        reader_tz.set(offset.round() as i32);
+    });
     Some(view! {
         <div class="filters" role="search">
             <Form method="GET" action=move || base.get()>
@@ -187,6 +207,19 @@ fn TrashFilters(page: Page, query: Memo<TrashQuery>, base: Signal<String>) -> im
                         }).collect_view()}
                     </select>
                 </label>
+                <fieldset class="date-range">
+                    <legend>"Deleted on"</legend>
+                    <label>
+                        "From"
+                        <input type="date" name="from" value=current.from.map(|d| d.as_iso()).unwrap_or_default() />
+                    </label>
+                    <label>
+                        "To"
+                        <input type="date" name="to" value=current.to.map(|d| d.as_iso()).unwrap_or_default() />
+                    </label>
+                    // The days are the reader's: their clock's offset rides along.
+                    <input type="hidden" name="tz" prop:value=move || reader_tz.get().to_string() />
+                </fieldset>
                 <button type="submit" class="button">"Filter"</button>
                 {is_filtered.then(|| view! { <a class="button" href=move || base.get()>"Clear filters"</a> })}
             </Form>

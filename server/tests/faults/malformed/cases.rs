@@ -110,6 +110,17 @@ pub(super) fn bad_pairs(name: &str) -> Vec<(String, String)> {
         "sort" => cases.push(("an unknown sort", "sort=colour".to_owned())),
         "dir" => cases.push(("an unknown direction", "dir=sideways".to_owned())),
         "kind" => cases.push(("an unknown kind", "kind=spreadsheet".to_owned())),
+        "from" | "to" => cases.extend([
+            ("not a day", format!("{name}=2026-02-30")),
+            ("another format", format!("{name}=28/11/2026")),
+            ("invalid UTF-8", format!("{name}=%FF%FE")),
+            ("60,000 characters", format!("{name}={long}")),
+        ]),
+        "tz" => cases.extend([
+            ("beyond 14 hours", "tz=841".to_owned()),
+            ("letters", "tz=abc".to_owned()),
+            ("2^31", "tz=2147483648".to_owned()),
+        ]),
         "q" => cases.push(("60,000 characters", format!("q={long}"))),
         "space" | "batch" | "name" | "email" | "password" => cases.extend([
             ("empty", format!("{name}=")),

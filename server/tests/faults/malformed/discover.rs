@@ -13,7 +13,10 @@ use crate::process::SPACE;
 /// them (serde does not ask for what it may leave out).
 const OPTIONAL: &[(&str, &[&str])] = &[
     ("/api/list_assets", &["q", "sort", "dir", "after", "before"]),
-    ("/api/list_trash", &["q", "by", "kind", "after", "before"]),
+    (
+        "/api/list_trash",
+        &["q", "by", "kind", "from", "to", "tz", "after", "before"],
+    ),
     // Either `ids`, or `matching` with `expected_count`.
     ("/api/move_to_trash", &["ids", "matching", "expected_count"]),
     ("/api/count_matching_assets", &["q"]),
