@@ -81,14 +81,14 @@ test.describe("in another time zone", () => {
     });
     const trash = new TrashPage(page);
     await trash.goto("marketing");
-    await page.getByLabel("From").fill(today);
-    await page.getByLabel("To").fill(today);
+    await page.getByLabel("From", { exact: true }).fill(today);
+    await page.getByLabel("To", { exact: true }).fill(today);
     await trash.filter();
     await expect(page).toHaveURL(new RegExp(`from=${today}&to=${today}&tz=-330`));
     await expect(trash.row("press-release-launch.pdf")).toHaveCount(1);
 
-    await page.getByLabel("From").fill(tomorrow);
-    await page.getByLabel("To").fill(tomorrow);
+    await page.getByLabel("From", { exact: true }).fill(tomorrow);
+    await page.getByLabel("To", { exact: true }).fill(tomorrow);
     await trash.filter();
     await expect(page.getByText("Nothing in Trash matches these filters.")).toBeVisible();
 
