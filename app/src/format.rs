@@ -1,6 +1,6 @@
 //! Formatting shared by the server render and the browser, so both agree.
 
-use crate::time::Timestamp;
+use crate::time::{Civil, Timestamp};
 
 /// A byte count for people: "0 B", "999 B", "1.5 KB", "12.3 MB" (binary
 /// units, rounded half up). Integer arithmetic only: float formatting would
@@ -26,72 +26,30 @@ pub fn format_size(bytes: i64) -> String {
     }
 }
 
-/// A moment's calendar date and time of day in UTC.
-struct Civil {
-    year: i64,
-    month: usize,
-    day: u32,
-    hour: u32,
-    minute: u32,
-    second: u32,
-}
-
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-impl Civil {
-    /// Howard Hinnant's `civil_from_days`, exact for the proleptic
-    /// Gregorian calendar; done by hand rather than with the `time` crate,
-    /// which would add its formatting machinery to the browser bundle.
-    fn from_millis(millis: i64) -> Self {
-        let seconds = millis.div_euclid(1_000);
-        let of_day = seconds.rem_euclid(86_400);
-        let days = seconds.div_euclid(86_400) + 719_468;
-        let era = days.div_euclid(146_097);
-        let day_of_era = days.rem_euclid(146_097);
-        let year_of_era =
-            (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-        let shifted_month = (5 * day_of_year + 2) / 153; // March = 0
-        let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u32;
-        let month = if shifted_month < 10 {
-            shifted_month + 3
-        } else {
-            shifted_month - 9
-        } as usize;
-        let year = year_of_era + era * 400 + i64::from(month <= 2);
-        Self {
-            year,
-            month,
-            day,
-            hour: (of_day / 3_600) as u32,
-            minute: (of_day % 3_600 / 60) as u32,
-            second: (of_day % 60) as u32,
-        }
-    }
+/// "Nov 28, 2026"
+fn date(c: &Civil) -> String {
+    format!("{} {}, {}", MONTHS[c.month as usize - 1], c.day, c.year)
+}
 
-    /// "Nov 28, 2026"
-    fn date(&self) -> String {
-        format!("{} {}, {}", MONTHS[self.month - 1], self.day, self.year)
-    }
-
-    /// "17:20"
-    fn clock(&self) -> String {
-        format!("{:02}:{:02}", self.hour, self.minute)
-    }
+/// "17:20"
+fn clock(c: &Civil) -> String {
+    format!("{:02}:{:02}", c.hour, c.minute)
 }
 
 /// "Nov 28, 2026", in UTC so that the server render and hydration agree.
 pub fn format_date(at: Timestamp) -> String {
-    Civil::from_millis(at.millis()).date()
+    date(&Civil::from_millis(at.millis()))
 }
 
 /// "Nov 28, 2026, 17:20 UTC": a moment, in UTC so that the server render
 /// and hydration agree.
 pub fn format_datetime(at: Timestamp) -> String {
     let civil = Civil::from_millis(at.millis());
-    format!("{}, {} UTC", civil.date(), civil.clock())
+    format!("{}, {} UTC", date(&civil), clock(&civil))
 }
 
 /// "Nov 28, 2026, 20:57": a wall-clock reading in the reader's zone, given
@@ -99,7 +57,7 @@ pub fn format_datetime(at: Timestamp) -> String {
 /// instant, so not a `Timestamp`).
 pub fn format_local_datetime(local_millis: i64) -> String {
     let civil = Civil::from_millis(local_millis);
-    format!("{}, {}", civil.date(), civil.clock())
+    format!("{}, {}", date(&civil), clock(&civil))
 }
 
 /// The machine-readable form for `<time datetime>`.

@@ -145,6 +145,32 @@ pub async fn all_matching_ids(
     scope: impl for<'q> FnOnce(&mut QueryBuilder<'q, Sqlite>),
 ) -> Result<Vec<i64>, AppError> {
     let mut qb = QueryBuilder::<Sqlite>::new("");
+    push_matching(&mut qb, search, limit, scope);
+    Ok(qb.build_query_scalar().fetch_all(&mut *conn).await?)
+}
+
+/// How many ids [`all_matching_ids`] would return, counted by the
+/// database instead of sent over one by one.
+pub async fn count_matching(
+    conn: &mut SqliteConnection,
+    search: Option<&NameSearch>,
+    limit: usize,
+    scope: impl for<'q> FnOnce(&mut QueryBuilder<'q, Sqlite>),
+) -> Result<u64, AppError> {
+    let mut qb = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM (");
+    push_matching(&mut qb, search, limit, scope);
+    qb.push(")");
+    let count: i64 = qb.build_query_scalar().fetch_one(&mut *conn).await?;
+    Ok(count.max(0) as u64)
+}
+
+/// `SELECT a.id …` of the matching rows in `scope`, at most `limit` + 1.
+fn push_matching<'a>(
+    qb: &mut QueryBuilder<'a, Sqlite>,
+    search: Option<&'a NameSearch>,
+    limit: usize,
+    scope: impl FnOnce(&mut QueryBuilder<'a, Sqlite>),
+) {
     match search {
         Some(NameSearch::Contains { phrase, pattern }) => {
             // CROSS JOIN keeps this order: the index finds the candidates,
@@ -169,9 +195,8 @@ pub async fn all_matching_ids(
             qb.push("SELECT a.id FROM assets a WHERE TRUE");
         }
     }
-    scope(&mut qb);
+    scope(qb);
     qb.push(" LIMIT ").push_bind(limit as i64 + 1);
-    Ok(qb.build_query_scalar().fetch_all(&mut *conn).await?)
 }
 
 #[cfg(test)]

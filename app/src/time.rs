@@ -51,6 +51,51 @@ impl Timestamp {
     }
 }
 
+/// A moment's calendar date and time of day in UTC (proleptic Gregorian).
+/// Written by hand, as [`Day`] is the other way round, rather than with
+/// the `time` crate, whose formatting would add to the browser bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Civil {
+    pub year: i64,
+    /// 1–12
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+}
+
+impl Civil {
+    /// Howard Hinnant's `civil_from_days`, exact for any `i64` of
+    /// milliseconds since the epoch.
+    pub fn from_millis(millis: i64) -> Self {
+        let seconds = millis.div_euclid(1_000);
+        let of_day = seconds.rem_euclid(86_400);
+        let days = seconds.div_euclid(86_400) + 719_468;
+        let era = days.div_euclid(146_097);
+        let day_of_era = days.rem_euclid(146_097);
+        let year_of_era =
+            (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let shifted_month = (5 * day_of_year + 2) / 153; // March = 0
+        let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u32;
+        let month = if shifted_month < 10 {
+            shifted_month + 3
+        } else {
+            shifted_month - 9
+        } as u32;
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        Self {
+            year,
+            month,
+            day,
+            hour: (of_day / 3_600) as u32,
+            minute: (of_day % 3_600 / 60) as u32,
+            second: (of_day % 60) as u32,
+        }
+    }
+}
+
 /// A calendar day as a date input sends it ("2026-11-28"), for filters
 /// like "Deleted on".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

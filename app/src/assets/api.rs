@@ -45,20 +45,17 @@ pub async fn list_assets(
 pub async fn count_matching_assets(space: String, q: Option<String>) -> Result<u64, AppError> {
     use crate::auth::model::Permission;
     use crate::paging::MAX_MATCHING;
-    use crate::search::{all_matching_ids, NameSearch};
+    use crate::search::{count_matching, NameSearch};
 
     let state = crate::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::View).await?;
     let search = NameSearch::parse(q.as_deref().unwrap_or_default())?;
     let space_id = access.space.id;
     let mut conn = state.pool.acquire().await?;
-    let ids = all_matching_ids(&mut conn, search.as_ref(), MAX_MATCHING, |qb| {
-        qb.push(" AND a.space_id = ")
-            .push_bind(space_id)
-            .push(" AND a.deleted_at IS NULL");
+    count_matching(&mut conn, search.as_ref(), MAX_MATCHING, |qb| {
+        super::data::push_live_scope(qb, space_id)
     })
-    .await?;
-    Ok(ids.len() as u64)
+    .await
 }
 
 /// One live asset with who uploaded it and when:

@@ -106,7 +106,7 @@ fn cursor_for(sort: SortKey, asset: &Asset) -> String {
 
 /// The rows the listing may show: a space's live assets (" AND …" on
 /// `assets a`, naming the columns of the partial indexes).
-fn push_live_scope(qb: &mut QueryBuilder<'_, Sqlite>, space: SpaceId) {
+pub fn push_live_scope(qb: &mut QueryBuilder<'_, Sqlite>, space: SpaceId) {
     qb.push(" AND a.space_id = ")
         .push_bind(space)
         .push(" AND a.deleted_at IS NULL");

@@ -11,6 +11,7 @@ use super::model::{
     is_restorable, restorable_after, DeletePermanentlyOutcome, MoveOutcome,
     RestoreFromTrashOutcome, RestoreOutcome, MAX_BULK_IDS,
 };
+use crate::assets::data::push_live_scope;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::clock::Clock;
 use crate::error::AppError;
@@ -225,9 +226,7 @@ pub async fn move_matching_to_trash(
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     let ids = all_matching_ids(&mut tx, search, MAX_MATCHING, |qb| {
-        qb.push(" AND a.space_id = ")
-            .push_bind(space)
-            .push(" AND a.deleted_at IS NULL");
+        push_live_scope(qb, space)
     })
     .await?;
     if ids.len() > MAX_MATCHING {
