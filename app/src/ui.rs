@@ -8,6 +8,7 @@ pub mod not_found;
 pub mod page_ready;
 pub mod pagination;
 pub mod search_field;
+pub mod select_all_matching;
 pub mod selection;
 pub mod selection_checkboxes;
 pub mod selection_toolbar;

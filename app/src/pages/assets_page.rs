@@ -3,26 +3,35 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use delete_assets_dialog::DeleteAssetsDialog;
-use select_all_matching::{AllMatching, SelectAllMatching};
 use trash_notice::{Notice, TrashNotice};
 
-use crate::assets::api::list_assets;
+use crate::assets::api::{count_matching_assets, list_assets};
 use crate::assets::model::ListQuery;
 use crate::assets::ui::{AssetTable, SearchBox, Uploader};
 use crate::auth::model::Permission;
 use crate::auth::ui::{use_current_space, use_space_slug};
-use crate::error::AppError;
 use crate::format::listing_count;
 use crate::routes;
 use crate::trash::api::{MoveToTrash, RestoreBatch};
 use crate::trash::model::Matching;
 use crate::ui::listing::{use_listing, Listing};
+use crate::ui::select_all_matching::{
+    follow_count_change, use_all_matching, Phrasing, SelectAllMatching,
+};
 use crate::ui::selection_checkboxes::Selection;
 use crate::ui::selection_toolbar::SelectionToolbar;
 
 mod delete_assets_dialog;
-mod select_all_matching;
 mod trash_notice;
+
+/// How "Select all {N} matching" names an Assets search.
+const PHRASING: Phrasing<Matching> = Phrasing {
+    describe: |m| {
+        let search = m.search.trim();
+        (!search.is_empty()).then(|| format!("matching “{search}”"))
+    },
+    whole: "in this space",
+};
 
 /// `/spaces/{space}/assets`: the listing of a space's live assets. Search,
 /// sort and page live in the URL, so every view can be linked and reloaded.
@@ -40,17 +49,9 @@ pub fn AssetsPage() -> impl IntoView {
     // searching, and a space switch mounts a new page (and a new selection).
     let selection = Selection::new();
     // "Select all {N} matching": the whole result, not only the ticked rows.
-    // Any change to the ticked rows or to the listing ends it.
-    let all_matching = RwSignal::new(None::<AllMatching>);
-    let ticked = selection.count();
-    Effect::new(move |_| {
-        ticked.track();
-        query.track();
-        all_matching.set(None);
-    });
-    let count = Signal::derive(move || match all_matching.get() {
-        Some(all) => all.count as usize,
-        None => ticked.get(),
+    let (all_matching, count) = use_all_matching::<Matching, _>(selection, query);
+    let matching = Memo::new(move |_| Matching {
+        search: query.read().search.clone(),
     });
     let current = use_current_space();
     let can_delete = current
@@ -73,17 +74,9 @@ pub fn AssetsPage() -> impl IntoView {
     let delete = ServerAction::<MoveToTrash>::new();
     let undo = ServerAction::<RestoreBatch>::new();
 
-    Effect::new(move |_| {
-        // The set changed under the person: show the new number, and the
-        // next Delete confirms it.
-        if let Some(Err(AppError::CountChanged { count, .. })) = delete.value().get() {
-            all_matching.update(|all| {
-                if let Some(all) = all {
-                    all.count = count;
-                }
-            });
-        }
-    });
+    // The set changed under the person: show the new number, and the next
+    // Delete confirms it.
+    follow_count_change(all_matching, delete.value().into());
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = delete.value().get() {
             dialog_open.set(false);
@@ -114,19 +107,21 @@ pub fn AssetsPage() -> impl IntoView {
             Some(all) => MoveToTrash {
                 space: space.get_untracked(),
                 ids: None,
-                matching: Some(Matching { search: all.search }),
+                matching: Some(all.matching),
                 expected_count: Some(all.count),
+                dry_run: None,
             },
             None => MoveToTrash {
                 space: space.get_untracked(),
                 ids: Some(selection.ids()),
                 matching: None,
                 expected_count: None,
+                dry_run: None,
             },
         };
         delete.dispatch(request);
     });
-    let matching_search = Signal::derive(move || all_matching.get().map(|all| all.search));
+    let matching_search = Signal::derive(move || all_matching.get().map(|all| all.matching.search));
     let run_undo = Callback::new(move |batch: crate::ids::BatchId| {
         undo.dispatch(RestoreBatch {
             space: space.get_untracked(),
@@ -166,7 +161,22 @@ pub fn AssetsPage() -> impl IntoView {
                 start_over="Go to the first page of assets"
                 let:page
             >
-                <SelectAllMatching page=page.clone() query space selection all_matching />
+                <SelectAllMatching
+                    page_ids=page.items.iter().map(|a| a.id).collect()
+                    total=page.total
+                    total_capped=page.total_capped
+                    matching
+                    phrasing=PHRASING
+                    count=move |m: Matching| {
+                        let space = space.get();
+                        async move {
+                            let search = Some(m.search).filter(|s| !s.trim().is_empty());
+                            count_matching_assets(space, search).await.ok()
+                        }
+                    }
+                    selection
+                    all_matching
+                />
                 <AssetTable page query space selection />
             </Listing>
         </Uploader>

@@ -8,9 +8,11 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
+#[cfg(feature = "ssr")]
+use super::listing::TrashFilters;
 use super::model::{
     DeletePermanentlyOutcome, Matching, MoveOutcome, RestoreFromTrashOutcome, RestoreOutcome,
-    TrashPage,
+    TrashMatching, TrashPage,
 };
 use crate::assets::model::AssetKind;
 #[cfg(feature = "ssr")]
@@ -37,40 +39,18 @@ async fn caller(space: &str, permission: Permission) -> Result<Caller, AppError>
     })
 }
 
-/// Moves assets of a space to Trash: `POST /api/move_to_trash` with
-/// `{"space": "marketing", "ids": [1, 2, 3]}`, or every live asset matching
-/// a search with the number the person confirmed:
-/// `{"space": "marketing", "matching": {"search": "spring-25"},
-/// "expected_count": 340}` (409 with `count` if that many no longer match).
-/// Needs the delete permission.
-#[server(prefix = "/api", endpoint = "move_to_trash", input = Json)]
-pub async fn move_to_trash(
-    space: String,
-    ids: Option<Vec<i64>>,
-    matching: Option<Matching>,
+/// What a bulk request names, checked: `ids`, or `matching` filters (`F`,
+/// parsed) with the `expected_count` the person confirmed.
+#[cfg(feature = "ssr")]
+fn pick<'a, F>(
+    ids: Option<&'a [i64]>,
+    filters: Option<&'a F>,
     expected_count: Option<u64>,
-) -> Result<MoveOutcome, AppError> {
-    let Caller {
-        state,
-        space_id,
-        user,
-    } = caller(&space, Permission::Delete).await?;
-    match (ids, matching, expected_count) {
-        (Some(ids), None, None) => {
-            super::bulk::move_to_trash(&state.pool, space_id, user, &ids, &state.clock).await
-        }
-        (None, Some(matching), Some(expected)) => {
-            let search = crate::search::NameSearch::parse(&matching.search)?;
-            super::bulk::move_matching_to_trash(
-                &state.pool,
-                space_id,
-                user,
-                search.as_ref(),
-                expected,
-                &state.clock,
-            )
-            .await
-        }
+) -> Result<super::bulk::Pick<'a, F>, AppError> {
+    use super::bulk::Pick;
+    match (ids, filters, expected_count) {
+        (Some(ids), None, None) => Ok(Pick::Ids(ids)),
+        (None, Some(filters), Some(expected)) => Ok(Pick::Matching { filters, expected }),
         (None, Some(_), None) => Err(AppError::validation(
             "Say how many matching assets you confirmed (`expected_count`).",
         )),
@@ -78,6 +58,35 @@ pub async fn move_to_trash(
             "Send either `ids` or `matching` with `expected_count`.",
         )),
     }
+}
+
+/// Moves assets of a space to Trash: `POST /api/move_to_trash` with
+/// `{"space": "marketing", "ids": [1, 2, 3]}`, or every live asset matching
+/// a search with the number the person confirmed:
+/// `{"space": "marketing", "matching": {"search": "spring-25"},
+/// "expected_count": 340}` (409 with `count` if that many no longer match).
+/// `"dry_run": true` answers what it would do without doing it.
+/// Needs the delete permission.
+#[server(prefix = "/api", endpoint = "move_to_trash", input = Json)]
+pub async fn move_to_trash(
+    space: String,
+    ids: Option<Vec<i64>>,
+    matching: Option<Matching>,
+    expected_count: Option<u64>,
+    dry_run: Option<bool>,
+) -> Result<MoveOutcome, AppError> {
+    use super::bulk::Effect;
+    let Caller {
+        state,
+        space_id,
+        user,
+    } = caller(&space, Permission::Delete).await?;
+    let filters = matching
+        .map(|m| crate::search::NameSearch::parse(&m.search))
+        .transpose()?;
+    let pick = pick(ids.as_deref(), filters.as_ref(), expected_count)?;
+    let effect = Effect::from_dry_run(dry_run);
+    super::bulk::trash_assets(&state.pool, space_id, user, pick, &state.clock, effect).await
 }
 
 /// Undo of one `move_to_trash`: `POST /api/restore_batch` with
@@ -93,6 +102,33 @@ pub async fn restore_batch(
         user,
     } = caller(&space, Permission::Delete).await?;
     super::bulk::restore_batch(&state.pool, space_id, user, &batch, &state.clock).await
+}
+
+/// The Trash filters as query parameters, checked: dates are `YYYY-MM-DD`.
+#[cfg(feature = "ssr")]
+fn trash_matching(
+    q: Option<String>,
+    by: Option<crate::ids::UserId>,
+    kind: Option<AssetKind>,
+    from: Option<String>,
+    to: Option<String>,
+    tz: Option<i32>,
+) -> Result<TrashMatching, AppError> {
+    use crate::time::Day;
+    let day = |text: Option<String>| match text.filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(text) => Day::parse(&text)
+            .map(Some)
+            .ok_or_else(|| AppError::validation("Dates are written YYYY-MM-DD, like 2026-11-28.")),
+    };
+    Ok(TrashMatching {
+        search: q.unwrap_or_default(),
+        deleted_by: by,
+        kind,
+        from: day(from)?,
+        to: day(to)?,
+        tz: tz.unwrap_or_default(),
+    })
 }
 
 /// One page of the space's Trash: restorable trashed assets, newest first,
@@ -114,66 +150,92 @@ pub async fn list_trash(
     before: Option<String>,
 ) -> Result<TrashPage, AppError> {
     use super::listing::TrashParams;
-    use super::model::{TrashQuery, TRASH_PAGE_SIZE};
+    use super::model::TRASH_PAGE_SIZE;
     use crate::paging::PageAt;
-    use crate::time::Day;
     let Caller {
         state, space_id, ..
     } = caller(&space, Permission::Delete).await?;
-    let day = |text: Option<String>| match text.filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(text) => Day::parse(&text)
-            .map(Some)
-            .ok_or_else(|| AppError::validation("Dates are written YYYY-MM-DD, like 2026-11-28.")),
+    let matching = trash_matching(q, by, kind, from, to, tz)?;
+    let params = TrashParams {
+        filters: TrashFilters::parse(&matching)?,
+        ..TrashParams::parse_at(&PageAt::from_cursors(after, before)?, TRASH_PAGE_SIZE)?
     };
-    let tz = tz.unwrap_or_default();
-    if !(-14 * 60..=14 * 60).contains(&tz) {
-        return Err(AppError::validation(
-            "tz is the minutes your clock is behind UTC, from -840 to 840.",
-        ));
-    }
-    let query = TrashQuery {
-        search: q.unwrap_or_default(),
-        deleted_by: by,
-        kind,
-        from: day(from)?,
-        to: day(to)?,
-        tz,
-        at: PageAt::from_cursors(after, before)?,
-    };
-    let params = TrashParams::parse(&query, TRASH_PAGE_SIZE)?;
     let now = state.clock.now();
     super::listing::list_trash(&state.pool, space_id, &params, now).await
 }
 
+/// How many restorable assets in Trash match the filters exactly (as
+/// `list_trash` takes them), for "Select all {N} matching" when the page
+/// only says "1,000+": `GET /api/count_trash?space=marketing&q=logo`.
+/// Counts stop past `paging::MAX_MATCHING`. Needs the delete permission.
+#[server(prefix = "/api", endpoint = "count_trash", input = GetUrl)]
+pub async fn count_trash(
+    space: String,
+    q: Option<String>,
+    by: Option<crate::ids::UserId>,
+    kind: Option<AssetKind>,
+    from: Option<String>,
+    to: Option<String>,
+    tz: Option<i32>,
+) -> Result<u64, AppError> {
+    let Caller {
+        state, space_id, ..
+    } = caller(&space, Permission::Delete).await?;
+    let filters = TrashFilters::parse(&trash_matching(q, by, kind, from, to, tz)?)?;
+    let now = state.clock.now();
+    super::listing::count_trash(&state.pool, space_id, &filters, now).await
+}
+
 /// Deletes assets in Trash for good: `POST /api/delete_permanently` with
-/// `{"space": "marketing", "ids": [1, 2]}`. Needs the purge permission
-/// (Owner and Admin). Their files are removed once the rows are gone.
+/// `{"space": "marketing", "ids": [1, 2]}`, or everything in Trash matching
+/// its filters with the number the person confirmed: `{"space": "marketing",
+/// "matching": {"deleted_by": 3, "from": "2026-11-28", "to": "2026-11-28",
+/// "tz": -60}, "expected_count": 120}` (409 with `count` if that many no
+/// longer match). `"dry_run": true` answers without deleting. Needs the
+/// purge permission (Owner and Admin). Files are removed once the rows are
+/// gone.
 #[server(prefix = "/api", endpoint = "delete_permanently", input = Json)]
 pub async fn delete_permanently(
     space: String,
-    ids: Vec<i64>,
+    ids: Option<Vec<i64>>,
+    matching: Option<TrashMatching>,
+    expected_count: Option<u64>,
+    dry_run: Option<bool>,
 ) -> Result<DeletePermanentlyOutcome, AppError> {
+    use super::bulk::Effect;
     let Caller {
         state,
         space_id,
         user,
     } = caller(&space, Permission::Purge).await?;
-    let storage = &state.storage;
-    super::bulk::delete_permanently(&state.pool, storage, space_id, user, &ids, &state.clock).await
+    let filters = matching.as_ref().map(TrashFilters::parse).transpose()?;
+    let pick = pick(ids.as_deref(), filters.as_ref(), expected_count)?;
+    let effect = Effect::from_dry_run(dry_run);
+    let (pool, storage, clock) = (&state.pool, &state.storage, &state.clock);
+    super::bulk::delete_assets_permanently(pool, storage, space_id, user, pick, clock, effect).await
 }
 
 /// Restores assets from Trash: `POST /api/restore_from_trash` with
-/// `{"space": "marketing", "ids": [1, 2]}`. Needs the delete permission.
+/// `{"space": "marketing", "ids": [1, 2]}`, or everything restorable in
+/// Trash matching its filters with the number the person confirmed (as for
+/// `delete_permanently`). `"dry_run": true` answers without restoring.
+/// Needs the delete permission.
 #[server(prefix = "/api", endpoint = "restore_from_trash", input = Json)]
 pub async fn restore_from_trash(
     space: String,
-    ids: Vec<i64>,
+    ids: Option<Vec<i64>>,
+    matching: Option<TrashMatching>,
+    expected_count: Option<u64>,
+    dry_run: Option<bool>,
 ) -> Result<RestoreFromTrashOutcome, AppError> {
+    use super::bulk::Effect;
     let Caller {
         state,
         space_id,
         user,
     } = caller(&space, Permission::Delete).await?;
-    super::bulk::restore_from_trash(&state.pool, space_id, user, &ids, &state.clock).await
+    let filters = matching.as_ref().map(TrashFilters::parse).transpose()?;
+    let pick = pick(ids.as_deref(), filters.as_ref(), expected_count)?;
+    let effect = Effect::from_dry_run(dry_run);
+    super::bulk::restore_assets(&state.pool, space_id, user, pick, &state.clock, effect).await
 }

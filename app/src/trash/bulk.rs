@@ -5,8 +5,9 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use sqlx::{Connection as _, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{Connection as _, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
+use super::listing::{push_trash_scope, TrashFilters};
 use super::model::{
     is_restorable, restorable_after, DeletePermanentlyOutcome, MoveOutcome,
     RestoreFromTrashOutcome, RestoreOutcome, MAX_BULK_IDS,
@@ -136,10 +137,93 @@ async fn begin_bulk<'c>(
     Ok((tx, states))
 }
 
+/// Whether a bulk change is made, or only worked out: a dry run does all
+/// of it in its transaction, answers what it did and rolls back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Effect {
+    #[default]
+    Apply,
+    DryRun,
+}
+
+impl Effect {
+    /// `dry_run` as the JSON API takes it (absent is false).
+    pub fn from_dry_run(dry_run: Option<bool>) -> Self {
+        if dry_run == Some(true) {
+            Self::DryRun
+        } else {
+            Self::Apply
+        }
+    }
+
+    pub fn is_dry_run(self) -> bool {
+        self == Self::DryRun
+    }
+
+    /// Commits the change, or rolls a dry run back.
+    async fn finish(self, tx: sqlx::Transaction<'_, Sqlite>) -> Result<(), AppError> {
+        match self {
+            Self::Apply => tx.commit().await?,
+            Self::DryRun => tx.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
+/// What a bulk change acts on: listed ids, or everything matching filters
+/// (`F`), resolved on the server under the write lock, with the number the
+/// person confirmed.
+#[derive(Debug, Clone, Copy)]
+pub enum Pick<'a, F> {
+    Ids(&'a [i64]),
+    Matching { filters: &'a F, expected: u64 },
+}
+
+/// The ids of "all matching", read under the write lock, if they are
+/// exactly the `expected` number the person confirmed. A different number
+/// changes nothing: 409 with the number that match now. Without any filter
+/// (`filtered` false) a count that is not the whole `place` is refused
+/// outright, so a filter lost on the way never widens the set.
+async fn resolve_matching(
+    tx: &mut SqliteConnection,
+    search: Option<&NameSearch>,
+    filtered: bool,
+    expected: u64,
+    (verb, place): (&str, &str),
+    scope: impl for<'q> FnOnce(&mut QueryBuilder<'q, Sqlite>),
+) -> Result<Vec<i64>, AppError> {
+    let ids = all_matching_ids(tx, search, MAX_MATCHING, scope).await?;
+    if ids.len() > MAX_MATCHING {
+        return Err(AppError::validation(format!(
+            "More than {MAX_MATCHING} assets match; narrow the search. Nothing was {verb}."
+        )));
+    }
+    let count = ids.len() as u64;
+    if count != expected {
+        if !filtered {
+            return Err(AppError::validation(format!(
+                "The request asks for {expected} assets without a search or filter, but {place} has {count}. Nothing was {verb}."
+            )));
+        }
+        return Err(AppError::CountChanged {
+            count,
+            message: format!(
+                "{} {} now, not {expected}. Nothing was {verb}; confirm again to go ahead with {}.",
+                assets_count(count),
+                if count == 1 { "matches" } else { "match" },
+                if count == 1 { "it" } else { "them" }
+            ),
+        });
+    }
+    if count == 0 {
+        return Err(AppError::validation("Select at least one asset."));
+    }
+    Ok(ids)
+}
+
 /// Moves `ids` of `space` to Trash for `user`. Ids already in Trash are
 /// skipped and counted; any id that is unknown or in another space fails the
 /// whole request, naming them.
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool, ids), fields(count = ids.len()), err(Debug)))]
 pub async fn move_to_trash(
     pool: &SqlitePool,
     space: SpaceId,
@@ -147,17 +231,56 @@ pub async fn move_to_trash(
     ids: &[i64],
     clock: &Clock,
 ) -> Result<MoveOutcome, AppError> {
+    trash_assets(pool, space, user, Pick::Ids(ids), clock, Effect::Apply).await
+}
+
+/// Moves assets of `space` to Trash for `user`, as one batch: listed ids
+/// (those already in Trash are skipped and counted; unknown or foreign ids
+/// fail the whole request, naming them), or every live asset matching a
+/// search (all of them without one) if they are the confirmed number.
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip(pool, pick, clock), err(Debug))
+)]
+pub async fn trash_assets(
+    pool: &SqlitePool,
+    space: SpaceId,
+    user: UserId,
+    pick: Pick<'_, Option<NameSearch>>,
+    clock: &Clock,
+    effect: Effect,
+) -> Result<MoveOutcome, AppError> {
     let mut conn = pool.acquire().await?;
-    let (mut tx, states) = begin_bulk(&mut conn, space, ids, "moved").await?;
+    let (mut tx, live, skipped) = match pick {
+        Pick::Ids(ids) => {
+            let (tx, states) = begin_bulk(&mut conn, space, ids, "moved").await?;
+            let skipped = states.trashed.len() as u64;
+            (tx, states.live, skipped)
+        }
+        Pick::Matching { filters, expected } => {
+            let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+            let search = filters.as_ref();
+            let ids = resolve_matching(
+                &mut tx,
+                search,
+                search.is_some(),
+                expected,
+                ("moved", "the space"),
+                |qb| push_live_scope(qb, space),
+            )
+            .await?;
+            (tx, ids, 0)
+        }
+    };
     let now = clock.now();
-    let skipped = states.trashed.len() as u64;
     let batch = BatchId::new_random();
-    let moved = trash_live(&mut tx, space, user, &states.live, &batch, now).await?;
-    tx.commit().await?;
+    let moved = trash_live(&mut tx, space, user, &live, &batch, now).await?;
+    effect.finish(tx).await?;
     Ok(MoveOutcome {
         moved,
         skipped,
         batch,
+        dry_run: effect.is_dry_run(),
     })
 }
 
@@ -208,63 +331,6 @@ async fn trash_live(
     Ok(moved)
 }
 
-/// Moves every live asset of `space` matching `search` (all of them without
-/// a search) to Trash, if they are exactly the `expected` number the person
-/// confirmed: the set is resolved here, under the write lock, never in the
-/// browser. A different number changes nothing and answers 409 with the
-/// number that match now; without a search, a count that is not the whole
-/// space is refused outright (a lost filter must not widen the set).
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool, clock), err(Debug)))]
-pub async fn move_matching_to_trash(
-    pool: &SqlitePool,
-    space: SpaceId,
-    user: UserId,
-    search: Option<&NameSearch>,
-    expected: u64,
-    clock: &Clock,
-) -> Result<MoveOutcome, AppError> {
-    let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-    let ids = all_matching_ids(&mut tx, search, MAX_MATCHING, |qb| {
-        push_live_scope(qb, space)
-    })
-    .await?;
-    if ids.len() > MAX_MATCHING {
-        return Err(AppError::validation(format!(
-            "More than {MAX_MATCHING} assets match; narrow the search. Nothing was moved."
-        )));
-    }
-    let count = ids.len() as u64;
-    if count != expected {
-        if search.is_none() {
-            return Err(AppError::validation(format!(
-                "The request asks for {expected} assets without a search, but the space has {count}. Nothing was moved."
-            )));
-        }
-        return Err(AppError::CountChanged {
-            count,
-            message: format!(
-                "{} {} now, not {expected}. Nothing was moved; confirm again to move {}.",
-                assets_count(count),
-                if count == 1 { "matches" } else { "match" },
-                if count == 1 { "it" } else { "them" }
-            ),
-        });
-    }
-    if count == 0 {
-        return Err(AppError::validation("Select at least one asset."));
-    }
-    let now = clock.now();
-    let batch = BatchId::new_random();
-    let moved = trash_live(&mut tx, space, user, &ids, &batch, now).await?;
-    tx.commit().await?;
-    Ok(MoveOutcome {
-        moved,
-        skipped: 0,
-        batch,
-    })
-}
-
 /// Undo: puts back the assets of one batch that are still in Trash and
 /// still restorable. A batch unknown in this space is a 404.
 #[cfg_attr(feature = "ssr", tracing::instrument(skip(pool), err(Debug)))]
@@ -305,12 +371,7 @@ pub async fn restore_batch(
     })
 }
 
-/// Deletes `ids` of `space` for good, all or nothing: unknown or foreign
-/// ids fail naming them (404); ids not in Trash (restored meanwhile) are
-/// skipped and counted. Rows go in one transaction with the audit entry;
-/// their files are removed only after it commits (a crash in between leaves
-/// orphan files, which the purge's sweep removes).
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool, storage, ids), fields(count = ids.len()), err(Debug)))]
+/// Deletes `ids` of `space` for good (see [`delete_assets_permanently`]).
 pub async fn delete_permanently(
     pool: &SqlitePool,
     storage: &Storage,
@@ -319,14 +380,46 @@ pub async fn delete_permanently(
     ids: &[i64],
     clock: &Clock,
 ) -> Result<DeletePermanentlyOutcome, AppError> {
+    let pick = Pick::Ids(ids);
+    delete_assets_permanently(pool, storage, space, user, pick, clock, Effect::Apply).await
+}
+
+/// Deletes assets in Trash for good, all or nothing: listed ids (unknown or
+/// foreign ids fail naming them, 404; ids not in Trash, restored meanwhile,
+/// are skipped and counted), or everything in Trash matching its filters
+/// if that is the confirmed number. Rows go in one transaction with the
+/// audit entry; their files are removed only after it commits (a crash in
+/// between leaves orphan files, which the purge's sweep removes).
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip(pool, storage, pick, clock), err(Debug))
+)]
+pub async fn delete_assets_permanently(
+    pool: &SqlitePool,
+    storage: &Storage,
+    space: SpaceId,
+    user: UserId,
+    pick: Pick<'_, TrashFilters>,
+    clock: &Clock,
+    effect: Effect,
+) -> Result<DeletePermanentlyOutcome, AppError> {
     // Durable: the files go once this commits, so the commit must survive
     // a power cut (`synchronous = FULL`), or rows could come back without
     // their files.
     let mut conn = crate::db::durable_connection(pool).await?;
-    let (mut tx, states) = begin_bulk(&mut conn, space, ids, "deleted").await?;
-    let now = clock.now();
-    let trashed = states.trashed_ids();
-    let skipped = states.live.len() as u64;
+    let (mut tx, trashed, skipped, now) = match pick {
+        Pick::Ids(ids) => {
+            let (tx, states) = begin_bulk(&mut conn, space, ids, "deleted").await?;
+            let skipped = states.live.len() as u64;
+            (tx, states.trashed_ids(), skipped, clock.now())
+        }
+        Pick::Matching { filters, expected } => {
+            let (tx, ids, now) =
+                begin_matching_in_trash(&mut conn, space, filters, expected, clock, "deleted")
+                    .await?;
+            (tx, ids, 0, now)
+        }
+    };
     let mut keys = Vec::new();
     if !trashed.is_empty() {
         let trashed_json = json_ids(&trashed);
@@ -351,12 +444,40 @@ pub async fn delete_permanently(
         .write(&mut tx)
         .await?;
     }
-    tx.commit().await?;
-    remove_files(storage, &keys).await;
+    effect.finish(tx).await?;
+    if !effect.is_dry_run() {
+        remove_files(storage, &keys).await;
+    }
     Ok(DeletePermanentlyOutcome {
         deleted: keys.len() as u64,
         skipped,
+        dry_run: effect.is_dry_run(),
     })
+}
+
+/// The start of a change to "everything in Trash matching": takes the write
+/// lock, reads the clock under it (the 14 days are judged at that moment)
+/// and resolves the ids against the confirmed count.
+async fn begin_matching_in_trash<'c>(
+    conn: &'c mut SqliteConnection,
+    space: SpaceId,
+    filters: &TrashFilters,
+    expected: u64,
+    clock: &Clock,
+    verb: &str,
+) -> Result<(sqlx::Transaction<'c, Sqlite>, Vec<i64>, Timestamp), AppError> {
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let now = clock.now();
+    let ids = resolve_matching(
+        &mut tx,
+        filters.search.as_ref(),
+        filters.is_filtered(),
+        expected,
+        (verb, "Trash"),
+        |qb| push_trash_scope(qb, space, filters, now),
+    )
+    .await?;
+    Ok((tx, ids, now))
 }
 
 /// Removes the stored files of deleted rows; returns how many files went.
@@ -375,10 +496,7 @@ pub(crate) async fn remove_files(storage: &Storage, keys: &[String]) -> u64 {
     removed
 }
 
-/// Restores `ids` from Trash, all or nothing: unknown or foreign ids fail
-/// naming them (404), ids whose 14 days are over fail as no longer
-/// restorable, ids not in Trash are skipped and counted.
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool, ids), fields(count = ids.len()), err(Debug)))]
+/// Restores `ids` from Trash (see [`restore_assets`]).
 pub async fn restore_from_trash(
     pool: &SqlitePool,
     space: SpaceId,
@@ -386,31 +504,62 @@ pub async fn restore_from_trash(
     ids: &[i64],
     clock: &Clock,
 ) -> Result<RestoreFromTrashOutcome, AppError> {
+    restore_assets(pool, space, user, Pick::Ids(ids), clock, Effect::Apply).await
+}
+
+/// Restores assets from Trash, all or nothing: listed ids (unknown or
+/// foreign ids fail naming them, 404; ids whose 14 days are over fail as no
+/// longer restorable; ids not in Trash are skipped and counted), or
+/// everything restorable in Trash matching its filters if that is the
+/// confirmed number.
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip(pool, pick, clock), err(Debug))
+)]
+pub async fn restore_assets(
+    pool: &SqlitePool,
+    space: SpaceId,
+    user: UserId,
+    pick: Pick<'_, TrashFilters>,
+    clock: &Clock,
+    effect: Effect,
+) -> Result<RestoreFromTrashOutcome, AppError> {
     let mut conn = pool.acquire().await?;
-    let (mut tx, states) = begin_bulk(&mut conn, space, ids, "restored").await?;
-    // Read under the write lock: waiting for it may take seconds, and a
-    // restore that started just before the 14 days ended must not commit
-    // after they ended.
-    let now = clock.now();
-    let expired: BTreeSet<i64> = states
-        .trashed
-        .iter()
-        .filter(|(_, at)| !is_restorable(*at, now))
-        .map(|(id, _)| *id)
-        .collect();
-    if !expired.is_empty() {
-        return Err(AppError::Conflict(format!(
-            "These assets were deleted more than 14 days ago and can no longer be restored: {}. Nothing was restored.",
-            list_ids(&expired)
-        )));
-    }
-    let trashed = states.trashed_ids();
-    let skipped = states.live.len() as u64;
+    let (mut tx, trashed, skipped, now) = match pick {
+        Pick::Ids(ids) => {
+            let (tx, states) = begin_bulk(&mut conn, space, ids, "restored").await?;
+            // Read under the write lock: waiting for it may take seconds,
+            // and a restore that started just before the 14 days ended
+            // must not commit after they ended.
+            let now = clock.now();
+            let expired: BTreeSet<i64> = states
+                .trashed
+                .iter()
+                .filter(|(_, at)| !is_restorable(*at, now))
+                .map(|(id, _)| *id)
+                .collect();
+            if !expired.is_empty() {
+                return Err(AppError::Conflict(format!(
+                    "These assets were deleted more than 14 days ago and can no longer be restored: {}. Nothing was restored.",
+                    list_ids(&expired)
+                )));
+            }
+            let skipped = states.live.len() as u64;
+            (tx, states.trashed_ids(), skipped, now)
+        }
+        Pick::Matching { filters, expected } => {
+            let (tx, ids, now) =
+                begin_matching_in_trash(&mut conn, space, filters, expected, clock, "restored")
+                    .await?;
+            (tx, ids, 0, now)
+        }
+    };
     put_back(&mut tx, space, user, None, &trashed, now).await?;
-    tx.commit().await?;
+    effect.finish(tx).await?;
     Ok(RestoreFromTrashOutcome {
         restored: trashed.len() as u64,
         skipped,
+        dry_run: effect.is_dry_run(),
     })
 }
 
@@ -505,7 +654,8 @@ mod tests {
             outcome,
             DeletePermanentlyOutcome {
                 deleted: 2,
-                skipped: 1
+                skipped: 1,
+                dry_run: false,
             }
         );
         let left: Vec<i64> = sqlx::query_scalar("SELECT id FROM assets WHERE space_id = ?")

@@ -4,7 +4,7 @@
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use super::model::{
-    days_left_label, restorable_after, Deleter, TrashPage, TrashQuery, TrashedAsset,
+    days_left_label, restorable_after, Deleter, TrashMatching, TrashPage, TrashQuery, TrashedAsset,
 };
 use crate::assets::data::StoredFile;
 use crate::assets::model::AssetKind;
@@ -12,12 +12,14 @@ use crate::error::AppError;
 use crate::ids::AssetId;
 use crate::ids::{SpaceId, UserId};
 use crate::keyset::{Cursor, CursorError, CursorKey, KeyKind, Position};
-use crate::search::{narrow, NameSearch, Narrowed};
+use crate::paging::{PageAt, MAX_MATCHING};
+use crate::search::{count_matching, narrow, NameSearch, Narrowed};
 use crate::time::{Timestamp, MILLIS_PER_DAY};
 
-/// A validated request for one page of Trash.
-#[derive(Debug, Clone)]
-pub struct TrashParams {
+/// Validated Trash filters: what a page shows, and what "all matching"
+/// restores or deletes.
+#[derive(Debug, Clone, Default)]
+pub struct TrashFilters {
     pub search: Option<NameSearch>,
     pub deleted_by: Option<UserId>,
     pub kind: Option<AssetKind>,
@@ -25,6 +27,42 @@ pub struct TrashParams {
     pub deleted_from: Option<Timestamp>,
     /// …and before this one.
     pub deleted_before: Option<Timestamp>,
+}
+
+impl TrashFilters {
+    /// Refuses search terms that are too long and zones that do not exist.
+    pub fn parse(matching: &TrashMatching) -> Result<Self, AppError> {
+        let tz = matching.tz;
+        if !(-14 * 60..=14 * 60).contains(&tz) {
+            return Err(AppError::validation(
+                "tz is the minutes your clock is behind UTC, from -840 to 840.",
+            ));
+        }
+        Ok(Self {
+            search: NameSearch::parse(&matching.search)?,
+            deleted_by: matching.deleted_by,
+            kind: matching.kind,
+            deleted_from: matching.from.map(|day| day.start(tz)),
+            deleted_before: matching
+                .to
+                .map(|day| day.start(tz).plus_millis(MILLIS_PER_DAY)),
+        })
+    }
+
+    /// Whether any filter narrows Trash.
+    pub fn is_filtered(&self) -> bool {
+        self.search.is_some()
+            || self.deleted_by.is_some()
+            || self.kind.is_some()
+            || self.deleted_from.is_some()
+            || self.deleted_before.is_some()
+    }
+}
+
+/// A validated request for one page of Trash.
+#[derive(Debug, Clone)]
+pub struct TrashParams {
+    pub filters: TrashFilters,
     pub at: Position,
     pub limit: u32,
 }
@@ -33,19 +71,20 @@ pub struct TrashParams {
 const TRASH_CURSOR: &str = "trash";
 
 impl TrashParams {
-    /// Refuses search terms that are too long and cursors that are malformed
-    /// or belong to another listing.
+    /// Refuses bad filters and cursors that are malformed or belong to
+    /// another listing.
     pub fn parse(query: &TrashQuery, limit: u32) -> Result<Self, AppError> {
-        let at = Position::decode(&query.at, TRASH_CURSOR, KeyKind::Int)?;
         Ok(Self {
-            search: NameSearch::parse(&query.search)?,
-            deleted_by: query.deleted_by,
-            kind: query.kind,
-            deleted_from: query.from.map(|day| day.start(query.tz)),
-            deleted_before: query
-                .to
-                .map(|day| day.start(query.tz).plus_millis(MILLIS_PER_DAY)),
-            at,
+            filters: TrashFilters::parse(&query.matching())?,
+            ..Self::parse_at(&query.at, limit)?
+        })
+    }
+
+    /// The first page (or the one at `at`) of all of Trash.
+    pub fn parse_at(at: &PageAt, limit: u32) -> Result<Self, AppError> {
+        Ok(Self {
+            filters: TrashFilters::default(),
+            at: Position::decode(at, TRASH_CURSOR, KeyKind::Int)?,
             limit,
         })
     }
@@ -53,27 +92,26 @@ impl TrashParams {
 
 /// The rows Trash may show (" AND …" on `assets a`): the space's trashed
 /// assets still within their 14 days, by the filters other than search.
-fn push_trash_scope(
+pub(crate) fn push_trash_scope(
     qb: &mut QueryBuilder<'_, Sqlite>,
     space: SpaceId,
-    params: &TrashParams,
+    filters: &TrashFilters,
     now: Timestamp,
 ) {
-    let (deleted_by, kind) = (params.deleted_by, params.kind);
     qb.push(" AND a.space_id = ")
         .push_bind(space)
         .push(" AND a.deleted_at IS NOT NULL AND a.deleted_at > ")
         .push_bind(restorable_after(now));
-    if let Some(user) = deleted_by {
+    if let Some(user) = filters.deleted_by {
         qb.push(" AND a.deleted_by = ").push_bind(user);
     }
-    if let Some(kind) = kind {
+    if let Some(kind) = filters.kind {
         qb.push(" AND a.kind = ").push_bind(kind);
     }
-    if let Some(from) = params.deleted_from {
+    if let Some(from) = filters.deleted_from {
         qb.push(" AND a.deleted_at >= ").push_bind(from);
     }
-    if let Some(before) = params.deleted_before {
+    if let Some(before) = filters.deleted_before {
         qb.push(" AND a.deleted_at < ").push_bind(before);
     }
 }
@@ -89,6 +127,21 @@ struct TrashRow {
     deleted_at: Timestamp,
 }
 
+/// How many restorable assets in Trash match `filters`, counted by the
+/// database up to one past `paging::MAX_MATCHING`.
+pub async fn count_trash(
+    pool: &SqlitePool,
+    space: SpaceId,
+    filters: &TrashFilters,
+    now: Timestamp,
+) -> Result<u64, AppError> {
+    let mut conn = pool.acquire().await?;
+    count_matching(&mut conn, filters.search.as_ref(), MAX_MATCHING, |qb| {
+        push_trash_scope(qb, space, filters, now)
+    })
+    .await
+}
+
 /// One page of a space's restorable trashed assets, newest first, with the
 /// total that match and who has assets in Trash. Assets whose 14 days are
 /// over are gone from Trash even before the purge removes them.
@@ -99,12 +152,13 @@ pub async fn list_trash(
     params: &TrashParams,
     now: Timestamp,
 ) -> Result<TrashPage, AppError> {
-    let scope = |qb: &mut QueryBuilder<'_, Sqlite>| push_trash_scope(qb, space, params, now);
+    let filters = &params.filters;
+    let scope = |qb: &mut QueryBuilder<'_, Sqlite>| push_trash_scope(qb, space, filters, now);
     // One connection for the few statements. No transaction: a row that
     // changes between them shows up (or not) on the next refresh, and
     // BEGIN/COMMIT would cost two more round trips on every page.
     let mut conn = pool.acquire().await?;
-    let narrowed = match &params.search {
+    let narrowed = match &filters.search {
         Some(search) => Some(narrow(&mut conn, search, scope).await?),
         None => None,
     };
@@ -113,7 +167,7 @@ pub async fn list_trash(
          a.deleted_at FROM assets a LEFT JOIN users u ON u.id = a.deleted_by WHERE TRUE",
     );
     scope(&mut qb);
-    if let (Some(narrowed), Some(search)) = (&narrowed, &params.search) {
+    if let (Some(narrowed), Some(search)) = (&narrowed, &filters.search) {
         narrowed.push_condition(search, &mut qb);
     }
     // Newest first: forward is descending.

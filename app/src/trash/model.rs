@@ -53,11 +53,46 @@ pub struct TrashedAsset {
 }
 
 /// "All assets matching": what a change to a whole search result names
-/// instead of ids (an empty search is the whole space).
+/// instead of ids (an empty search is the whole space). Unknown fields are
+/// refused: a mistyped filter must not be dropped and widen the set.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Matching {
     #[serde(default)]
     pub search: String,
+}
+
+/// "All of Trash matching": the Trash page's filters, which a restore or a
+/// permanent deletion names instead of ids (no filter at all is the whole
+/// of Trash). Unknown fields are refused, as for [`Matching`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrashMatching {
+    #[serde(default)]
+    pub search: String,
+    #[serde(default)]
+    pub deleted_by: Option<UserId>,
+    #[serde(default)]
+    pub kind: Option<AssetKind>,
+    /// "Deleted on" from this day…
+    #[serde(default)]
+    pub from: Option<Day>,
+    /// …to this day, both included, in the zone `tz` minutes behind UTC.
+    #[serde(default)]
+    pub to: Option<Day>,
+    #[serde(default)]
+    pub tz: i32,
+}
+
+impl TrashMatching {
+    /// Whether a search or filter narrows Trash.
+    pub fn is_filtered(&self) -> bool {
+        !self.search.trim().is_empty()
+            || self.deleted_by.is_some()
+            || self.kind.is_some()
+            || self.from.is_some()
+            || self.to.is_some()
+    }
 }
 
 /// Someone who has assets in this space's Trash, for the "Deleted by" filter.
@@ -124,13 +159,21 @@ impl TrashQuery {
         }
     }
 
+    /// The filters without the page: what "all matching" names.
+    pub fn matching(&self) -> TrashMatching {
+        TrashMatching {
+            search: self.search.clone(),
+            deleted_by: self.deleted_by,
+            kind: self.kind,
+            from: self.from,
+            to: self.to,
+            tz: self.tz,
+        }
+    }
+
     /// Whether a search or filter narrows the list.
     pub fn is_filtered(&self) -> bool {
-        !self.search.trim().is_empty()
-            || self.deleted_by.is_some()
-            || self.kind.is_some()
-            || self.from.is_some()
-            || self.to.is_some()
+        self.matching().is_filtered()
     }
 }
 
@@ -176,6 +219,10 @@ pub struct DeletePermanentlyOutcome {
     pub deleted: u64,
     /// Ids that were not in Trash (restored meanwhile): left alone.
     pub skipped: u64,
+    /// The request was a dry run: this is what it would have done, and
+    /// nothing changed.
+    #[serde(default)]
+    pub dry_run: bool,
 }
 
 /// What one purge run removed.
@@ -195,6 +242,10 @@ pub struct RestoreFromTrashOutcome {
     pub restored: u64,
     /// Ids that were not in Trash.
     pub skipped: u64,
+    /// The request was a dry run: this is what it would have done, and
+    /// nothing changed.
+    #[serde(default)]
+    pub dry_run: bool,
 }
 
 /// What `move_to_trash` did.
@@ -206,6 +257,10 @@ pub struct MoveOutcome {
     pub skipped: u64,
     /// The batch id, for Undo and the audit log.
     pub batch: BatchId,
+    /// The request was a dry run: this is what it would have done, and
+    /// nothing changed.
+    #[serde(default)]
+    pub dry_run: bool,
 }
 
 /// What `restore_batch` did.

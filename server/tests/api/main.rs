@@ -10,6 +10,7 @@ mod assets;
 mod auth;
 mod demo;
 mod files;
+mod matching;
 mod pages;
 mod permissions;
 mod trash;

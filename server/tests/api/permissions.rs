@@ -124,6 +124,7 @@ async fn permission_matrix_covers_every_server_function() {
         // Sent for a batch whose assets are already back.
         ("/api/restore_batch", "POST", needs(Permission::Delete)),
         ("/api/list_trash", "GET", needs(Permission::Delete)),
+        ("/api/count_trash", "GET", needs(Permission::Delete)),
         // Sent for a live asset, which is skipped.
         ("/api/restore_from_trash", "POST", needs(Permission::Delete)),
         // Sent for a live asset too: skipped, nothing deleted.

@@ -11,15 +11,35 @@ use crate::auth::ui::{use_current_space, use_space_slug, SignInRedirect};
 use crate::format::{assets_count, listing_count, type_label};
 use crate::ids::AssetId;
 use crate::routes;
-use crate::trash::api::{list_trash, DeletePermanently, RestoreFromTrash};
-use crate::trash::model::{TrashPage as Page, TrashQuery, RETENTION_DAYS};
+use crate::trash::api::{count_trash, list_trash, DeletePermanently, RestoreFromTrash};
+use crate::trash::model::{TrashMatching, TrashPage as Page, TrashQuery, RETENTION_DAYS};
 use crate::ui::confirm_dialog::ConfirmDialog;
 use crate::ui::listing::{use_listing, Listing};
 use crate::ui::local_time::LocalTime;
 use crate::ui::search_field::{PrefixSearchNote, SearchField};
+use crate::ui::select_all_matching::{
+    follow_count_change, use_all_matching, Phrasing, SelectAllMatching,
+};
 use crate::ui::selection_checkboxes::{RowCheckbox, Selection, SelectionHeaderCells};
 use crate::ui::selection_toolbar::SelectionToolbar;
 use crate::ui::status_message::StatusMessage;
+
+/// How "Select all {N} matching" names Trash filters.
+const PHRASING: Phrasing<TrashMatching> = Phrasing {
+    describe: |m| {
+        let search = m.search.trim();
+        let other = TrashMatching {
+            search: String::new(),
+            ..m.clone()
+        };
+        match (search.is_empty(), other.is_filtered()) {
+            (true, false) => None,
+            (false, false) => Some(format!("matching “{search}”")),
+            _ => Some("matching these filters".to_owned()),
+        }
+    },
+    whole: "in Trash",
+};
 
 /// `/spaces/{space}/settings/trash`: trashed assets, newest first, with who
 /// deleted them, when, and how long they can still be restored. Filters and
@@ -36,7 +56,9 @@ pub fn TrashPage() -> impl IntoView {
     let can_purge = use_current_space().is_some_and(|c| c.allows(Permission::Purge));
 
     let selection = Selection::new();
-    let count = selection.count();
+    // "Select all {N} matching": everything in Trash matching the filters.
+    let (all_matching, count) = use_all_matching::<TrashMatching, _>(selection, query);
+    let matching = Memo::new(move |_| query.read().matching());
     let message = RwSignal::new(None::<Result<String, String>>);
     let restore = ServerAction::<RestoreFromTrash>::new();
     let purge = ServerAction::<DeletePermanently>::new();
@@ -62,6 +84,10 @@ pub fn TrashPage() -> impl IntoView {
         },
     );
 
+    // The set changed under the person: the next Restore or Delete
+    // permanently is for what matches now.
+    follow_count_change(all_matching, restore.value().into());
+    follow_count_change(all_matching, purge.value().into());
     Effect::new(move |_| match restore.value().get() {
         Some(Ok(outcome)) => {
             selection.clear();
@@ -85,11 +111,21 @@ pub fn TrashPage() -> impl IntoView {
             refetch.bump();
         }
     });
+    // What a change names: the ticked rows, or everything matching with
+    // the number the person saw.
+    let pick = move || match all_matching.get_untracked() {
+        Some(all) => (None, Some(all.matching), Some(all.count)),
+        None => (Some(selection.ids()), None, None),
+    };
     let run_restore = move |_| {
         message.set(None);
+        let (ids, matching, expected_count) = pick();
         restore.dispatch(RestoreFromTrash {
             space: space.get_untracked(),
-            ids: selection.ids(),
+            ids,
+            matching,
+            expected_count,
+            dry_run: None,
         });
     };
     let open_dialog = move |_| {
@@ -98,17 +134,25 @@ pub fn TrashPage() -> impl IntoView {
         dialog_open.set(true);
     };
     let confirm_purge = Callback::new(move |()| {
+        let (ids, matching, expected_count) = pick();
         purge.dispatch(DeletePermanently {
             space: space.get_untracked(),
-            ids: selection.ids(),
+            ids,
+            matching,
+            expected_count,
+            dry_run: None,
         });
     });
     let clear = Callback::new(move |()| selection.clear());
     let dialog_text = Signal::derive(move || {
-        format!(
-            "{} will be deleted permanently, with their files. This cannot be undone.",
-            assets_count(count.get() as u64)
-        )
+        let what = match all_matching.get() {
+            Some(all) => match (PHRASING.describe)(&all.matching) {
+                Some(filters) => format!("{} {filters}", assets_count(all.count)),
+                None => format!("All {} in Trash", assets_count(all.count)),
+            },
+            None => assets_count(count.get() as u64),
+        };
+        format!("{what} will be deleted permanently, with their files. This cannot be undone.")
     });
     let purge_error = Signal::derive(move || {
         purge
@@ -157,6 +201,23 @@ pub fn TrashPage() -> impl IntoView {
                     let:page
                 >
                     <TrashFilters page=page.clone() query base />
+                    <SelectAllMatching
+                        page_ids=page.items.iter().map(|a| a.id).collect()
+                        total=page.total
+                        total_capped=page.total_capped
+                        matching
+                        phrasing=PHRASING
+                        count=move |m: TrashMatching| {
+                            let space = space.get();
+                            async move {
+                                let q = Some(m.search).filter(|s| !s.trim().is_empty());
+                                let (from, to) = (m.from.map(|d| d.as_iso()), m.to.map(|d| d.as_iso()));
+                                count_trash(space, q, m.deleted_by, m.kind, from, to, Some(m.tz)).await.ok()
+                            }
+                        }
+                        selection
+                        all_matching
+                    />
                     <TrashTable page query space selection />
                 </Listing>
             </section>

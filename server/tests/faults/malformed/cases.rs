@@ -47,6 +47,21 @@ pub(super) fn bad_json(name: &str) -> Vec<(String, String)> {
         // -1 and 0 are numbers an optional filter (`by`) may take; an id
         // of either is simply unknown.
         "id" => cases.extend([("-1", "-1".into()), ("0", "0".into())]),
+        "matching" => cases.extend([
+            ("a misspelt filter", r#"{"searhc":"x"}"#.into()),
+            ("a number as the search", r#"{"search":12}"#.into()),
+            (
+                "a day that does not exist",
+                r#"{"from":"2026-02-30"}"#.into(),
+            ),
+            ("a string", "\"all\"".into()),
+        ]),
+        "expected_count" => cases.extend([
+            ("-1", "-1".into()),
+            ("a string", "\"3\"".into()),
+            ("2^64", "18446744073709551616".into()),
+        ]),
+        "dry_run" => cases.extend([("a string", "\"yes\"".into()), ("a number", "1".into())]),
         _ => {}
     }
     match name {

@@ -17,9 +17,21 @@ const OPTIONAL: &[(&str, &[&str])] = &[
         "/api/list_trash",
         &["q", "by", "kind", "from", "to", "tz", "after", "before"],
     ),
-    // Either `ids`, or `matching` with `expected_count`.
-    ("/api/move_to_trash", &["ids", "matching", "expected_count"]),
+    // Either `ids`, or `matching` with `expected_count`; and `dry_run`.
+    (
+        "/api/move_to_trash",
+        &["ids", "matching", "expected_count", "dry_run"],
+    ),
+    (
+        "/api/restore_from_trash",
+        &["ids", "matching", "expected_count", "dry_run"],
+    ),
+    (
+        "/api/delete_permanently",
+        &["ids", "matching", "expected_count", "dry_run"],
+    ),
     ("/api/count_matching_assets", &["q"]),
+    ("/api/count_trash", &["q", "by", "kind", "from", "to", "tz"]),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,176 @@
+//! "Select all {N} matching": the whole result of a listing's search and
+//! filters, not only the rows ticked on the page. The browser only names
+//! the filters and the number the person saw; the server resolves the set
+//! again when asked to change it, and only if it is still that number.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::format::assets_count;
+use crate::ids::AssetId;
+use crate::ui::selection_checkboxes::Selection;
+
+/// Everything matching `matching` (the listing's filters), chosen as
+/// `count` assets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllMatching<M> {
+    pub matching: M,
+    pub count: u64,
+}
+
+/// The "all matching" choice of a listing page, and the number the
+/// Selection toolbar shows: the whole result when chosen, else the ticked
+/// rows. Any change to the ticked rows or to the listing (`listing`) ends
+/// the choice.
+pub fn use_all_matching<M, Q>(
+    selection: Selection,
+    listing: Memo<Q>,
+) -> (RwSignal<Option<AllMatching<M>>>, Signal<usize>)
+where
+    M: Clone + PartialEq + Send + Sync + 'static,
+    Q: Clone + PartialEq + Send + Sync + 'static,
+{
+    let all_matching = RwSignal::new(None::<AllMatching<M>>);
+    let ticked = selection.count();
+    Effect::new(move |_| {
+        ticked.track();
+        listing.track();
+        all_matching.set(None);
+    });
+    let count = Signal::derive(move || match all_matching.get() {
+        Some(all) => all.count as usize,
+        None => ticked.get(),
+    });
+    (all_matching, count)
+}
+
+/// After a 409 `count_changed`, the chosen set's new number: the next
+/// confirmation is for what matches now.
+pub fn follow_count_change<M, T>(
+    all_matching: RwSignal<Option<AllMatching<M>>>,
+    result: Signal<Option<Result<T, AppError>>>,
+) where
+    M: Clone + PartialEq + Send + Sync + 'static,
+    T: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Err(AppError::CountChanged { count, .. })) = result.get() {
+            all_matching.update(|all| {
+                if let Some(all) = all {
+                    all.count = count;
+                }
+            });
+        }
+    });
+}
+
+/// How a listing names its filters for the offer.
+#[derive(Debug, Clone, Copy)]
+pub struct Phrasing<M: 'static> {
+    /// "matching “spring”" for filters that narrow the listing; `None` for
+    /// the whole listing.
+    pub describe: fn(&M) -> Option<String>,
+    /// Where the whole listing lives: "in this space", "in Trash".
+    pub whole: &'static str,
+}
+
+/// Under a fully selected page, when more assets match than it shows:
+/// "Select all {N} matching" (filtered) or "Select all {N} assets". `N` is
+/// exact: the listing's total, or counted on demand by `count` when the
+/// listing only says "1,000+".
+#[component]
+pub fn SelectAllMatching<M, C, Fut>(
+    page_ids: Vec<AssetId>,
+    total: i64,
+    total_capped: bool,
+    matching: Memo<M>,
+    phrasing: Phrasing<M>,
+    count: C,
+    selection: Selection,
+    all_matching: RwSignal<Option<AllMatching<M>>>,
+) -> impl IntoView
+where
+    M: Clone + PartialEq + Send + Sync + 'static,
+    C: Fn(M) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Option<u64>> + 'static,
+{
+    let on_page = page_ids.len();
+    let more = total_capped || total > on_page as i64;
+    let whole_page = Memo::new(move |_| {
+        !page_ids.is_empty()
+            && selection
+                .selected
+                .with(|s| page_ids.iter().all(|id| s.contains(id)))
+    });
+    let listed_total = total.max(0) as u64;
+    // The exact number, counted only when the offer shows and the listing's
+    // total is a lower bound.
+    let counted = LocalResource::new(move || {
+        let wanted = total_capped && whole_page.get();
+        let counting = count(matching.get());
+        async move {
+            if !wanted {
+                return None;
+            }
+            counting.await
+        }
+    });
+    let exact = move || {
+        if total_capped {
+            counted.get().flatten()
+        } else {
+            Some(listed_total)
+        }
+    };
+    move || {
+        if !more || !whole_page.get() {
+            return None;
+        }
+        Some(match all_matching.get() {
+            Some(all) => {
+                let text = match (phrasing.describe)(&all.matching) {
+                    Some(filters) => {
+                        format!("All {} {filters} are selected.", assets_count(all.count))
+                    }
+                    None => format!(
+                        "All {} {} are selected.",
+                        assets_count(all.count),
+                        phrasing.whole
+                    ),
+                };
+                view! { <p class="select-all-matching" role="status">{text}</p> }.into_any()
+            }
+            None => {
+                let current = matching.get();
+                let filtered = (phrasing.describe)(&current).is_some();
+                let offer = exact().map(|n| {
+                    let label = if filtered {
+                        format!("Select all {n} matching")
+                    } else {
+                        format!("Select all {n} assets")
+                    };
+                    let choose = move |_| {
+                        all_matching.set(Some(AllMatching {
+                            matching: current.clone(),
+                            count: n,
+                        }))
+                    };
+                    view! {
+                        <button type="button" class="button button--link" on:click=choose>
+                            {label}
+                        </button>
+                    }
+                });
+                view! {
+                    <p class="select-all-matching">
+                        {format!("All {} on this page are selected.", assets_count(on_page as u64))}
+                        {offer}
+                    </p>
+                }
+                .into_any()
+            }
+        })
+    }
+}
