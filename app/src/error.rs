@@ -34,6 +34,9 @@ pub enum AppError {
     /// confirmed size: nothing changed; `count` is how many match now.
     #[error("{message}")]
     CountChanged { count: u64, message: String },
+    /// An `Idempotency-Key` sent again with a different request.
+    #[error("{0}")]
+    KeyReused(String),
     /// Too many attempts (sign-in); the message says when to try again.
     #[error("{0}")]
     RateLimited(String),
@@ -84,6 +87,7 @@ impl From<AppError> for WireError {
             AppError::Validation(_) => "validation",
             AppError::Conflict(_) => "conflict",
             AppError::CountChanged { .. } => "count_changed",
+            AppError::KeyReused(_) => "idempotency_key_reused",
             AppError::RateLimited(_) => "rate_limited",
             AppError::TooLarge(_) => "too_large",
             AppError::UnsupportedType(_) => "unsupported_type",
@@ -127,6 +131,7 @@ impl From<WireError> for AppError {
                 count: wire.count.unwrap_or_default(),
                 message: wire.message,
             },
+            "idempotency_key_reused" => Self::KeyReused(wire.message),
             "rate_limited" => Self::RateLimited(wire.message),
             "too_large" => Self::TooLarge(wire.message),
             "unsupported_type" => Self::UnsupportedType(wire.message),
@@ -151,6 +156,7 @@ impl AppError {
             Self::NotFound | Self::UnknownAssets { .. } => StatusCode::NOT_FOUND,
             Self::Validation(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) | Self::CountChanged { .. } => StatusCode::CONFLICT,
+            Self::KeyReused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -263,6 +269,7 @@ mod tests {
         for error in [
             AppError::InvalidCredentials,
             AppError::RateLimited("wait".into()),
+            AppError::KeyReused("another request".into()),
             AppError::Internal,
         ] {
             let json = serde_json::to_string(&error).unwrap();

@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod files;
 pub mod guard;
+pub mod idempotency;
 pub mod listen;
 pub mod seed;
 pub mod upload;
@@ -178,6 +179,11 @@ pub fn router(state: AppState) -> Router {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Inside the session layer: a key belongs to the signed-in user.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::replay,
+        ))
         .layer(session_layer(&state))
         .layer(middleware::from_fn(api_router_errors))
         .layer(middleware::from_fn_with_state(
@@ -285,9 +291,12 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
 
 /// Runs the purge once with the state's clock: expired assets go, then
 /// orphan files older than [`ORPHAN_GRACE`] by the file system's clock.
+/// Idempotency keys older than a day are forgotten on the way.
 pub async fn purge_once(state: &AppState) -> Result<PurgeReport, AppError> {
     let orphans_before = state.clock.unshifted_system_time() - ORPHAN_GRACE;
-    purge(&state.pool, &state.storage, &state.clock, orphans_before).await
+    let report = purge(&state.pool, &state.storage, &state.clock, orphans_before).await?;
+    idempotency::forget_expired(&state.pool, state.clock.now()).await?;
+    Ok(report)
 }
 
 /// The purge job: at start-up, then every `every`. A failed run is logged

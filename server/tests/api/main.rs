@@ -10,6 +10,7 @@ mod assets;
 mod auth;
 mod demo;
 mod files;
+mod idempotency;
 mod matching;
 mod pages;
 mod permissions;
