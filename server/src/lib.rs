@@ -7,6 +7,7 @@ pub mod guard;
 pub mod idempotency;
 pub mod listen;
 pub mod seed;
+pub mod trash_command;
 pub mod upload;
 
 use std::net::SocketAddr;

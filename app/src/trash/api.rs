@@ -237,5 +237,6 @@ pub async fn restore_from_trash(
     let filters = matching.as_ref().map(TrashFilters::parse).transpose()?;
     let pick = pick(ids.as_deref(), filters.as_ref(), expected_count)?;
     let effect = Effect::from_dry_run(dry_run);
-    super::bulk::restore_assets(&state.pool, space_id, user, pick, &state.clock, effect).await
+    let actor = Some(user);
+    super::bulk::restore_assets(&state.pool, space_id, actor, pick, &state.clock, effect).await
 }

@@ -364,7 +364,7 @@ pub async fn restore_batch(
     .bind(restorable_after(now))
     .fetch_all(&mut *tx)
     .await?;
-    put_back(&mut tx, space, user, Some(batch), &ids, now).await?;
+    put_back(&mut tx, space, Some(user), Some(batch), &ids, now).await?;
     tx.commit().await?;
     Ok(RestoreOutcome {
         restored: ids.len() as u64,
@@ -504,14 +504,22 @@ pub async fn restore_from_trash(
     ids: &[i64],
     clock: &Clock,
 ) -> Result<RestoreFromTrashOutcome, AppError> {
-    restore_assets(pool, space, user, Pick::Ids(ids), clock, Effect::Apply).await
+    restore_assets(
+        pool,
+        space,
+        Some(user),
+        Pick::Ids(ids),
+        clock,
+        Effect::Apply,
+    )
+    .await
 }
 
 /// Restores assets from Trash, all or nothing: listed ids (unknown or
 /// foreign ids fail naming them, 404; ids whose 14 days are over fail as no
 /// longer restorable; ids not in Trash are skipped and counted), or
 /// everything restorable in Trash matching its filters if that is the
-/// confirmed number.
+/// confirmed number. `actor` is who asked (`None`: the command line).
 #[cfg_attr(
     feature = "ssr",
     tracing::instrument(skip(pool, pick, clock), err(Debug))
@@ -519,7 +527,7 @@ pub async fn restore_from_trash(
 pub async fn restore_assets(
     pool: &SqlitePool,
     space: SpaceId,
-    user: UserId,
+    actor: Option<UserId>,
     pick: Pick<'_, TrashFilters>,
     clock: &Clock,
     effect: Effect,
@@ -554,7 +562,7 @@ pub async fn restore_assets(
             (tx, ids, 0, now)
         }
     };
-    put_back(&mut tx, space, user, None, &trashed, now).await?;
+    put_back(&mut tx, space, actor, None, &trashed, now).await?;
     effect.finish(tx).await?;
     Ok(RestoreFromTrashOutcome {
         restored: trashed.len() as u64,
@@ -568,7 +576,7 @@ pub async fn restore_assets(
 async fn put_back(
     tx: &mut sqlx::SqliteConnection,
     space: SpaceId,
-    user: UserId,
+    actor: Option<UserId>,
     batch: Option<&BatchId>,
     ids: &[i64],
     now: Timestamp,
@@ -587,7 +595,7 @@ async fn put_back(
     .await?;
     AuditEntry {
         space,
-        actor: Some(user),
+        actor,
         action: AuditAction::Restore,
         batch,
         ids_json: &ids_json,

@@ -27,3 +27,4 @@ mod kill;
 mod load;
 mod malformed;
 mod process;
+mod trash_cli;

@@ -114,6 +114,24 @@ impl Trove {
     /// Runs an admin command to completion (`user add`, `seed`, `purge`),
     /// with `input` on its standard input; returns what it printed.
     pub async fn run(&self, args: &[&str], env: &[(&str, &str)], input: Option<&str>) -> String {
+        let output = self.try_run(args, env, input).await;
+        assert!(
+            output.status.success(),
+            "trove {args:?} failed ({}):\n{}\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Runs an admin command to completion, whether it succeeds or not.
+    pub async fn try_run(
+        &self,
+        args: &[&str],
+        env: &[(&str, &str)],
+        input: Option<&str>,
+    ) -> std::process::Output {
         let mut command = self.command();
         command
             .args(args)
@@ -126,7 +144,7 @@ impl Trove {
             command.env(name, value);
         }
         let input = input.map(str::to_owned);
-        let output = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             let mut child = command.spawn()?;
             if let Some(mut stdin) = child.stdin.take() {
                 if let Some(input) = input {
@@ -138,15 +156,7 @@ impl Trove {
         })
         .await
         .unwrap()
-        .unwrap();
-        assert!(
-            output.status.success(),
-            "trove {args:?} failed ({}):\n{}\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
+        .unwrap()
     }
 
     /// `trove user add`, with the password on standard input.
