@@ -65,15 +65,35 @@ pub enum AppError {
 /// The JSON form: `{"error": "not_found", "message": "Not found."}`, a
 /// stable code for programs and a sentence for people, for every variant;
 /// `ids` too where the error names assets.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 struct WireError {
+    /// A stable code for programs: `unauthorized`, `forbidden`,
+    /// `not_found`, `validation`, `conflict`, `count_changed`,
+    /// `idempotency_key_reused`, `rate_limited`, `too_large`, …
+    #[schema(examples("not_found"))]
     error: String,
+    /// A sentence for people.
     #[serde(default)]
     message: String,
+    /// The unknown asset ids (`unknown_assets`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     ids: Vec<i64>,
+    /// How many match now (`count_changed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     count: Option<u64>,
+}
+
+/// In the OpenAPI document an error is its JSON form, named `Error`.
+impl utoipa::PartialSchema for AppError {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <WireError as utoipa::PartialSchema>::schema()
+    }
+}
+
+impl utoipa::ToSchema for AppError {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Error")
+    }
 }
 
 impl From<AppError> for WireError {

@@ -19,6 +19,9 @@
 //! - **`pages`** combine features (the frame around a space, the Assets page
 //!   that moves assets to Trash, Space Settings); nothing uses them but this
 //!   root, which assembles the routes.
+//! - **`openapi`** (server only) describes every feature's endpoints for
+//!   `/api/openapi.json`; like the pages, it may use everything and nothing
+//!   in the crate uses it.
 //!
 //! `tests/layers.rs` reads every `crate::…` path and fails on an arrow that
 //! points up or a cycle.
@@ -48,6 +51,8 @@ pub mod cpu_gate;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod keyset;
+#[cfg(feature = "ssr")]
+pub mod openapi;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
 #[cfg(feature = "ssr")]

@@ -3,6 +3,7 @@
 //! below. Defined once for the server and the browser.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 pub const MILLIS_PER_SECOND: i64 = 1_000;
 pub const MILLIS_PER_MINUTE: i64 = 60 * MILLIS_PER_SECOND;
@@ -15,7 +16,18 @@ pub const MILLIS_PER_DAY: i64 = 24 * MILLIS_PER_HOUR;
 /// Arithmetic saturates: a result beyond the range of `i64` (a huge clock
 /// offset, say) pins to its end instead of wrapping or panicking.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    ToSchema,
 )]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
 #[serde(transparent)]
@@ -174,6 +186,22 @@ impl From<Day> for String {
         day.as_iso()
     }
 }
+
+/// On the wire a `YYYY-MM-DD` string (serde goes through `String`), which
+/// the OpenAPI derive cannot see through: said here once.
+impl utoipa::PartialSchema for Day {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+            .description(Some("A calendar day, `YYYY-MM-DD`."))
+            .examples(["2026-11-28"])
+            .into()
+    }
+}
+
+impl ToSchema for Day {}
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@ pub mod files;
 pub mod guard;
 pub mod idempotency;
 pub mod listen;
+pub mod openapi;
 pub mod seed;
 pub mod trash_command;
 pub mod upload;
@@ -135,8 +136,9 @@ pub fn test_leptos_options(site_root: &Path) -> LeptosOptions {
 /// Leptos and listed by `leptos::server_fn::axum::server_fn_paths`), as
 /// (method, path). The router is built from this list, so tests that walk
 /// every endpoint see a new route as soon as it exists.
-pub const PLAIN_ROUTES: [(&str, &str); 5] = [
+pub const PLAIN_ROUTES: [(&str, &str); 6] = [
     ("GET", "/healthz"),
+    ("GET", "/api/openapi.json"),
     ("GET", "/files/{space}/{id}/thumbnail"),
     ("GET", "/files/{space}/trash/{id}/thumbnail"),
     ("GET", "/files/{space}/{id}/download"),
@@ -146,6 +148,7 @@ pub const PLAIN_ROUTES: [(&str, &str); 5] = [
 fn plain_route(state: &AppState, path: &str) -> axum::routing::MethodRouter<AppState> {
     match path {
         "/healthz" => get(healthz),
+        "/api/openapi.json" => get(openapi::document),
         "/files/{space}/{id}/thumbnail" => get(files::thumbnail),
         "/files/{space}/trash/{id}/thumbnail" => get(files::trash_thumbnail),
         "/files/{space}/{id}/download" => get(files::download),

@@ -1,4 +1,9 @@
 //! Server functions for the Assets listing.
+//!
+//! `input_derive` on each `#[server]` repeats the macro's own derives for
+//! the arguments' struct (`Clone` and serde's: the wire format is the same)
+//! and adds `utoipa::ToSchema`: the OpenAPI document (`openapi.rs`) reads
+//! the endpoint's parameters and its doc comment from it.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
@@ -9,7 +14,8 @@ use crate::error::AppError;
 /// One page of a space's live assets.
 ///
 /// `GET /api/list_assets?space=marketing&q=logo&sort=name&dir=asc&after=…`
-#[server(prefix = "/api", endpoint = "list_assets", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "list_assets", input = GetUrl,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn list_assets(
     space: String,
     q: Option<String>,
@@ -41,7 +47,8 @@ pub async fn list_assets(
 /// one), for "Select all {N} matching" when the listing only says "1,000+":
 /// `GET /api/count_matching_assets?space=marketing&q=logo`. Counts stop
 /// past `paging::MAX_MATCHING`, the most one change may touch.
-#[server(prefix = "/api", endpoint = "count_matching_assets", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "count_matching_assets", input = GetUrl,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn count_matching_assets(space: String, q: Option<String>) -> Result<u64, AppError> {
     use crate::auth::model::Permission;
     use crate::paging::MAX_MATCHING;
@@ -60,7 +67,8 @@ pub async fn count_matching_assets(space: String, q: Option<String>) -> Result<u
 
 /// One live asset with who uploaded it and when:
 /// `GET /api/get_asset?space=marketing&id=12`. Trashed assets are 404s.
-#[server(prefix = "/api", endpoint = "get_asset", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "get_asset", input = GetUrl,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn get_asset(space: String, id: i64) -> Result<AssetDetails, AppError> {
     use crate::auth::model::Permission;
     use crate::ids::AssetId;
@@ -74,7 +82,8 @@ pub async fn get_asset(space: String, id: i64) -> Result<AssetDetails, AppError>
 /// Renames a live asset: `POST /api/rename_asset` with
 /// `{"space": "marketing", "id": 12, "name": "Logo final.png"}`. Needs the
 /// upload permission ("upload & edit").
-#[server(prefix = "/api", endpoint = "rename_asset", input = Json)]
+#[server(prefix = "/api", endpoint = "rename_asset", input = Json,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn rename_asset(space: String, id: i64, name: String) -> Result<AssetDetails, AppError> {
     use crate::auth::model::Permission;
     use crate::ids::AssetId;
@@ -93,7 +102,8 @@ pub async fn rename_asset(space: String, id: i64, name: String) -> Result<AssetD
 /// The largest file one upload may carry, in bytes, so the browser can say
 /// so before sending a file that is too large:
 /// `GET /api/upload_limit?space=marketing`. Needs the upload permission.
-#[server(prefix = "/api", endpoint = "upload_limit", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "upload_limit", input = GetUrl,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn upload_limit(space: String) -> Result<u64, AppError> {
     use crate::auth::model::Permission;
     let state = crate::state::app_state()?;

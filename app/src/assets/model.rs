@@ -1,6 +1,7 @@
 //! Types that cross the wire for the Assets listing.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::ids::AssetId;
 use crate::paging::{query_string, KeysetPage, ListingQuery, PageAt};
@@ -10,7 +11,7 @@ use crate::time::Timestamp;
 pub const PAGE_SIZE: u32 = 50;
 
 /// The broad family of an asset, derived from its MIME type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "lowercase"))]
 #[serde(rename_all = "lowercase")]
 pub enum AssetKind {
@@ -78,7 +79,7 @@ impl AssetKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Asset {
     pub id: AssetId,
     pub name: String,
@@ -105,7 +106,7 @@ pub fn too_large_message(what: &str, limit_bytes: u64) -> String {
 pub const MAX_NAME_CHARS: usize = 255;
 
 /// One asset with who uploaded it, for the details page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AssetDetails {
     pub asset: Asset,
     pub uploaded_by: Option<String>,
@@ -124,7 +125,7 @@ impl Asset {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SortKey {
     Name,
@@ -161,7 +162,7 @@ impl SortKey {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SortDir {
     Asc,
@@ -257,7 +258,7 @@ impl ListingQuery for ListQuery {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AssetPage {
     pub items: Vec<Asset>,
     /// Live assets matching the search, across all pages.

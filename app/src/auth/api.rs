@@ -1,4 +1,9 @@
 //! Server functions for signing in and out.
+//!
+//! `input_derive` on each `#[server]` repeats the macro's own derives for
+//! the arguments' struct (`Clone` and serde's: the wire format is the same)
+//! and adds `utoipa::ToSchema`: the OpenAPI document (`openapi.rs`) reads
+//! the endpoint's parameters and its doc comment from it.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -7,7 +12,8 @@ use super::model::{Membership, User};
 use crate::error::AppError;
 
 /// Signs in and redirects to `next` (a path on this site) or `/`.
-#[server(prefix = "/api", endpoint = "sign_in")]
+#[server(prefix = "/api", endpoint = "sign_in",
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn sign_in(
     email: String,
     password: String,
@@ -84,7 +90,8 @@ pub async fn sign_in(
 }
 
 /// Ends the session and goes to the sign-in page.
-#[server(prefix = "/api", endpoint = "sign_out")]
+#[server(prefix = "/api", endpoint = "sign_out",
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn sign_out() -> Result<(), AppError> {
     super::session::sign_out().await?;
     leptos_axum::redirect(crate::routes::LOGIN);
@@ -92,7 +99,8 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// The signed-in user, or `None`.
-#[server(prefix = "/api", endpoint = "current_user", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "current_user", input = GetUrl,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn current_user() -> Result<Option<User>, AppError> {
     let state = crate::state::app_state()?;
     match super::session::current_user_id(&state).await {
@@ -103,7 +111,8 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
 }
 
 /// The spaces the current user can open, with their role in each.
-#[server(prefix = "/api", endpoint = "list_spaces", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "list_spaces", input = GetUrl,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn list_spaces() -> Result<Vec<Membership>, AppError> {
     let state = crate::state::app_state()?;
     let user = super::session::current_user_id(&state).await?;

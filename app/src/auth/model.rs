@@ -3,6 +3,7 @@
 //! live in `crate::roles`.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::ids::UserId;
 use crate::spaces::model::Space;
@@ -10,7 +11,7 @@ use crate::spaces::model::Space;
 pub use crate::roles::{Permission, Role};
 
 /// A space as one member sees it: with their role there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Membership {
     pub space: Space,
     pub role: Role,
@@ -31,7 +32,7 @@ impl CurrentSpace {
 }
 
 /// The signed-in person, as the UI shows them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct User {
     pub id: UserId,

@@ -1,4 +1,9 @@
 //! Server functions for Trash.
+//!
+//! `input_derive` on each `#[server]` repeats the macro's own derives for
+//! the arguments' struct (`Clone` and serde's: the wire format is the same)
+//! and adds `utoipa::ToSchema`: the OpenAPI document (`openapi.rs`) reads
+//! the endpoint's parameters and its doc comment from it.
 
 // A server function's arguments are its endpoint's parameters: `list_trash`
 // has one per query parameter, and the `#[server]` expansion does not carry
@@ -67,7 +72,8 @@ fn pick<'a, F>(
 /// "expected_count": 340}` (409 with `count` if that many no longer match).
 /// `"dry_run": true` answers what it would do without doing it.
 /// Needs the delete permission.
-#[server(prefix = "/api", endpoint = "move_to_trash", input = Json)]
+#[server(prefix = "/api", endpoint = "move_to_trash", input = Json,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn move_to_trash(
     space: String,
     ids: Option<Vec<i64>>,
@@ -91,7 +97,8 @@ pub async fn move_to_trash(
 
 /// Undo of one `move_to_trash`: `POST /api/restore_batch` with
 /// `{"space": "marketing", "batch": "…"}`. Needs the delete permission.
-#[server(prefix = "/api", endpoint = "restore_batch", input = Json)]
+#[server(prefix = "/api", endpoint = "restore_batch", input = Json,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn restore_batch(
     space: String,
     batch: crate::ids::BatchId,
@@ -137,7 +144,8 @@ fn trash_matching(
 /// `YYYY-MM-DD`, both included, in the zone `tz` minutes behind UTC).
 /// Needs the delete permission (Trash is where deleted
 /// assets are restored).
-#[server(prefix = "/api", endpoint = "list_trash", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "list_trash", input = GetUrl,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn list_trash(
     space: String,
     q: Option<String>,
@@ -168,7 +176,8 @@ pub async fn list_trash(
 /// `list_trash` takes them), for "Select all {N} matching" when the page
 /// only says "1,000+": `GET /api/count_trash?space=marketing&q=logo`.
 /// Counts stop past `paging::MAX_MATCHING`. Needs the delete permission.
-#[server(prefix = "/api", endpoint = "count_trash", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "count_trash", input = GetUrl,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn count_trash(
     space: String,
     q: Option<String>,
@@ -194,7 +203,8 @@ pub async fn count_trash(
 /// longer match). `"dry_run": true` answers without deleting. Needs the
 /// purge permission (Owner and Admin). Files are removed once the rows are
 /// gone.
-#[server(prefix = "/api", endpoint = "delete_permanently", input = Json)]
+#[server(prefix = "/api", endpoint = "delete_permanently", input = Json,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn delete_permanently(
     space: String,
     ids: Option<Vec<i64>>,
@@ -220,7 +230,8 @@ pub async fn delete_permanently(
 /// Trash matching its filters with the number the person confirmed (as for
 /// `delete_permanently`). `"dry_run": true` answers without restoring.
 /// Needs the delete permission.
-#[server(prefix = "/api", endpoint = "restore_from_trash", input = Json)]
+#[server(prefix = "/api", endpoint = "restore_from_trash", input = Json,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn restore_from_trash(
     space: String,
     ids: Option<Vec<i64>>,

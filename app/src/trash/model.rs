@@ -1,6 +1,7 @@
 //! Wire types and the pure rules of Trash.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::assets::model::AssetKind;
 use crate::ids::{AssetId, BatchId, UserId};
@@ -39,7 +40,7 @@ pub fn days_left_label(deleted_at: Timestamp, now: Timestamp) -> String {
 }
 
 /// A trashed asset as the Trash page shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TrashedAsset {
     pub id: AssetId,
     pub name: String,
@@ -55,7 +56,7 @@ pub struct TrashedAsset {
 /// "All assets matching": what a change to a whole search result names
 /// instead of ids (an empty search is the whole space). Unknown fields are
 /// refused: a mistyped filter must not be dropped and widen the set.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Matching {
     #[serde(default)]
@@ -65,7 +66,7 @@ pub struct Matching {
 /// "All of Trash matching": the Trash page's filters, which a restore or a
 /// permanent deletion names instead of ids (no filter at all is the whole
 /// of Trash). Unknown fields are refused, as for [`Matching`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrashMatching {
     #[serde(default)]
@@ -96,14 +97,14 @@ impl TrashMatching {
 }
 
 /// Someone who has assets in this space's Trash, for the "Deleted by" filter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Deleter {
     pub id: UserId,
     pub name: String,
 }
 
 /// One page of Trash, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TrashPage {
     pub items: Vec<TrashedAsset>,
     /// Restorable assets matching the filters, across all pages.
@@ -214,7 +215,7 @@ impl ListingQuery for TrashQuery {
 }
 
 /// What `delete_permanently` did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DeletePermanentlyOutcome {
     pub deleted: u64,
     /// Ids that were not in Trash (restored meanwhile): left alone.
@@ -237,7 +238,7 @@ pub struct PurgeReport {
 }
 
 /// What `restore_from_trash` did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RestoreFromTrashOutcome {
     pub restored: u64,
     /// Ids that were not in Trash.
@@ -249,7 +250,7 @@ pub struct RestoreFromTrashOutcome {
 }
 
 /// What `move_to_trash` did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct MoveOutcome {
     /// Assets moved to Trash by this request.
     pub moved: u64,
@@ -264,7 +265,7 @@ pub struct MoveOutcome {
 }
 
 /// What `restore_batch` did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RestoreOutcome {
     pub restored: u64,
 }

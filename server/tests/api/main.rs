@@ -12,6 +12,7 @@ mod demo;
 mod files;
 mod idempotency;
 mod matching;
+mod openapi;
 mod pages;
 mod permissions;
 mod trash;

@@ -61,9 +61,10 @@ async fn malformed_input_on_every_endpoint_is_a_4xx_and_changes_nothing() {
         .find(|f| f.path == "/api/restore_from_trash")
         .expect("restore_from_trash is registered");
     assert_eq!(restoring.encoding, Encoding::Json);
-    assert_eq!(restoring.argument_names(), ["space", "ids"]);
-    // `move_to_trash` takes `ids` or `matching`: only `space` is required,
-    // and the rest are listed in `discover::OPTIONAL`.
+    // `restore_from_trash` and `move_to_trash` take `ids` or `matching`:
+    // only `space` is required, and the rest are listed in
+    // `discover::OPTIONAL`.
+    assert_eq!(restoring.argument_names(), ["space"]);
     let moving = server_fns
         .iter()
         .find(|f| f.path == "/api/move_to_trash")

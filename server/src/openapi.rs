@@ -1,0 +1,21 @@
+//! `GET /api/openapi.json`: the OpenAPI 3.1 document of the JSON API
+//! (`app::openapi`, generated from the Rust types), built on first use and
+//! served as is after. Public: it describes the API, no data.
+
+use std::sync::LazyLock;
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use bytes::Bytes;
+
+static DOCUMENT: LazyLock<Bytes> = LazyLock::new(|| {
+    let document = app::openapi::document();
+    Bytes::from(serde_json::to_vec(&document).expect("the OpenAPI document is JSON"))
+});
+
+pub async fn document() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        DOCUMENT.clone(),
+    )
+}
