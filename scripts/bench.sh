@@ -3,7 +3,8 @@
 # upload throughput and peak server memory (next to a raw disk copy), the
 # Assets listing's first-page latency through HTTP (sequential, and at 32
 # connections with wrk) next to the raw SQL query on the same database, the
-# move-to-Trash request next to the same raw SQL transaction, then the
+# move-to-Trash request next to the same raw SQL transaction, moving all
+# 50,000 assets matching a search next to the raw UPDATE … WHERE, then the
 # release wasm size. Usage: scripts/bench.sh <release trove binary>
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -84,6 +85,9 @@ raw=$(DATABASE_URL="sqlite://$dir/copy.db" BENCH_SPACE=bench BENCH_IDS="$trash_i
 echo "$raw" | grep -v '^raw_ms='
 raw_ms=$(echo "$raw" | sed -n 's/^raw_ms=//p')
 python3 -c "print(f'move to Trash, HTTP / raw SQL: {$http_s * 1000 / $raw_ms:.2f}x')"
+
+echo "== Select all N matching at scale (its own 100,000-asset database):"
+BENCH_ASSETS="$assets" cargo bench -q -p server --bench matching
 
 echo "== what a durable commit costs (delete permanently, purge), on the data disk:"
 BENCH_DIR="$dir" cargo bench -q -p server --bench durable

@@ -1,0 +1,145 @@
+//! "Select all N matching" at scale: moving the 50,000 of 100,000 assets
+//! whose names match a search to Trash (`app::trash::bulk::trash_assets`
+//! with `Pick::Matching`, what `POST /api/move_to_trash` runs after its
+//! session and permission checks) next to the raw SQL a DBA would write,
+//! `UPDATE assets SET … WHERE space_id = ? AND deleted_at IS NULL AND name
+//! LIKE '%spring-25%'`, on a copy of the same database, in the same run.
+//! Also: how long the write lock is held, seen from a one-row write that
+//! starts while the move runs. Three rounds; each is undone (not timed)
+//! before the next. Seeds its own data in a temporary directory.
+//! `BENCH_ASSETS` (default 100,000) sets the size.
+
+use std::time::{Duration, Instant};
+
+use app::clock::Clock;
+use app::ids::{SpaceId, UserId};
+use app::search::NameSearch;
+use app::trash::bulk::{trash_assets, Effect, Pick};
+use sqlx::SqlitePool;
+
+const TERM: &str = "spring-25";
+const ROUNDS: usize = 3;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let assets: usize = std::env::var("BENCH_ASSETS")
+        .unwrap_or_else(|_| "100000".into())
+        .parse()?;
+    let dir = tempfile::tempdir()?;
+    let url = |name: &str| format!("sqlite://{}?mode=rwc", dir.path().join(name).display());
+    let pool = app::db::connect(&url("trove.db")).await?;
+    app::db::MIGRATOR.run(&pool).await?;
+    let now = Clock::system().now();
+    let seeded = server::seed::seed_space(&pool, "Bench", assets, now).await?;
+    let space = SpaceId(seeded.space_id);
+    // Every other asset is part of the finished campaign.
+    sqlx::query("UPDATE assets SET name = 'spring-25-' || name WHERE space_id = ? AND id % 2 = 0")
+        .bind(space)
+        .execute(&pool)
+        .await?;
+    sqlx::query(
+        "INSERT INTO users (email, name, password_hash, created_at) VALUES ('b@x', 'B', '-', 0)",
+    )
+    .execute(&pool)
+    .await?;
+    let user: UserId = sqlx::query_scalar("SELECT id FROM users")
+        .fetch_one(&pool)
+        .await?;
+    sqlx::query("ANALYZE").execute(&pool).await?;
+    let copy_path = dir.path().join("copy.db");
+    sqlx::query("VACUUM INTO ?")
+        .bind(copy_path.display().to_string())
+        .execute(&pool)
+        .await?;
+    let copy = app::db::connect(&url("copy.db")).await?;
+    let expected: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM assets WHERE space_id = ? AND name LIKE '%spring-25%'",
+    )
+    .bind(space)
+    .fetch_one(&pool)
+    .await?;
+    println!("== move all matching {TERM:?}: {expected} of {assets} assets, {ROUNDS} rounds");
+
+    let (mut raw, mut ours, mut waits) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 1..=ROUNDS {
+        let raw_ms = raw_update(&copy, space, user).await?;
+        let clock = Clock::system();
+        let filters = NameSearch::parse(TERM)?;
+        let writer = tokio::spawn(one_row_write_during(pool.clone(), space));
+        let started = Instant::now();
+        let outcome = trash_assets(
+            &pool,
+            space,
+            user,
+            Pick::Matching {
+                filters: &filters,
+                expected: expected as u64,
+            },
+            &clock,
+            Effect::Apply,
+        )
+        .await?;
+        let ours_ms = started.elapsed().as_secs_f64() * 1e3;
+        let waited_ms = writer.await??;
+        assert_eq!(outcome.moved, expected as u64);
+        println!(
+            "round {round}: raw UPDATE … WHERE {raw_ms:.1} ms | move all matching {ours_ms:.1} ms ({:.2}x) | a one-row write started 5 ms in waited {waited_ms:.1} ms",
+            ours_ms / raw_ms
+        );
+        raw.push(raw_ms);
+        ours.push(ours_ms);
+        waits.push(waited_ms);
+        // Undo both, untimed.
+        for db in [&pool, &copy] {
+            sqlx::query(
+                "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
+                 WHERE space_id = ? AND deleted_at IS NOT NULL",
+            )
+            .bind(space)
+            .execute(db)
+            .await?;
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (raw, ours, wait) = (median(&mut raw), median(&mut ours), median(&mut waits));
+    println!(
+        "median: raw {raw:.1} ms, move all matching {ours:.1} ms: {:.2}x raw; write lock held about {ours:.0} ms (a write waiting on it: {wait:.1} ms)",
+        ours / raw
+    );
+    Ok(())
+}
+
+/// The baseline: one UPDATE with the LIKE test, in an IMMEDIATE transaction.
+async fn raw_update(pool: &SqlitePool, space: SpaceId, user: UserId) -> anyhow::Result<f64> {
+    let started = Instant::now();
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query(
+        "UPDATE assets SET deleted_at = ?, deleted_by = ?, delete_batch = 'raw'
+         WHERE space_id = ? AND deleted_at IS NULL AND name LIKE '%spring-25%'",
+    )
+    .bind(1_i64)
+    .bind(user)
+    .bind(space)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(started.elapsed().as_secs_f64() * 1e3)
+}
+
+/// Starts 5 ms after it is spawned, renames one asset, and returns how long
+/// that took: most of it is waiting for the move's write lock.
+async fn one_row_write_during(pool: SqlitePool, space: SpaceId) -> anyhow::Result<f64> {
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let started = Instant::now();
+    sqlx::query(
+        "UPDATE assets SET updated_at = updated_at + 1
+         WHERE id = (SELECT MAX(id) FROM assets WHERE space_id = ?)",
+    )
+    .bind(space)
+    .execute(&pool)
+    .await?;
+    Ok(started.elapsed().as_secs_f64() * 1e3)
+}
