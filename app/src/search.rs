@@ -165,7 +165,7 @@ pub async fn count_matching(
 }
 
 /// `SELECT a.id …` of the matching rows in `scope`, at most `limit` + 1.
-fn push_matching<'a>(
+pub fn push_matching<'a>(
     qb: &mut QueryBuilder<'a, Sqlite>,
     search: Option<&'a NameSearch>,
     limit: usize,

@@ -13,13 +13,13 @@ use super::model::{
     RestoreFromTrashOutcome, RestoreOutcome, MAX_BULK_IDS,
 };
 use crate::assets::data::push_live_scope;
-use crate::audit::{AuditAction, AuditEntry};
+use crate::audit::{write_batch_entry, AuditAction, AuditEntry};
 use crate::clock::Clock;
 use crate::error::AppError;
 use crate::format::assets_count;
 use crate::ids::{BatchId, SpaceId, UserId};
 use crate::paging::MAX_MATCHING;
-use crate::search::{all_matching_ids, NameSearch};
+use crate::search::{all_matching_ids, push_matching, NameSearch};
 use crate::storage::Storage;
 use crate::time::Timestamp;
 
@@ -179,26 +179,24 @@ pub enum Pick<'a, F> {
     Matching { filters: &'a F, expected: u64 },
 }
 
-/// The ids of "all matching", read under the write lock, if they are
-/// exactly the `expected` number the person confirmed. A different number
-/// changes nothing: 409 with the number that match now. Without any filter
-/// (`filtered` false) a count that is not the whole `place` is refused
-/// outright, so a filter lost on the way never widens the set.
-async fn resolve_matching(
-    tx: &mut SqliteConnection,
-    search: Option<&NameSearch>,
-    filtered: bool,
+/// The guard of every "all matching" change: the set, read under the
+/// write lock, must be exactly the `expected` number the person confirmed.
+/// A different number changes nothing: 409 with the number that match now.
+/// Without any filter (`filtered` false) a count that is not the whole
+/// `place` is refused outright, so a filter lost on the way never widens
+/// the set.
+fn check_count(
+    found: usize,
     expected: u64,
+    filtered: bool,
     (verb, place): (&str, &str),
-    scope: impl for<'q> FnOnce(&mut QueryBuilder<'q, Sqlite>),
-) -> Result<Vec<i64>, AppError> {
-    let ids = all_matching_ids(tx, search, MAX_MATCHING, scope).await?;
-    if ids.len() > MAX_MATCHING {
+) -> Result<(), AppError> {
+    if found > MAX_MATCHING {
         return Err(AppError::validation(format!(
             "More than {MAX_MATCHING} assets match; narrow the search. Nothing was {verb}."
         )));
     }
-    let count = ids.len() as u64;
+    let count = found as u64;
     if count != expected {
         if !filtered {
             return Err(AppError::validation(format!(
@@ -218,6 +216,21 @@ async fn resolve_matching(
     if count == 0 {
         return Err(AppError::validation("Select at least one asset."));
     }
+    Ok(())
+}
+
+/// The ids of "all matching" in `scope`, read under the write lock, if
+/// they pass [`check_count`].
+async fn resolve_matching(
+    tx: &mut SqliteConnection,
+    search: Option<&NameSearch>,
+    filtered: bool,
+    expected: u64,
+    words: (&str, &str),
+    scope: impl for<'q> FnOnce(&mut QueryBuilder<'q, Sqlite>),
+) -> Result<Vec<i64>, AppError> {
+    let ids = all_matching_ids(tx, search, MAX_MATCHING, scope).await?;
+    check_count(ids.len(), expected, filtered, words)?;
     Ok(ids)
 }
 
@@ -251,30 +264,54 @@ pub async fn trash_assets(
     effect: Effect,
 ) -> Result<MoveOutcome, AppError> {
     let mut conn = pool.acquire().await?;
-    let (mut tx, live, skipped) = match pick {
+    let batch = BatchId::new_random();
+    let (tx, moved, skipped) = match pick {
         Pick::Ids(ids) => {
-            let (tx, states) = begin_bulk(&mut conn, space, ids, "moved").await?;
-            let skipped = states.trashed.len() as u64;
-            (tx, states.live, skipped)
+            let (mut tx, states) = begin_bulk(&mut conn, space, ids, "moved").await?;
+            let now = clock.now();
+            trash_live(&mut tx, space, user, &states.live, &batch, now).await?;
+            if !states.live.is_empty() {
+                AuditEntry {
+                    space,
+                    actor: Some(user),
+                    action: AuditAction::MoveToTrash,
+                    batch: Some(&batch),
+                    ids_json: &json_ids(&states.live),
+                    count: states.live.len(),
+                    at: now,
+                }
+                .write(&mut tx)
+                .await?;
+            }
+            (tx, states.live.len() as u64, states.trashed.len() as u64)
         }
         Pick::Matching { filters, expected } => {
+            // One statement over the matching rows, counted; the guard
+            // after it rolls everything back if the count is not the one
+            // confirmed. The ids never leave the database: the audit entry
+            // gathers them from the batch.
             let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+            let now = clock.now();
             let search = filters.as_ref();
-            let ids = resolve_matching(
-                &mut tx,
-                search,
-                search.is_some(),
-                expected,
-                ("moved", "the space"),
-                |qb| push_live_scope(qb, space),
-            )
-            .await?;
-            (tx, ids, 0)
+            let mut change = QueryBuilder::new("UPDATE assets SET deleted_at = ");
+            change
+                .push_bind(now)
+                .push(", deleted_by = ")
+                .push_bind(user)
+                .push(", delete_batch = ")
+                .push_bind(&batch)
+                .push(" WHERE id IN (");
+            push_matching(&mut change, search, MAX_MATCHING, |qb| {
+                push_live_scope(qb, space)
+            });
+            change.push(")");
+            let moved = change.build().execute(&mut *tx).await?.rows_affected();
+            let words = ("moved", "the space");
+            check_count(moved as usize, expected, search.is_some(), words)?;
+            write_batch_entry(&mut tx, space, user, &batch, now).await?;
+            (tx, moved, 0)
         }
     };
-    let now = clock.now();
-    let batch = BatchId::new_random();
-    let moved = trash_live(&mut tx, space, user, &live, &batch, now).await?;
     effect.finish(tx).await?;
     Ok(MoveOutcome {
         moved,
@@ -285,7 +322,7 @@ pub async fn trash_assets(
 }
 
 /// Moves live assets (`live`, known to be live under the write lock) to
-/// Trash as one batch, audited; returns how many moved.
+/// Trash as one batch (the caller audits it).
 async fn trash_live(
     tx: &mut SqliteConnection,
     space: SpaceId,
@@ -293,11 +330,10 @@ async fn trash_live(
     live: &[i64],
     batch: &BatchId,
     now: Timestamp,
-) -> Result<u64, AppError> {
+) -> Result<(), AppError> {
     if live.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
-    let live_json = json_ids(live);
     let moved = sqlx::query(
         "UPDATE assets SET deleted_at = ?, deleted_by = ?, delete_batch = ?
          WHERE space_id = ? AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))",
@@ -306,7 +342,7 @@ async fn trash_live(
     .bind(user)
     .bind(batch)
     .bind(space)
-    .bind(&live_json)
+    .bind(json_ids(live))
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -317,18 +353,7 @@ async fn trash_live(
             live.len()
         )));
     }
-    AuditEntry {
-        space,
-        actor: Some(user),
-        action: AuditAction::MoveToTrash,
-        batch: Some(batch),
-        ids_json: &live_json,
-        count: live.len(),
-        at: now,
-    }
-    .write(tx)
-    .await?;
-    Ok(moved)
+    Ok(())
 }
 
 /// Undo: puts back the assets of one batch that are still in Trash and
@@ -364,7 +389,8 @@ pub async fn restore_batch(
     .bind(restorable_after(now))
     .fetch_all(&mut *tx)
     .await?;
-    put_back(&mut tx, space, Some(user), Some(batch), &ids, now).await?;
+    put_back(&mut tx, space, &ids).await?;
+    audit_restore(&mut tx, space, Some(user), Some(batch), &ids, now).await?;
     tx.commit().await?;
     Ok(RestoreOutcome {
         restored: ids.len() as u64,
@@ -535,7 +561,7 @@ pub async fn restore_assets(
     let mut conn = pool.acquire().await?;
     let (mut tx, trashed, skipped, now) = match pick {
         Pick::Ids(ids) => {
-            let (tx, states) = begin_bulk(&mut conn, space, ids, "restored").await?;
+            let (mut tx, states) = begin_bulk(&mut conn, space, ids, "restored").await?;
             // Read under the write lock: waiting for it may take seconds,
             // and a restore that started just before the 14 days ended
             // must not commit after they ended.
@@ -553,16 +579,19 @@ pub async fn restore_assets(
                 )));
             }
             let skipped = states.live.len() as u64;
-            (tx, states.trashed_ids(), skipped, now)
+            let trashed = states.trashed_ids();
+            put_back(&mut tx, space, &trashed).await?;
+            (tx, trashed, skipped, now)
         }
         Pick::Matching { filters, expected } => {
-            let (tx, ids, now) =
+            let (mut tx, ids, now) =
                 begin_matching_in_trash(&mut conn, space, filters, expected, clock, "restored")
                     .await?;
+            put_back(&mut tx, space, &ids).await?;
             (tx, ids, 0, now)
         }
     };
-    put_back(&mut tx, space, actor, None, &trashed, now).await?;
+    audit_restore(&mut tx, space, actor, None, &trashed, now).await?;
     effect.finish(tx).await?;
     Ok(RestoreFromTrashOutcome {
         restored: trashed.len() as u64,
@@ -571,9 +600,29 @@ pub async fn restore_assets(
     })
 }
 
-/// Takes `ids` out of Trash and writes the restore's audit row (with the
-/// batch, for an Undo). Does nothing for an empty list.
+/// Takes `ids` out of Trash (the caller audits it, [`audit_restore`]).
 async fn put_back(
+    tx: &mut sqlx::SqliteConnection,
+    space: SpaceId,
+    ids: &[i64],
+) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
+         WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(space)
+    .bind(json_ids(ids))
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The audit row of a restore (with the batch, for an Undo). Nothing for
+/// an empty list.
+async fn audit_restore(
     tx: &mut sqlx::SqliteConnection,
     space: SpaceId,
     actor: Option<UserId>,
@@ -584,27 +633,17 @@ async fn put_back(
     if ids.is_empty() {
         return Ok(());
     }
-    let ids_json = json_ids(ids);
-    sqlx::query(
-        "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
-         WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
-    )
-    .bind(space)
-    .bind(&ids_json)
-    .execute(&mut *tx)
-    .await?;
     AuditEntry {
         space,
         actor,
         action: AuditAction::Restore,
         batch,
-        ids_json: &ids_json,
+        ids_json: &json_ids(ids),
         count: ids.len(),
         at: now,
     }
     .write(tx)
-    .await?;
-    Ok(())
+    .await
 }
 
 #[cfg(test)]
@@ -685,6 +724,51 @@ mod tests {
         let again =
             delete_permanently(&pool, &storage, space, by, &ids[..2], &Clock::frozen(NOW)).await;
         assert!(matches!(again, Err(AppError::UnknownAssets { .. })));
+    }
+
+    /// All matching moves in one statement; the audit entry, gathered by
+    /// the database from the batch, names exactly the moved ids, in order.
+    /// A stale count changes nothing; a dry run answers and changes nothing.
+    #[tokio::test]
+    async fn moving_all_matching_is_guarded_and_audited_with_its_ids() {
+        let (pool, _dir) = test_pool().await;
+        let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
+        let other = ensure(&pool, "o", "O", Timestamp::EPOCH).await.unwrap().id;
+        let by = user(&pool, "m@x").await;
+        // a-1.png, a-10.png … a-19.png match "a-1" (11 of 25).
+        let ids = assets(&pool, space, 25).await;
+        assets(&pool, other, 25).await;
+        let search = NameSearch::parse("a-1").unwrap();
+        let clock = Clock::frozen(NOW);
+        let pick = |expected| Pick::Matching {
+            filters: &search,
+            expected,
+        };
+        let stale = trash_assets(&pool, space, by, pick(10), &clock, Effect::Apply).await;
+        assert!(matches!(
+            stale,
+            Err(AppError::CountChanged { count: 11, .. })
+        ));
+        let dry = trash_assets(&pool, space, by, pick(11), &clock, Effect::DryRun)
+            .await
+            .unwrap();
+        assert_eq!((dry.moved, dry.dry_run), (11, true));
+        assert!(trashed(&pool).await.is_empty());
+        assert!(audit_rows(&pool).await.is_empty());
+
+        let done = trash_assets(&pool, space, by, pick(11), &clock, Effect::Apply)
+            .await
+            .unwrap();
+        let mut expected: Vec<i64> = vec![ids[1]];
+        expected.extend(&ids[10..20]);
+        assert_eq!(trashed(&pool).await, expected);
+        let audit = audit_rows(&pool).await;
+        assert_eq!(audit.len(), 1);
+        assert_eq!(
+            (audit[0].0.as_str(), audit[0].1.as_str(), audit[0].2),
+            ("move_to_trash", json_ids(&expected).as_str(), 11)
+        );
+        assert_eq!(audit[0].3.as_deref(), Some(done.batch.as_str()));
     }
 
     #[test]
