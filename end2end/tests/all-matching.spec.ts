@@ -71,6 +71,7 @@ test("Trash filtered by who and when: Select all N matching and Restore puts exa
     headers: { Origin: origin(page) },
   });
   expect(moved.status()).toBe(200);
+  await page.context().clearCookies();
   await signIn(page, "manager@example.com");
   await assets.goto("marketing", "?q=tagline-options");
   await assets.checkbox("tagline-options.txt").check();
