@@ -20,6 +20,25 @@ async function uploadTexts(page: Page, names: string[]) {
   }
 }
 
+/** Removes a test's uploads for good (as the owner), so later tests see the demo data. */
+async function removeForGood(page: Page, search: string, count: number) {
+  await page.context().clearCookies();
+  await signIn(page, "owner@example.com");
+  const headers = { Origin: origin(page) };
+  const matching = { search };
+  const moved = await page.request.post("/api/move_to_trash", {
+    data: { space: "marketing", matching, expected_count: count },
+    headers,
+  });
+  expect(moved.status()).toBe(200);
+  const deleted = await page.request.post("/api/delete_permanently", {
+    data: { space: "marketing", matching, expected_count: count },
+    headers,
+  });
+  expect(deleted.status()).toBe(200);
+  expect((await deleted.json()).deleted).toBe(count);
+}
+
 const numbered = (prefix: string, count: number) =>
   Array.from({ length: count }, (_, i) => `${prefix}-${String(i + 1).padStart(2, "0")}.txt`);
 
@@ -58,6 +77,7 @@ test("a search's Select all N matching: a new match between opening and confirmi
   await assets.status.getByRole("button", { name: "Undo" }).click();
   await expect(assets.status).toContainText("56 assets restored");
   await expect(assets.count).toHaveText("56 assets");
+  await removeForGood(page, "promo-spring-25", 56);
 });
 
 test("Trash filtered by who and when: Select all N matching and Restore puts exactly those back", async ({ page }) => {
@@ -113,4 +133,5 @@ test("Trash filtered by who and when: Select all N matching and Restore puts exa
   await trash.checkbox("tagline-options.txt").check();
   await trash.toolbar.getByRole("button", { name: "Restore" }).click();
   await expect(page.getByRole("status")).toContainText("1 asset restored");
+  await removeForGood(page, "audit-q4", 60);
 });
