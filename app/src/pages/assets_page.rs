@@ -16,7 +16,7 @@ use crate::trash::api::{MoveToTrash, RestoreBatch};
 use crate::trash::model::Matching;
 use crate::ui::listing::{use_listing, Listing};
 use crate::ui::select_all_matching::{
-    follow_count_change, use_all_matching, Phrasing, SelectAllMatching,
+    changed_count, follow_count_change, use_all_matching, Phrasing, SelectAllMatching,
 };
 use crate::ui::selection_checkboxes::Selection;
 use crate::ui::selection_toolbar::SelectionToolbar;
@@ -50,9 +50,9 @@ pub fn AssetsPage() -> impl IntoView {
     let selection = Selection::new();
     // "Select all {N} matching": the whole result, not only the ticked rows.
     let (all_matching, count) = use_all_matching::<Matching, _>(selection, query);
-    let matching = Memo::new(move |_| Matching {
+    let matching = move || Matching {
         search: query.read().search.clone(),
-    });
+    };
     let current = use_current_space();
     let can_delete = current
         .as_ref()
@@ -76,7 +76,7 @@ pub fn AssetsPage() -> impl IntoView {
 
     // The set changed under the person: show the new number, and the next
     // Delete confirms it.
-    follow_count_change(all_matching, delete.value().into());
+    follow_count_change(all_matching, move || delete.value().with(changed_count));
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = delete.value().get() {
             dialog_open.set(false);

@@ -46,17 +46,17 @@ where
     (all_matching, count)
 }
 
-/// After a 409 `count_changed`, the chosen set's new number: the next
-/// confirmation is for what matches now.
-pub fn follow_count_change<M, T>(
+/// After a 409 `count_changed` (`changed_to`, read reactively, gives its
+/// number), the chosen set's new number: the next confirmation is for what
+/// matches now.
+pub fn follow_count_change<M>(
     all_matching: RwSignal<Option<AllMatching<M>>>,
-    result: Signal<Option<Result<T, AppError>>>,
+    changed_to: impl Fn() -> Option<u64> + 'static,
 ) where
     M: Clone + PartialEq + Send + Sync + 'static,
-    T: Clone + Send + Sync + 'static,
 {
     Effect::new(move |_| {
-        if let Some(Err(AppError::CountChanged { count, .. })) = result.get() {
+        if let Some(count) = changed_to() {
             all_matching.update(|all| {
                 if let Some(all) = all {
                     all.count = count;
@@ -64,6 +64,14 @@ pub fn follow_count_change<M, T>(
             });
         }
     });
+}
+
+/// The number of assets that match now, from a 409 `count_changed` answer.
+pub fn changed_count<T>(result: &Option<Result<T, AppError>>) -> Option<u64> {
+    match result {
+        Some(Err(AppError::CountChanged { count, .. })) => Some(*count),
+        _ => None,
+    }
 }
 
 /// How a listing names its filters for the offer.
@@ -81,11 +89,12 @@ pub struct Phrasing<M: 'static> {
 /// exact: the listing's total, or counted on demand by `count` when the
 /// listing only says "1,000+".
 #[component]
-pub fn SelectAllMatching<M, C, Fut>(
+pub fn SelectAllMatching<M, F, C, Fut>(
     page_ids: Vec<AssetId>,
     total: i64,
     total_capped: bool,
-    matching: Memo<M>,
+    /// The listing's filters now (read in reactive scopes, so they track).
+    matching: F,
     phrasing: Phrasing<M>,
     count: C,
     selection: Selection,
@@ -93,6 +102,7 @@ pub fn SelectAllMatching<M, C, Fut>(
 ) -> impl IntoView
 where
     M: Clone + PartialEq + Send + Sync + 'static,
+    F: Fn() -> M + Copy + Send + Sync + 'static,
     C: Fn(M) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Option<u64>> + 'static,
 {
@@ -109,7 +119,7 @@ where
     // total is a lower bound.
     let counted = LocalResource::new(move || {
         let wanted = total_capped && whole_page.get();
-        let counting = count(matching.get());
+        let counting = count(matching());
         async move {
             if !wanted {
                 return None;
@@ -143,7 +153,7 @@ where
                 view! { <p class="select-all-matching" role="status">{text}</p> }.into_any()
             }
             None => {
-                let current = matching.get();
+                let current = matching();
                 let filtered = (phrasing.describe)(&current).is_some();
                 let offer = exact().map(|n| {
                     let label = if filtered {

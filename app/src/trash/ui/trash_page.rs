@@ -18,7 +18,7 @@ use crate::ui::listing::{use_listing, Listing};
 use crate::ui::local_time::LocalTime;
 use crate::ui::search_field::{PrefixSearchNote, SearchField};
 use crate::ui::select_all_matching::{
-    follow_count_change, use_all_matching, Phrasing, SelectAllMatching,
+    changed_count, follow_count_change, use_all_matching, Phrasing, SelectAllMatching,
 };
 use crate::ui::selection_checkboxes::{RowCheckbox, Selection, SelectionHeaderCells};
 use crate::ui::selection_toolbar::SelectionToolbar;
@@ -58,7 +58,7 @@ pub fn TrashPage() -> impl IntoView {
     let selection = Selection::new();
     // "Select all {N} matching": everything in Trash matching the filters.
     let (all_matching, count) = use_all_matching::<TrashMatching, _>(selection, query);
-    let matching = Memo::new(move |_| query.read().matching());
+    let matching = move || query.read().matching();
     let message = RwSignal::new(None::<Result<String, String>>);
     let restore = ServerAction::<RestoreFromTrash>::new();
     let purge = ServerAction::<DeletePermanently>::new();
@@ -86,8 +86,8 @@ pub fn TrashPage() -> impl IntoView {
 
     // The set changed under the person: the next Restore or Delete
     // permanently is for what matches now.
-    follow_count_change(all_matching, restore.value().into());
-    follow_count_change(all_matching, purge.value().into());
+    follow_count_change(all_matching, move || restore.value().with(changed_count));
+    follow_count_change(all_matching, move || purge.value().with(changed_count));
     Effect::new(move |_| match restore.value().get() {
         Some(Ok(outcome)) => {
             selection.clear();
