@@ -12,6 +12,8 @@ use clap::{Args, Parser, Subcommand};
 use server::{demo, leptos_options, open_state, purge_once, seed, serve, DataConfig};
 use tracing_subscriber::EnvFilter;
 
+mod trash_cli;
+
 /// Trove: a self-hosted asset library.
 #[derive(Debug, Parser)]
 #[command(name = "trove", version, about)]
@@ -37,76 +39,7 @@ enum Command {
     User(UserCommand),
     /// Look through a space's Trash and put things back.
     #[command(subcommand)]
-    Trash(TrashCommand),
-}
-
-#[derive(Debug, Subcommand)]
-enum TrashCommand {
-    /// List what is in a space's Trash (newest first), by the filters.
-    List(TrashListArgs),
-    /// Restore everything in a space's Trash that matches the filters, as
-    /// one change: prints what it will restore and asks first (unless
-    /// --yes); refuses if the set changed in between.
-    Restore(TrashRestoreArgs),
-}
-
-#[derive(Debug, Clone, Args)]
-struct TrashFilterArgs {
-    /// Name or slug of the space.
-    #[arg(long)]
-    space: String,
-    /// Only what this person (their email) deleted.
-    #[arg(long)]
-    deleted_by: Option<String>,
-    /// Deleted at or after: 2026-11-28, 2026-11-28T14:30 (UTC), or a time
-    /// ago like 3h or 2d.
-    #[arg(long)]
-    since: Option<String>,
-    /// Deleted before (same forms as --since).
-    #[arg(long)]
-    until: Option<String>,
-    /// Names containing this (or starting with it, under 3 characters).
-    #[arg(long)]
-    search: Option<String>,
-    /// image, video, audio, document or other.
-    #[arg(long = "type")]
-    kind: Option<String>,
-    #[command(flatten)]
-    data: DataArgs,
-}
-
-impl TrashFilterArgs {
-    fn selection(&self) -> server::trash_command::TrashSelection {
-        server::trash_command::TrashSelection {
-            space: self.space.clone(),
-            deleted_by: self.deleted_by.clone(),
-            since: self.since.clone(),
-            until: self.until.clone(),
-            search: self.search.clone(),
-            kind: self.kind.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Args)]
-struct TrashListArgs {
-    #[command(flatten)]
-    filters: TrashFilterArgs,
-    /// Show at most this many.
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]
-    limit: u32,
-}
-
-#[derive(Debug, Clone, Args)]
-struct TrashRestoreArgs {
-    #[command(flatten)]
-    filters: TrashFilterArgs,
-    /// Show what would be restored, and restore nothing.
-    #[arg(long)]
-    dry_run: bool,
-    /// Restore without asking.
-    #[arg(long)]
-    yes: bool,
+    Trash(trash_cli::TrashCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -261,15 +194,7 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Seed(args)) => run_seed(args).await,
         Some(Command::Purge(args)) => run_purge(args).await,
         Some(Command::User(UserCommand::Add(args))) => run_user_add(args).await,
-        Some(Command::Trash(TrashCommand::List(args))) => {
-            let state = args.filters.data.open_for_command().await?;
-            server::trash_command::list(&state, &args.filters.selection(), args.limit).await
-        }
-        Some(Command::Trash(TrashCommand::Restore(args))) => {
-            let state = args.filters.data.open_for_command().await?;
-            let selection = args.filters.selection();
-            server::trash_command::restore(&state, &selection, args.dry_run, args.yes).await
-        }
+        Some(Command::Trash(command)) => trash_cli::run(command).await,
     }
 }
 

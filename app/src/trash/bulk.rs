@@ -1,238 +1,33 @@
 //! The bulk changes: moving assets to Trash and back, and deleting them for
 //! good. One IMMEDIATE transaction per request (the write lock is taken up
 //! front, so concurrent requests queue on the busy timeout instead of
-//! failing), all or nothing, audited.
+//! failing), all or nothing, audited. Each names listed ids or everything
+//! matching filters ([`Pick`]), and may be a dry run ([`Effect`]).
 
-use std::collections::{BTreeSet, HashSet};
+mod matching;
+mod restore;
+mod states;
 
-use sqlx::{Connection as _, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{Connection as _, QueryBuilder, SqliteConnection, SqlitePool};
 
-use super::listing::{push_trash_scope, TrashFilters};
-use super::model::{
-    is_restorable, restorable_after, DeletePermanentlyOutcome, MoveOutcome,
-    RestoreFromTrashOutcome, RestoreOutcome, MAX_BULK_IDS,
-};
+use matching::{begin_matching_in_trash, check_count};
+pub use matching::{Effect, Pick};
+pub use restore::{restore_assets, restore_batch, restore_from_trash};
+use states::begin_bulk;
+pub(crate) use states::json_ids;
+pub use states::validate_ids;
+
+use super::listing::TrashFilters;
+use super::model::{DeletePermanentlyOutcome, MoveOutcome};
 use crate::assets::data::push_live_scope;
 use crate::audit::{write_batch_entry, AuditAction, AuditEntry};
 use crate::clock::Clock;
 use crate::error::AppError;
-use crate::format::assets_count;
 use crate::ids::{BatchId, SpaceId, UserId};
 use crate::paging::MAX_MATCHING;
-use crate::search::{all_matching_ids, push_matching, NameSearch};
+use crate::search::{push_matching, NameSearch};
 use crate::storage::Storage;
 use crate::time::Timestamp;
-
-/// Checks a bulk id list: 1 to 10,000 positive ids, each once.
-pub fn validate_ids(ids: &[i64]) -> Result<Vec<i64>, AppError> {
-    if ids.is_empty() {
-        return Err(AppError::validation("Select at least one asset."));
-    }
-    if ids.len() > MAX_BULK_IDS {
-        return Err(AppError::validation(format!(
-            "At most {MAX_BULK_IDS} assets can be changed at once; this request has {}.",
-            ids.len()
-        )));
-    }
-    if let Some(bad) = ids.iter().find(|id| **id <= 0) {
-        return Err(AppError::validation(format!("{bad} is not an asset id.")));
-    }
-    let mut seen = HashSet::with_capacity(ids.len());
-    let duplicates: BTreeSet<i64> = ids.iter().copied().filter(|id| !seen.insert(*id)).collect();
-    if !duplicates.is_empty() {
-        return Err(AppError::validation(format!(
-            "Each asset may be listed once; listed more than once: {}.",
-            list_ids(&duplicates)
-        )));
-    }
-    Ok(ids.to_vec())
-}
-
-/// "4, 9, 12" or "4, 9, 12, … (250 in all)".
-fn list_ids(ids: &BTreeSet<i64>) -> String {
-    const SHOWN: usize = 20;
-    let shown: Vec<String> = ids.iter().take(SHOWN).map(i64::to_string).collect();
-    if ids.len() > SHOWN {
-        format!("{}, … ({} in all)", shown.join(", "), ids.len())
-    } else {
-        shown.join(", ")
-    }
-}
-
-pub(crate) fn json_ids(ids: &[i64]) -> String {
-    serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned())
-}
-
-/// The Trash state (`deleted_at`) of each of `ids` in `space`; any id that
-/// is unknown or in another space fails the request, naming them.
-async fn trash_states(
-    tx: &mut sqlx::SqliteConnection,
-    space: SpaceId,
-    ids: &[i64],
-    ids_json: &str,
-    verb: &str,
-) -> Result<Vec<(i64, Option<Timestamp>)>, AppError> {
-    let found: Vec<(i64, Option<Timestamp>)> = sqlx::query_as(
-        "SELECT id, deleted_at FROM assets
-         WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
-    )
-    .bind(space)
-    .bind(ids_json)
-    .fetch_all(&mut *tx)
-    .await?;
-    if found.len() != ids.len() {
-        let known: HashSet<i64> = found.iter().map(|(id, _)| *id).collect();
-        let missing: BTreeSet<i64> = ids
-            .iter()
-            .copied()
-            .filter(|id| !known.contains(id))
-            .collect();
-        return Err(AppError::UnknownAssets {
-            message: format!(
-                "These assets do not exist in this space: {}. Nothing was {verb}.",
-                list_ids(&missing)
-            ),
-            ids: missing.into_iter().collect(),
-        });
-    }
-    Ok(found)
-}
-
-/// Where each id of a bulk request stands, read under the write lock.
-struct BulkStates {
-    /// Ids not in Trash.
-    live: Vec<i64>,
-    /// Ids in Trash, with their `deleted_at`.
-    trashed: Vec<(i64, Timestamp)>,
-}
-
-impl BulkStates {
-    fn trashed_ids(&self) -> Vec<i64> {
-        self.trashed.iter().map(|(id, _)| *id).collect()
-    }
-}
-
-/// The start of every bulk change: checks the id list, takes the write lock
-/// (`BEGIN IMMEDIATE`, so concurrent requests queue instead of failing) and
-/// reads where each id stands; unknown or foreign ids fail naming them.
-async fn begin_bulk<'c>(
-    conn: &'c mut SqliteConnection,
-    space: SpaceId,
-    ids: &[i64],
-    verb: &str,
-) -> Result<(sqlx::Transaction<'c, Sqlite>, BulkStates), AppError> {
-    let ids = validate_ids(ids)?;
-    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-    let found = trash_states(&mut tx, space, &ids, &json_ids(&ids), verb).await?;
-    let mut states = BulkStates {
-        live: Vec::new(),
-        trashed: Vec::new(),
-    };
-    for (id, deleted_at) in found {
-        match deleted_at {
-            Some(at) => states.trashed.push((id, at)),
-            None => states.live.push(id),
-        }
-    }
-    Ok((tx, states))
-}
-
-/// Whether a bulk change is made, or only worked out: a dry run does all
-/// of it in its transaction, answers what it did and rolls back.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Effect {
-    #[default]
-    Apply,
-    DryRun,
-}
-
-impl Effect {
-    /// `dry_run` as the JSON API takes it (absent is false).
-    pub fn from_dry_run(dry_run: Option<bool>) -> Self {
-        if dry_run == Some(true) {
-            Self::DryRun
-        } else {
-            Self::Apply
-        }
-    }
-
-    pub fn is_dry_run(self) -> bool {
-        self == Self::DryRun
-    }
-
-    /// Commits the change, or rolls a dry run back.
-    async fn finish(self, tx: sqlx::Transaction<'_, Sqlite>) -> Result<(), AppError> {
-        match self {
-            Self::Apply => tx.commit().await?,
-            Self::DryRun => tx.rollback().await?,
-        }
-        Ok(())
-    }
-}
-
-/// What a bulk change acts on: listed ids, or everything matching filters
-/// (`F`), resolved on the server under the write lock, with the number the
-/// person confirmed.
-#[derive(Debug, Clone, Copy)]
-pub enum Pick<'a, F> {
-    Ids(&'a [i64]),
-    Matching { filters: &'a F, expected: u64 },
-}
-
-/// The guard of every "all matching" change: the set, read under the
-/// write lock, must be exactly the `expected` number the person confirmed.
-/// A different number changes nothing: 409 with the number that match now.
-/// Without any filter (`filtered` false) a count that is not the whole
-/// `place` is refused outright, so a filter lost on the way never widens
-/// the set.
-fn check_count(
-    found: usize,
-    expected: u64,
-    filtered: bool,
-    (verb, place): (&str, &str),
-) -> Result<(), AppError> {
-    if found > MAX_MATCHING {
-        return Err(AppError::validation(format!(
-            "More than {MAX_MATCHING} assets match; narrow the search. Nothing was {verb}."
-        )));
-    }
-    let count = found as u64;
-    if count != expected {
-        if !filtered {
-            return Err(AppError::validation(format!(
-                "The request asks for {expected} assets without a search or filter, but {place} has {count}. Nothing was {verb}."
-            )));
-        }
-        return Err(AppError::CountChanged {
-            count,
-            message: format!(
-                "{} {} now, not {expected}. Nothing was {verb}; confirm again to go ahead with {}.",
-                assets_count(count),
-                if count == 1 { "matches" } else { "match" },
-                if count == 1 { "it" } else { "them" }
-            ),
-        });
-    }
-    if count == 0 {
-        return Err(AppError::validation("Select at least one asset."));
-    }
-    Ok(())
-}
-
-/// The ids of "all matching" in `scope`, read under the write lock, if
-/// they pass [`check_count`].
-async fn resolve_matching(
-    tx: &mut SqliteConnection,
-    search: Option<&NameSearch>,
-    filtered: bool,
-    expected: u64,
-    words: (&str, &str),
-    scope: impl for<'q> FnOnce(&mut QueryBuilder<'q, Sqlite>),
-) -> Result<Vec<i64>, AppError> {
-    let ids = all_matching_ids(tx, search, MAX_MATCHING, scope).await?;
-    check_count(ids.len(), expected, filtered, words)?;
-    Ok(ids)
-}
 
 /// Moves `ids` of `space` to Trash for `user`. Ids already in Trash are
 /// skipped and counted; any id that is unknown or in another space fails the
@@ -356,47 +151,6 @@ async fn trash_live(
     Ok(())
 }
 
-/// Undo: puts back the assets of one batch that are still in Trash and
-/// still restorable. A batch unknown in this space is a 404.
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool), err(Debug)))]
-pub async fn restore_batch(
-    pool: &SqlitePool,
-    space: SpaceId,
-    user: UserId,
-    batch: &BatchId,
-    clock: &Clock,
-) -> Result<RestoreOutcome, AppError> {
-    if !batch.is_well_formed() {
-        return Err(AppError::validation("That is not a batch id."));
-    }
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let now = clock.now();
-    let known: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM audit_log WHERE space_id = ? AND batch = ? AND action = 'move_to_trash'",
-    )
-    .bind(space)
-    .bind(batch)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if known.is_none() {
-        return Err(AppError::NotFound);
-    }
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM assets WHERE space_id = ? AND delete_batch = ? AND deleted_at > ? ORDER BY id",
-    )
-    .bind(space)
-    .bind(batch)
-    .bind(restorable_after(now))
-    .fetch_all(&mut *tx)
-    .await?;
-    put_back(&mut tx, space, &ids).await?;
-    audit_restore(&mut tx, space, Some(user), Some(batch), &ids, now).await?;
-    tx.commit().await?;
-    Ok(RestoreOutcome {
-        restored: ids.len() as u64,
-    })
-}
-
 /// Deletes `ids` of `space` for good (see [`delete_assets_permanently`]).
 pub async fn delete_permanently(
     pool: &SqlitePool,
@@ -481,31 +235,6 @@ pub async fn delete_assets_permanently(
     })
 }
 
-/// The start of a change to "everything in Trash matching": takes the write
-/// lock, reads the clock under it (the 14 days are judged at that moment)
-/// and resolves the ids against the confirmed count.
-async fn begin_matching_in_trash<'c>(
-    conn: &'c mut SqliteConnection,
-    space: SpaceId,
-    filters: &TrashFilters,
-    expected: u64,
-    clock: &Clock,
-    verb: &str,
-) -> Result<(sqlx::Transaction<'c, Sqlite>, Vec<i64>, Timestamp), AppError> {
-    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-    let now = clock.now();
-    let ids = resolve_matching(
-        &mut tx,
-        filters.search.as_ref(),
-        filters.is_filtered(),
-        expected,
-        (verb, "Trash"),
-        |qb| push_trash_scope(qb, space, filters, now),
-    )
-    .await?;
-    Ok((tx, ids, now))
-}
-
 /// Removes the stored files of deleted rows; returns how many files went.
 /// A failure is logged and left to the orphan sweep: the rows are gone
 /// already, so the request has succeeded.
@@ -520,130 +249,6 @@ pub(crate) async fn remove_files(storage: &Storage, keys: &[String]) -> u64 {
         }
     }
     removed
-}
-
-/// Restores `ids` from Trash (see [`restore_assets`]).
-pub async fn restore_from_trash(
-    pool: &SqlitePool,
-    space: SpaceId,
-    user: UserId,
-    ids: &[i64],
-    clock: &Clock,
-) -> Result<RestoreFromTrashOutcome, AppError> {
-    restore_assets(
-        pool,
-        space,
-        Some(user),
-        Pick::Ids(ids),
-        clock,
-        Effect::Apply,
-    )
-    .await
-}
-
-/// Restores assets from Trash, all or nothing: listed ids (unknown or
-/// foreign ids fail naming them, 404; ids whose 14 days are over fail as no
-/// longer restorable; ids not in Trash are skipped and counted), or
-/// everything restorable in Trash matching its filters if that is the
-/// confirmed number. `actor` is who asked (`None`: the command line).
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(skip(pool, pick, clock), err(Debug))
-)]
-pub async fn restore_assets(
-    pool: &SqlitePool,
-    space: SpaceId,
-    actor: Option<UserId>,
-    pick: Pick<'_, TrashFilters>,
-    clock: &Clock,
-    effect: Effect,
-) -> Result<RestoreFromTrashOutcome, AppError> {
-    let mut conn = pool.acquire().await?;
-    let (mut tx, trashed, skipped, now) = match pick {
-        Pick::Ids(ids) => {
-            let (mut tx, states) = begin_bulk(&mut conn, space, ids, "restored").await?;
-            // Read under the write lock: waiting for it may take seconds,
-            // and a restore that started just before the 14 days ended
-            // must not commit after they ended.
-            let now = clock.now();
-            let expired: BTreeSet<i64> = states
-                .trashed
-                .iter()
-                .filter(|(_, at)| !is_restorable(*at, now))
-                .map(|(id, _)| *id)
-                .collect();
-            if !expired.is_empty() {
-                return Err(AppError::Conflict(format!(
-                    "These assets were deleted more than 14 days ago and can no longer be restored: {}. Nothing was restored.",
-                    list_ids(&expired)
-                )));
-            }
-            let skipped = states.live.len() as u64;
-            let trashed = states.trashed_ids();
-            put_back(&mut tx, space, &trashed).await?;
-            (tx, trashed, skipped, now)
-        }
-        Pick::Matching { filters, expected } => {
-            let (mut tx, ids, now) =
-                begin_matching_in_trash(&mut conn, space, filters, expected, clock, "restored")
-                    .await?;
-            put_back(&mut tx, space, &ids).await?;
-            (tx, ids, 0, now)
-        }
-    };
-    audit_restore(&mut tx, space, actor, None, &trashed, now).await?;
-    effect.finish(tx).await?;
-    Ok(RestoreFromTrashOutcome {
-        restored: trashed.len() as u64,
-        skipped,
-        dry_run: effect.is_dry_run(),
-    })
-}
-
-/// Takes `ids` out of Trash (the caller audits it, [`audit_restore`]).
-async fn put_back(
-    tx: &mut sqlx::SqliteConnection,
-    space: SpaceId,
-    ids: &[i64],
-) -> Result<(), AppError> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
-        "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
-         WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
-    )
-    .bind(space)
-    .bind(json_ids(ids))
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
-/// The audit row of a restore (with the batch, for an Undo). Nothing for
-/// an empty list.
-async fn audit_restore(
-    tx: &mut sqlx::SqliteConnection,
-    space: SpaceId,
-    actor: Option<UserId>,
-    batch: Option<&BatchId>,
-    ids: &[i64],
-    now: Timestamp,
-) -> Result<(), AppError> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    AuditEntry {
-        space,
-        actor,
-        action: AuditAction::Restore,
-        batch,
-        ids_json: &json_ids(ids),
-        count: ids.len(),
-        at: now,
-    }
-    .write(tx)
-    .await
 }
 
 #[cfg(test)]

@@ -1,0 +1,183 @@
+//! Putting assets back: Undo of one move (a batch), and restoring from
+//! Trash by ids or by its filters.
+
+use std::collections::BTreeSet;
+
+use sqlx::SqlitePool;
+
+use super::super::listing::TrashFilters;
+use super::super::model::{
+    is_restorable, restorable_after, RestoreFromTrashOutcome, RestoreOutcome,
+};
+use super::matching::{begin_matching_in_trash, Effect, Pick};
+use super::states::{begin_bulk, json_ids, list_ids};
+use crate::audit::{AuditAction, AuditEntry};
+use crate::clock::Clock;
+use crate::error::AppError;
+use crate::ids::{BatchId, SpaceId, UserId};
+use crate::time::Timestamp;
+
+/// Undo: puts back the assets of one batch that are still in Trash and
+/// still restorable. A batch unknown in this space is a 404.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool), err(Debug)))]
+pub async fn restore_batch(
+    pool: &SqlitePool,
+    space: SpaceId,
+    user: UserId,
+    batch: &BatchId,
+    clock: &Clock,
+) -> Result<RestoreOutcome, AppError> {
+    if !batch.is_well_formed() {
+        return Err(AppError::validation("That is not a batch id."));
+    }
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let now = clock.now();
+    let known: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM audit_log WHERE space_id = ? AND batch = ? AND action = 'move_to_trash'",
+    )
+    .bind(space)
+    .bind(batch)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if known.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM assets WHERE space_id = ? AND delete_batch = ? AND deleted_at > ? ORDER BY id",
+    )
+    .bind(space)
+    .bind(batch)
+    .bind(restorable_after(now))
+    .fetch_all(&mut *tx)
+    .await?;
+    put_back(&mut tx, space, &ids).await?;
+    audit_restore(&mut tx, space, Some(user), Some(batch), &ids, now).await?;
+    tx.commit().await?;
+    Ok(RestoreOutcome {
+        restored: ids.len() as u64,
+    })
+}
+
+/// Restores `ids` from Trash (see [`restore_assets`]).
+pub async fn restore_from_trash(
+    pool: &SqlitePool,
+    space: SpaceId,
+    user: UserId,
+    ids: &[i64],
+    clock: &Clock,
+) -> Result<RestoreFromTrashOutcome, AppError> {
+    restore_assets(
+        pool,
+        space,
+        Some(user),
+        Pick::Ids(ids),
+        clock,
+        Effect::Apply,
+    )
+    .await
+}
+
+/// Restores assets from Trash, all or nothing: listed ids (unknown or
+/// foreign ids fail naming them, 404; ids whose 14 days are over fail as no
+/// longer restorable; ids not in Trash are skipped and counted), or
+/// everything restorable in Trash matching its filters if that is the
+/// confirmed number. `actor` is who asked (`None`: the command line).
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip(pool, pick, clock), err(Debug))
+)]
+pub async fn restore_assets(
+    pool: &SqlitePool,
+    space: SpaceId,
+    actor: Option<UserId>,
+    pick: Pick<'_, TrashFilters>,
+    clock: &Clock,
+    effect: Effect,
+) -> Result<RestoreFromTrashOutcome, AppError> {
+    let mut conn = pool.acquire().await?;
+    let (mut tx, trashed, skipped, now) = match pick {
+        Pick::Ids(ids) => {
+            let (mut tx, states) = begin_bulk(&mut conn, space, ids, "restored").await?;
+            // Read under the write lock: waiting for it may take seconds,
+            // and a restore that started just before the 14 days ended
+            // must not commit after they ended.
+            let now = clock.now();
+            let expired: BTreeSet<i64> = states
+                .trashed
+                .iter()
+                .filter(|(_, at)| !is_restorable(*at, now))
+                .map(|(id, _)| *id)
+                .collect();
+            if !expired.is_empty() {
+                return Err(AppError::Conflict(format!(
+                    "These assets were deleted more than 14 days ago and can no longer be restored: {}. Nothing was restored.",
+                    list_ids(&expired)
+                )));
+            }
+            let skipped = states.live.len() as u64;
+            let trashed = states.trashed_ids();
+            put_back(&mut tx, space, &trashed).await?;
+            (tx, trashed, skipped, now)
+        }
+        Pick::Matching { filters, expected } => {
+            let (mut tx, ids, now) =
+                begin_matching_in_trash(&mut conn, space, filters, expected, clock, "restored")
+                    .await?;
+            put_back(&mut tx, space, &ids).await?;
+            (tx, ids, 0, now)
+        }
+    };
+    audit_restore(&mut tx, space, actor, None, &trashed, now).await?;
+    effect.finish(tx).await?;
+    Ok(RestoreFromTrashOutcome {
+        restored: trashed.len() as u64,
+        skipped,
+        dry_run: effect.is_dry_run(),
+    })
+}
+
+/// Takes `ids` out of Trash (the caller audits it, [`audit_restore`]).
+async fn put_back(
+    tx: &mut sqlx::SqliteConnection,
+    space: SpaceId,
+    ids: &[i64],
+) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
+         WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(space)
+    .bind(json_ids(ids))
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The audit row of a restore (with the batch, for an Undo). Nothing for
+/// an empty list.
+async fn audit_restore(
+    tx: &mut sqlx::SqliteConnection,
+    space: SpaceId,
+    actor: Option<UserId>,
+    batch: Option<&BatchId>,
+    ids: &[i64],
+    now: Timestamp,
+) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    AuditEntry {
+        space,
+        actor,
+        action: AuditAction::Restore,
+        batch,
+        ids_json: &json_ids(ids),
+        count: ids.len(),
+        at: now,
+    }
+    .write(tx)
+    .await
+}

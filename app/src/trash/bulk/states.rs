@@ -1,0 +1,125 @@
+//! Where each listed id of a bulk request stands: the id list's checks,
+//! the write lock, and the state of every id read under it.
+
+use std::collections::{BTreeSet, HashSet};
+
+use sqlx::{Connection as _, Sqlite, SqliteConnection};
+
+use super::super::model::MAX_BULK_IDS;
+use crate::error::AppError;
+use crate::ids::SpaceId;
+use crate::time::Timestamp;
+
+/// Checks a bulk id list: 1 to 10,000 positive ids, each once.
+pub fn validate_ids(ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    if ids.is_empty() {
+        return Err(AppError::validation("Select at least one asset."));
+    }
+    if ids.len() > MAX_BULK_IDS {
+        return Err(AppError::validation(format!(
+            "At most {MAX_BULK_IDS} assets can be changed at once; this request has {}.",
+            ids.len()
+        )));
+    }
+    if let Some(bad) = ids.iter().find(|id| **id <= 0) {
+        return Err(AppError::validation(format!("{bad} is not an asset id.")));
+    }
+    let mut seen = HashSet::with_capacity(ids.len());
+    let duplicates: BTreeSet<i64> = ids.iter().copied().filter(|id| !seen.insert(*id)).collect();
+    if !duplicates.is_empty() {
+        return Err(AppError::validation(format!(
+            "Each asset may be listed once; listed more than once: {}.",
+            list_ids(&duplicates)
+        )));
+    }
+    Ok(ids.to_vec())
+}
+
+/// "4, 9, 12" or "4, 9, 12, … (250 in all)".
+pub(super) fn list_ids(ids: &BTreeSet<i64>) -> String {
+    const SHOWN: usize = 20;
+    let shown: Vec<String> = ids.iter().take(SHOWN).map(i64::to_string).collect();
+    if ids.len() > SHOWN {
+        format!("{}, … ({} in all)", shown.join(", "), ids.len())
+    } else {
+        shown.join(", ")
+    }
+}
+
+pub fn json_ids(ids: &[i64]) -> String {
+    serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// The Trash state (`deleted_at`) of each of `ids` in `space`; any id that
+/// is unknown or in another space fails the request, naming them.
+pub(super) async fn trash_states(
+    tx: &mut sqlx::SqliteConnection,
+    space: SpaceId,
+    ids: &[i64],
+    ids_json: &str,
+    verb: &str,
+) -> Result<Vec<(i64, Option<Timestamp>)>, AppError> {
+    let found: Vec<(i64, Option<Timestamp>)> = sqlx::query_as(
+        "SELECT id, deleted_at FROM assets
+         WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(space)
+    .bind(ids_json)
+    .fetch_all(&mut *tx)
+    .await?;
+    if found.len() != ids.len() {
+        let known: HashSet<i64> = found.iter().map(|(id, _)| *id).collect();
+        let missing: BTreeSet<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| !known.contains(id))
+            .collect();
+        return Err(AppError::UnknownAssets {
+            message: format!(
+                "These assets do not exist in this space: {}. Nothing was {verb}.",
+                list_ids(&missing)
+            ),
+            ids: missing.into_iter().collect(),
+        });
+    }
+    Ok(found)
+}
+
+/// Where each id of a bulk request stands, read under the write lock.
+pub(super) struct BulkStates {
+    /// Ids not in Trash.
+    pub(super) live: Vec<i64>,
+    /// Ids in Trash, with their `deleted_at`.
+    pub(super) trashed: Vec<(i64, Timestamp)>,
+}
+
+impl BulkStates {
+    pub(super) fn trashed_ids(&self) -> Vec<i64> {
+        self.trashed.iter().map(|(id, _)| *id).collect()
+    }
+}
+
+/// The start of every bulk change: checks the id list, takes the write lock
+/// (`BEGIN IMMEDIATE`, so concurrent requests queue instead of failing) and
+/// reads where each id stands; unknown or foreign ids fail naming them.
+pub(super) async fn begin_bulk<'c>(
+    conn: &'c mut SqliteConnection,
+    space: SpaceId,
+    ids: &[i64],
+    verb: &str,
+) -> Result<(sqlx::Transaction<'c, Sqlite>, BulkStates), AppError> {
+    let ids = validate_ids(ids)?;
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let found = trash_states(&mut tx, space, &ids, &json_ids(&ids), verb).await?;
+    let mut states = BulkStates {
+        live: Vec::new(),
+        trashed: Vec::new(),
+    };
+    for (id, deleted_at) in found {
+        match deleted_at {
+            Some(at) => states.trashed.push((id, at)),
+            None => states.live.push(id),
+        }
+    }
+    Ok((tx, states))
+}
