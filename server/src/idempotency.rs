@@ -13,17 +13,21 @@
 //! time limit, a retry may take it over and act again (the bulk changes
 //! are themselves safe to repeat: a second move skips, a stale count 409s).
 
+use std::convert::Infallible;
+use std::task::{Context, Poll};
+
 use app::error::AppError;
 use app::ids::UserId;
 use app::state::AppState;
 use app::time::{Timestamp, MILLIS_PER_DAY};
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse as _, Response};
+use futures::future::{BoxFuture, Either};
 use sha2::{Digest as _, Sha256};
 use sqlx::SqlitePool;
+use tower::{Layer, Service, ServiceExt as _};
 use tower_sessions::Session;
 
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
@@ -39,16 +43,75 @@ const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// Answers larger than this are not kept (none of the mutations' are).
 const MAX_ANSWER_BYTES: usize = 256 * 1024;
 
-/// The middleware: only for POSTs to `/api/…` (not the upload's stream,
-/// nor signing in) that carry the header and come from a signed-in user.
-pub async fn replay(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let applies = request.method() == Method::POST
-        && request.uri().path().starts_with("/api/")
-        && !matches!(request.uri().path(), "/api/upload" | "/api/sign_in")
-        && request.headers().contains_key(IDEMPOTENCY_KEY);
-    if !applies {
-        return next.run(request).await;
+/// The layer. A request it does not apply to (anything but a POST to
+/// `/api/…` other than the upload and signing in, with the header) goes
+/// straight through: no state clone, no boxed future, so the listing and
+/// every GET pay nothing for it.
+#[derive(Clone)]
+pub struct IdempotencyLayer {
+    state: AppState,
+}
+
+impl IdempotencyLayer {
+    pub fn new(state: AppState) -> Self {
+        Self { state }
     }
+}
+
+impl<S> Layer<S> for IdempotencyLayer {
+    type Service = Idempotency<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Idempotency {
+            inner,
+            state: self.state.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Idempotency<S> {
+    inner: S,
+    state: AppState,
+}
+
+impl<S> Service<Request> for Idempotency<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<S::Future, BoxFuture<'static, Result<Response, Infallible>>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let applies = request.method() == Method::POST
+            && request.headers().contains_key(IDEMPOTENCY_KEY)
+            && request.uri().path().starts_with("/api/")
+            && !matches!(request.uri().path(), "/api/upload" | "/api/sign_in");
+        if !applies {
+            return Either::Left(self.inner.call(request));
+        }
+        // The ready service goes with this request; a clone stays for the next.
+        let clone = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, clone);
+        let state = self.state.clone();
+        Either::Right(Box::pin(
+            async move { Ok(replay(state, request, inner).await) },
+        ))
+    }
+}
+
+/// A POST with the header: answers from the key, or runs the request
+/// (`inner`) and keeps its answer.
+async fn replay<S>(state: AppState, request: Request, inner: S) -> Response
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
     let key = match request
         .headers()
         .get(IDEMPOTENCY_KEY)
@@ -70,7 +133,7 @@ pub async fn replay(State(state): State<AppState>, request: Request, next: Next)
     };
     // Signed out: the endpoint answers 401 itself.
     let Ok(user) = user else {
-        return next.run(request).await;
+        return run(inner, request).await;
     };
     let (parts, body) = request.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
@@ -88,9 +151,7 @@ pub async fn replay(State(state): State<AppState>, request: Request, next: Next)
         Ok(Claim::Answered(answer)) => return answer,
         Err(error) => return error.into_response(),
     }
-    let response = next
-        .run(Request::from_parts(parts, Body::from(bytes)))
-        .await;
+    let response = run(inner, Request::from_parts(parts, Body::from(bytes))).await;
     let status = response.status();
     if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
         release(&state.pool, user, &key).await;
@@ -111,6 +172,16 @@ pub async fn replay(State(state): State<AppState>, request: Request, next: Next)
         release(&state.pool, user, &key).await;
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+async fn run<S>(inner: S, request: Request) -> Response
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    match inner.oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
 }
 
 /// SHA-256 of the method, the path with its query, and the body.

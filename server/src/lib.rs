@@ -184,10 +184,7 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Inside the session layer: a key belongs to the signed-in user.
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            idempotency::replay,
-        ))
+        .layer(idempotency::IdempotencyLayer::new(state.clone()))
         .layer(session_layer(&state))
         .layer(middleware::from_fn(api_router_errors))
         .layer(middleware::from_fn_with_state(
