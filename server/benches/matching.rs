@@ -134,11 +134,13 @@ async fn raw_update(pool: &SqlitePool, space: SpaceId, user: UserId) -> anyhow::
     let started = Instant::now();
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     sqlx::query(
-        "UPDATE assets SET deleted_at = ?, deleted_by = ?, delete_batch = 'raw'
+        "UPDATE assets SET deleted_at = ?, deleted_by = ?, delete_batch = ?
          WHERE space_id = ? AND deleted_at IS NULL AND name LIKE '%spring-25%'",
     )
     .bind(1_i64)
     .bind(user)
+    // A batch id like the app's (a UUID): the rows grow by as much.
+    .bind(uuid::Uuid::new_v4().to_string())
     .bind(space)
     .execute(&mut *tx)
     .await?;
