@@ -70,7 +70,9 @@ async fn main() -> anyhow::Result<()> {
         // Both sides start from an empty write-ahead log, so neither pays
         // for checkpointing the previous round's undo.
         for db in [&pool, &copy] {
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(db).await?;
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(db)
+                .await?;
         }
         let raw_ms = raw_update(&copy, space, user).await?;
         let clock = Clock::system();
