@@ -135,3 +135,33 @@ test("Trash filtered by who and when: Select all N matching and Restore puts exa
   await expect(page.getByRole("status")).toContainText("1 asset restored");
   await removeForGood(page, "audit-q4", 60);
 });
+
+test("an owner deletes permanently everything in Trash matching a search, after confirming the number", async ({
+  page,
+}) => {
+  await signIn(page, "owner@example.com");
+  const assets = new AssetsPage(page);
+  await assets.goto("marketing");
+  await uploadTexts(page, numbered("old-brief", 52));
+  const moved = await page.request.post("/api/move_to_trash", {
+    data: { space: "marketing", matching: { search: "old-brief" }, expected_count: 52 },
+    headers: { Origin: origin(page) },
+  });
+  expect(moved.status()).toBe(200);
+
+  const trash = new TrashPage(page);
+  await trash.goto("marketing", "?q=old-brief");
+  await expect(page.getByText("52 assets in Trash")).toBeVisible();
+  await page.getByRole("checkbox", { name: "Select all" }).check();
+  await page.getByRole("button", { name: "Select all 52 matching" }).click();
+  await expect(trash.toolbar).toContainText("52 selected");
+  await trash.toolbar.getByRole("button", { name: "Delete permanently" }).click();
+  await expect(trash.dialog).toContainText("52 assets matching “old-brief” will be deleted permanently");
+  await expectNoSeriousA11yViolations(page);
+  await trash.dialog.getByRole("button", { name: "Delete permanently" }).click();
+  await expect(trash.dialog).toBeHidden();
+  await expect(trash.status).toContainText("52 assets deleted permanently");
+  await expect(page.getByText("Nothing in Trash matches these filters.")).toBeVisible();
+  await assets.goto("marketing", "?q=old-brief");
+  await expect(page.getByText("No assets match")).toBeVisible();
+});
