@@ -60,31 +60,18 @@ pub async fn trash_assets(
 ) -> Result<MoveOutcome, AppError> {
     let mut conn = pool.acquire().await?;
     let batch = BatchId::new_random();
-    let (tx, moved, skipped) = match pick {
+    let (mut tx, moved, skipped, now) = match pick {
         Pick::Ids(ids) => {
             let (mut tx, states) = begin_bulk(&mut conn, space, ids, "moved").await?;
             let now = clock.now();
             trash_live(&mut tx, space, user, &states.live, &batch, now).await?;
-            if !states.live.is_empty() {
-                AuditEntry {
-                    space,
-                    actor: Some(user),
-                    action: AuditAction::MoveToTrash,
-                    batch: Some(&batch),
-                    ids_json: &json_ids(&states.live),
-                    count: states.live.len(),
-                    at: now,
-                }
-                .write(&mut tx)
-                .await?;
-            }
-            (tx, states.live.len() as u64, states.trashed.len() as u64)
+            let (moved, skipped) = (states.live.len() as u64, states.trashed.len() as u64);
+            (tx, moved, skipped, now)
         }
         Pick::Matching { filters, expected } => {
             // One statement over the matching rows, counted; the guard
             // after it rolls everything back if the count is not the one
-            // confirmed. The ids never leave the database: the audit entry
-            // gathers them from the batch.
+            // confirmed.
             let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
             let now = clock.now();
             let search = filters.as_ref();
@@ -103,10 +90,14 @@ pub async fn trash_assets(
             let moved = change.build().execute(&mut *tx).await?.rows_affected();
             let words = ("moved", "the space");
             check_count(moved as usize, expected, search.is_some(), words)?;
-            write_batch_entry(&mut tx, space, user, &batch, now).await?;
-            (tx, moved, 0)
+            (tx, moved, 0, now)
         }
     };
+    // Either way the batch's rows are what moved: the database gathers
+    // their ids for the audit entry (100,000 ids never leave SQLite).
+    if moved > 0 {
+        write_batch_entry(&mut tx, space, user, &batch, now).await?;
+    }
     effect.finish(tx).await?;
     Ok(MoveOutcome {
         moved,

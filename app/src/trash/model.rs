@@ -88,11 +88,12 @@ pub struct TrashMatching {
 impl TrashMatching {
     /// Whether a search or filter narrows Trash.
     pub fn is_filtered(&self) -> bool {
-        !self.search.trim().is_empty()
-            || self.deleted_by.is_some()
-            || self.kind.is_some()
-            || self.from.is_some()
-            || self.to.is_some()
+        !self.search.trim().is_empty() || self.has_filters_besides_search()
+    }
+
+    /// Whether "Deleted by", the type or the days narrow Trash.
+    pub fn has_filters_besides_search(&self) -> bool {
+        self.deleted_by.is_some() || self.kind.is_some() || self.from.is_some() || self.to.is_some()
     }
 }
 

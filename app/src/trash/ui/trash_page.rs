@@ -28,11 +28,7 @@ use crate::ui::status_message::StatusMessage;
 const PHRASING: Phrasing<TrashMatching> = Phrasing {
     describe: |m| {
         let search = m.search.trim();
-        let other = TrashMatching {
-            search: String::new(),
-            ..m.clone()
-        };
-        match (search.is_empty(), other.is_filtered()) {
+        match (search.is_empty(), m.has_filters_besides_search()) {
             (true, false) => None,
             (false, false) => Some(format!("matching “{search}”")),
             _ => Some("matching these filters".to_owned()),
