@@ -3,6 +3,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod data;
+pub mod folders;
 #[cfg(feature = "ssr")]
 pub mod file_type;
 #[cfg(feature = "ssr")]

@@ -78,6 +78,15 @@ pub fn assets_count(n: u64) -> String {
     }
 }
 
+/// "1 item", "12 items": what a folder holds.
+pub fn items_count(n: u64) -> String {
+    if n == 1 {
+        "1 item".to_owned()
+    } else {
+        format!("{n} items")
+    }
+}
+
 /// How many assets a listing holds: "3 assets", or "1,000+ assets" when a
 /// search matched more than were counted.
 pub fn listing_count(total: i64, capped: bool) -> String {

@@ -11,6 +11,21 @@ use utoipa::ToSchema;
 #[serde(transparent)]
 pub struct AssetId(pub i64);
 
+/// A folder of a space's assets.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+#[serde(transparent)]
+pub struct FolderId(pub i64);
+
+/// A row of a listing that can be selected: a folder or an asset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ItemId {
+    Folder(FolderId),
+    Asset(AssetId),
+}
+
 /// A space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]

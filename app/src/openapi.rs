@@ -28,6 +28,7 @@ use utoipa::ToSchema;
 use schemas::{body, clean_doc, summary, without_null, Schemas};
 
 use crate::assets::api::{CountMatchingAssets, GetAsset, ListAssets, RenameAsset, UploadLimit};
+use crate::assets::folders::api::{CreateFolder, ListFolders, MoveToFolder, RenameFolder};
 use crate::assets::model::Asset;
 use crate::auth::api::{CurrentUser, ListSpaces, SignIn, SignOut};
 use crate::error::AppError;
@@ -108,6 +109,10 @@ fn parts() -> (Paths, Schemas) {
         endpoint::<GetAsset>(s),
         endpoint::<RenameAsset>(s),
         endpoint::<UploadLimit>(s),
+        endpoint::<CreateFolder>(s),
+        endpoint::<RenameFolder>(s),
+        endpoint::<MoveToFolder>(s),
+        endpoint::<ListFolders>(s),
         endpoint::<MoveToTrash>(s),
         endpoint::<RestoreBatch>(s),
         endpoint::<ListTrash>(s),

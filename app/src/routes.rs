@@ -65,13 +65,16 @@ pub fn upload(space: &str) -> String {
     format!("/api/upload{}", query_string(&[("space", space)]))
 }
 
-/// `/api/upload?space={space}&name={name}`: where the uploader sends each
-/// file as the request body.
-pub fn upload_named(space: &str, name: &str) -> String {
-    format!(
-        "/api/upload{}",
-        query_string(&[("space", space), ("name", name)])
-    )
+/// `/api/upload?space={space}&name={name}[&folder={id}]`: where the
+/// uploader sends each file as the request body, into `folder` (the top
+/// level for `None`).
+pub fn upload_named(space: &str, name: &str, folder: Option<crate::ids::FolderId>) -> String {
+    let folder = folder.map(|f| f.0.to_string());
+    let mut pairs = vec![("space", space), ("name", name)];
+    if let Some(folder) = &folder {
+        pairs.push(("folder", folder));
+    }
+    format!("/api/upload{}", query_string(&pairs))
 }
 
 #[cfg(test)]
@@ -104,7 +107,7 @@ mod tests {
         assert_eq!(download("a?b", AssetId(1)), "/files/a%3Fb/1/download");
         assert_eq!(upload("a&b"), "/api/upload?space=a%26b");
         assert_eq!(
-            upload_named("a", "50% off & more.png"),
+            upload_named("a", "50% off & more.png", None),
             "/api/upload?space=a&name=50%25%20off%20%26%20more.png"
         );
     }

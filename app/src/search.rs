@@ -65,16 +65,23 @@ impl NameSearch {
     /// Appends this search as a condition on `a.name` (" AND …"), for the
     /// walk of an index when the term is common.
     fn push_name_condition<'a>(&'a self, qb: &mut QueryBuilder<'a, Sqlite>) {
+        self.push_condition_on(qb, "a.name");
+    }
+
+    /// Appends this search as a condition on `column` (" AND …"): a
+    /// `NOCASE` name column of a table without a trigram index (folders,
+    /// of which there are few).
+    pub fn push_condition_on<'a>(&'a self, qb: &mut QueryBuilder<'a, Sqlite>, column: &str) {
         match self {
             Self::Contains { pattern, .. } => {
-                qb.push(" AND a.name LIKE ")
+                qb.push(format_args!(" AND {column} LIKE "))
                     .push_bind(pattern)
                     .push(" ESCAPE '\\'");
             }
             Self::StartsWith { from, to } => {
-                qb.push(" AND a.name >= ")
+                qb.push(format_args!(" AND {column} >= "))
                     .push_bind(from)
-                    .push(" AND a.name < ")
+                    .push(format_args!(" AND {column} < "))
                     .push_bind(to);
             }
         }

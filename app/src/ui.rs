@@ -4,6 +4,7 @@ pub mod confirm_dialog;
 pub mod error_notice;
 pub mod listing;
 pub mod local_time;
+pub mod modal;
 pub mod not_found;
 pub mod page_ready;
 pub mod pagination;

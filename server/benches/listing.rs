@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use app::assets::data::{list_live, ListParams};
+use app::assets::folders::model::Within;
 use app::assets::model::{SortDir, SortKey, PAGE_SIZE};
 use app::ids::SpaceId;
 use app::paging::PageAt;
@@ -39,13 +40,15 @@ async fn main() -> anyhow::Result<()> {
             .await?;
     println!("space {slug:?}: {live} live assets");
 
+    // The top level (the seeded space has no folders, so it holds every
+    // asset): its folders, then its assets, newest first.
     let page_sql =
         "SELECT id, name, mime_type, kind, size_bytes, width, height, has_thumbnail, updated_at \
-                    FROM assets WHERE space_id = ? AND deleted_at IS NULL \
+                    FROM assets WHERE space_id = ? AND folder_id IS NULL AND deleted_at IS NULL \
                     ORDER BY updated_at DESC, id DESC LIMIT ?";
     // The listing reads the trigger-maintained counter; the scan is printed
     // for comparison.
-    let count_sql = "SELECT live_assets FROM spaces WHERE id = ?";
+    let count_sql = "SELECT root_assets FROM spaces WHERE id = ?";
     let scan_sql = "SELECT COUNT(*) FROM assets WHERE space_id = ? AND deleted_at IS NULL";
     let plan: Vec<(i64, i64, i64, String)> =
         sqlx::query_as(&format!("EXPLAIN QUERY PLAN {page_sql}"))
@@ -72,6 +75,7 @@ async fn main() -> anyhow::Result<()> {
     let mut app_fn = Vec::with_capacity(ITERATIONS);
     let params = ListParams::parse(
         None,
+        Some(Within::TopLevel),
         SortKey::Modified,
         SortDir::Desc,
         &PageAt::First,
@@ -111,6 +115,7 @@ async fn main() -> anyhow::Result<()> {
         let mut app_fn = Vec::with_capacity(SEARCH_ITERATIONS);
         let params = ListParams::parse(
             Some(term),
+            None,
             SortKey::Modified,
             SortDir::Desc,
             &PageAt::First,

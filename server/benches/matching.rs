@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use app::clock::Clock;
 use app::ids::{SpaceId, UserId};
 use app::search::NameSearch;
-use app::trash::bulk::{trash_assets, Effect, Pick};
+use app::trash::bulk::{trash_assets, AssetFilters, Effect, Pick};
 use sqlx::SqlitePool;
 
 const TERM: &str = "spring-25";
@@ -76,7 +76,10 @@ async fn main() -> anyhow::Result<()> {
         }
         let raw_ms = raw_update(&copy, space, user).await?;
         let clock = Clock::system();
-        let filters = NameSearch::parse(TERM)?;
+        let filters = AssetFilters {
+            search: NameSearch::parse(TERM)?,
+            within: None,
+        };
         // The last round also times a one-row write that starts while the
         // move runs (the others are undisturbed).
         let writer =
@@ -90,6 +93,7 @@ async fn main() -> anyhow::Result<()> {
                 filters: &filters,
                 expected: expected as u64,
             },
+            &[],
             &clock,
             Effect::Apply,
         )

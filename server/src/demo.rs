@@ -105,7 +105,7 @@ async fn build_files(
         } else {
             created_at
         };
-        let mut asset = accepted.into_new_asset(app::ids::SpaceId(0), None, created_at);
+        let mut asset = accepted.into_new_asset(app::ids::SpaceId(0), None, None, created_at);
         asset.updated_at = updated_at;
         // The catalogue names each type exactly (the sniffer agrees, but the
         // demo must look the same on every machine).

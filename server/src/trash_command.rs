@@ -250,6 +250,7 @@ pub async fn restore(
         resolved.space,
         None,
         pick,
+        &[],
         &state.clock,
         effect,
     )

@@ -1,4 +1,5 @@
-//! `POST /api/upload?space={space}`: one file per request, either as the
+//! `POST /api/upload?space={space}[&folder={id}]`: one file per request,
+//! into the folder `folder` (the top level without it), either as the
 //! request body itself with its name in `name` (`?space=…&name=…`, what the
 //! browser sends: no multipart framing to parse and copy), or in the
 //! multipart field `file` (what HTML forms and most API clients send). The
@@ -11,11 +12,13 @@
 
 use std::collections::HashMap;
 
+use app::assets::folders::data::require_live;
 use app::assets::ingest::ingest;
 use app::assets::model::{too_large_message, Asset};
 use app::auth::model::Permission;
 use app::auth::session::authorize_session;
 use app::error::AppError;
+use app::ids::FolderId;
 use app::state::AppState;
 use axum::extract::multipart::MultipartError;
 use axum::extract::{FromRequest, Multipart, Query, Request, State};
@@ -33,6 +36,14 @@ pub async fn upload(
     request: Request,
 ) -> Response {
     let space = query.get("space").map(String::as_str).unwrap_or_default();
+    let folder = match query.get("folder").map(|f| f.parse::<i64>()) {
+        None => None,
+        Some(Ok(id)) if id > 0 => Some(FolderId(id)),
+        Some(_) => {
+            return AppError::validation("`folder` is a folder's id.").into_response();
+        }
+    };
+    let to = Destination { space, folder };
     let is_multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -44,14 +55,14 @@ pub async fn upload(
         });
     let result = if is_multipart {
         match Multipart::from_request(request, &state).await {
-            Ok(multipart) => receive_multipart(&state, &session, space, multipart).await,
+            Ok(multipart) => receive_multipart(&state, &session, to, multipart).await,
             Err(_) => Err(AppError::validation(
                 "Send the file as multipart/form-data in a field named \"file\", or as the body with its name in `name`.",
             )),
         }
     } else {
         match query.get("name") {
-            Some(name) => receive_body(&state, &session, space, name, request).await,
+            Some(name) => receive_body(&state, &session, to, name, request).await,
             None => Err(AppError::validation(
                 "Name the file in `name` (or send it as multipart/form-data in a field named \"file\").",
             )),
@@ -63,15 +74,39 @@ pub async fn upload(
     }
 }
 
+/// Where an upload goes: a space, and a folder of it or its top level.
+#[derive(Clone, Copy)]
+struct Destination<'a> {
+    space: &'a str,
+    folder: Option<FolderId>,
+}
+
+impl Destination<'_> {
+    /// The caller may upload here, and the folder is live (checked again
+    /// when the row is written): refused before any byte is stored.
+    async fn authorize(
+        &self,
+        state: &AppState,
+        session: &Session,
+    ) -> Result<app::auth::session::Access, AppError> {
+        let access = authorize_session(session, state, self.space, Permission::Upload).await?;
+        if let Some(folder) = self.folder {
+            let mut conn = state.pool.acquire().await?;
+            require_live(&mut conn, access.space.id, folder).await?;
+        }
+        Ok(access)
+    }
+}
+
 /// The file is the body.
 async fn receive_body(
     state: &AppState,
     session: &Session,
-    space: &str,
+    to: Destination<'_>,
     raw_name: &str,
     request: Request,
 ) -> Result<Asset, AppError> {
-    let access = authorize_session(session, state, space, Permission::Upload).await?;
+    let access = to.authorize(state, session).await?;
     let limit = state.max_upload_bytes;
     let idle = state.request_limits.body_idle;
     let declared = request
@@ -86,17 +121,17 @@ async fn receive_body(
         // The route's body limit, or the client went away mid-body.
         AppError::validation("The upload broke off before the whole file arrived.")
     });
-    store(state, access, raw_name, limit, chunks).await
+    store(state, access, to.folder, raw_name, limit, chunks).await
 }
 
 /// The file is the multipart field `file`.
 async fn receive_multipart(
     state: &AppState,
     session: &Session,
-    space: &str,
+    to: Destination<'_>,
     mut multipart: Multipart,
 ) -> Result<Asset, AppError> {
-    let access = authorize_session(session, state, space, Permission::Upload).await?;
+    let access = to.authorize(state, session).await?;
     let limit = state.max_upload_bytes;
     let idle = state.request_limits.body_idle;
     while let Some(field) = within(idle, multipart.next_field())
@@ -108,7 +143,7 @@ async fn receive_multipart(
         }
         let raw_name = field.file_name().unwrap_or_default().to_owned();
         let chunks = each_within(idle, field, broken(limit));
-        return store(state, access, &raw_name, limit, chunks).await;
+        return store(state, access, to.folder, &raw_name, limit, chunks).await;
     }
     Err(AppError::validation("Choose a file to upload."))
 }
@@ -118,6 +153,7 @@ async fn receive_multipart(
 async fn store(
     state: &AppState,
     access: app::auth::session::Access,
+    folder: Option<FolderId>,
     raw_name: &str,
     limit: u64,
     chunks: impl Stream<Item = Result<Bytes, AppError>>,
@@ -126,6 +162,7 @@ async fn store(
         &state.pool,
         &state.storage,
         access.space.id,
+        folder,
         Some(access.user_id),
         raw_name,
         limit,

@@ -8,16 +8,22 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
-use super::model::{AssetDetails, AssetPage, SortDir, SortKey};
+use super::model::{AssetDetails, AssetPage, SearchScope, SortDir, SortKey};
 use crate::error::AppError;
+use crate::ids::FolderId;
 
-/// One page of a space's live assets.
+/// One page of a space's live assets: a folder's (the top level without
+/// `folder`) subfolders, then its assets; with a search `q`, the matching
+/// assets of every folder (`scope=all`, the default) or of this one
+/// (`scope=folder`), each with its folder's path.
 ///
-/// `GET /api/list_assets?space=marketing&q=logo&sort=name&dir=asc&after=…`
+/// `GET /api/list_assets?space=marketing&folder=4&q=logo&sort=name&dir=asc&after=…`
 #[server(prefix = "/api", endpoint = "list_assets", input = GetUrl,
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn list_assets(
     space: String,
+    folder: Option<FolderId>,
+    scope: Option<SearchScope>,
     q: Option<String>,
     sort: Option<SortKey>,
     dir: Option<SortDir>,
@@ -33,23 +39,56 @@ pub async fn list_assets(
     let access = crate::auth::session::authorize(&state, &space, Permission::View).await?;
     let sort = sort.unwrap_or_default();
     let at = PageAt::from_cursors(after, before)?;
+    let within = within(folder, scope, q.as_deref());
     let params = ListParams::parse(
         q.as_deref(),
+        within,
         sort,
         dir.unwrap_or_else(|| sort.default_dir()),
         &at,
         PAGE_SIZE,
     )?;
-    list_live(&state.pool, access.space.id, &params).await
+    let mut page = list_live(&state.pool, access.space.id, &params).await?;
+    if let (None, Some(folder)) = (within, folder) {
+        // A search of every folder, started in this one: the breadcrumb
+        // still says where the person is.
+        let mut conn = state.pool.acquire().await?;
+        page.path = super::folders::data::path(&mut conn, access.space.id, folder).await?;
+    }
+    Ok(page)
 }
 
-/// How many live assets match a search exactly (all of the space's without
+/// Where a listing or count looks: a search covers every folder unless
+/// `scope` is `folder`; without a search it lists the folder.
+#[cfg(feature = "ssr")]
+fn within(
+    folder: Option<FolderId>,
+    scope: Option<SearchScope>,
+    q: Option<&str>,
+) -> Option<super::folders::model::Within> {
+    use super::folders::model::Within;
+    let searching = q.is_some_and(|q| !q.trim().is_empty());
+    let scope = scope.unwrap_or(if searching {
+        SearchScope::All
+    } else {
+        SearchScope::Folder
+    });
+    (scope == SearchScope::Folder).then(|| Within::of(folder))
+}
+
+/// How many live assets match a search exactly (all of the folder's without
 /// one), for "Select all {N} matching" when the listing only says "1,000+":
-/// `GET /api/count_matching_assets?space=marketing&q=logo`. Counts stop
-/// past `paging::MAX_MATCHING`, the most one change may touch.
+/// `GET /api/count_matching_assets?space=marketing&q=logo` (`folder` and
+/// `scope` as for `list_assets`). Counts stop past `paging::MAX_MATCHING`,
+/// the most one change may touch.
 #[server(prefix = "/api", endpoint = "count_matching_assets", input = GetUrl,
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
-pub async fn count_matching_assets(space: String, q: Option<String>) -> Result<u64, AppError> {
+pub async fn count_matching_assets(
+    space: String,
+    folder: Option<FolderId>,
+    scope: Option<SearchScope>,
+    q: Option<String>,
+) -> Result<u64, AppError> {
     use crate::auth::model::Permission;
     use crate::paging::MAX_MATCHING;
     use crate::search::{count_matching, NameSearch};
@@ -58,9 +97,14 @@ pub async fn count_matching_assets(space: String, q: Option<String>) -> Result<u
     let access = crate::auth::session::authorize(&state, &space, Permission::View).await?;
     let search = NameSearch::parse(q.as_deref().unwrap_or_default())?;
     let space_id = access.space.id;
+    let within = within(folder, scope, q.as_deref());
     let mut conn = state.pool.acquire().await?;
+    if let Some(folder) = within.and_then(|w| w.folder()) {
+        super::folders::data::require_live(&mut conn, space_id, folder).await?;
+    }
     count_matching(&mut conn, search.as_ref(), MAX_MATCHING, |qb| {
-        super::data::push_live_scope(qb, space_id)
+        super::data::push_live_scope(qb, space_id);
+        super::folders::data::push_within(qb, within);
     })
     .await
 }

@@ -4,10 +4,12 @@
 
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use super::model::{Asset, AssetDetails, AssetKind, AssetPage, SortDir, SortKey};
+use super::folders::data::{path, paths, push_within, FolderRow, FOLDER_COLUMNS};
+use super::folders::model::{path_label, Folder, Within};
+use super::model::{Asset, AssetDetails, AssetKind, AssetPage, Location, SortDir, SortKey};
 use crate::error::AppError;
 use crate::ids::AssetId;
-use crate::ids::{SpaceId, UserId};
+use crate::ids::{FolderId, SpaceId, UserId};
 use crate::keyset::{Cursor, CursorKey, KeyKind, Position};
 use crate::paging::PageAt;
 use crate::search::{narrow, NameSearch, Narrowed};
@@ -24,6 +26,7 @@ struct AssetRow {
     height: Option<i64>,
     has_thumbnail: bool,
     updated_at: Timestamp,
+    folder_id: Option<FolderId>,
 }
 
 impl From<AssetRow> for Asset {
@@ -38,8 +41,17 @@ impl From<AssetRow> for Asset {
             height: row.height,
             has_thumbnail: row.has_thumbnail,
             updated_at: row.updated_at,
+            folder: row.folder_id,
         }
     }
+}
+
+/// Which rows of a folder listing a cursor stands among: its folders come
+/// first, then its assets, each part in the sort.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Folders,
+    Assets,
 }
 
 /// A validated request for one page of the listing.
@@ -47,8 +59,11 @@ impl From<AssetRow> for Asset {
 pub struct ListParams {
     /// The search of names, if any.
     pub search: Option<NameSearch>,
+    /// The folder listed (or searched); `None` searches every folder.
+    pub within: Option<Within>,
     pub sort: SortKey,
     pub dir: SortDir,
+    pub phase: Phase,
     pub at: Position,
     pub limit: u32,
 }
@@ -58,21 +73,49 @@ impl ListParams {
     /// cursors that are malformed or belong to another sort.
     pub fn parse(
         search: Option<&str>,
+        within: Option<Within>,
         sort: SortKey,
         dir: SortDir,
         at: &PageAt,
         limit: u32,
     ) -> Result<Self, AppError> {
         let search = NameSearch::parse(search.unwrap_or_default())?;
-        let at = Position::decode(at, sort.as_str(), key_kind(sort))?;
+        let shows_folders = search.is_none() && within.is_some();
+        let (phase, at) = match Position::decode(at, sort.as_str(), key_kind(sort)) {
+            Ok(Position::First) if shows_folders => (Phase::Folders, Position::First),
+            Ok(at) => (Phase::Assets, at),
+            Err(error) if !shows_folders => return Err(error),
+            Err(_) => (
+                Phase::Folders,
+                Position::decode(at, &folder_cursor_sort(sort), folder_key(sort).1)?,
+            ),
+        };
         Ok(Self {
             search,
+            within,
             sort,
             dir,
+            phase,
             at,
             limit,
         })
     }
+
+    fn shows_folders(&self) -> bool {
+        self.search.is_none() && self.within.is_some()
+    }
+}
+
+/// Folders sort by name, or by date for "Modified" (they have no size).
+fn folder_key(sort: SortKey) -> (&'static str, KeyKind) {
+    match sort {
+        SortKey::Modified => ("updated_at", KeyKind::Int),
+        SortKey::Name | SortKey::Size => ("name", KeyKind::Text),
+    }
+}
+
+fn folder_cursor_sort(sort: SortKey) -> String {
+    format!("folders-{}", sort.as_str())
 }
 
 fn sort_column(sort: SortKey) -> &'static str {
@@ -88,6 +131,55 @@ fn key_kind(sort: SortKey) -> KeyKind {
         SortKey::Name => KeyKind::Text,
         SortKey::Modified | SortKey::Size => KeyKind::Int,
     }
+}
+
+/// A row of a folder listing's page.
+enum Row {
+    Folder(Folder),
+    Asset(Asset),
+}
+
+impl Row {
+    fn cursor(&self, sort: SortKey) -> String {
+        match self {
+            Self::Asset(asset) => cursor_for(sort, asset),
+            Self::Folder(folder) => Cursor {
+                sort: folder_cursor_sort(sort),
+                key: match folder_key(sort).1 {
+                    KeyKind::Int => CursorKey::Int(folder.updated_at.millis()),
+                    KeyKind::Text => CursorKey::Text(folder.name.clone()),
+                },
+                id: folder.id.0,
+            }
+            .encode(),
+        }
+    }
+}
+
+/// " AND (col, id) > (key, id) ORDER BY col, id LIMIT n" for a keyset read
+/// of `alias` from `cursor`, ascending or not.
+fn push_seek(
+    qb: &mut QueryBuilder<'_, Sqlite>,
+    alias: &str,
+    column: &str,
+    cursor: Option<&Cursor>,
+    ascending: bool,
+    take: usize,
+) {
+    if let Some(cursor) = cursor {
+        let op = if ascending { ">" } else { "<" };
+        qb.push(format_args!(" AND ({alias}.{column}, {alias}.id) {op} ("));
+        match &cursor.key {
+            CursorKey::Int(value) => qb.push_bind(*value),
+            CursorKey::Text(value) => qb.push_bind(value.clone()),
+        };
+        qb.push(", ").push_bind(cursor.id).push(")");
+    }
+    let order = if ascending { "ASC" } else { "DESC" };
+    qb.push(format_args!(
+        " ORDER BY {alias}.{column} {order}, {alias}.id {order} LIMIT "
+    ))
+    .push_bind(take as i64);
 }
 
 fn cursor_for(sort: SortKey, asset: &Asset) -> String {
@@ -112,8 +204,10 @@ pub fn push_live_scope(qb: &mut QueryBuilder<'_, Sqlite>, space: SpaceId) {
         .push(" AND a.deleted_at IS NULL");
 }
 
-/// One page of a space's live assets, plus how many match (see
-/// `crate::search` for how a search stays fast at any size).
+/// One page of a space's live assets (a folder's subfolders first, when
+/// listing a folder without a search), plus how many match (see
+/// `crate::search` for how a search stays fast at any size). A folder that
+/// is not a live folder of `space` is a 404.
 #[cfg_attr(feature = "ssr", tracing::instrument(skip(pool), err))]
 pub async fn list_live(
     pool: &SqlitePool,
@@ -124,69 +218,149 @@ pub async fn list_live(
     // changes between them shows up (or not) on the next refresh, and
     // BEGIN/COMMIT would cost two more round trips on every page.
     let mut conn = pool.acquire().await?;
+    let folder = params.within.and_then(|w| w.folder());
+    let crumbs = match folder {
+        Some(folder) => path(&mut conn, space, folder).await?,
+        None => Vec::new(),
+    };
+    let scope = |qb: &mut QueryBuilder<'_, Sqlite>| {
+        push_live_scope(qb, space);
+        push_within(qb, params.within);
+    };
     let narrowed = match &params.search {
-        Some(search) => Some(narrow(&mut conn, search, |qb| push_live_scope(qb, space)).await?),
+        Some(search) => Some(narrow(&mut conn, search, scope).await?),
         None => None,
     };
     let (total, total_capped) = match &narrowed {
         Some(narrowed) => narrowed.total(),
-        None => (
-            sqlx::query_scalar("SELECT live_assets FROM spaces WHERE id = ?")
-                .bind(space)
-                .fetch_one(&mut *conn)
-                .await?,
-            false,
-        ),
+        None => (live_count(&mut conn, space, params.within).await?, false),
     };
-    if narrowed.as_ref().is_some_and(Narrowed::is_empty) {
-        return Ok(AssetPage::default());
-    }
+    let folder_total = if params.shows_folders() {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM folders
+             WHERE space_id = ? AND parent_id IS ? AND deleted_at IS NULL",
+        )
+        .bind(space)
+        .bind(folder)
+        .fetch_one(&mut *conn)
+        .await?
+    } else {
+        0
+    };
 
-    let column = sort_column(params.sort);
-    let mut qb = QueryBuilder::<Sqlite>::new(
-        "SELECT a.id, a.name, a.mime_type, a.kind, a.size_bytes, a.width, a.height, \
-         a.has_thumbnail, a.updated_at FROM assets a WHERE TRUE",
-    );
-    push_live_scope(&mut qb, space);
-    if let (Some(narrowed), Some(search)) = (&narrowed, &params.search) {
-        narrowed.push_condition(search, &mut qb);
-    }
-
+    let limit = params.limit as usize;
     let (cursor, forward) = params.at.seek();
     let ascending = (params.dir == SortDir::Asc) == forward;
-    if let Some(cursor) = cursor {
-        let op = if ascending { ">" } else { "<" };
-        qb.push(format_args!(" AND (a.{column}, a.id) {op} ("));
-        match &cursor.key {
-            CursorKey::Int(value) => qb.push_bind(*value),
-            CursorKey::Text(value) => qb.push_bind(value.clone()),
-        };
-        qb.push(", ").push_bind(cursor.id).push(")");
+    let read_assets = |cursor: Option<&Cursor>, take: usize| {
+        let mut qb = QueryBuilder::<Sqlite>::new(
+            "SELECT a.id, a.name, a.mime_type, a.kind, a.size_bytes, a.width, a.height, \
+             a.has_thumbnail, a.updated_at, a.folder_id FROM assets a WHERE TRUE",
+        );
+        scope(&mut qb);
+        if let (Some(narrowed), Some(search)) = (&narrowed, &params.search) {
+            narrowed.push_condition(search, &mut qb);
+        }
+        push_seek(&mut qb, "a", sort_column(params.sort), cursor, ascending, take);
+        qb
+    };
+    let read_folders = |cursor: Option<&Cursor>, take: usize| {
+        let mut qb = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {FOLDER_COLUMNS} FROM folders f WHERE f.space_id = "
+        ));
+        qb.push_bind(space)
+            .push(" AND f.parent_id IS ")
+            .push_bind(folder)
+            .push(" AND f.deleted_at IS NULL");
+        push_seek(&mut qb, "f", folder_key(params.sort).0, cursor, ascending, take);
+        qb
+    };
+    let empty = narrowed.as_ref().is_some_and(Narrowed::is_empty);
+    let mut rows: Vec<Row> = Vec::new();
+    // Forward, the folders run out into the assets; backward, the assets
+    // into the folders. Each read is one index range.
+    let (first, then) = match (params.phase, forward) {
+        (Phase::Folders, true) => (Phase::Folders, Some(Phase::Assets)),
+        (Phase::Assets, false) if params.shows_folders() => (Phase::Assets, Some(Phase::Folders)),
+        (phase, _) => (phase, None),
+    };
+    for (phase, cursor) in [(Some(first), cursor), (then, None)] {
+        let take = limit + 1 - rows.len();
+        match phase {
+            _ if take == 0 || empty => break,
+            None => break,
+            Some(Phase::Folders) => rows.extend(
+                read_folders(cursor, take)
+                    .build_query_as::<FolderRow>()
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .into_iter()
+                    .map(|row| Row::Folder(row.into())),
+            ),
+            Some(Phase::Assets) => rows.extend(
+                read_assets(cursor, take)
+                    .build_query_as::<AssetRow>()
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .into_iter()
+                    .map(|row| Row::Asset(row.into())),
+            ),
+        }
     }
-    let order = if ascending { "ASC" } else { "DESC" };
-    qb.push(format_args!(
-        " ORDER BY a.{column} {order}, a.id {order} LIMIT "
-    ))
-    .push_bind(i64::from(params.limit) + 1);
-
-    let rows: Vec<Asset> = qb
-        .build_query_as::<AssetRow>()
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(Asset::from)
-        .collect();
     let (rows, prev, next) = params
         .at
-        .page(rows, params.limit, |a| cursor_for(params.sort, a));
+        .page(rows, params.limit, |row| row.cursor(params.sort));
+    let mut folders = Vec::new();
+    let mut items = Vec::new();
+    for row in rows {
+        match row {
+            Row::Folder(folder) => folders.push(folder),
+            Row::Asset(asset) => items.push(asset),
+        }
+    }
+    let locations = if params.within.is_none() {
+        let in_folders = items.iter().filter_map(|a| a.folder).collect();
+        paths(&mut conn, &in_folders)
+            .await?
+            .into_iter()
+            .map(|(folder, names)| Location {
+                folder,
+                path: path_label(names.iter().map(String::as_str)),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
 
     Ok(AssetPage {
-        items: rows,
+        path: crumbs,
+        folders,
+        items,
+        folder_total,
+        locations,
         total,
         total_capped,
         next,
         prev,
     })
+}
+
+/// Live assets in the space, at its top level or in one folder: kept
+/// counts, one row read.
+async fn live_count(
+    conn: &mut sqlx::SqliteConnection,
+    space: SpaceId,
+    within: Option<Within>,
+) -> Result<i64, AppError> {
+    let query = match within {
+        None => sqlx::query_scalar("SELECT live_assets FROM spaces WHERE id = ?").bind(space.0),
+        Some(Within::TopLevel) => {
+            sqlx::query_scalar("SELECT root_assets FROM spaces WHERE id = ?").bind(space.0)
+        }
+        Some(Within::Folder(folder)) => {
+            sqlx::query_scalar("SELECT live_assets FROM folders WHERE id = ?").bind(folder.0)
+        }
+    };
+    Ok(query.fetch_optional(&mut *conn).await?.unwrap_or(0))
 }
 
 /// What the file routes need to serve a live asset's bytes or thumbnail.
@@ -232,7 +406,7 @@ pub async fn find_details(
     }
     let row: Option<Row> = sqlx::query_as(
         "SELECT a.id, a.name, a.mime_type, a.kind, a.size_bytes, a.width, a.height,
-                a.has_thumbnail, a.updated_at, u.name AS uploaded_by, a.created_at
+                a.has_thumbnail, a.updated_at, a.folder_id, u.name AS uploaded_by, a.created_at
          FROM assets a LEFT JOIN users u ON u.id = a.created_by
          WHERE a.space_id = ? AND a.id = ? AND a.deleted_at IS NULL",
     )
@@ -283,21 +457,29 @@ pub struct NewAsset {
     pub height: Option<i64>,
     pub storage_key: String,
     pub has_thumbnail: bool,
+    /// The folder it goes into; the top level for `None`.
+    pub folder: Option<FolderId>,
     pub created_by: Option<UserId>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
 
 /// Writes a new asset's row and returns the asset as the listing shows it.
+/// Its folder must be a live folder of its space when the row is written
+/// (one statement: a folder moved to Trash meanwhile is a 404).
 pub async fn insert(
     db: impl sqlx::SqliteExecutor<'_>,
     asset: &NewAsset,
 ) -> Result<Asset, AppError> {
     sqlx::query_as::<_, AssetRow>(
         "INSERT INTO assets (space_id, name, mime_type, kind, size_bytes, width, height,
-                             storage_key, has_thumbnail, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         RETURNING id, name, mime_type, kind, size_bytes, width, height, has_thumbnail, updated_at",
+                             storage_key, has_thumbnail, folder_id, created_by, created_at,
+                             updated_at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
+         WHERE ?10 IS NULL OR EXISTS (SELECT 1 FROM folders
+                                      WHERE id = ?10 AND space_id = ?1 AND deleted_at IS NULL)
+         RETURNING id, name, mime_type, kind, size_bytes, width, height, has_thumbnail,
+                   updated_at, folder_id",
     )
     .bind(asset.space)
     .bind(&asset.name)
@@ -308,13 +490,14 @@ pub async fn insert(
     .bind(asset.height)
     .bind(&asset.storage_key)
     .bind(asset.has_thumbnail)
+    .bind(asset.folder)
     .bind(asset.created_by)
     .bind(asset.created_at)
     .bind(asset.updated_at)
-    .fetch_one(db)
-    .await
+    .fetch_optional(db)
+    .await?
     .map(Asset::from)
-    .map_err(AppError::from)
+    .ok_or(AppError::NotFound)
 }
 
 #[cfg(test)]
@@ -333,12 +516,13 @@ mod tests {
             height: None,
             has_thumbnail: false,
             updated_at: Timestamp::from_millis(5),
+            folder: None,
         };
         let by_name = cursor_for(SortKey::Name, &asset);
         let at = PageAt::After(by_name);
-        assert!(ListParams::parse(None, SortKey::Name, SortDir::Asc, &at, 50).is_ok());
+        assert!(ListParams::parse(None, None, SortKey::Name, SortDir::Asc, &at, 50).is_ok());
         assert!(matches!(
-            ListParams::parse(None, SortKey::Size, SortDir::Asc, &at, 50),
+            ListParams::parse(None, None, SortKey::Size, SortDir::Asc, &at, 50),
             Err(AppError::Validation(_))
         ));
     }
@@ -371,6 +555,7 @@ mod db_tests {
                 height: None,
                 storage_key: crate::storage::Storage::new_key(),
                 has_thumbnail: false,
+                folder: None,
                 created_by: None,
                 created_at: updated_at,
                 updated_at,
@@ -400,6 +585,8 @@ mod db_tests {
     fn params(sort: SortKey, dir: SortDir, at: Position, limit: u32) -> ListParams {
         ListParams {
             search: None,
+            within: None,
+            phase: Phase::Assets,
             sort,
             dir,
             at,

@@ -123,9 +123,15 @@ pub fn clean_name(raw: &str) -> String {
 /// A new name typed by a person: the same rules, but a path or an empty
 /// name is refused rather than cleaned, so nothing surprising is saved.
 pub fn validate_rename(input: &str) -> Result<String, String> {
+    validate_name(input, "asset")
+}
+
+/// A name typed for a `thing` ("asset", "folder"): the rules of
+/// [`validate_rename`].
+pub fn validate_name(input: &str, thing: &str) -> Result<String, String> {
     let name = input.trim();
     if name.is_empty() {
-        return Err("Give the asset a name.".to_owned());
+        return Err(format!("Give the {thing} a name."));
     }
     if name.chars().count() > MAX_NAME_CHARS {
         return Err(format!(

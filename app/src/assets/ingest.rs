@@ -17,7 +17,7 @@ use super::file_type::{clean_name, refusal, sniff, SNIFF_BYTES};
 use super::model::{too_large_message, Asset};
 use crate::clock::Clock;
 use crate::error::AppError;
-use crate::ids::{SpaceId, UserId};
+use crate::ids::{FolderId, SpaceId, UserId};
 use crate::storage::{is_storage_full, Storage, StorageError};
 use crate::time::Timestamp;
 
@@ -39,7 +39,13 @@ pub struct AcceptedFile {
 
 impl AcceptedFile {
     /// The row for this file in `space`, by `user`, at `at`.
-    pub fn into_new_asset(self, space: SpaceId, user: Option<UserId>, at: Timestamp) -> NewAsset {
+    pub fn into_new_asset(
+        self,
+        space: SpaceId,
+        folder: Option<FolderId>,
+        user: Option<UserId>,
+        at: Timestamp,
+    ) -> NewAsset {
         NewAsset {
             space,
             name: self.name,
@@ -49,6 +55,7 @@ impl AcceptedFile {
             height: self.height,
             storage_key: self.storage_key,
             has_thumbnail: self.has_thumbnail,
+            folder,
             created_by: user,
             created_at: at,
             updated_at: at,
@@ -130,6 +137,7 @@ pub async fn ingest<S>(
     pool: &SqlitePool,
     storage: &Storage,
     space: SpaceId,
+    folder: Option<FolderId>,
     user: Option<UserId>,
     raw_name: &str,
     max_bytes: u64,
@@ -142,7 +150,7 @@ where
     let stored = store_file(storage, raw_name, max_bytes, chunks).await?;
     let key = stored.storage_key.clone();
     let at = clock.now();
-    match insert(pool, &stored.into_new_asset(space, user, at)).await {
+    match insert(pool, &stored.into_new_asset(space, folder, user, at)).await {
         Ok(asset) => Ok(asset),
         Err(error) => {
             if let Err(removal) = storage.remove(&key).await {
@@ -193,6 +201,7 @@ mod tests {
             &storage,
             space,
             None,
+            None,
             "../../Reports/logo.pdf",
             1 << 20,
             &Clock::frozen(Timestamp::from_millis(1_000)),
@@ -237,6 +246,7 @@ mod tests {
                 &storage,
                 space,
                 None,
+                None,
                 "x.png",
                 limit,
                 &Clock::frozen(Timestamp::from_millis(1)),
@@ -254,6 +264,7 @@ mod tests {
             &pool,
             &storage,
             space,
+            None,
             None,
             "x.txt",
             100,

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::ids::AssetId;
+use super::folders::model::{Crumb, Folder, Within};
+use crate::ids::{AssetId, FolderId};
 use crate::paging::{query_string, KeysetPage, ListingQuery, PageAt};
 use crate::time::Timestamp;
 
@@ -91,6 +92,9 @@ pub struct Asset {
     pub has_thumbnail: bool,
     /// Last modification.
     pub updated_at: Timestamp,
+    /// The folder it is in; `None` at the top level.
+    #[serde(default)]
+    pub folder: Option<FolderId>,
 }
 
 /// "big.mov is larger than the upload limit of 100 MB.": said by the
@@ -193,9 +197,21 @@ impl SortDir {
     }
 }
 
+/// What a listing covers: the folder shown, or every folder of the space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchScope {
+    Folder,
+    All,
+}
+
 /// What the Assets page shows, as kept in its URL query string.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ListQuery {
+    /// The folder shown; the top level for `None`.
+    pub folder: Option<FolderId>,
+    /// A search covers only the folder shown (else every folder).
+    pub this_folder: bool,
     pub search: String,
     pub sort: SortKey,
     pub dir: Option<SortDir>,
@@ -208,6 +224,11 @@ impl ListQuery {
     pub fn from_pairs<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Self {
         let at = PageAt::from_pairs(&get);
         Self {
+            folder: get("folder")
+                .and_then(|f| f.parse().ok())
+                .filter(|id| *id > 0)
+                .map(FolderId),
+            this_folder: get("scope") == Some("folder"),
             search: get("q").unwrap_or_default().to_owned(),
             sort: get("sort").and_then(SortKey::parse).unwrap_or_default(),
             dir: get("dir").and_then(SortDir::parse),
@@ -230,8 +251,30 @@ impl ListQuery {
         Self {
             search: self.search.clone(),
             sort: key,
+            folder: self.folder,
+            this_folder: self.this_folder,
             dir: Some(dir),
             at: PageAt::First,
+        }
+    }
+}
+
+impl ListQuery {
+    /// Where the listing looks: the folder shown, unless a search covers
+    /// every folder (`None`).
+    pub fn within(&self) -> Option<Within> {
+        let searching = !self.search.trim().is_empty();
+        (!searching || self.this_folder).then(|| Within::of(self.folder))
+    }
+
+    /// The listing of `folder` in the same sort, from its first page,
+    /// without a search.
+    pub fn open(&self, folder: Option<FolderId>) -> Self {
+        Self {
+            folder,
+            sort: self.sort,
+            dir: self.dir,
+            ..Self::default()
         }
     }
 }
@@ -244,6 +287,13 @@ impl ListingQuery for ListQuery {
     /// E.g. `?q=logo&sort=name&dir=asc`.
     fn to_query_string(&self) -> String {
         let mut pairs: Vec<(&str, &str)> = Vec::new();
+        let folder = self.folder.map(|f| f.0.to_string());
+        if let Some(folder) = &folder {
+            pairs.push(("folder", folder));
+        }
+        if self.this_folder {
+            pairs.push(("scope", "folder"));
+        }
         if !self.search.is_empty() {
             pairs.push(("q", &self.search));
         }
@@ -258,9 +308,30 @@ impl ListingQuery for ListQuery {
     }
 }
 
+/// Where a search result is: its folder's path from the top level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Location {
+    pub folder: FolderId,
+    /// "Marketing / Spring 25".
+    pub path: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AssetPage {
+    /// The folder listed, from the top level down (empty at the top level
+    /// and for a search of all folders).
+    #[serde(default)]
+    pub path: Vec<Crumb>,
+    /// The page's folders, before its assets (none while searching).
+    #[serde(default)]
+    pub folders: Vec<Folder>,
     pub items: Vec<Asset>,
+    /// Live folders directly in the folder listed (0 while searching).
+    #[serde(default)]
+    pub folder_total: i64,
+    /// The folders of a search's results, for the results' "Location".
+    #[serde(default)]
+    pub locations: Vec<Location>,
     /// Live assets matching the search, across all pages.
     pub total: i64,
     /// `total` is a lower bound: a search matched more than

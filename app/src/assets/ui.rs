@@ -2,12 +2,16 @@
 
 mod asset_details_page;
 mod asset_table;
+mod breadcrumb;
+mod new_folder;
 mod search_box;
 mod thumbnail;
 mod uploader;
 
 pub use asset_details_page::AssetDetailsPage;
-pub use asset_table::AssetTable;
+pub use asset_table::{folder_href, AssetTable};
+pub use breadcrumb::Breadcrumb;
+pub use new_folder::NewFolder;
 pub use search_box::SearchBox;
 pub use thumbnail::Thumbnail;
 pub use uploader::Uploader;

@@ -3,17 +3,20 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use delete_assets_dialog::DeleteAssetsDialog;
+use move_dialog::MoveDialog;
 use trash_notice::{Notice, TrashNotice};
 
 use crate::assets::api::{count_matching_assets, list_assets};
-use crate::assets::model::ListQuery;
-use crate::assets::ui::{AssetTable, SearchBox, Uploader};
+use crate::assets::folders::api::MoveToFolder;
+use crate::assets::folders::model::{mix_count, Within};
+use crate::assets::model::{AssetPage, ListQuery, SearchScope};
+use crate::assets::ui::{AssetTable, Breadcrumb, NewFolder, SearchBox, Uploader};
 use crate::auth::model::Permission;
 use crate::auth::ui::{use_current_space, use_space_slug};
 use crate::format::listing_count;
 use crate::routes;
-use crate::trash::api::{MoveToTrash, RestoreBatch};
-use crate::trash::model::Matching;
+use crate::trash::api::{move_to_trash, MoveToTrash, RestoreBatch};
+use crate::trash::model::{Matching, MoveOutcome};
 use crate::ui::listing::{use_listing, Listing};
 use crate::ui::select_all_matching::{
     changed_count, follow_count_change, use_all_matching, Phrasing, SelectAllMatching,
@@ -22,18 +25,37 @@ use crate::ui::selection_checkboxes::Selection;
 use crate::ui::selection_toolbar::SelectionToolbar;
 
 mod delete_assets_dialog;
+mod move_dialog;
 mod trash_notice;
 
 /// How "Select all {N} matching" names an Assets search.
 const PHRASING: Phrasing<Matching> = Phrasing {
     describe: |m| {
         let search = m.search.trim();
-        (!search.is_empty()).then(|| format!("matching “{search}”"))
+        (!search.is_empty()).then(|| match m.within {
+            Some(_) => format!("matching “{search}” in this folder"),
+            None => format!("matching “{search}”"),
+        })
     },
-    whole: "in this space",
+    whole: |m| match m.within {
+        Some(Within::Folder(_)) => "in this folder",
+        _ => "at the top level",
+    },
 };
 
-/// `/spaces/{space}/assets`: the listing of a space's live assets. Search,
+/// "3 folders · 42 assets": what the listed folder holds (or what a search
+/// found).
+fn head_count(page: &AssetPage) -> String {
+    let assets = listing_count(page.total, page.total_capped);
+    match page.folder_total {
+        0 => assets,
+        1 => format!("1 folder · {assets}"),
+        n => format!("{n} folders · {assets}"),
+    }
+}
+
+/// `/spaces/{space}/assets[?folder={id}]`: a folder of the space (the top
+/// level without one): its subfolders, then its assets. Folder, search,
 /// sort and page live in the URL, so every view can be linked and reloaded.
 #[component]
 pub fn AssetsPage() -> impl IntoView {
@@ -44,35 +66,50 @@ pub fn AssetsPage() -> impl IntoView {
         let map = query_map.read();
         ListQuery::from_pairs(|key| map.get_str(key))
     });
+    let folder = Signal::derive(move || query.read().folder);
 
     // Selection lives here, outside the table: it survives paging and
     // searching, and a space switch mounts a new page (and a new selection).
     let selection = Selection::new();
     // "Select all {N} matching": the whole result, not only the ticked rows.
-    let (all_matching, count) = use_all_matching::<Matching, _>(selection, query);
-    let matching = move || Matching {
-        search: query.read().search.clone(),
+    let (all_matching, ticked_or_all) = use_all_matching::<Matching, _>(selection, query);
+    let matching = move || {
+        let query = query.read();
+        Matching {
+            search: query.search.clone(),
+            within: query.within(),
+        }
     };
+    let folders_selected = selection.folder_count();
+    // Folders ticked beside "all matching" assets count too.
+    let count = Signal::derive(move || match all_matching.get() {
+        Some(all) => all.count as usize + folders_selected.get(),
+        None => ticked_or_all.get(),
+    });
+    let assets_count = Signal::derive(move || count.get() - folders_selected.get());
     let current = use_current_space();
-    let can_delete = current
-        .as_ref()
-        .is_some_and(|c| c.allows(Permission::Delete));
-    let can_upload = current
-        .as_ref()
-        .is_some_and(|c| c.allows(Permission::Upload));
+    let allows = |permission| current.as_ref().is_some_and(|c| c.allows(permission));
+    let (can_delete, can_upload) = (allows(Permission::Delete), allows(Permission::Upload));
     let (page, refetch) = use_listing(
         move || (space.get(), query.get()),
         |(space, query)| async move {
             let dir = query.effective_dir();
+            let scope = query.this_folder.then_some(SearchScope::Folder);
             let (after, before) = query.at.into_cursors();
             let search = Some(query.search).filter(|s| !s.trim().is_empty());
-            list_assets(space, search, Some(query.sort), Some(dir), after, before).await
+            let sort = Some(query.sort);
+            list_assets(space, query.folder, scope, search, sort, Some(dir), after, before).await
         },
     );
     let dialog_open = RwSignal::new(false);
+    let move_open = RwSignal::new(false);
     let notice = RwSignal::new(None::<Notice>);
     let delete = ServerAction::<MoveToTrash>::new();
+    let move_items = ServerAction::<MoveToFolder>::new();
     let undo = ServerAction::<RestoreBatch>::new();
+    // A dry run of deleting the selected folders, for the dialog's count of
+    // what is inside them.
+    let preview = RwSignal::new(None::<MoveOutcome>);
 
     // The set changed under the person: show the new number, and the next
     // Delete confirms it.
@@ -82,44 +119,68 @@ pub fn AssetsPage() -> impl IntoView {
             dialog_open.set(false);
             selection.clear();
             notice.set(Some(Notice::Moved {
-                count: outcome.moved,
+                text: outcome.summary(),
                 batch: outcome.batch,
             }));
             refetch.bump();
         }
     });
+    Effect::new(move |_| {
+        if let Some(Ok(outcome)) = move_items.value().get() {
+            move_open.set(false);
+            selection.clear();
+            let what = mix_count(outcome.folders, outcome.assets);
+            notice.set(Some(Notice::Done(format!("{what} moved"))));
+            refetch.bump();
+        }
+    });
     Effect::new(move |_| match undo.value().get() {
         Some(Ok(outcome)) => {
-            notice.set(Some(Notice::Restored {
-                count: outcome.restored,
-            }));
+            notice.set(Some(Notice::Done(outcome.summary())));
             refetch.bump();
         }
         Some(Err(error)) => notice.set(Some(Notice::Failed(error.to_string()))),
         None => {}
     });
+    // What the Delete sends: ticked ids or all matching, and ticked folders.
+    let request = move |dry_run: bool| {
+        let folder_ids = Some(selection.folder_ids()).filter(|f| !f.is_empty());
+        let (ids, matching, expected_count) = match all_matching.get_untracked() {
+            Some(all) => (None, Some(all.matching), Some(all.count)),
+            None => (Some(selection.ids()).filter(|ids| !ids.is_empty()), None, None),
+        };
+        MoveToTrash {
+            space: space.get_untracked(),
+            ids,
+            folder_ids,
+            matching,
+            expected_count,
+            dry_run: dry_run.then_some(true),
+        }
+    };
     let open_dialog = move |_| {
         delete.value().set(None);
+        preview.set(None);
         dialog_open.set(true);
+        if !selection.folder_ids().is_empty() {
+            let MoveToTrash {
+                space,
+                ids,
+                folder_ids,
+                matching,
+                expected_count,
+                dry_run,
+            } = request(true);
+            leptos::task::spawn_local(async move {
+                let dry = move_to_trash(space, ids, folder_ids, matching, expected_count, dry_run);
+                if let Ok(outcome) = dry.await {
+                    preview.set(Some(outcome));
+                }
+            });
+        }
     };
     let confirm_delete = Callback::new(move |()| {
-        let request = match all_matching.get_untracked() {
-            Some(all) => MoveToTrash {
-                space: space.get_untracked(),
-                ids: None,
-                matching: Some(all.matching),
-                expected_count: Some(all.count),
-                dry_run: None,
-            },
-            None => MoveToTrash {
-                space: space.get_untracked(),
-                ids: Some(selection.ids()),
-                matching: None,
-                expected_count: None,
-                dry_run: None,
-            },
-        };
-        delete.dispatch(request);
+        delete.dispatch(request(false));
     });
     let matching_search = Signal::derive(move || all_matching.get().map(|all| all.matching.search));
     let run_undo = Callback::new(move |batch: crate::ids::BatchId| {
@@ -131,6 +192,15 @@ pub fn AssetsPage() -> impl IntoView {
     let clear = Callback::new(move |()| selection.clear());
     let trash_href = Signal::derive(move || routes::trash(&space.get()));
     let base = Signal::derive(move || routes::assets(&space.get()));
+    let selected = Signal::derive(move || {
+        selection.selected.track();
+        (selection.ids(), selection.folder_ids())
+    });
+    let on_created = Callback::new(move |created: crate::assets::folders::model::Folder| {
+        notice.set(Some(Notice::Done(format!("Folder “{}” created", created.name))));
+        refetch.bump();
+    });
+    let open_move = move |_| move_open.set(true);
 
     view! {
         <Title text="Assets" />
@@ -139,20 +209,44 @@ pub fn AssetsPage() -> impl IntoView {
             <Transition>
                 {move || Suspend::new(async move {
                     page.await.ok().map(|page| view! {
-                        <p class="page-head__count">{listing_count(page.total, page.total_capped)}</p>
+                        <p class="page-head__count">{head_count(&page)}</p>
                     })
                 })}
             </Transition>
         </div>
+        <Transition>
+            {move || Suspend::new(async move {
+                page.await.ok().map(|page| view! {
+                    <Breadcrumb path=page.path query=query.get_untracked() space=space.get_untracked() />
+                })
+            })}
+        </Transition>
         <SearchBox query base />
+        {can_upload.then(|| view! {
+            <div class="page-actions">
+                <NewFolder space parent=folder on_created />
+            </div>
+        })}
         <TrashNotice notice trash_href on_undo=run_undo />
         <SelectionToolbar count on_clear=clear>
+            {can_upload.then(|| view! {
+                <button type="button" class="button" on:click=open_move>"Move"</button>
+            })}
             {can_delete.then(|| view! {
                 <button type="button" class="button button--danger" on:click=open_dialog>"Delete"</button>
             })}
         </SelectionToolbar>
-        <DeleteAssetsDialog open=dialog_open count matching_search action=delete on_confirm=confirm_delete />
-        <Uploader space can_upload on_uploaded=Callback::new(move |()| refetch.bump())>
+        <DeleteAssetsDialog
+            open=dialog_open
+            count=assets_count
+            folders=folders_selected
+            preview=preview.into()
+            matching_search
+            action=delete
+            on_confirm=confirm_delete
+        />
+        <MoveDialog open=move_open space start=folder selected action=move_items />
+        <Uploader space folder can_upload on_uploaded=Callback::new(move |()| refetch.bump())>
             <Listing
                 resource=page
                 query
@@ -162,7 +256,12 @@ pub fn AssetsPage() -> impl IntoView {
                 let:page
             >
                 <SelectAllMatching
-                    page_ids=page.items.iter().map(|a| a.id).collect()
+                    page_ids=page
+                        .folders
+                        .iter()
+                        .map(|f| crate::ids::ItemId::Folder(f.id))
+                        .chain(page.items.iter().map(|a| crate::ids::ItemId::Asset(a.id)))
+                        .collect()
                     total=page.total
                     total_capped=page.total_capped
                     matching
@@ -171,7 +270,11 @@ pub fn AssetsPage() -> impl IntoView {
                         let space = space.get();
                         async move {
                             let search = Some(m.search).filter(|s| !s.trim().is_empty());
-                            count_matching_assets(space, search).await.ok()
+                            let (folder, scope) = match m.within {
+                                None => (None, SearchScope::All),
+                                Some(within) => (within.folder(), SearchScope::Folder),
+                            };
+                            count_matching_assets(space, folder, Some(scope), search).await.ok()
                         }
                     }
                     selection

@@ -46,21 +46,24 @@ async fn caller(space: &str, permission: Permission) -> Result<Caller, AppError>
 
 /// What a bulk request names, checked: `ids`, or `matching` filters (`F`,
 /// parsed) with the `expected_count` the person confirmed.
+/// Folder ids may come with either, or alone (`ids` then empty).
 #[cfg(feature = "ssr")]
 fn pick<'a, F>(
     ids: Option<&'a [i64]>,
     filters: Option<&'a F>,
     expected_count: Option<u64>,
+    folder_ids: &[i64],
 ) -> Result<super::bulk::Pick<'a, F>, AppError> {
     use super::bulk::Pick;
     match (ids, filters, expected_count) {
         (Some(ids), None, None) => Ok(Pick::Ids(ids)),
+        (None, None, None) if !folder_ids.is_empty() => Ok(Pick::Ids(&[])),
         (None, Some(filters), Some(expected)) => Ok(Pick::Matching { filters, expected }),
         (None, Some(_), None) => Err(AppError::validation(
             "Say how many matching assets you confirmed (`expected_count`).",
         )),
         _ => Err(AppError::validation(
-            "Send either `ids` or `matching` with `expected_count`.",
+            "Send `ids` or `matching` with `expected_count` (and `folder_ids`, or only them).",
         )),
     }
 }
@@ -70,29 +73,38 @@ fn pick<'a, F>(
 /// a search with the number the person confirmed:
 /// `{"space": "marketing", "matching": {"search": "spring-25"},
 /// "expected_count": 340}` (409 with `count` if that many no longer match).
-/// `"dry_run": true` answers what it would do without doing it.
+/// `"folder_ids": [4]` moves folders with everything inside them, in the
+/// same batch. `"dry_run": true` answers what it would do without doing it.
 /// Needs the delete permission.
 #[server(prefix = "/api", endpoint = "move_to_trash", input = Json,
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn move_to_trash(
     space: String,
     ids: Option<Vec<i64>>,
+    folder_ids: Option<Vec<i64>>,
     matching: Option<Matching>,
     expected_count: Option<u64>,
     dry_run: Option<bool>,
 ) -> Result<MoveOutcome, AppError> {
-    use super::bulk::Effect;
+    use super::bulk::{AssetFilters, Effect};
     let Caller {
         state,
         space_id,
         user,
     } = caller(&space, Permission::Delete).await?;
     let filters = matching
-        .map(|m| crate::search::NameSearch::parse(&m.search))
+        .map(|m| {
+            Ok::<_, AppError>(AssetFilters {
+                search: crate::search::NameSearch::parse(&m.search)?,
+                within: m.within,
+            })
+        })
         .transpose()?;
-    let pick = pick(ids.as_deref(), filters.as_ref(), expected_count)?;
+    let folders = folder_ids.unwrap_or_default();
+    let pick = pick(ids.as_deref(), filters.as_ref(), expected_count, &folders)?;
     let effect = Effect::from_dry_run(dry_run);
-    super::bulk::trash_assets(&state.pool, space_id, user, pick, &state.clock, effect).await
+    let clock = &state.clock;
+    super::bulk::trash_assets(&state.pool, space_id, user, pick, &folders, clock, effect).await
 }
 
 /// Undo of one `move_to_trash`: `POST /api/restore_batch` with
@@ -200,7 +212,8 @@ pub async fn count_trash(
 /// its filters with the number the person confirmed: `{"space": "marketing",
 /// "matching": {"deleted_by": 3, "from": "2026-11-28", "to": "2026-11-28",
 /// "tz": -60}, "expected_count": 120}` (409 with `count` if that many no
-/// longer match). `"dry_run": true` answers without deleting. Needs the
+/// longer match). `"folder_ids"` deletes folders in Trash with everything
+/// deleted with them. `"dry_run": true` answers without deleting. Needs the
 /// purge permission (Owner and Admin). Files are removed once the rows are
 /// gone.
 #[server(prefix = "/api", endpoint = "delete_permanently", input = Json,
@@ -208,6 +221,7 @@ pub async fn count_trash(
 pub async fn delete_permanently(
     space: String,
     ids: Option<Vec<i64>>,
+    folder_ids: Option<Vec<i64>>,
     matching: Option<TrashMatching>,
     expected_count: Option<u64>,
     dry_run: Option<bool>,
@@ -219,22 +233,29 @@ pub async fn delete_permanently(
         user,
     } = caller(&space, Permission::Purge).await?;
     let filters = matching.as_ref().map(TrashFilters::parse).transpose()?;
-    let pick = pick(ids.as_deref(), filters.as_ref(), expected_count)?;
+    let folders = folder_ids.unwrap_or_default();
+    let pick = pick(ids.as_deref(), filters.as_ref(), expected_count, &folders)?;
     let effect = Effect::from_dry_run(dry_run);
     let (pool, storage, clock) = (&state.pool, &state.storage, &state.clock);
-    super::bulk::delete_assets_permanently(pool, storage, space_id, user, pick, clock, effect).await
+    super::bulk::delete_assets_permanently(
+        pool, storage, space_id, user, pick, &folders, clock, effect,
+    )
+    .await
 }
 
 /// Restores assets from Trash: `POST /api/restore_from_trash` with
 /// `{"space": "marketing", "ids": [1, 2]}`, or everything restorable in
 /// Trash matching its filters with the number the person confirmed (as for
-/// `delete_permanently`). `"dry_run": true` answers without restoring.
-/// Needs the delete permission.
+/// `delete_permanently`). `"folder_ids"` restores folders with everything
+/// deleted with them; folders in Trash above anything restored come back
+/// too. `"dry_run": true` answers without restoring. Needs the delete
+/// permission.
 #[server(prefix = "/api", endpoint = "restore_from_trash", input = Json,
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn restore_from_trash(
     space: String,
     ids: Option<Vec<i64>>,
+    folder_ids: Option<Vec<i64>>,
     matching: Option<TrashMatching>,
     expected_count: Option<u64>,
     dry_run: Option<bool>,
@@ -246,8 +267,9 @@ pub async fn restore_from_trash(
         user,
     } = caller(&space, Permission::Delete).await?;
     let filters = matching.as_ref().map(TrashFilters::parse).transpose()?;
-    let pick = pick(ids.as_deref(), filters.as_ref(), expected_count)?;
+    let folders = folder_ids.unwrap_or_default();
+    let pick = pick(ids.as_deref(), filters.as_ref(), expected_count, &folders)?;
     let effect = Effect::from_dry_run(dry_run);
-    let actor = Some(user);
-    super::bulk::restore_assets(&state.pool, space_id, actor, pick, &state.clock, effect).await
+    let (actor, clock) = (Some(user), &state.clock);
+    super::bulk::restore_assets(&state.pool, space_id, actor, pick, &folders, clock, effect).await
 }

@@ -4,6 +4,7 @@
 //! failing), all or nothing, audited. Each names listed ids or everything
 //! matching filters ([`Pick`]), and may be a dry run ([`Effect`]).
 
+mod folders;
 mod matching;
 mod restore;
 mod states;
@@ -15,11 +16,13 @@ pub use matching::{Effect, Pick};
 pub use restore::{restore_assets, restore_batch, restore_from_trash};
 use states::begin_bulk;
 pub(crate) use states::json_ids;
-pub use states::validate_ids;
+pub use states::{validate_ids, validate_items};
 
 use super::listing::TrashFilters;
 use super::model::{DeletePermanentlyOutcome, MoveOutcome};
 use crate::assets::data::push_live_scope;
+use crate::assets::folders::data::push_within;
+use crate::assets::folders::model::Within;
 use crate::audit::{write_batch_entry, AuditAction, AuditEntry};
 use crate::clock::Clock;
 use crate::error::AppError;
@@ -39,13 +42,14 @@ pub async fn move_to_trash(
     ids: &[i64],
     clock: &Clock,
 ) -> Result<MoveOutcome, AppError> {
-    trash_assets(pool, space, user, Pick::Ids(ids), clock, Effect::Apply).await
+    trash_assets(pool, space, user, Pick::Ids(ids), &[], clock, Effect::Apply).await
 }
 
 /// Moves assets of `space` to Trash for `user`, as one batch: listed ids
 /// (those already in Trash are skipped and counted; unknown or foreign ids
 /// fail the whole request, naming them), or every live asset matching a
-/// search (all of them without one) if they are the confirmed number.
+/// search (all of them without one) if they are the confirmed number; and
+/// the listed `folders` with everything live inside them, in the same batch.
 #[cfg_attr(
     feature = "ssr",
     tracing::instrument(skip(pool, pick, clock), err(Debug))
@@ -54,7 +58,8 @@ pub async fn trash_assets(
     pool: &SqlitePool,
     space: SpaceId,
     user: UserId,
-    pick: Pick<'_, Option<NameSearch>>,
+    pick: Pick<'_, AssetFilters>,
+    folders: &[i64],
     clock: &Clock,
     effect: Effect,
 ) -> Result<MoveOutcome, AppError> {
@@ -62,7 +67,7 @@ pub async fn trash_assets(
     let batch = BatchId::new_random();
     let (mut tx, moved, skipped, now) = match pick {
         Pick::Ids(ids) => {
-            let (mut tx, states) = begin_bulk(&mut conn, space, ids, "moved").await?;
+            let (mut tx, states) = begin_bulk(&mut conn, space, ids, folders, "moved").await?;
             let now = clock.now();
             trash_live(&mut tx, space, user, &states.live, &batch, now).await?;
             let (moved, skipped) = (states.live.len() as u64, states.trashed.len() as u64);
@@ -72,9 +77,13 @@ pub async fn trash_assets(
             // One statement over the matching rows, counted; the guard
             // after it rolls everything back if the count is not the one
             // confirmed.
+            if !folders.is_empty() {
+                validate_items(&[], folders)?;
+            }
             let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
             let now = clock.now();
-            let search = filters.as_ref();
+            let search = filters.search.as_ref();
+            let within = filters.within;
             let mut change = QueryBuilder::new("UPDATE assets SET deleted_at = ");
             change
                 .push_bind(now)
@@ -84,27 +93,47 @@ pub async fn trash_assets(
                 .push_bind(&batch)
                 .push(" WHERE id IN (");
             push_matching(&mut change, search, MAX_MATCHING, |qb| {
-                push_live_scope(qb, space)
+                push_live_scope(qb, space);
+                push_within(qb, within);
             });
             change.push(")");
             let moved = change.build().execute(&mut *tx).await?.rows_affected();
-            let words = ("moved", "the space");
-            check_count(moved as usize, expected, search.is_some(), words)?;
+            let place = match within {
+                None => "the space",
+                Some(Within::TopLevel) => "the top level",
+                Some(Within::Folder(_)) => "this folder",
+            };
+            let filtered = search.is_some() || within.is_some_and(|w| w.folder().is_some());
+            check_count(moved as usize, expected, filtered, ("moved", place))?;
             (tx, moved, 0, now)
         }
     };
+    let states = folders::folder_states(&mut tx, space, folders, "moved").await?;
+    let inside = folders::trash_folders(&mut tx, &states.live, user, &batch, now).await?;
+    let moved_folders = states.live.len() as u64;
     // Either way the batch's rows are what moved: the database gathers
     // their ids for the audit entry (100,000 ids never leave SQLite).
-    if moved > 0 {
+    if moved + inside + moved_folders > 0 {
         write_batch_entry(&mut tx, space, user, &batch, now).await?;
     }
     effect.finish(tx).await?;
     Ok(MoveOutcome {
         moved,
         skipped,
+        folders: moved_folders,
+        inside,
+        folders_skipped: states.trashed.len() as u64,
         batch,
         dry_run: effect.is_dry_run(),
     })
+}
+
+/// What "all matching" names on the Assets page: a search, and where it
+/// looks (`None`: every folder).
+#[derive(Debug, Clone, Default)]
+pub struct AssetFilters {
+    pub search: Option<NameSearch>,
+    pub within: Option<Within>,
 }
 
 /// Moves live assets (`live`, known to be live under the write lock) to
@@ -152,15 +181,17 @@ pub async fn delete_permanently(
     clock: &Clock,
 ) -> Result<DeletePermanentlyOutcome, AppError> {
     let pick = Pick::Ids(ids);
-    delete_assets_permanently(pool, storage, space, user, pick, clock, Effect::Apply).await
+    delete_assets_permanently(pool, storage, space, user, pick, &[], clock, Effect::Apply).await
 }
 
 /// Deletes assets in Trash for good, all or nothing: listed ids (unknown or
 /// foreign ids fail naming them, 404; ids not in Trash, restored meanwhile,
 /// are skipped and counted), or everything in Trash matching its filters
-/// if that is the confirmed number. Rows go in one transaction with the
+/// if that is the confirmed number; and listed folders in Trash with
+/// everything of their batch inside. Rows go in one transaction with the
 /// audit entry; their files are removed only after it commits (a crash in
 /// between leaves orphan files, which the purge's sweep removes).
+#[allow(clippy::too_many_arguments)]
 #[cfg_attr(
     feature = "ssr",
     tracing::instrument(skip(pool, storage, pick, clock), err(Debug))
@@ -171,6 +202,7 @@ pub async fn delete_assets_permanently(
     space: SpaceId,
     user: UserId,
     pick: Pick<'_, TrashFilters>,
+    folders: &[i64],
     clock: &Clock,
     effect: Effect,
 ) -> Result<DeletePermanentlyOutcome, AppError> {
@@ -180,36 +212,46 @@ pub async fn delete_assets_permanently(
     let mut conn = crate::db::durable_connection(pool).await?;
     let (mut tx, trashed, skipped, now) = match pick {
         Pick::Ids(ids) => {
-            let (tx, states) = begin_bulk(&mut conn, space, ids, "deleted").await?;
+            let (tx, states) = begin_bulk(&mut conn, space, ids, folders, "deleted").await?;
             let skipped = states.live.len() as u64;
             (tx, states.trashed_ids(), skipped, clock.now())
         }
         Pick::Matching { filters, expected } => {
+            if !folders.is_empty() {
+                validate_items(&[], folders)?;
+            }
             let (tx, ids, now) =
                 begin_matching_in_trash(&mut conn, space, filters, expected, clock, "deleted")
                     .await?;
             (tx, ids, 0, now)
         }
     };
-    let mut keys = Vec::new();
+    let states = folders::folder_states(&mut tx, space, folders, "deleted").await?;
+    let (mut gone, mut keys) = folders::delete_folders(&mut tx, &states.trashed).await?;
     if !trashed.is_empty() {
-        let trashed_json = json_ids(&trashed);
-        keys = sqlx::query_scalar(
+        let removed: Vec<(i64, String)> = sqlx::query_as(
             "DELETE FROM assets
              WHERE space_id = ? AND deleted_at IS NOT NULL AND id IN (SELECT value FROM json_each(?))
-             RETURNING storage_key",
+             RETURNING id, storage_key",
         )
         .bind(space)
-        .bind(&trashed_json)
+        .bind(json_ids(&trashed))
         .fetch_all(&mut *tx)
         .await?;
+        for (id, key) in removed {
+            gone.push(id);
+            keys.push(key);
+        }
+    }
+    if !gone.is_empty() {
+        gone.sort_unstable();
         AuditEntry {
             space,
             actor: Some(user),
             action: AuditAction::DeletePermanently,
             batch: None,
-            ids_json: &trashed_json,
-            count: trashed.len(),
+            ids_json: &json_ids(&gone),
+            count: gone.len(),
             at: now,
         }
         .write(&mut tx)
@@ -222,6 +264,8 @@ pub async fn delete_assets_permanently(
     Ok(DeletePermanentlyOutcome {
         deleted: keys.len() as u64,
         skipped,
+        folders: states.trashed.len() as u64,
+        folders_skipped: states.live.len() as u64,
         dry_run: effect.is_dry_run(),
     })
 }
@@ -298,6 +342,8 @@ mod tests {
             DeletePermanentlyOutcome {
                 deleted: 2,
                 skipped: 1,
+                folders: 0,
+                folders_skipped: 0,
                 dry_run: false,
             }
         );
@@ -334,25 +380,28 @@ mod tests {
         // a-1.png, a-10.png … a-19.png match "a-1" (11 of 25).
         let ids = assets(&pool, space, 25).await;
         assets(&pool, other, 25).await;
-        let search = NameSearch::parse("a-1").unwrap();
+        let search = AssetFilters {
+            search: NameSearch::parse("a-1").unwrap(),
+            within: None,
+        };
         let clock = Clock::frozen(NOW);
         let pick = |expected| Pick::Matching {
             filters: &search,
             expected,
         };
-        let stale = trash_assets(&pool, space, by, pick(10), &clock, Effect::Apply).await;
+        let stale = trash_assets(&pool, space, by, pick(10), &[], &clock, Effect::Apply).await;
         assert!(matches!(
             stale,
             Err(AppError::CountChanged { count: 11, .. })
         ));
-        let dry = trash_assets(&pool, space, by, pick(11), &clock, Effect::DryRun)
+        let dry = trash_assets(&pool, space, by, pick(11), &[], &clock, Effect::DryRun)
             .await
             .unwrap();
         assert_eq!((dry.moved, dry.dry_run), (11, true));
         assert!(trashed(&pool).await.is_empty());
         assert!(audit_rows(&pool).await.is_empty());
 
-        let done = trash_assets(&pool, space, by, pick(11), &clock, Effect::Apply)
+        let done = trash_assets(&pool, space, by, pick(11), &[], &clock, Effect::Apply)
             .await
             .unwrap();
         let mut expected: Vec<i64> = vec![ids[1]];

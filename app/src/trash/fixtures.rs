@@ -37,6 +37,7 @@ pub async fn assets(pool: &SqlitePool, space: SpaceId, n: usize) -> Vec<i64> {
             height: None,
             storage_key: crate::storage::Storage::new_key(),
             has_thumbnail: false,
+            folder: None,
             created_by: None,
             created_at: Timestamp::EPOCH,
             updated_at: Timestamp::EPOCH,

@@ -3,14 +3,20 @@
 
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
+mod folders;
+
+use folders::{assets_inside, count_folders, read_folders, Locations, FOLDERS_CURSOR};
+pub(crate) use folders::push_topmost;
+
 use super::model::{
     days_left_label, restorable_after, Deleter, TrashMatching, TrashPage, TrashQuery, TrashedAsset,
+    TrashedFolder,
 };
-use crate::assets::data::StoredFile;
+use crate::assets::data::{Phase, StoredFile};
 use crate::assets::model::AssetKind;
 use crate::error::AppError;
 use crate::ids::AssetId;
-use crate::ids::{SpaceId, UserId};
+use crate::ids::{FolderId, SpaceId, UserId};
 use crate::keyset::{Cursor, CursorError, CursorKey, KeyKind, Position};
 use crate::paging::{PageAt, MAX_MATCHING};
 use crate::search::{count_matching, narrow, NameSearch, Narrowed};
@@ -63,6 +69,8 @@ impl TrashFilters {
 #[derive(Debug, Clone)]
 pub struct TrashParams {
     pub filters: TrashFilters,
+    /// Folder rows come first, then assets, each newest first.
+    pub phase: Phase,
     pub at: Position,
     pub limit: u32,
 }
@@ -82,9 +90,18 @@ impl TrashParams {
 
     /// The first page (or the one at `at`) of all of Trash.
     pub fn parse_at(at: &PageAt, limit: u32) -> Result<Self, AppError> {
+        let (phase, at) = match Position::decode(at, TRASH_CURSOR, KeyKind::Int) {
+            Ok(Position::First) => (Phase::Folders, Position::First),
+            Ok(at) => (Phase::Assets, at),
+            Err(_) => (
+                Phase::Folders,
+                Position::decode(at, FOLDERS_CURSOR, KeyKind::Int)?,
+            ),
+        };
         Ok(Self {
             filters: TrashFilters::default(),
-            at: Position::decode(at, TRASH_CURSOR, KeyKind::Int)?,
+            phase,
+            at,
             limit,
         })
     }
@@ -102,6 +119,7 @@ pub(crate) fn push_trash_scope(
         .push_bind(space)
         .push(" AND a.deleted_at IS NOT NULL AND a.deleted_at > ")
         .push_bind(restorable_after(now));
+    push_topmost(qb, "folder_id");
     if let Some(user) = filters.deleted_by {
         qb.push(" AND a.deleted_by = ").push_bind(user);
     }
@@ -125,6 +143,42 @@ struct TrashRow {
     has_thumbnail: bool,
     deleted_by: Option<String>,
     deleted_at: Timestamp,
+    folder_id: Option<FolderId>,
+    folder_gone: bool,
+}
+
+/// " AND (deleted_at, id) < (…) ORDER BY deleted_at DESC, id DESC LIMIT
+/// n" on `a`: a keyset read of Trash, newest first when `forward`.
+fn push_newest_first(
+    qb: &mut QueryBuilder<'_, Sqlite>,
+    cursor: Option<&Cursor>,
+    forward: bool,
+    take: usize,
+) {
+    if let Some(Cursor {
+        key: CursorKey::Int(at),
+        id,
+        ..
+    }) = cursor
+    {
+        let op = if forward { "<" } else { ">" };
+        qb.push(format_args!(" AND (a.deleted_at, a.id) {op} ("))
+            .push_bind(*at)
+            .push(", ")
+            .push_bind(*id)
+            .push(")");
+    }
+    let order = if forward { "DESC" } else { "ASC" };
+    qb.push(format_args!(
+        " ORDER BY a.deleted_at {order}, a.id {order} LIMIT "
+    ))
+    .push_bind(take as i64);
+}
+
+/// A row of a Trash page.
+enum Row {
+    Folder(folders::FolderRow),
+    Asset(TrashRow),
 }
 
 /// How many restorable assets in Trash match `filters`, counted by the
@@ -162,47 +216,85 @@ pub async fn list_trash(
         Some(search) => Some(narrow(&mut conn, search, scope).await?),
         None => None,
     };
-    let mut qb = QueryBuilder::<Sqlite>::new(
-        "SELECT a.id, a.name, a.mime_type, a.kind, a.has_thumbnail, u.name AS deleted_by, \
-         a.deleted_at FROM assets a LEFT JOIN users u ON u.id = a.deleted_by WHERE TRUE",
-    );
-    scope(&mut qb);
-    if let (Some(narrowed), Some(search)) = (&narrowed, &filters.search) {
-        narrowed.push_condition(search, &mut qb);
+    if let Some(Cursor {
+        key: CursorKey::Text(_),
+        ..
+    }) = params.at.seek().0
+    {
+        return Err(AppError::validation(CursorError.to_string()));
     }
-    // Newest first: forward is descending.
-    let (cursor, forward) = params.at.seek();
-    if let Some(cursor) = cursor {
-        let at = match cursor.key {
-            CursorKey::Int(at) => at,
-            CursorKey::Text(_) => return Err(AppError::validation(CursorError.to_string())),
-        };
-        let op = if forward { "<" } else { ">" };
-        qb.push(format_args!(" AND (a.deleted_at, a.id) {op} ("))
-            .push_bind(at)
-            .push(", ")
-            .push_bind(cursor.id)
-            .push(")");
-    }
-    let order = if forward { "DESC" } else { "ASC" };
-    qb.push(format_args!(
-        " ORDER BY a.deleted_at {order}, a.id {order} LIMIT "
-    ))
-    .push_bind(i64::from(params.limit) + 1);
-    let rows: Vec<TrashRow> = if narrowed.as_ref().is_some_and(Narrowed::is_empty) {
-        Vec::new()
-    } else {
-        qb.build_query_as().fetch_all(&mut *conn).await?
+    let read_assets = |cursor: Option<&Cursor>, forward: bool, take: usize| {
+        let mut qb = QueryBuilder::<Sqlite>::new(
+            "SELECT a.id, a.name, a.mime_type, a.kind, a.has_thumbnail, u.name AS deleted_by, \
+             a.deleted_at, a.folder_id, a.folder_gone \
+             FROM assets a LEFT JOIN users u ON u.id = a.deleted_by WHERE TRUE",
+        );
+        scope(&mut qb);
+        if let (Some(narrowed), Some(search)) = (&narrowed, &filters.search) {
+            narrowed.push_condition(search, &mut qb);
+        }
+        push_newest_first(&mut qb, cursor, forward, take);
+        qb
     };
-    let cursor = |row: &TrashRow| {
-        Cursor {
+    // Folder rows first, then assets, as the Assets page reads them.
+    let (cursor, forward) = params.at.seek();
+    let limit = params.limit as usize;
+    let no_assets = narrowed.as_ref().is_some_and(Narrowed::is_empty);
+    let (first, then) = match (params.phase, forward) {
+        (Phase::Folders, true) => (Phase::Folders, Some(Phase::Assets)),
+        (Phase::Assets, false) => (Phase::Assets, Some(Phase::Folders)),
+        (phase, _) => (phase, None),
+    };
+    let mut rows: Vec<Row> = Vec::new();
+    for (phase, cursor) in [(Some(first), cursor), (then, None)] {
+        let take = limit + 1 - rows.len();
+        match phase {
+            None => break,
+            _ if take == 0 => break,
+            Some(Phase::Folders) => rows.extend(
+                read_folders(space, filters, now, cursor, forward, take)
+                    .build_query_as()
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .into_iter()
+                    .map(Row::Folder),
+            ),
+            Some(Phase::Assets) if no_assets => {}
+            Some(Phase::Assets) => rows.extend(
+                read_assets(cursor, forward, take)
+                    .build_query_as()
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .into_iter()
+                    .map(Row::Asset),
+            ),
+        }
+    }
+    let cursor = |row: &Row| match row {
+        Row::Folder(folder) => folder.cursor(),
+        Row::Asset(row) => Cursor {
             sort: TRASH_CURSOR.to_owned(),
             key: CursorKey::Int(row.deleted_at.millis()),
             id: row.id.0,
         }
-        .encode()
+        .encode(),
     };
     let (rows, prev, next) = params.at.page(rows, params.limit, cursor);
+    let (mut folder_rows, mut asset_rows) = (Vec::new(), Vec::new());
+    for row in rows {
+        match row {
+            Row::Folder(folder) => folder_rows.push(folder),
+            Row::Asset(asset) => asset_rows.push(asset),
+        }
+    }
+    let places = folder_rows
+        .iter()
+        .filter_map(|f| f.parent_id)
+        .chain(asset_rows.iter().filter_map(|a| a.folder_id));
+    let locations = Locations::of(&mut conn, places).await?;
+    let inside =
+        assets_inside(&mut conn, &folder_rows.iter().map(|f| f.id).collect::<Vec<_>>()).await?;
+    let folder_total = count_folders(&mut conn, space, filters, now).await?;
 
     let (total, total_capped) = match &narrowed {
         Some(narrowed) => narrowed.total(),
@@ -228,10 +320,24 @@ pub async fn list_trash(
     .await?;
 
     Ok(TrashPage {
-        items: rows
+        folders: folder_rows
+            .into_iter()
+            .map(|row| TrashedFolder {
+                days_left: days_left_label(row.deleted_at, now),
+                assets: inside.get(&row.id).copied().unwrap_or(0),
+                location: locations.label(row.parent_id, row.parent_gone),
+                id: row.id,
+                name: row.name,
+                deleted_by: row.deleted_by,
+                deleted_at: row.deleted_at,
+            })
+            .collect(),
+        folder_total,
+        items: asset_rows
             .into_iter()
             .map(|row| TrashedAsset {
                 days_left: days_left_label(row.deleted_at, now),
+                location: locations.label(row.folder_id, row.folder_gone),
                 id: row.id,
                 name: row.name,
                 mime_type: row.mime_type,

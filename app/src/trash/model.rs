@@ -51,6 +51,24 @@ pub struct TrashedAsset {
     pub deleted_at: Timestamp,
     /// Computed on the server from its clock, so every viewer agrees.
     pub days_left: String,
+    /// "Original location": the path of the folder it was in.
+    #[serde(default)]
+    pub location: String,
+}
+
+/// A deleted folder as the Trash page shows it: one row for it and
+/// everything deleted with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TrashedFolder {
+    pub id: crate::ids::FolderId,
+    pub name: String,
+    /// Assets deleted with it, inside it.
+    pub assets: i64,
+    pub deleted_by: Option<String>,
+    pub deleted_at: Timestamp,
+    pub days_left: String,
+    /// "Original location": the path of the folder it was in.
+    pub location: String,
 }
 
 /// "All assets matching": what a change to a whole search result names
@@ -61,6 +79,10 @@ pub struct TrashedAsset {
 pub struct Matching {
     #[serde(default)]
     pub search: String,
+    /// Only the assets directly in the top level or one folder; without
+    /// it, the search covers every folder.
+    #[serde(default)]
+    pub within: Option<crate::assets::folders::model::Within>,
 }
 
 /// "All of Trash matching": the Trash page's filters, which a restore or a
@@ -107,6 +129,12 @@ pub struct Deleter {
 /// One page of Trash, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TrashPage {
+    /// Deleted folders on this page, before its assets.
+    #[serde(default)]
+    pub folders: Vec<TrashedFolder>,
+    /// Deleted folders matching the filters, across all pages.
+    #[serde(default)]
+    pub folder_total: i64,
     pub items: Vec<TrashedAsset>,
     /// Restorable assets matching the filters, across all pages.
     pub total: i64,
@@ -218,9 +246,16 @@ impl ListingQuery for TrashQuery {
 /// What `delete_permanently` did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DeletePermanentlyOutcome {
+    /// Assets deleted, listed or inside deleted folders.
     pub deleted: u64,
     /// Ids that were not in Trash (restored meanwhile): left alone.
     pub skipped: u64,
+    /// Listed folders deleted, with everything of their batch inside.
+    #[serde(default)]
+    pub folders: u64,
+    /// Listed folders that were not in Trash.
+    #[serde(default)]
+    pub folders_skipped: u64,
     /// The request was a dry run: this is what it would have done, and
     /// nothing changed.
     #[serde(default)]
@@ -241,9 +276,24 @@ pub struct PurgeReport {
 /// What `restore_from_trash` did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RestoreFromTrashOutcome {
+    /// Assets restored, listed or inside restored folders.
     pub restored: u64,
     /// Ids that were not in Trash.
     pub skipped: u64,
+    /// Folders restored: listed, inside them, or above what was restored.
+    #[serde(default)]
+    pub folders: u64,
+    /// Listed folders that were not in Trash.
+    #[serde(default)]
+    pub folders_skipped: u64,
+    /// Folders that came back under a new name, as (old, new), because a
+    /// folder beside them has the name now.
+    #[serde(default)]
+    pub renamed: Vec<(String, String)>,
+    /// Rows restored at the top level because their folder was deleted for
+    /// good.
+    #[serde(default)]
+    pub to_top_level: u64,
     /// The request was a dry run: this is what it would have done, and
     /// nothing changed.
     #[serde(default)]
@@ -253,10 +303,19 @@ pub struct RestoreFromTrashOutcome {
 /// What `move_to_trash` did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct MoveOutcome {
-    /// Assets moved to Trash by this request.
+    /// Listed (or matching) assets moved to Trash by this request.
     pub moved: u64,
-    /// Assets that were already in Trash.
+    /// Listed assets that were already in Trash.
     pub skipped: u64,
+    /// Listed folders moved to Trash…
+    #[serde(default)]
+    pub folders: u64,
+    /// …with this many assets inside them.
+    #[serde(default)]
+    pub inside: u64,
+    /// Listed folders that were already in Trash.
+    #[serde(default)]
+    pub folders_skipped: u64,
     /// The batch id, for Undo and the audit log.
     pub batch: BatchId,
     /// The request was a dry run: this is what it would have done, and
@@ -265,10 +324,68 @@ pub struct MoveOutcome {
     pub dry_run: bool,
 }
 
+impl MoveOutcome {
+    /// "2 assets moved to Trash", "1 folder (37 assets inside) and 5
+    /// assets moved to Trash".
+    pub fn summary(&self) -> String {
+        let what = crate::assets::folders::model::mix_with_inside(
+            self.folders,
+            (self.folders > 0).then_some(self.inside),
+            self.moved,
+        );
+        format!("{what} moved to Trash")
+    }
+}
+
+/// "2 assets restored", with what else a person should know: folders that
+/// came back under a new name, and rows that came back at the top level.
+pub fn restored_summary(
+    assets: u64,
+    folders: u64,
+    renamed: &[(String, String)],
+    to_top_level: u64,
+) -> String {
+    let mut text = format!(
+        "{} restored",
+        crate::assets::folders::model::mix_count(folders, assets)
+    );
+    for (old, new) in renamed {
+        text.push_str(&format!(". “{old}” is back as “{new}”: a folder there has its name now"));
+    }
+    if to_top_level > 0 {
+        text.push_str(&format!(
+            ". {to_top_level} came back at the top level: the folder {} was in was deleted permanently",
+            if to_top_level == 1 { "it" } else { "they" }
+        ));
+    }
+    text
+}
+
+impl RestoreOutcome {
+    pub fn summary(&self) -> String {
+        restored_summary(self.restored, self.folders, &self.renamed, self.to_top_level)
+    }
+}
+
+impl RestoreFromTrashOutcome {
+    pub fn summary(&self) -> String {
+        restored_summary(self.restored, self.folders, &self.renamed, self.to_top_level)
+    }
+}
+
 /// What `restore_batch` did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RestoreOutcome {
+    /// Assets restored.
     pub restored: u64,
+    /// Folders restored.
+    #[serde(default)]
+    pub folders: u64,
+    /// Folders renamed as they came back (see `RestoreFromTrashOutcome`).
+    #[serde(default)]
+    pub renamed: Vec<(String, String)>,
+    #[serde(default)]
+    pub to_top_level: u64,
 }
 
 #[cfg(test)]
@@ -305,6 +422,28 @@ mod tests {
         ] {
             assert_eq!(is_restorable(deleted, now), deleted > restorable_after(now));
         }
+    }
+
+    #[test]
+    fn summaries_name_folders_renames_and_the_top_level() {
+        assert_eq!(restored_summary(2, 0, &[], 0), "2 assets restored");
+        assert_eq!(
+            restored_summary(37, 1, &[("Spring".into(), "Spring (restored)".into())], 1),
+            "1 folder and 37 assets restored. “Spring” is back as “Spring (restored)”: a folder there has its name now. 1 came back at the top level: the folder it was in was deleted permanently"
+        );
+        let moved = MoveOutcome {
+            moved: 5,
+            skipped: 0,
+            folders: 2,
+            inside: 37,
+            folders_skipped: 0,
+            batch: BatchId("b".into()),
+            dry_run: false,
+        };
+        assert_eq!(
+            moved.summary(),
+            "2 folders (37 assets inside) and 5 assets moved to Trash"
+        );
     }
 
     #[test]

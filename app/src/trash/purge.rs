@@ -209,6 +209,7 @@ mod tests {
                 height: None,
                 storage_key: key.clone(),
                 has_thumbnail: true,
+                folder: None,
                 created_by: None,
                 created_at: Timestamp::EPOCH,
                 updated_at: Timestamp::EPOCH,

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::format::assets_count;
-use crate::ids::AssetId;
+use crate::ids::ItemId;
 use crate::ui::selection_checkboxes::Selection;
 
 /// Everything matching `matching` (the listing's filters), chosen as
@@ -80,8 +80,8 @@ pub struct Phrasing<M: 'static> {
     /// "matching “spring”" for filters that narrow the listing; `None` for
     /// the whole listing.
     pub describe: fn(&M) -> Option<String>,
-    /// Where the whole listing lives: "in this space", "in Trash".
-    pub whole: &'static str,
+    /// Where the whole listing lives: "in this folder", "in Trash".
+    pub whole: fn(&M) -> &'static str,
 }
 
 /// Under a fully selected page, when more assets match than it shows:
@@ -90,7 +90,7 @@ pub struct Phrasing<M: 'static> {
 /// listing only says "1,000+".
 #[component]
 pub fn SelectAllMatching<M, F, C, Fut>(
-    page_ids: Vec<AssetId>,
+    page_ids: Vec<ItemId>,
     total: i64,
     total_capped: bool,
     /// The listing's filters now (read in reactive scopes, so they track).
@@ -107,7 +107,11 @@ where
     Fut: Future<Output = Option<u64>> + 'static,
 {
     let on_page = page_ids.len();
-    let more = total_capped || total > on_page as i64;
+    let assets_on_page = page_ids
+        .iter()
+        .filter(|id| matches!(id, ItemId::Asset(_)))
+        .count();
+    let more = total_capped || total > assets_on_page as i64;
     let whole_page = Memo::new(move |_| {
         !page_ids.is_empty()
             && selection
@@ -147,7 +151,7 @@ where
                     None => format!(
                         "All {} {} are selected.",
                         assets_count(all.count),
-                        phrasing.whole
+                        (phrasing.whole)(&all.matching)
                     ),
                 };
                 view! { <p class="select-all-matching" role="status">{text}</p> }.into_any()
@@ -175,7 +179,11 @@ where
                 });
                 view! {
                     <p class="select-all-matching">
-                        {format!("All {} on this page are selected.", assets_count(on_page as u64))}
+                        {if on_page == assets_on_page {
+                            format!("All {} on this page are selected.", assets_count(on_page as u64))
+                        } else {
+                            format!("All {on_page} items on this page are selected.")
+                        }}
                         {offer}
                     </p>
                 }

@@ -6,15 +6,15 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 
 use super::selection::{self, PageState};
-use crate::ids::AssetId;
+use crate::ids::ItemId;
 
 /// A table's selection, kept by the page outside the table so that it
 /// survives paging and searching.
 #[derive(Debug, Clone, Copy)]
 pub struct Selection {
-    pub selected: RwSignal<BTreeSet<AssetId>>,
+    pub selected: RwSignal<BTreeSet<ItemId>>,
     /// The last row clicked without Shift: one end of a Shift+click range.
-    pub anchor: RwSignal<Option<AssetId>>,
+    pub anchor: RwSignal<Option<ItemId>>,
 }
 
 impl Selection {
@@ -35,12 +35,39 @@ impl Selection {
         Signal::derive(move || selected.with(BTreeSet::len))
     }
 
+    /// The selected assets' ids.
     pub fn ids(&self) -> Vec<i64> {
-        self.selected
-            .with_untracked(|s| s.iter().map(|id| id.0).collect())
+        self.selected.with_untracked(|s| {
+            s.iter()
+                .filter_map(|item| match item {
+                    ItemId::Asset(id) => Some(id.0),
+                    ItemId::Folder(_) => None,
+                })
+                .collect()
+        })
     }
 
-    pub fn contains(&self, id: AssetId) -> Memo<bool> {
+    /// The selected folders' ids.
+    pub fn folder_ids(&self) -> Vec<i64> {
+        self.selected.with_untracked(|s| {
+            s.iter()
+                .filter_map(|item| match item {
+                    ItemId::Folder(id) => Some(id.0),
+                    ItemId::Asset(_) => None,
+                })
+                .collect()
+        })
+    }
+
+    /// How many folders are selected (reactive).
+    pub fn folder_count(&self) -> Signal<usize> {
+        let selected = self.selected;
+        Signal::derive(move || {
+            selected.with(|s| s.iter().filter(|i| matches!(i, ItemId::Folder(_))).count())
+        })
+    }
+
+    pub fn contains(&self, id: ItemId) -> Memo<bool> {
         let selected = self.selected;
         Memo::new(move |_| selected.with(|s| s.contains(&id)))
     }
@@ -52,12 +79,12 @@ impl Default for Selection {
     }
 }
 
-/// The first two header cells of a table of assets: "Select all" over the
+/// The first two header cells of a table of folders and assets: "Select all" over the
 /// checkbox column and the unnamed-on-screen "Preview" column.
 #[component]
 pub fn SelectionHeaderCells(
     selection: Selection,
-    page_ids: StoredValue<Vec<AssetId>>,
+    page_ids: StoredValue<Vec<ItemId>>,
 ) -> impl IntoView {
     view! {
         <th scope="col" class="assets__select">
@@ -69,7 +96,7 @@ pub fn SelectionHeaderCells(
 
 /// "Select all": the rows of this page; indeterminate when some are selected.
 #[component]
-fn SelectAllCheckbox(selection: Selection, page_ids: StoredValue<Vec<AssetId>>) -> impl IntoView {
+fn SelectAllCheckbox(selection: Selection, page_ids: StoredValue<Vec<ItemId>>) -> impl IntoView {
     let state = Memo::new(move |_| {
         page_ids.with_value(|ids| selection.selected.with(|s| selection::page_state(s, ids)))
     });
@@ -97,8 +124,8 @@ fn SelectAllCheckbox(selection: Selection, page_ids: StoredValue<Vec<AssetId>>) 
 #[component]
 pub fn RowCheckbox(
     selection: Selection,
-    page_ids: StoredValue<Vec<AssetId>>,
-    id: AssetId,
+    page_ids: StoredValue<Vec<ItemId>>,
+    id: ItemId,
     name: String,
 ) -> impl IntoView {
     let checked = selection.contains(id);

@@ -298,6 +298,7 @@ pub fn new_asset(space: SpaceId, name: impl Into<String>) -> AssetBuilder {
         height: None,
         storage_key: Storage::new_key(),
         has_thumbnail: false,
+        folder: None,
         created_by: None,
         created_at: Timestamp::EPOCH,
         updated_at: Timestamp::EPOCH,

@@ -20,6 +20,8 @@ pub fn SearchBox(query: Memo<ListQuery>, base: Signal<String>) -> impl IntoView 
         event.prevent_default();
         let current = query.get_untracked();
         let next = ListQuery {
+            folder: current.folder,
+            this_folder: submitted_scope(&event),
             search: term,
             sort: current.sort,
             dir: Some(current.effective_dir()),
@@ -32,6 +34,18 @@ pub fn SearchBox(query: Memo<ListQuery>, base: Signal<String>) -> impl IntoView 
         <div class="search" role="search">
             <form method="get" action=move || base.get() on:submit=on_submit>
                 <SearchField label="Search assets" value=Signal::derive(move || query.get().search) />
+                {move || query.get().folder.map(|folder| view! {
+                    <input type="hidden" name="folder" value=folder.0.to_string() />
+                    <label class="search__scope">
+                        <input
+                            type="checkbox"
+                            name="scope"
+                            value="folder"
+                            prop:checked=move || query.get().this_folder
+                        />
+                        "Only this folder"
+                    </label>
+                })}
                 <input type="hidden" name="sort" value=move || query.get().sort.as_str() />
                 <input type="hidden" name="dir" value=move || query.get().effective_dir().as_str() />
                 <button type="submit" class="button">"Search"</button>
@@ -42,8 +56,17 @@ pub fn SearchBox(query: Memo<ListQuery>, base: Signal<String>) -> impl IntoView 
 }
 
 /// The `q` field of the submitted form.
-#[cfg(feature = "hydrate")]
 fn submitted_term(event: &leptos::ev::SubmitEvent) -> Option<String> {
+    submitted_field(event, "q")
+}
+
+/// Whether "Only this folder" was ticked.
+fn submitted_scope(event: &leptos::ev::SubmitEvent) -> bool {
+    submitted_field(event, "scope").as_deref() == Some("folder")
+}
+
+#[cfg(feature = "hydrate")]
+fn submitted_field(event: &leptos::ev::SubmitEvent, name: &str) -> Option<String> {
     use wasm_bindgen::JsCast as _;
     let form = event
         .target()?
@@ -51,11 +74,11 @@ fn submitted_term(event: &leptos::ev::SubmitEvent) -> Option<String> {
         .ok()?;
     web_sys::FormData::new_with_form(&form)
         .ok()?
-        .get("q")
+        .get(name)
         .as_string()
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn submitted_term(_: &leptos::ev::SubmitEvent) -> Option<String> {
+fn submitted_field(_: &leptos::ev::SubmitEvent, _: &str) -> Option<String> {
     None
 }

@@ -30,6 +30,8 @@ struct UploadItem {
 #[component]
 pub fn Uploader(
     space: Signal<String>,
+    /// Where the files go: the folder shown (the top level for `None`).
+    folder: Signal<Option<crate::ids::FolderId>>,
     /// Whether the user may upload (the server checks again).
     can_upload: bool,
     on_uploaded: Callback<()>,
@@ -91,7 +93,7 @@ pub fn Uploader(
                     .set(UploadState::Failed(too_large_message(&name, max)));
                 continue;
             }
-            let url = routes::upload_named(&space.get_untracked(), &file_name(&file));
+            let url = routes::upload_named(&space.get_untracked(), &file_name(&file), folder.get_untracked());
             handles.start(item.id, &url, file, item.progress, move |outcome| {
                 finish(item, outcome)
             });

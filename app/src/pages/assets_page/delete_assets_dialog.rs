@@ -1,7 +1,9 @@
 use leptos::prelude::*;
 
+use crate::assets::folders::model::mix_with_inside;
 use crate::format::assets_count;
 use crate::trash::api::MoveToTrash;
+use crate::trash::model::MoveOutcome;
 use crate::trash::model::RETENTION_DAYS;
 use crate::ui::confirm_dialog::ConfirmDialog;
 
@@ -9,7 +11,13 @@ use crate::ui::confirm_dialog::ConfirmDialog;
 #[component]
 pub fn DeleteAssetsDialog(
     open: RwSignal<bool>,
+    /// Assets selected (or all matching).
     count: Signal<usize>,
+    /// Folders selected.
+    folders: Signal<usize>,
+    /// A dry run of the move, once it answered: how many assets are inside
+    /// the folders.
+    preview: Signal<Option<MoveOutcome>>,
     /// The search behind "Select all {N} matching", when that is what is
     /// being deleted.
     matching_search: Signal<Option<String>>,
@@ -17,14 +25,22 @@ pub fn DeleteAssetsDialog(
     on_confirm: Callback<()>,
 ) -> impl IntoView {
     let text = Signal::derive(move || {
+        let (assets, folders) = (count.get() as u64, folders.get() as u64);
         let what = match matching_search.get() {
-            Some(search) if !search.trim().is_empty() => format!(
-                "{} matching “{}”",
-                assets_count(count.get() as u64),
-                search.trim()
-            ),
-            Some(_) => format!("All {} in this space", assets_count(count.get() as u64)),
-            None => assets_count(count.get() as u64),
+            Some(search) if !search.trim().is_empty() => {
+                format!("{} matching “{}”", assets_count(assets), search.trim())
+            }
+            Some(_) => format!("All {} here", assets_count(assets)),
+            None if folders > 0 => {
+                let inside = preview.get().map(|p| p.inside);
+                let what = mix_with_inside(folders, inside, assets);
+                if inside.is_none() {
+                    format!("{what} (counting what is inside…)")
+                } else {
+                    what
+                }
+            }
+            None => assets_count(assets),
         };
         format!(
             "{what} will be moved to Trash. You can restore them from Trash within {RETENTION_DAYS} days."

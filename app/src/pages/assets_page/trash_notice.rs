@@ -1,18 +1,17 @@
 use leptos::prelude::*;
 
-use crate::format::assets_count;
 use crate::ui::status_message::{StatusRegion, Toast};
 
-/// What the last bulk action did, announced in a `role="status"` region.
+/// What the last action did, announced in a `role="status"` region.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
+    /// "2 assets moved to Trash", with Undo of `batch`.
     Moved {
-        count: u64,
+        text: String,
         batch: crate::ids::BatchId,
     },
-    Restored {
-        count: u64,
-    },
+    /// "2 assets restored", "Folder “Spring 25” created"…
+    Done(String),
     Failed(String),
 }
 
@@ -29,10 +28,10 @@ pub fn TrashNotice(
                 notice
                     .get()
                     .map(|current| match current {
-                        Notice::Moved { count, batch } => {
+                        Notice::Moved { text, batch } => {
                             view! {
                                 <Toast>
-                                    <span>{format!("{} moved to Trash", assets_count(count))}</span>
+                                    <span>{text}</span>
                                     <button type="button" class="button" on:click=move |_| on_undo.run(batch.clone())>
                                         "Undo"
                                     </button>
@@ -41,9 +40,7 @@ pub fn TrashNotice(
                             }
                                 .into_any()
                         }
-                        Notice::Restored { count } => {
-                            view! { <Toast>{format!("{} restored", assets_count(count))}</Toast> }.into_any()
-                        }
+                        Notice::Done(text) => view! { <Toast>{text}</Toast> }.into_any(),
                         Notice::Failed(message) => view! { <Toast error=true>{message}</Toast> }.into_any(),
                     })
             }}

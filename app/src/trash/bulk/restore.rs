@@ -9,8 +9,9 @@ use super::super::listing::TrashFilters;
 use super::super::model::{
     is_restorable, restorable_after, RestoreFromTrashOutcome, RestoreOutcome,
 };
+use super::folders;
 use super::matching::{begin_matching_in_trash, Effect, Pick};
-use super::states::{begin_bulk, json_ids, list_ids};
+use super::states::{begin_bulk, json_ids, list_ids, validate_items};
 use crate::audit::{AuditAction, AuditEntry};
 use crate::clock::Clock;
 use crate::error::AppError;
@@ -42,20 +43,67 @@ pub async fn restore_batch(
     if known.is_none() {
         return Err(AppError::NotFound);
     }
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM assets WHERE space_id = ? AND delete_batch = ? AND deleted_at > ? ORDER BY id",
+    // The batch's topmost rows: its folders and assets not inside one of
+    // its folders. Restoring them brings the rest of the batch back.
+    let roots: Vec<(i64, Timestamp, BatchId)> = sqlx::query_as(
+        "SELECT f.id, f.deleted_at, f.delete_batch FROM folders f
+         WHERE f.space_id = ?1 AND f.delete_batch = ?2 AND f.deleted_at > ?3
+           AND NOT EXISTS (SELECT 1 FROM folders p
+                           WHERE p.id = f.parent_id AND p.delete_batch = ?2)
+         ORDER BY f.id",
     )
     .bind(space)
     .bind(batch)
     .bind(restorable_after(now))
     .fetch_all(&mut *tx)
     .await?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT a.id FROM assets a
+         WHERE a.space_id = ?1 AND a.delete_batch = ?2 AND a.deleted_at > ?3
+           AND NOT EXISTS (SELECT 1 FROM folders p
+                           WHERE p.id = a.folder_id AND p.delete_batch = ?2)
+         ORDER BY a.id",
+    )
+    .bind(space)
+    .bind(batch)
+    .bind(restorable_after(now))
+    .fetch_all(&mut *tx)
+    .await?;
+    let to_top_level = count_to_top_level(&mut tx, &ids, &roots).await?;
+    let with = folders::restore_folders(&mut tx, space, &roots, &ids).await?;
     put_back(&mut tx, space, &ids).await?;
-    audit_restore(&mut tx, space, Some(user), Some(batch), &ids, now).await?;
+    let mut all = ids;
+    all.extend(&with.inside);
+    all.sort_unstable();
+    audit_restore(&mut tx, space, Some(user), Some(batch), &all, now).await?;
     tx.commit().await?;
     Ok(RestoreOutcome {
-        restored: ids.len() as u64,
+        restored: all.len() as u64,
+        folders: with.folders,
+        renamed: with.renamed,
+        to_top_level,
     })
+}
+
+/// How many of the rows about to be restored lost their folder (it was
+/// deleted for good) and so come back at the top level.
+async fn count_to_top_level(
+    tx: &mut sqlx::SqliteConnection,
+    assets: &[i64],
+    folders: &[(i64, Timestamp, BatchId)],
+) -> Result<u64, AppError> {
+    let folder_ids: Vec<i64> = folders.iter().map(|(id, ..)| *id).collect();
+    let n: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM assets
+                 WHERE folder_gone = 1 AND id IN (SELECT value FROM json_each(?1)))
+              + (SELECT COUNT(*) FROM folders
+                 WHERE parent_gone = 1 AND id IN (SELECT value FROM json_each(?2)))",
+    )
+    .bind(json_ids(assets))
+    .bind(json_ids(&folder_ids))
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(n.max(0) as u64)
 }
 
 /// Restores `ids` from Trash (see [`restore_assets`]).
@@ -71,6 +119,7 @@ pub async fn restore_from_trash(
         space,
         Some(user),
         Pick::Ids(ids),
+        &[],
         clock,
         Effect::Apply,
     )
@@ -81,7 +130,9 @@ pub async fn restore_from_trash(
 /// foreign ids fail naming them, 404; ids whose 14 days are over fail as no
 /// longer restorable; ids not in Trash are skipped and counted), or
 /// everything restorable in Trash matching its filters if that is the
-/// confirmed number. `actor` is who asked (`None`: the command line).
+/// confirmed number; and the listed trashed `folders` with everything of
+/// their batch inside. Folders in Trash above anything restored come back
+/// too. `actor` is who asked (`None`: the command line).
 #[cfg_attr(
     feature = "ssr",
     tracing::instrument(skip(pool, pick, clock), err(Debug))
@@ -91,13 +142,14 @@ pub async fn restore_assets(
     space: SpaceId,
     actor: Option<UserId>,
     pick: Pick<'_, TrashFilters>,
+    folders: &[i64],
     clock: &Clock,
     effect: Effect,
 ) -> Result<RestoreFromTrashOutcome, AppError> {
     let mut conn = pool.acquire().await?;
     let (mut tx, trashed, skipped, now) = match pick {
         Pick::Ids(ids) => {
-            let (mut tx, states) = begin_bulk(&mut conn, space, ids, "restored").await?;
+            let (tx, states) = begin_bulk(&mut conn, space, ids, folders, "restored").await?;
             // Read under the write lock: waiting for it may take seconds,
             // and a restore that started just before the 14 days ended
             // must not commit after they ended.
@@ -115,23 +167,46 @@ pub async fn restore_assets(
                 )));
             }
             let skipped = states.live.len() as u64;
-            let trashed = states.trashed_ids();
-            put_back(&mut tx, space, &trashed).await?;
-            (tx, trashed, skipped, now)
+            (tx, states.trashed_ids(), skipped, now)
         }
         Pick::Matching { filters, expected } => {
-            let (mut tx, ids, now) =
+            if !folders.is_empty() {
+                validate_items(&[], folders)?;
+            }
+            let (tx, ids, now) =
                 begin_matching_in_trash(&mut conn, space, filters, expected, clock, "restored")
                     .await?;
-            put_back(&mut tx, space, &ids).await?;
             (tx, ids, 0, now)
         }
     };
-    audit_restore(&mut tx, space, actor, None, &trashed, now).await?;
+    let states = folders::folder_states(&mut tx, space, folders, "restored").await?;
+    let expired: BTreeSet<i64> = states
+        .trashed
+        .iter()
+        .filter(|(_, at, _)| !is_restorable(*at, now))
+        .map(|(id, ..)| *id)
+        .collect();
+    if !expired.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "These folders were deleted more than 14 days ago and can no longer be restored: {}. Nothing was restored.",
+            list_ids(&expired)
+        )));
+    }
+    let to_top_level = count_to_top_level(&mut tx, &trashed, &states.trashed).await?;
+    let with = folders::restore_folders(&mut tx, space, &states.trashed, &trashed).await?;
+    put_back(&mut tx, space, &trashed).await?;
+    let mut all = trashed;
+    all.extend(&with.inside);
+    all.sort_unstable();
+    audit_restore(&mut tx, space, actor, None, &all, now).await?;
     effect.finish(tx).await?;
     Ok(RestoreFromTrashOutcome {
-        restored: trashed.len() as u64,
+        restored: all.len() as u64,
         skipped,
+        folders: with.folders,
+        folders_skipped: states.live.len() as u64,
+        renamed: with.renamed,
+        to_top_level,
         dry_run: effect.is_dry_run(),
     })
 }
@@ -146,7 +221,8 @@ async fn put_back(
         return Ok(());
     }
     sqlx::query(
-        "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
+        "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL,
+                           folder_gone = 0
          WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
     )
     .bind(space)

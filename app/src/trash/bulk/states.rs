@@ -99,18 +99,49 @@ impl BulkStates {
     }
 }
 
+/// Checks the folder ids of a bulk request beside its asset ids: at least
+/// one id in all, at most `MAX_BULK_IDS`, each positive and listed once.
+pub fn validate_items(assets: &[i64], folders: &[i64]) -> Result<(), AppError> {
+    if folders.is_empty() {
+        return validate_ids(assets).map(|_| ());
+    }
+    if !assets.is_empty() {
+        validate_ids(assets)?;
+    }
+    validate_ids(folders).map_err(|error| match error {
+        AppError::Validation(message) => {
+            AppError::Validation(message.replace("asset", "folder"))
+        }
+        other => other,
+    })?;
+    if assets.len() + folders.len() > MAX_BULK_IDS {
+        return Err(AppError::validation(format!(
+            "At most {MAX_BULK_IDS} folders and assets can be changed at once; this request has {}.",
+            assets.len() + folders.len()
+        )));
+    }
+    Ok(())
+}
+
 /// The start of every bulk change: checks the id list, takes the write lock
 /// (`BEGIN IMMEDIATE`, so concurrent requests queue instead of failing) and
 /// reads where each id stands; unknown or foreign ids fail naming them.
+/// `folders` are checked beside `ids` (see [`validate_items`]); the caller
+/// reads their states.
 pub(super) async fn begin_bulk<'c>(
     conn: &'c mut SqliteConnection,
     space: SpaceId,
     ids: &[i64],
+    folders: &[i64],
     verb: &str,
 ) -> Result<(sqlx::Transaction<'c, Sqlite>, BulkStates), AppError> {
-    let ids = validate_ids(ids)?;
+    validate_items(ids, folders)?;
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-    let found = trash_states(&mut tx, space, &ids, &json_ids(&ids), verb).await?;
+    let found = if ids.is_empty() {
+        Vec::new()
+    } else {
+        trash_states(&mut tx, space, ids, &json_ids(ids), verb).await?
+    };
     let mut states = BulkStates {
         live: Vec::new(),
         trashed: Vec::new(),

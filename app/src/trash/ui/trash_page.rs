@@ -5,22 +5,22 @@ use leptos_router::hooks::use_query_map;
 
 use super::SettingsNav;
 use crate::assets::model::AssetKind;
-use crate::assets::ui::Thumbnail;
 use crate::auth::model::Permission;
 use crate::auth::ui::{use_current_space, use_space_slug, SignInRedirect};
-use crate::format::{assets_count, listing_count, type_label};
-use crate::ids::AssetId;
+use super::trash_table::TrashTable;
+use crate::assets::folders::model::mix_count;
+use crate::format::{assets_count, listing_count};
+use crate::ids::ItemId;
 use crate::routes;
 use crate::trash::api::{count_trash, list_trash, DeletePermanently, RestoreFromTrash};
 use crate::trash::model::{TrashMatching, TrashPage as Page, TrashQuery, RETENTION_DAYS};
 use crate::ui::confirm_dialog::ConfirmDialog;
 use crate::ui::listing::{use_listing, Listing};
-use crate::ui::local_time::LocalTime;
 use crate::ui::search_field::{PrefixSearchNote, SearchField};
 use crate::ui::select_all_matching::{
     changed_count, follow_count_change, use_all_matching, Phrasing, SelectAllMatching,
 };
-use crate::ui::selection_checkboxes::{RowCheckbox, Selection, SelectionHeaderCells};
+use crate::ui::selection_checkboxes::Selection;
 use crate::ui::selection_toolbar::SelectionToolbar;
 use crate::ui::status_message::StatusMessage;
 
@@ -34,7 +34,7 @@ const PHRASING: Phrasing<TrashMatching> = Phrasing {
             _ => Some("matching these filters".to_owned()),
         }
     },
-    whole: "in Trash",
+    whole: |_| "in Trash",
 };
 
 /// `/spaces/{space}/settings/trash`: trashed assets, newest first, with who
@@ -87,10 +87,7 @@ pub fn TrashPage() -> impl IntoView {
     Effect::new(move |_| match restore.value().get() {
         Some(Ok(outcome)) => {
             selection.clear();
-            message.set(Some(Ok(format!(
-                "{} restored",
-                assets_count(outcome.restored)
-            ))));
+            message.set(Some(Ok(outcome.summary())));
             refetch.bump();
         }
         Some(Err(error)) => message.set(Some(Err(error.to_string()))),
@@ -102,7 +99,7 @@ pub fn TrashPage() -> impl IntoView {
             selection.clear();
             message.set(Some(Ok(format!(
                 "{} deleted permanently",
-                assets_count(outcome.deleted)
+                mix_count(outcome.folders, outcome.deleted)
             ))));
             refetch.bump();
         }
@@ -111,14 +108,16 @@ pub fn TrashPage() -> impl IntoView {
     // the number the person saw.
     let pick = move || match all_matching.get_untracked() {
         Some(all) => (None, Some(all.matching), Some(all.count)),
-        None => (Some(selection.ids()), None, None),
+        None => (Some(selection.ids()).filter(|ids| !ids.is_empty()), None, None),
     };
+    let folder_ids = move || Some(selection.folder_ids()).filter(|f| !f.is_empty());
     let run_restore = move |_| {
         message.set(None);
         let (ids, matching, expected_count) = pick();
         restore.dispatch(RestoreFromTrash {
             space: space.get_untracked(),
             ids,
+            folder_ids: folder_ids(),
             matching,
             expected_count,
             dry_run: None,
@@ -134,6 +133,7 @@ pub fn TrashPage() -> impl IntoView {
         purge.dispatch(DeletePermanently {
             space: space.get_untracked(),
             ids,
+            folder_ids: folder_ids(),
             matching,
             expected_count,
             dry_run: None,
@@ -146,7 +146,10 @@ pub fn TrashPage() -> impl IntoView {
                 Some(filters) => format!("{} {filters}", assets_count(all.count)),
                 None => format!("All {} in Trash", assets_count(all.count)),
             },
-            None => assets_count(count.get() as u64),
+            None => {
+                let folders = selection.folder_count().get();
+                mix_count(folders as u64, (count.get() - folders) as u64)
+            }
         };
         format!("{what} will be deleted permanently, with their files. This cannot be undone.")
     });
@@ -198,7 +201,12 @@ pub fn TrashPage() -> impl IntoView {
                 >
                     <TrashFilters page=page.clone() query base />
                     <SelectAllMatching
-                        page_ids=page.items.iter().map(|a| a.id).collect()
+                        page_ids=page
+                            .folders
+                            .iter()
+                            .map(|f| ItemId::Folder(f.id))
+                            .chain(page.items.iter().map(|a| ItemId::Asset(a.id)))
+                            .collect()
                         total=page.total
                         total_capped=page.total_capped
                         matching
@@ -227,7 +235,7 @@ pub fn TrashPage() -> impl IntoView {
 fn TrashFilters(page: Page, query: Memo<TrashQuery>, base: Signal<String>) -> impl IntoView {
     let current = query.get_untracked();
     let is_filtered = current.is_filtered();
-    if page.total == 0 && !is_filtered {
+    if page.total == 0 && page.folder_total == 0 && !is_filtered {
         return None;
     }
     let selected_by = current.deleted_by;
@@ -280,72 +288,15 @@ fn TrashFilters(page: Page, query: Memo<TrashQuery>, base: Signal<String>) -> im
                 <button type="submit" class="button">"Filter"</button>
                 {is_filtered.then(|| view! { <a class="button" href=move || base.get()>"Clear filters"</a> })}
             </Form>
-            <p class="filters__count">{format!("{} in Trash", listing_count(page.total, page.total_capped))}</p>
+            <p class="filters__count">{
+                let assets = listing_count(page.total, page.total_capped);
+                match page.folder_total {
+                    0 => format!("{assets} in Trash"),
+                    1 => format!("1 folder and {assets} in Trash"),
+                    n => format!("{n} folders and {assets} in Trash"),
+                }
+            }</p>
             <PrefixSearchNote term=note_term />
         </div>
     })
-}
-
-#[component]
-fn TrashTable(
-    page: Page,
-    query: Memo<TrashQuery>,
-    space: Signal<String>,
-    selection: Selection,
-) -> impl IntoView {
-    if page.items.is_empty() {
-        let text = if query.get_untracked().is_filtered() {
-            "Nothing in Trash matches these filters."
-        } else {
-            "Trash is empty"
-        };
-        return view! { <p class="empty">{text}</p> }.into_any();
-    }
-    let slug = space.get_untracked();
-    let page_ids = StoredValue::new(page.items.iter().map(|a| a.id).collect::<Vec<AssetId>>());
-    view! {
-        <table class="assets">
-            <thead>
-                <tr>
-                    <SelectionHeaderCells selection page_ids />
-                    <th scope="col">"Name"</th>
-                    <th scope="col" class="wide">"Type"</th>
-                    <th scope="col" class="wide">"Deleted by"</th>
-                    <th scope="col" class="wide">"Deleted on"</th>
-                    <th scope="col" class="wide">"Days left"</th>
-                </tr>
-            </thead>
-            <tbody>
-                <For each=move || page.items.clone() key=|asset| asset.id let:asset>
-                    {
-                        let checked = selection.contains(asset.id);
-                        let type_label = type_label(&asset.mime_type);
-                        let deleted_by = asset.deleted_by.clone().unwrap_or_else(|| "—".to_owned());
-                        let src = asset
-                            .has_thumbnail
-                            .then(|| routes::trash_thumbnail(&slug, asset.id));
-                        view! {
-                            <tr class:selected=move || checked.get()>
-                                <td class="assets__select">
-                                    <RowCheckbox selection page_ids id=asset.id name=asset.name.clone() />
-                                </td>
-                                <td class="assets__thumb"><Thumbnail src kind=asset.kind /></td>
-                                <td class="assets__name">
-                                    <span class="name" title=asset.name.clone()>{asset.name.clone()}</span>
-                                    <span class="meta meta--narrow">
-                                        {format!("{} · {} · {}", type_label, deleted_by, asset.days_left)}
-                                    </span>
-                                </td>
-                                <td class="wide">{type_label.clone()}</td>
-                                <td class="wide">{deleted_by.clone()}</td>
-                                <td class="wide"><LocalTime at=asset.deleted_at /></td>
-                                <td class="wide">{asset.days_left.clone()}</td>
-                            </tr>
-                        }
-                    }
-                </For>
-            </tbody>
-        </table>
-    }
-    .into_any()
 }

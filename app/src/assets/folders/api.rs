@@ -1,0 +1,108 @@
+//! Server functions for folders. Creating, renaming and moving need the
+//! upload permission ("upload & edit"); browsing needs only to see.
+//!
+//! `input_derive` on each `#[server]` repeats the macro's own derives and
+//! adds `utoipa::ToSchema` for the OpenAPI document (see `assets::api`).
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::{GetUrl, Json};
+
+use super::model::{Folder, FolderPage, MoveItemsOutcome};
+use crate::error::AppError;
+use crate::ids::FolderId;
+
+/// Creates a folder: `POST /api/create_folder` with
+/// `{"space": "marketing", "parent": 4, "name": "Spring 25"}` (no `parent`:
+/// at the top level). 409 if a folder there has the name (in any case).
+#[server(prefix = "/api", endpoint = "create_folder", input = Json,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
+pub async fn create_folder(
+    space: String,
+    parent: Option<FolderId>,
+    name: String,
+) -> Result<Folder, AppError> {
+    use crate::auth::model::Permission;
+    let state = crate::state::app_state()?;
+    let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
+    let name = crate::assets::file_type::validate_name(&name, "folder")
+        .map_err(AppError::Validation)?;
+    let now = state.clock.now();
+    let user = Some(access.user_id);
+    super::data::create(&state.pool, access.space.id, parent, &name, user, now).await
+}
+
+/// Renames a live folder: `POST /api/rename_folder` with
+/// `{"space": "marketing", "id": 4, "name": "Spring 2025"}`.
+#[server(prefix = "/api", endpoint = "rename_folder", input = Json,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
+pub async fn rename_folder(space: String, id: FolderId, name: String) -> Result<Folder, AppError> {
+    use crate::auth::model::Permission;
+    let state = crate::state::app_state()?;
+    let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
+    let name = crate::assets::file_type::validate_name(&name, "folder")
+        .map_err(AppError::Validation)?;
+    let now = state.clock.now();
+    super::data::rename(&state.pool, access.space.id, id, &name, now).await
+}
+
+/// Moves live folders (with everything inside) and assets into a folder:
+/// `POST /api/move_to_folder` with `{"space": "marketing", "ids": [7, 9],
+/// "folder_ids": [3], "to": 4}` (no `to`: to the top level). All or
+/// nothing; a folder cannot go into itself or a folder inside it.
+#[server(prefix = "/api", endpoint = "move_to_folder", input = Json,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
+pub async fn move_to_folder(
+    space: String,
+    ids: Option<Vec<i64>>,
+    folder_ids: Option<Vec<i64>>,
+    to: Option<FolderId>,
+) -> Result<MoveItemsOutcome, AppError> {
+    use crate::auth::model::Permission;
+    let state = crate::state::app_state()?;
+    let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
+    let (assets, folders) = (ids.unwrap_or_default(), folder_ids.unwrap_or_default());
+    check_item_ids(&assets, &folders)?;
+    let now = state.clock.now();
+    super::data::move_items(&state.pool, access.space.id, to, &folders, &assets, now).await
+}
+
+/// The folders of one level, for the Move dialog's picker:
+/// `GET /api/list_folders?space=marketing&parent=4&after=…` (no `parent`:
+/// the top level), by name, with the path to that level.
+#[server(prefix = "/api", endpoint = "list_folders", input = GetUrl,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
+pub async fn list_folders(
+    space: String,
+    parent: Option<FolderId>,
+    after: Option<String>,
+) -> Result<FolderPage, AppError> {
+    use crate::auth::model::Permission;
+    let state = crate::state::app_state()?;
+    let access = crate::auth::session::authorize(&state, &space, Permission::View).await?;
+    super::data::picker_page(&state.pool, access.space.id, parent, after.as_deref()).await
+}
+
+/// A mixed id list of a request: at least one id, at most
+/// `MAX_BULK_IDS` in all, each positive and listed once.
+pub fn check_item_ids(assets: &[i64], folders: &[i64]) -> Result<(), AppError> {
+    const MAX_BULK_IDS: usize = 10_000;
+    let all = assets.len() + folders.len();
+    if all == 0 {
+        return Err(AppError::validation("Select at least one folder or asset."));
+    }
+    if all > MAX_BULK_IDS {
+        return Err(AppError::validation(format!(
+            "At most {MAX_BULK_IDS} folders and assets can be changed at once; this request has {all}."
+        )));
+    }
+    for ids in [assets, folders] {
+        if let Some(bad) = ids.iter().find(|id| **id <= 0) {
+            return Err(AppError::validation(format!("{bad} is not an id.")));
+        }
+        let unique: std::collections::HashSet<&i64> = ids.iter().collect();
+        if unique.len() != ids.len() {
+            return Err(AppError::validation("Each folder and asset may be listed once."));
+        }
+    }
+    Ok(())
+}

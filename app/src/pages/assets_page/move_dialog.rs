@@ -1,0 +1,175 @@
+use leptos::prelude::*;
+
+use crate::assets::folders::api::{list_folders, MoveToFolder};
+use crate::assets::folders::model::{mix_count, path_label, Folder, FolderPage, TOP_LEVEL};
+use crate::format::items_count;
+use crate::ids::FolderId;
+use crate::ui::modal::Modal;
+
+/// "Move": a folder picker (one level at a time: open a folder with its
+/// button, go back up with the path's buttons) and "Move here", which
+/// moves the selection into the folder the picker shows. Refusals (a
+/// folder into itself, a name taken there) keep it open with the reason.
+#[component]
+pub fn MoveDialog(
+    open: RwSignal<bool>,
+    space: Signal<String>,
+    /// The folder shown on the page: where the picker starts.
+    start: Signal<Option<FolderId>>,
+    /// What moves: (asset ids, folder ids), read when confirming.
+    selected: Signal<(Vec<i64>, Vec<i64>)>,
+    action: ServerAction<MoveToFolder>,
+) -> impl IntoView {
+    let at = RwSignal::new(None::<FolderId>);
+    // Opening starts at the page's folder, with no old error.
+    Effect::new(move |_| {
+        if open.get() {
+            at.set(start.get_untracked());
+            action.value().set(None);
+        }
+    });
+    let level = LocalResource::new(move || {
+        let (space, parent, showing) = (space.get(), at.get(), open.get());
+        async move {
+            if !showing {
+                return None;
+            }
+            list_folders(space, parent, None).await.ok()
+        }
+    });
+    let (assets, folders) = (
+        move || selected.with(|s| s.0.len() as u64),
+        move || selected.with(|s| s.1.len() as u64),
+    );
+    let text = move || format!("Move {} to the folder chosen below.", mix_count(folders(), assets()));
+    let move_here = move |_| {
+        let (ids, folder_ids) = selected.get_untracked();
+        action.dispatch(MoveToFolder {
+            space: space.get_untracked(),
+            ids: Some(ids),
+            folder_ids: Some(folder_ids),
+            to: at.get_untracked(),
+        });
+    };
+    let error = move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> })
+    };
+    view! {
+        <Modal id="move" title="Move" open busy=action.pending() described=true>
+            <p id="move-text">{text}</p>
+            <Suspense fallback=|| view! { <p class="loading">"Loading folders…"</p> }>
+                {move || Suspend::new(async move {
+                    level.await.map(|page| view! { <Picker page at space /> })
+                })}
+            </Suspense>
+            {error}
+            <div class="dialog__actions">
+                <button type="button" class="button" on:click=move |_| open.set(false)>"Cancel"</button>
+                <button
+                    type="button"
+                    class="button button--primary"
+                    disabled=move || action.pending().get()
+                    on:click=move_here
+                >
+                    "Move here"
+                </button>
+            </div>
+        </Modal>
+    }
+}
+
+/// One level of the picker: the path to it (buttons back up) and its
+/// folders (buttons that open them).
+#[component]
+fn Picker(page: FolderPage, at: RwSignal<Option<FolderId>>, space: Signal<String>) -> impl IntoView {
+    let here = path_label(page.path.iter().map(|c| c.name.as_str()));
+    let last = page.path.len();
+    let up = page
+        .path
+        .iter()
+        .enumerate()
+        .map(|(i, crumb)| {
+            let id = crumb.id;
+            let current = (i + 1 == last).then_some("location");
+            view! {
+                <li>
+                    <button type="button" class="button button--link" aria-current=current on:click=move |_| at.set(Some(id))>
+                        {crumb.name.clone()}
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    // Past the first page of a level, "More folders" reads the next one.
+    let folders = RwSignal::new(page.folders);
+    let next = RwSignal::new(page.next);
+    let parent = at.get_untracked();
+    let load_more = move |_| {
+        let Some(after) = next.get_untracked() else { return };
+        let space = space.get_untracked();
+        leptos::task::spawn_local(async move {
+            if let Ok(more) = list_folders(space, parent, Some(after)).await {
+                folders.update(|f| f.extend(more.folders));
+                next.set(more.next);
+            }
+        });
+    };
+    let more = move || {
+        next.get().is_some().then(|| {
+            view! { <button type="button" class="button button--link" on:click=load_more>"More folders"</button> }
+        })
+    };
+    view! {
+        <div class="picker" role="group" aria-label="Folder picker">
+            <nav class="breadcrumb picker__where" aria-label="Destination">
+                <ol>
+                    <li>
+                        <button type="button" class="button button--link" aria-current=(last == 0).then_some("location") on:click=move |_| at.set(None)>
+                            {TOP_LEVEL}
+                        </button>
+                    </li>
+                    {up}
+                </ol>
+            </nav>
+            {
+                let label = format!("Folders in {here}");
+                move || {
+                    if folders.with(Vec::is_empty) {
+                        view! { <p class="picker__empty">"No folders in here."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul aria-label=label.clone()>
+                                {folders.get().into_iter().map(|folder| view! { <PickerFolder folder at /> }).collect_view()}
+                            </ul>
+                        }
+                        .into_any()
+                    }
+                }
+            }
+            {more}
+        </div>
+        <p class="picker__where">"Destination: " <strong>{here}</strong></p>
+    }
+}
+
+#[component]
+fn PickerFolder(folder: Folder, at: RwSignal<Option<FolderId>>) -> impl IntoView {
+    let id = folder.id;
+    view! {
+        <li>
+            <button
+                type="button"
+                class="picker__folder"
+                aria-label=format!("Open {}", folder.name)
+                on:click=move |_| at.set(Some(id))
+            >
+                <span>{folder.name.clone()}</span>
+                <span class="muted">{items_count(folder.items.max(0) as u64)}</span>
+            </button>
+        </li>
+    }
+}
