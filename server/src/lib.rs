@@ -314,6 +314,7 @@ async fn purge_job(state: AppState, every: Duration) {
             }
             Ok(report) => tracing::info!(
                 assets = report.assets,
+                folders = report.folders,
                 files = report.files,
                 orphans = report.orphans,
                 "purge removed expired assets"

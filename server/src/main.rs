@@ -314,6 +314,13 @@ async fn run_purge(args: DataArgs) -> anyhow::Result<()> {
         report.orphans,
         if report.orphans == 1 { "file" } else { "files" },
     );
+    if report.folders > 0 {
+        println!(
+            "purged {} expired {}",
+            report.folders,
+            if report.folders == 1 { "folder" } else { "folders" }
+        );
+    }
     Ok(())
 }
 

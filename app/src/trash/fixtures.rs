@@ -5,7 +5,7 @@
 use sqlx::SqlitePool;
 
 use crate::assets::data::{insert, NewAsset};
-use crate::ids::{SpaceId, UserId};
+use crate::ids::{FolderId, SpaceId, UserId};
 use crate::time::Timestamp;
 
 /// A moment in 2027, far from the epoch and from real time.
@@ -25,6 +25,16 @@ pub async fn user(pool: &SqlitePool, email: &str) -> UserId {
 
 /// `n` live assets in `space`, named `a-0.png`, `a-1.png`, …
 pub async fn assets(pool: &SqlitePool, space: SpaceId, n: usize) -> Vec<i64> {
+    assets_in(pool, space, None, n).await
+}
+
+/// `n` live assets in `folder` of `space` (the top level for `None`).
+pub async fn assets_in(
+    pool: &SqlitePool,
+    space: SpaceId,
+    folder: Option<FolderId>,
+    n: usize,
+) -> Vec<i64> {
     let mut tx = pool.begin().await.unwrap();
     let mut ids = Vec::with_capacity(n);
     for i in 0..n {
@@ -37,7 +47,7 @@ pub async fn assets(pool: &SqlitePool, space: SpaceId, n: usize) -> Vec<i64> {
             height: None,
             storage_key: crate::storage::Storage::new_key(),
             has_thumbnail: false,
-            folder: None,
+            folder,
             created_by: None,
             created_at: Timestamp::EPOCH,
             updated_at: Timestamp::EPOCH,
@@ -62,4 +72,17 @@ pub async fn audit_rows(pool: &SqlitePool) -> Vec<(String, String, i64, Option<S
         .fetch_all(pool)
         .await
         .unwrap()
+}
+
+/// A live folder named `name` in `parent` (the top level for `None`).
+pub async fn folder(
+    pool: &SqlitePool,
+    space: SpaceId,
+    parent: Option<FolderId>,
+    name: &str,
+) -> FolderId {
+    crate::assets::folders::data::create(pool, space, parent, name, None, Timestamp::EPOCH)
+        .await
+        .unwrap()
+        .id
 }

@@ -267,6 +267,9 @@ pub struct DeletePermanentlyOutcome {
 pub struct PurgeReport {
     /// Expired assets whose rows were deleted.
     pub assets: u64,
+    /// Expired folders deleted after them.
+    #[serde(default)]
+    pub folders: u64,
     /// Stored files (originals and thumbnails) removed for them.
     pub files: u64,
     /// Files with no row (crash leftovers, stale temporary files) removed.

@@ -54,6 +54,13 @@ pub async fn purge(
             break;
         }
     }
+    loop {
+        let purged = purge_folders(pool, clock).await?;
+        report.folders += purged;
+        if purged < PURGE_CHUNK as u64 {
+            break;
+        }
+    }
     report.orphans = sweep_orphans(pool, storage, orphans_before).await?;
     Ok(report)
 }
@@ -100,6 +107,30 @@ async fn purge_chunk(pool: &SqlitePool, clock: &Clock) -> Result<(u64, Vec<Strin
         rows.len() as u64,
         rows.into_iter().map(|(_, _, key)| key).collect(),
     ))
+}
+
+/// One transaction: delete up to [`PURGE_CHUNK`] expired folders whose
+/// assets of the same deletion are gone already (the rows above went
+/// first). A row of an earlier deletion still inside one is left at the
+/// top level by the `folders_removed` trigger.
+async fn purge_folders(pool: &SqlitePool, clock: &Clock) -> Result<u64, AppError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let now = clock.now();
+    let removed = sqlx::query(
+        "DELETE FROM folders WHERE id IN (
+             SELECT f.id FROM folders f
+             WHERE f.deleted_at IS NOT NULL AND f.deleted_at <= ?
+               AND NOT EXISTS (SELECT 1 FROM assets x
+                               WHERE x.folder_id = f.id AND x.delete_batch = f.delete_batch)
+             LIMIT ?)",
+    )
+    .bind(restorable_after(now))
+    .bind(PURGE_CHUNK)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(removed)
 }
 
 /// Removes stored files older than `before` whose key no asset row has
@@ -277,6 +308,7 @@ mod tests {
             report,
             PurgeReport {
                 assets: 2,
+                folders: 0,
                 files: 4,
                 orphans: 0
             }

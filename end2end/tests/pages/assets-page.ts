@@ -89,4 +89,26 @@ export class AssetsPage {
   sortBy(column: "Name" | "Size" | "Modified") {
     return this.table.getByRole("link", { name: column });
   }
+
+  /** "All assets / Campaigns / Spring 25": the folder shown and the way up (issue 14). */
+  get breadcrumb() {
+    return this.page.getByRole("navigation", { name: "Breadcrumb", exact: true });
+  }
+
+  get newFolderButton() {
+    return this.page.getByRole("button", { name: "New folder", exact: true });
+  }
+
+  get newFolderDialog() {
+    return this.page.getByRole("dialog", { name: "New Folder", exact: true });
+  }
+
+  get moveDialog() {
+    return this.page.getByRole("dialog", { name: "Move", exact: true });
+  }
+
+  /** The row of the folder `name` (folder rows come before the assets). */
+  folderRow(name: string) {
+    return this.table.locator("tbody tr.folder").filter({ has: this.checkbox(name) });
+  }
 }

@@ -39,6 +39,11 @@ export class TrashPage {
     return this.page.getByRole("checkbox", { name: `Select ${name}`, exact: true });
   }
 
+  /** The one row of the deleted folder `name` (what was inside it has no rows of its own). */
+  folderRow(name: string) {
+    return this.table.locator("tbody tr.folder").filter({ has: this.checkbox(name) });
+  }
+
   async names(): Promise<string[]> {
     return this.rows.locator(".name").allTextContents();
   }

@@ -56,6 +56,14 @@ async fn permission_matrix_covers_every_server_function() {
             Actor::Member(_) => StatusCode::FORBIDDEN,
         })
     }
+    // Allowed, then refused by the rules with `status` (so nothing changes).
+    fn needs_then(permission: Permission, status: StatusCode) -> Rule {
+        let rule = needs(permission);
+        Box::new(move |actor, space| match rule(actor, space) {
+            StatusCode::OK => status,
+            other => other,
+        })
+    }
     // One asset in Trash, and one finished batch (moved, then restored).
     let own = app.space_id("own").await;
     let by = upsert_user(
@@ -95,6 +103,22 @@ async fn permission_matrix_covers_every_server_function() {
     )
     .await
     .unwrap();
+    // A folder in each space, named "Existing".
+    let mut folder_ids = std::collections::HashMap::new();
+    for space in ["own", "other"] {
+        let id = app::assets::folders::data::create(
+            &app.state.pool,
+            app.space_id(space).await,
+            None,
+            "Existing",
+            None,
+            Timestamp::EPOCH,
+        )
+        .await
+        .unwrap()
+        .id;
+        folder_ids.insert(space, id);
+    }
     let expected: Vec<(&str, &str, Rule)> = vec![
         ("/api/list_assets", "GET", needs(Permission::View)),
         ("/api/count_matching_assets", "GET", needs(Permission::View)),
@@ -102,6 +126,17 @@ async fn permission_matrix_covers_every_server_function() {
         ("/api/upload_limit", "GET", needs(Permission::Upload)),
         // Sent with the asset's current name: allowed, and changes nothing.
         ("/api/rename_asset", "POST", needs(Permission::Upload)),
+        ("/api/list_folders", "GET", needs(Permission::View)),
+        // Sent with a name taken there: allowed, then 409.
+        (
+            "/api/create_folder",
+            "POST",
+            needs_then(Permission::Upload, StatusCode::CONFLICT),
+        ),
+        // Sent with the folder's current name: allowed, changes nothing.
+        ("/api/rename_folder", "POST", needs(Permission::Upload)),
+        // Sent for a live asset to where it is already: changes nothing.
+        ("/api/move_to_folder", "POST", needs(Permission::Upload)),
         (
             "/api/list_spaces",
             "GET",
@@ -145,12 +180,20 @@ async fn permission_matrix_covers_every_server_function() {
     );
 
     let snapshot = || async {
-        let rows: Vec<(i64, String, Timestamp, Option<Timestamp>)> =
-            sqlx::query_as("SELECT id, name, updated_at, deleted_at FROM assets ORDER BY id")
-                .fetch_all(&app.state.pool)
-                .await
-                .unwrap();
-        rows
+        let rows: Vec<(i64, String, Timestamp, Option<Timestamp>, Option<i64>)> = sqlx::query_as(
+            "SELECT id, name, updated_at, deleted_at, folder_id FROM assets ORDER BY id",
+        )
+        .fetch_all(&app.state.pool)
+        .await
+        .unwrap();
+        let folders: Vec<(i64, String, Timestamp, Option<Timestamp>, Option<i64>)> =
+            sqlx::query_as(
+                "SELECT id, name, updated_at, deleted_at, parent_id FROM folders ORDER BY id",
+            )
+            .fetch_all(&app.state.pool)
+            .await
+            .unwrap();
+        (rows, folders)
     };
     let before = snapshot().await;
     for actor in ACTORS {
@@ -194,6 +237,17 @@ async fn permission_matrix_covers_every_server_function() {
                         other_ids[0]
                     };
                     let body = serde_json::json!({ "space": space, "ids": [id] });
+                    app.post_json(path, &body).await.0
+                } else if *path == "/api/create_folder" {
+                    let body = serde_json::json!({ "space": space, "name": "existing" });
+                    app.post_json(path, &body).await.0
+                } else if *path == "/api/rename_folder" {
+                    let body = serde_json::json!({
+                        "space": space, "id": folder_ids[space], "name": "Existing"
+                    });
+                    app.post_json(path, &body).await.0
+                } else if *path == "/api/move_to_folder" {
+                    let body = serde_json::json!({ "space": space, "ids": [live] });
                     app.post_json(path, &body).await.0
                 } else if *path == "/api/restore_batch" {
                     let body = serde_json::json!({ "space": space, "batch": done.batch });

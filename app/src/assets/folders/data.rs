@@ -334,8 +334,8 @@ pub async fn move_items(
     if !folders.is_empty() {
         check_names_free(&mut tx, space, to, folders).await?;
         sqlx::query(
-            "UPDATE folders SET parent_id = ?, updated_at = ?
-             WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))
+            "UPDATE folders SET parent_id = ?1, updated_at = ?2
+             WHERE space_id = ?3 AND id IN (SELECT value FROM json_each(?4))
                    AND parent_id IS NOT ?1",
         )
         .bind(to)
@@ -460,4 +460,228 @@ pub async fn picker_page(
         folders,
         next: next.flatten(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::data::{insert, list_live, ListParams, NewAsset};
+    use crate::assets::model::{SortDir, SortKey};
+    use crate::db::test_pool;
+    use crate::paging::PageAt;
+    use crate::spaces::data::ensure;
+
+    async fn space(pool: &SqlitePool) -> SpaceId {
+        ensure(pool, "s", "S", Timestamp::EPOCH).await.unwrap().id
+    }
+
+    async fn folder(pool: &SqlitePool, space: SpaceId, parent: Option<FolderId>, name: &str) -> FolderId {
+        create(pool, space, parent, name, None, Timestamp::from_millis(1))
+            .await
+            .unwrap()
+            .id
+    }
+
+    async fn asset(pool: &SqlitePool, space: SpaceId, folder: Option<FolderId>, name: &str) -> i64 {
+        let asset = NewAsset {
+            space,
+            name: name.to_owned(),
+            mime_type: "image/png".into(),
+            size_bytes: 1,
+            width: None,
+            height: None,
+            storage_key: crate::storage::Storage::new_key(),
+            has_thumbnail: false,
+            folder,
+            created_by: None,
+            created_at: Timestamp::EPOCH,
+            updated_at: Timestamp::EPOCH,
+        };
+        insert(pool, &asset).await.unwrap().id.0
+    }
+
+    /// (live assets kept for each folder, counted) and the top level's.
+    async fn counters_agree(pool: &SqlitePool, space: SpaceId) {
+        let wrong: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT f.id, f.live_assets, (SELECT COUNT(*) FROM assets a
+                                          WHERE a.folder_id = f.id AND a.deleted_at IS NULL)
+             FROM folders f WHERE f.live_assets <> (SELECT COUNT(*) FROM assets a
+                                          WHERE a.folder_id = f.id AND a.deleted_at IS NULL)",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        assert!(wrong.is_empty(), "folder counters: {wrong:?}");
+        let (kept, counted): (i64, i64) = sqlx::query_as(
+            "SELECT root_assets, (SELECT COUNT(*) FROM assets
+                                  WHERE space_id = ?1 AND folder_id IS NULL AND deleted_at IS NULL)
+             FROM spaces WHERE id = ?1",
+        )
+        .bind(space)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        assert_eq!(kept, counted, "top-level counter");
+    }
+
+    #[tokio::test]
+    async fn sibling_names_are_unique_case_insensitively_and_depth_is_bounded() {
+        let (pool, _dir) = test_pool().await;
+        let space = space(&pool).await;
+        let spring = folder(&pool, space, None, "Spring").await;
+        let now = Timestamp::from_millis(2);
+        let clash = create(&pool, space, None, "SPRING", None, now).await;
+        assert!(matches!(clash, Err(AppError::Conflict(m)) if m.contains("“SPRING”")));
+        // The same name in another folder is fine; renaming onto a sibling is not.
+        let inner = folder(&pool, space, Some(spring), "Spring").await;
+        let other = folder(&pool, space, None, "Autumn").await;
+        assert!(matches!(
+            rename(&pool, space, other, "spring", now).await,
+            Err(AppError::Conflict(_))
+        ));
+        assert_eq!(rename(&pool, space, other, "AUTUMN", now).await.unwrap().name, "AUTUMN");
+        // A parent in another space, or none at all, is a 404.
+        let foreign = ensure(&pool, "o", "O", Timestamp::EPOCH).await.unwrap().id;
+        assert!(matches!(
+            create(&pool, foreign, Some(inner), "x", None, now).await,
+            Err(AppError::NotFound)
+        ));
+        // 20 levels, not 21.
+        let mut parent = inner;
+        for level in 3..=MAX_DEPTH {
+            parent = folder(&pool, space, Some(parent), &format!("L{level}")).await;
+        }
+        let mut conn = pool.acquire().await.unwrap();
+        assert_eq!(path(&mut conn, space, parent).await.unwrap().len(), MAX_DEPTH);
+        assert!(matches!(
+            create(&pool, space, Some(parent), "too deep", None, now).await,
+            Err(AppError::Validation(m)) if m.contains("20 levels")
+        ));
+    }
+
+    #[tokio::test]
+    async fn moves_refuse_cycles_clashes_depth_and_strangers_and_keep_counts() {
+        let (pool, _dir) = test_pool().await;
+        let space = space(&pool).await;
+        let a = folder(&pool, space, None, "A").await;
+        let b = folder(&pool, space, Some(a), "B").await;
+        let c = folder(&pool, space, Some(b), "C").await;
+        let x = asset(&pool, space, None, "x.png").await;
+        let y = asset(&pool, space, Some(a), "y.png").await;
+        let now = Timestamp::from_millis(5);
+        for (into, what) in [(c, a), (a, a), (b, a)] {
+            let error = move_items(&pool, space, Some(into), &[what.0], &[], now).await;
+            assert!(matches!(error, Err(AppError::Validation(m)) if m.contains("into itself")));
+        }
+        // "B" is taken at the top? No: a top-level "b" clashes with B moving up.
+        folder(&pool, space, None, "b").await;
+        assert!(matches!(
+            move_items(&pool, space, None, &[b.0], &[], now).await,
+            Err(AppError::Conflict(m)) if m.contains("“B”")
+        ));
+        // Unknown, foreign or trashed ids fail the whole move, named.
+        let foreign = ensure(&pool, "o", "O", Timestamp::EPOCH).await.unwrap().id;
+        let stranger = asset(&pool, foreign, None, "s.png").await;
+        let error = move_items(&pool, space, Some(c), &[], &[x, stranger], now).await;
+        assert!(matches!(error, Err(AppError::UnknownAssets { ids, .. }) if ids == [stranger]));
+        // Past 20 levels: a chain of 18 under another top folder, and A's 3.
+        let mut deep = folder(&pool, space, None, "Deep").await;
+        for level in 2..=18 {
+            deep = folder(&pool, space, Some(deep), &format!("D{level}")).await;
+        }
+        assert!(matches!(
+            move_items(&pool, space, Some(deep), &[a.0], &[], now).await,
+            Err(AppError::Validation(m)) if m.contains("20 levels")
+        ));
+        counters_agree(&pool, space).await;
+
+        let moved = move_items(&pool, space, Some(c), &[], &[x, y], now).await.unwrap();
+        assert_eq!((moved.folders, moved.assets), (0, 2));
+        let in_c: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM assets WHERE folder_id = ? ORDER BY id")
+                .bind(c)
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(in_c, [x, y]);
+        counters_agree(&pool, space).await;
+        // C (with both) to the top level.
+        move_items(&pool, space, None, &[c.0], &[], now).await.unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        assert_eq!(path(&mut conn, space, c).await.unwrap().len(), 1);
+        counters_agree(&pool, space).await;
+    }
+
+    /// A folder's pages: its folders first, then its assets, each in the
+    /// sort; forward and back, without a row twice or missing.
+    #[tokio::test]
+    async fn pages_run_from_the_folders_into_the_assets_and_back() {
+        let (pool, _dir) = test_pool().await;
+        let space = space(&pool).await;
+        let home = folder(&pool, space, None, "Home").await;
+        let mut expected = Vec::new();
+        for name in ["f3", "F1", "f2", "f5", "f4", "f7", "f6"] {
+            folder(&pool, space, Some(home), name).await;
+        }
+        for i in ["f1", "F2", "f3", "f4", "f5", "f6", "f7"] {
+            expected.push(i.to_lowercase());
+        }
+        let mut assets: Vec<String> = (0..9).map(|i| format!("a{i}.png")).collect();
+        for name in assets.iter().rev() {
+            asset(&pool, space, Some(home), name).await;
+        }
+        asset(&pool, space, None, "elsewhere.png").await;
+        expected.append(&mut assets);
+
+        let within = Some(Within::Folder(home));
+        let params = |at: &PageAt| {
+            ListParams::parse(None, within, SortKey::Name, SortDir::Asc, at, 4).unwrap()
+        };
+        let names = |page: &crate::assets::model::AssetPage| -> Vec<String> {
+            page.folders
+                .iter()
+                .map(|f| f.name.to_lowercase())
+                .chain(page.items.iter().map(|a| a.name.clone()))
+                .collect()
+        };
+        let mut pages = Vec::new();
+        let mut at = PageAt::First;
+        loop {
+            let page = list_live(&pool, space, &params(&at)).await.unwrap();
+            assert_eq!((page.total, page.folder_total), (9, 7));
+            assert_eq!(page.path.len(), 1);
+            pages.push(page.clone());
+            match page.next {
+                Some(next) => at = PageAt::After(next),
+                None => break,
+            }
+        }
+        let walked: Vec<String> = pages.iter().flat_map(&names).collect();
+        assert_eq!(walked, expected);
+        assert_eq!(pages.len(), 4, "16 rows in pages of 4");
+        // Back from the last page, through the boundary between the parts.
+        let mut back = Vec::new();
+        let mut at = PageAt::Before(pages[3].prev.clone().unwrap());
+        loop {
+            let page = list_live(&pool, space, &params(&at)).await.unwrap();
+            back.insert(0, names(&page));
+            match page.prev {
+                Some(prev) => at = PageAt::Before(prev),
+                None => break,
+            }
+        }
+        let forward: Vec<Vec<String>> = pages[..3].iter().map(&names).collect();
+        assert_eq!(back, forward);
+        // A search covers assets only, every folder or this one.
+        let everywhere = ListParams::parse(Some("png"), None, SortKey::Name, SortDir::Asc, &PageAt::First, 50).unwrap();
+        let found = list_live(&pool, space, &everywhere).await.unwrap();
+        assert_eq!((found.total, found.folders.len()), (10, 0));
+        assert_eq!(found.locations.len(), 1, "one folder among the results");
+        assert_eq!(found.locations[0].path, "Home");
+        let here = ListParams::parse(Some("png"), within, SortKey::Name, SortDir::Asc, &PageAt::First, 50).unwrap();
+        assert_eq!(list_live(&pool, space, &here).await.unwrap().total, 9);
+        // A folder of another space, or none, is a 404.
+        let gone = ListParams::parse(None, Some(Within::Folder(FolderId(999))), SortKey::Name, SortDir::Asc, &PageAt::First, 4).unwrap();
+        assert!(matches!(list_live(&pool, space, &gone).await, Err(AppError::NotFound)));
+    }
 }

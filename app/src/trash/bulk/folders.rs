@@ -293,3 +293,228 @@ pub(super) async fn delete_folders(
     }
     Ok((ids, keys))
 }
+
+#[cfg(test)]
+mod tests {
+    use sqlx::SqlitePool;
+
+    use super::super::{
+        delete_assets_permanently, restore_assets, restore_batch, trash_assets, Effect, Pick,
+    };
+    use crate::clock::Clock;
+    use crate::db::test_pool;
+    use crate::ids::{FolderId, SpaceId, UserId};
+    use crate::spaces::data::ensure;
+    use crate::storage::Storage;
+    use crate::time::Timestamp;
+    use crate::trash::fixtures::{assets_in, folder, user, NOW};
+    use crate::trash::listing::{list_trash, TrashParams};
+    use crate::trash::model::{TrashPage, TrashQuery, RETENTION_MILLIS};
+
+    struct Tree {
+        pool: SqlitePool,
+        space: SpaceId,
+        by: UserId,
+        /// Campaigns / Spring (2 assets), 1 asset directly in Campaigns.
+        campaigns: FolderId,
+        spring: FolderId,
+        in_spring: Vec<i64>,
+        in_campaigns: Vec<i64>,
+        _dir: tempfile::TempDir,
+    }
+
+    async fn tree() -> Tree {
+        let (pool, dir) = test_pool().await;
+        let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
+        let by = user(&pool, "m@x").await;
+        let campaigns = folder(&pool, space, None, "Campaigns").await;
+        let spring = folder(&pool, space, Some(campaigns), "Spring").await;
+        let in_spring = assets_in(&pool, space, Some(spring), 2).await;
+        let in_campaigns = assets_in(&pool, space, Some(campaigns), 1).await;
+        Tree {
+            pool,
+            space,
+            by,
+            campaigns,
+            spring,
+            in_spring,
+            in_campaigns,
+            _dir: dir,
+        }
+    }
+
+    async fn trash(t: &Tree, assets: &[i64], folders: &[FolderId], at: Timestamp) -> crate::ids::BatchId {
+        let folders: Vec<i64> = folders.iter().map(|f| f.0).collect();
+        trash_assets(&t.pool, t.space, t.by, Pick::Ids(assets), &folders, &Clock::frozen(at), Effect::Apply)
+            .await
+            .unwrap()
+            .batch
+    }
+
+    async fn page(t: &Tree, at: Timestamp) -> TrashPage {
+        let params = TrashParams::parse(&TrashQuery::default(), 50).unwrap();
+        list_trash(&t.pool, t.space, &params, at).await.unwrap()
+    }
+
+    async fn live(pool: &SqlitePool, table: &str) -> Vec<i64> {
+        sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE deleted_at IS NULL ORDER BY id"))
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    }
+
+    /// A folder goes with everything inside as one batch and is one row in
+    /// Trash; an asset deleted earlier keeps its own row and clock; Undo
+    /// puts back exactly the batch.
+    #[tokio::test]
+    async fn a_folder_goes_to_trash_with_its_contents_and_undo_puts_it_back() {
+        let t = tree().await;
+        let earlier = NOW.minus_millis(1_000);
+        trash(&t, &t.in_spring[..1], &[], earlier).await;
+        let outcome = trash_assets(
+            &t.pool,
+            t.space,
+            t.by,
+            Pick::Ids(&[]),
+            &[t.campaigns.0],
+            &Clock::frozen(NOW),
+            Effect::Apply,
+        )
+        .await
+        .unwrap();
+        assert_eq!((outcome.folders, outcome.inside, outcome.moved), (1, 2, 0));
+        assert!(live(&t.pool, "folders").await.is_empty());
+
+        let shown = page(&t, NOW).await;
+        assert_eq!(shown.folders.len(), 1, "one row for the folder");
+        assert_eq!(shown.folders[0].name, "Campaigns");
+        assert_eq!(shown.folders[0].assets, 2);
+        assert_eq!(shown.folders[0].location, "All assets");
+        let rows: Vec<(i64, String)> = shown.items.iter().map(|a| (a.id.0, a.location.clone())).collect();
+        assert_eq!(rows, [(t.in_spring[0], "Campaigns / Spring".to_owned())]);
+        assert_eq!((shown.total, shown.folder_total), (1, 1));
+
+        let undone = restore_batch(&t.pool, t.space, t.by, &outcome.batch, &Clock::frozen(NOW))
+            .await
+            .unwrap();
+        assert_eq!((undone.restored, undone.folders), (2, 2));
+        assert_eq!(live(&t.pool, "folders").await, [t.campaigns.0, t.spring.0]);
+        let mut back = vec![t.in_spring[1], t.in_campaigns[0]];
+        back.sort_unstable();
+        assert_eq!(live(&t.pool, "assets").await, back);
+        // The earlier deletion is still in Trash, now a row under Spring.
+        assert_eq!(page(&t, NOW).await.items.len(), 1);
+    }
+
+    /// Restoring an asset whose folders are in Trash brings the folders
+    /// back (only them: the rest of their batch stays, as rows of its own).
+    #[tokio::test]
+    async fn restoring_an_asset_brings_its_folders_back() {
+        let t = tree().await;
+        let early = NOW.minus_millis(5_000);
+        trash(&t, &t.in_spring[..1], &[], early).await;
+        trash(&t, &[], &[t.campaigns], NOW).await;
+        let restored = restore_assets(
+            &t.pool,
+            t.space,
+            Some(t.by),
+            Pick::Ids(&t.in_spring[..1]),
+            &[],
+            &Clock::frozen(NOW),
+            Effect::Apply,
+        )
+        .await
+        .unwrap();
+        assert_eq!((restored.restored, restored.folders), (1, 2));
+        assert_eq!(live(&t.pool, "folders").await, [t.campaigns.0, t.spring.0]);
+        assert_eq!(live(&t.pool, "assets").await, [t.in_spring[0]]);
+        // The rest of Campaigns' batch is in Trash, each a row now.
+        let shown = page(&t, NOW).await;
+        assert!(shown.folders.is_empty());
+        let mut rows: Vec<i64> = shown.items.iter().map(|a| a.id.0).collect();
+        rows.sort_unstable();
+        let mut expected = vec![t.in_spring[1], t.in_campaigns[0]];
+        expected.sort_unstable();
+        assert_eq!(rows, expected);
+    }
+
+    /// A folder restored beside a new one of the same name gets a free name;
+    /// an asset whose folder was deleted for good comes back at the top.
+    #[tokio::test]
+    async fn clashing_names_and_folders_deleted_for_good() {
+        let t = tree().await;
+        let storage = Storage::in_memory();
+        trash(&t, &t.in_campaigns, &[], NOW.minus_millis(10)).await;
+        trash(&t, &[], &[t.spring], NOW).await;
+        let again = folder(&t.pool, t.space, Some(t.campaigns), "spring").await;
+        let restored = restore_assets(
+            &t.pool,
+            t.space,
+            Some(t.by),
+            Pick::Ids(&[]),
+            &[t.spring.0],
+            &Clock::frozen(NOW),
+            Effect::Apply,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            restored.renamed,
+            [("Spring".to_owned(), "Spring (restored)".to_owned())]
+        );
+        assert_eq!(restored.restored, 2);
+        assert!(live(&t.pool, "folders").await.contains(&again.0));
+
+        // Campaigns goes, then is deleted for good: the asset deleted
+        // before it stays in Trash, at the top level, and says so.
+        trash(&t, &[], &[t.campaigns], NOW).await;
+        let clock = Clock::frozen(NOW);
+        let gone = delete_assets_permanently(
+            &t.pool, &storage, t.space, t.by, Pick::Ids(&[]), &[t.campaigns.0], &clock, Effect::Apply,
+        )
+        .await
+        .unwrap();
+        assert_eq!((gone.folders, gone.deleted), (1, 2));
+        let shown = page(&t, NOW).await;
+        assert_eq!(shown.items.len(), 1);
+        assert_eq!(shown.items[0].location, "All assets (its folder was deleted permanently)");
+        let back = restore_assets(
+            &t.pool,
+            t.space,
+            Some(t.by),
+            Pick::Ids(&t.in_campaigns),
+            &[],
+            &clock,
+            Effect::Apply,
+        )
+        .await
+        .unwrap();
+        assert_eq!((back.restored, back.to_top_level), (1, 1));
+        let top: Option<i64> = sqlx::query_scalar("SELECT folder_id FROM assets WHERE id = ?")
+            .bind(t.in_campaigns[0])
+            .fetch_one(&t.pool)
+            .await
+            .unwrap();
+        assert_eq!(top, None);
+    }
+
+    /// The purge removes a folder after its contents, once its 14 days are
+    /// over, and nothing of a later deletion.
+    #[tokio::test]
+    async fn the_purge_removes_expired_folders_after_their_contents() {
+        let t = tree().await;
+        let storage = Storage::in_memory();
+        trash(&t, &[], &[t.spring], NOW).await;
+        trash(&t, &[], &[t.campaigns], NOW.plus_millis(RETENTION_MILLIS / 2)).await;
+        let later = Clock::frozen(NOW.plus_millis(RETENTION_MILLIS + 1));
+        let report = crate::trash::purge::purge(&t.pool, &storage, &later, std::time::SystemTime::UNIX_EPOCH)
+            .await
+            .unwrap();
+        assert_eq!(report.assets, 2);
+        let folders: Vec<i64> = sqlx::query_scalar("SELECT id FROM folders ORDER BY id")
+            .fetch_all(&t.pool)
+            .await
+            .unwrap();
+        assert_eq!(folders, [t.campaigns.0]);
+    }
+}

@@ -22,7 +22,7 @@ pub(super) fn bad_json(name: &str) -> Vec<(String, String)> {
         format!("[{}]", listed.join(","))
     };
     match name {
-        "ids" => cases.extend([
+        "ids" | "folder_ids" => cases.extend([
             ("a string", "\"1,2\"".into()),
             ("2^63", "[9223372036854775808]".into()),
             ("-1", "[-1]".into()),
@@ -55,6 +55,11 @@ pub(super) fn bad_json(name: &str) -> Vec<(String, String)> {
                 r#"{"from":"2026-02-30"}"#.into(),
             ),
             ("a string", "\"all\"".into()),
+            (
+                "a folder that is not an id",
+                r#"{"within":{"folder":"x"}}"#.into(),
+            ),
+            ("an unknown place", r#"{"within":"everywhere"}"#.into()),
         ]),
         "expected_count" => cases.extend([
             ("-1", "-1".into()),
@@ -65,7 +70,7 @@ pub(super) fn bad_json(name: &str) -> Vec<(String, String)> {
         _ => {}
     }
     match name {
-        "id" | "by" => cases.extend([
+        "id" | "by" | "parent" | "to" => cases.extend([
             ("a string", "\"x\"".into()),
             ("2^63", "9223372036854775808".into()),
             ("a fraction", "1.5".into()),
@@ -105,7 +110,7 @@ pub(super) fn bad_pairs(name: &str) -> Vec<(String, String)> {
         cases.extend([("-1", "id=-1".to_owned()), ("empty", "id=".to_owned())]);
     }
     match name {
-        "id" | "by" => cases.extend([
+        "id" | "by" | "folder" | "parent" => cases.extend([
             ("letters", format!("{name}=abc")),
             ("2^63", format!("{name}=9223372036854775808")),
             ("20 digits", format!("{name}=99999999999999999999")),
@@ -123,6 +128,7 @@ pub(super) fn bad_pairs(name: &str) -> Vec<(String, String)> {
             ("both directions", "after=garbage&before=garbage".to_owned()),
         ]),
         "sort" => cases.push(("an unknown sort", "sort=colour".to_owned())),
+        "scope" => cases.push(("an unknown scope", "scope=everywhere".to_owned())),
         "dir" => cases.push(("an unknown direction", "dir=sideways".to_owned())),
         "kind" => cases.push(("an unknown kind", "kind=spreadsheet".to_owned())),
         "from" | "to" => cases.extend([

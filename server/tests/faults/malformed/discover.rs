@@ -12,25 +12,32 @@ use crate::process::SPACE;
 /// Optional arguments of server functions, by path: discovery cannot see
 /// them (serde does not ask for what it may leave out).
 const OPTIONAL: &[(&str, &[&str])] = &[
-    ("/api/list_assets", &["q", "sort", "dir", "after", "before"]),
+    (
+        "/api/list_assets",
+        &["folder", "scope", "q", "sort", "dir", "after", "before"],
+    ),
     (
         "/api/list_trash",
         &["q", "by", "kind", "from", "to", "tz", "after", "before"],
     ),
-    // Either `ids`, or `matching` with `expected_count`; and `dry_run`.
+    // Either `ids`, or `matching` with `expected_count`, and `folder_ids`
+    // beside either or alone; and `dry_run`.
     (
         "/api/move_to_trash",
-        &["ids", "matching", "expected_count", "dry_run"],
+        &["ids", "folder_ids", "matching", "expected_count", "dry_run"],
     ),
     (
         "/api/restore_from_trash",
-        &["ids", "matching", "expected_count", "dry_run"],
+        &["ids", "folder_ids", "matching", "expected_count", "dry_run"],
     ),
     (
         "/api/delete_permanently",
-        &["ids", "matching", "expected_count", "dry_run"],
+        &["ids", "folder_ids", "matching", "expected_count", "dry_run"],
     ),
-    ("/api/count_matching_assets", &["q"]),
+    ("/api/count_matching_assets", &["folder", "scope", "q"]),
+    ("/api/create_folder", &["parent"]),
+    ("/api/move_to_folder", &["ids", "folder_ids", "to"]),
+    ("/api/list_folders", &["parent", "after"]),
     ("/api/count_trash", &["q", "by", "kind", "from", "to", "tz"]),
 ];
 
