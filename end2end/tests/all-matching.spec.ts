@@ -1,4 +1,5 @@
-import { expect, type Page, test } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { AssetsPage, expectNoSeriousA11yViolations, waitForHydration } from "./pages/assets-page";
 import { signIn } from "./pages/sign-in-page";
 import { TrashPage } from "./pages/trash-page";

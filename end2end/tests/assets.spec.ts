@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { AssetsPage, expectNoSeriousA11yViolations, waitForHydration } from "./pages/assets-page";
 import { signIn } from "./pages/sign-in-page";
 

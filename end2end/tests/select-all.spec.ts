@@ -1,8 +1,8 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { AssetsPage, waitForHydration } from "./pages/assets-page";
 import { signIn } from "./pages/sign-in-page";
 
-// "Select all N assets": past the page, the whole space, resolved by the
+// "Select all N assets": past the page, the whole top level, resolved by the
 // server and moved only if it is still the number the person confirmed.
 test("select all N assets, delete them in one batch, and Undo puts them all back", async ({ page, baseURL }) => {
   await signIn(page, "manager@example.com");
@@ -15,7 +15,7 @@ test("select all N assets, delete them in one batch, and Undo puts them all back
   await expect(page.getByText(/All \d+ assets on this page are selected\./)).toBeVisible();
   await page.getByRole("button", { name: `Select all ${total} assets` }).click();
   await expect(assets.toolbar).toContainText(`${total} selected`);
-  await expect(page.getByText(`All ${total} assets in this space are selected.`)).toBeVisible();
+  await expect(page.getByText(`All ${total} assets at the top level are selected.`)).toBeVisible();
 
   // Someone else moves one asset to Trash before this is confirmed: without
   // a search the set may not be re-resolved to another size, so nothing moves.
@@ -28,9 +28,9 @@ test("select all N assets, delete them in one batch, and Undo puts them all back
   });
   expect(moved.status()).toBe(200);
   await assets.toolbar.getByRole("button", { name: "Delete" }).click();
-  await expect(assets.dialog).toContainText(`All ${total} assets in this space will be moved to Trash`);
+  await expect(assets.dialog).toContainText(`All ${total} assets at the top level will be moved to Trash`);
   await assets.dialog.getByRole("button", { name: "Delete" }).click();
-  await expect(assets.dialog.getByRole("alert")).toContainText(`the space has ${total - 1}. Nothing was moved.`);
+  await expect(assets.dialog.getByRole("alert")).toContainText(`the top level has ${total - 1}. Nothing was moved.`);
   await page.keyboard.press("Escape");
   await page.request.post("/api/restore_from_trash", {
     data: { space: "marketing", ids: [elsewhere] },

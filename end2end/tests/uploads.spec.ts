@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { AssetsPage, expectNoSeriousA11yViolations, waitForHydration } from "./pages/assets-page";
 import { signIn } from "./pages/sign-in-page";
 import { gradientPng } from "./support/png";

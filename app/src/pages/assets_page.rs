@@ -182,7 +182,15 @@ pub fn AssetsPage() -> impl IntoView {
     let confirm_delete = Callback::new(move |()| {
         delete.dispatch(request(false));
     });
-    let matching_search = Signal::derive(move || all_matching.get().map(|all| all.matching.search));
+    let matching_what = Signal::derive(move || {
+        all_matching.get().map(|all| {
+            let n = crate::format::assets_count(all.count);
+            match (PHRASING.describe)(&all.matching) {
+                Some(filters) => format!("{n} {filters}"),
+                None => format!("All {n} {}", (PHRASING.whole)(&all.matching)),
+            }
+        })
+    });
     let run_undo = Callback::new(move |batch: crate::ids::BatchId| {
         undo.dispatch(RestoreBatch {
             space: space.get_untracked(),
@@ -241,7 +249,7 @@ pub fn AssetsPage() -> impl IntoView {
             count=assets_count
             folders=folders_selected
             preview=preview.into()
-            matching_search
+            matching_what
             action=delete
             on_confirm=confirm_delete
         />

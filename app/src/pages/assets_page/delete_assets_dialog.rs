@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::assets::folders::model::mix_with_inside;
+use crate::assets::folders::model::{mix_count, mix_with_inside};
 use crate::format::assets_count;
 use crate::trash::api::MoveToTrash;
 use crate::trash::model::MoveOutcome;
@@ -18,19 +18,17 @@ pub fn DeleteAssetsDialog(
     /// A dry run of the move, once it answered: how many assets are inside
     /// the folders.
     preview: Signal<Option<MoveOutcome>>,
-    /// The search behind "Select all {N} matching", when that is what is
-    /// being deleted.
-    matching_search: Signal<Option<String>>,
+    /// "55 assets matching “spring”", "All 62 assets at the top level":
+    /// what "Select all {N} matching" chose, when that is being deleted.
+    matching_what: Signal<Option<String>>,
     action: ServerAction<MoveToTrash>,
     on_confirm: Callback<()>,
 ) -> impl IntoView {
     let text = Signal::derive(move || {
         let (assets, folders) = (count.get() as u64, folders.get() as u64);
-        let what = match matching_search.get() {
-            Some(search) if !search.trim().is_empty() => {
-                format!("{} matching “{}”", assets_count(assets), search.trim())
-            }
-            Some(_) => format!("All {} here", assets_count(assets)),
+        let what = match matching_what.get() {
+            Some(what) if folders > 0 => format!("{what}, and {}", mix_count(folders, 0)),
+            Some(what) => what,
             None if folders > 0 => {
                 let inside = preview.get().map(|p| p.inside);
                 let what = mix_with_inside(folders, inside, assets);

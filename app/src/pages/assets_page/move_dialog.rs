@@ -61,11 +61,15 @@ pub fn MoveDialog(
     view! {
         <Modal id="move" title="Move" open busy=action.pending() described=true>
             <p id="move-text">{text}</p>
-            <Suspense fallback=|| view! { <p class="loading">"Loading folders…"</p> }>
-                {move || Suspend::new(async move {
-                    level.await.map(|page| view! { <Picker page at space /> })
-                })}
-            </Suspense>
+            // Only while open: the server renders the dialog closed, and
+            // the picker's folders are read in the browser.
+            <Show when=move || open.get()>
+                <Suspense fallback=|| view! { <p class="loading">"Loading folders…"</p> }>
+                    {move || Suspend::new(async move {
+                        level.await.map(|page| view! { <Picker page at space /> })
+                    })}
+                </Suspense>
+            </Show>
             {error}
             <div class="dialog__actions">
                 <button type="button" class="button" on:click=move |_| open.set(false)>"Cancel"</button>
