@@ -243,7 +243,18 @@ test("create nested folders, upload into one, move assets into another, delete a
   // Back where it was, with its files.
   await assets.goto("marketing", `?folder=${campaignsId}&sort=name&dir=asc`);
   await expect(assets.folderRow(spring)).toContainText("2 items");
-  await openFolder(assets, spring);
+
+  // Renamed from the toolbar, when one folder is selected.
+  await assets.checkbox(spring).check();
+  await assets.toolbar.getByRole("button", { name: "Rename", exact: true }).click();
+  const rename = page.getByRole("dialog", { name: "Rename Folder" });
+  await expect(rename.getByLabel("Folder name")).toHaveValue(spring);
+  const renamed = `${spring} final`;
+  await rename.getByLabel("Folder name").fill(renamed);
+  await rename.getByRole("button", { name: "Rename", exact: true }).click();
+  await expect(rename).toBeHidden();
+  await expect(assets.status).toContainText(`Folder renamed to “${renamed}”`);
+  await openFolder(assets, renamed);
   await expect(assets.rows.locator(".name")).toHaveText([brief, notes]);
 });
 

@@ -30,7 +30,7 @@ async fn main() -> anyhow::Result<()> {
     let pool = app::db::connect(&url("trove.db")).await?;
     app::db::MIGRATOR.run(&pool).await?;
     let now = Clock::system().now();
-    let seeded = server::seed::seed_space(&pool, "Bench", assets, now).await?;
+    let seeded = server::seed::seed_space(&pool, "Bench", assets, 0, now).await?;
     let space = SpaceId(seeded.space_id);
     // Every other asset is part of the finished campaign.
     sqlx::query("UPDATE assets SET name = 'spring-25-' || name WHERE space_id = ? AND id % 2 = 0")

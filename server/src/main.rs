@@ -141,6 +141,10 @@ struct SeedArgs {
     /// How many assets to add.
     #[arg(long)]
     assets: usize,
+    /// Spread them over this many new folders (a tenth at the top level,
+    /// the rest inside those); without it, all at the top level.
+    #[arg(long, default_value_t = 0)]
+    folders: usize,
     #[command(flatten)]
     data: DataArgs,
 }
@@ -327,7 +331,8 @@ async fn run_purge(args: DataArgs) -> anyhow::Result<()> {
 async fn run_seed(args: SeedArgs) -> anyhow::Result<()> {
     let state = args.data.open_for_command().await?;
     let started = Instant::now();
-    let report = seed::seed_space(&state.pool, &args.space, args.assets, state.clock.now()).await?;
+    let (space, now) = (&args.space, state.clock.now());
+    let report = seed::seed_space(&state.pool, space, args.assets, args.folders, now).await?;
     println!(
         "seeded {} assets into space {:?} (id {}) in {:.2?}",
         report.inserted,
@@ -335,6 +340,9 @@ async fn run_seed(args: SeedArgs) -> anyhow::Result<()> {
         report.space_id,
         started.elapsed()
     );
+    if report.folders > 0 {
+        println!("spread over {} new folders", report.folders);
+    }
     Ok(())
 }
 

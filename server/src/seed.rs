@@ -1,9 +1,11 @@
-//! `trove seed --space NAME --assets N`: synthetic assets for benchmarks.
-//! Rows only (no files), inserted in one transaction with multi-row INSERTs,
-//! so 100,000 assets take seconds.
+//! `trove seed --space NAME --assets N [--folders F]`: synthetic assets for
+//! benchmarks, at the top level or spread over F new folders (a tenth of
+//! them at the top level, the rest one level down). Rows only (no files),
+//! inserted in one transaction with multi-row INSERTs, so 100,000 assets
+//! take seconds.
 
 use app::assets::model::AssetKind;
-use app::ids::UserId;
+use app::ids::{FolderId, SpaceId, UserId};
 use app::spaces::data::{ensure, slugify};
 use app::storage::Storage;
 use app::time::{Timestamp, MILLIS_PER_DAY};
@@ -40,12 +42,51 @@ const TYPES: [(&str, &str); 6] = [
 pub struct SeedReport {
     pub space_id: i64,
     pub inserted: usize,
+    pub folders: usize,
+}
+
+/// `folders` new folders in `space`, "Folder 0001"… (numbered on from the
+/// folders it has): a tenth at the top level, each of the rest inside one
+/// of those. Their ids.
+async fn seed_folders(
+    tx: &mut sqlx::SqliteConnection,
+    space: SpaceId,
+    folders: usize,
+    now: Timestamp,
+) -> anyhow::Result<Vec<FolderId>> {
+    let start: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM folders WHERE space_id = ?")
+        .bind(space)
+        .fetch_one(&mut *tx)
+        .await?;
+    let top = (folders / 10).max(1).min(folders);
+    let mut ids: Vec<FolderId> = Vec::with_capacity(folders);
+    for level in [0..top, top..folders] {
+        for chunk in level.collect::<Vec<_>>().chunks(ROWS_PER_STATEMENT) {
+            let mut qb = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO folders (space_id, parent_id, name, created_at, updated_at) ",
+            );
+            qb.push_values(chunk, |mut row, &i| {
+                let parent = (i >= top).then(|| ids[i % top]);
+                row.push_bind(space)
+                    .push_bind(parent)
+                    .push_bind(format!("Folder {:04}", start as usize + i + 1))
+                    .push_bind(now)
+                    .push_bind(now);
+            });
+            qb.push(" RETURNING id");
+            let mut made: Vec<FolderId> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
+            made.sort();
+            ids.extend(made);
+        }
+    }
+    Ok(ids)
 }
 
 pub async fn seed_space(
     pool: &SqlitePool,
     space_name: &str,
     count: usize,
+    folders: usize,
     now: Timestamp,
 ) -> anyhow::Result<SeedReport> {
     let slug = slugify(space_name);
@@ -59,13 +100,15 @@ pub async fn seed_space(
         .bind(space.id)
         .fetch_one(&mut *tx)
         .await?;
+    let folder_ids = seed_folders(&mut tx, space.id, folders, now).await?;
 
     let mut n = 0usize;
     while n < count {
         let chunk = ROWS_PER_STATEMENT.min(count - n);
         let mut qb = QueryBuilder::<Sqlite>::new(
             "INSERT INTO assets (space_id, name, mime_type, kind, size_bytes, width, height,
-                                 storage_key, has_thumbnail, created_by, created_at, updated_at) ",
+                                 storage_key, has_thumbnail, created_by, created_at, updated_at,
+                                 folder_id) ",
         );
         qb.push_values(n..n + chunk, |mut row, i| {
             let serial = start as usize + i;
@@ -87,7 +130,12 @@ pub async fn seed_space(
                 .push_bind(false)
                 .push_bind(None::<UserId>)
                 .push_bind(created)
-                .push_bind(created.plus_millis(((mixed >> 40) % MILLIS_PER_DAY as u64) as i64));
+                .push_bind(created.plus_millis(((mixed >> 40) % MILLIS_PER_DAY as u64) as i64))
+                // One share at the top level, the rest spread over the folders.
+                .push_bind(match serial % (folder_ids.len() + 1) {
+                    0 => None,
+                    k => Some(folder_ids[k - 1]),
+                });
         });
         qb.build().execute(&mut *tx).await?;
         n += chunk;
@@ -98,5 +146,6 @@ pub async fn seed_space(
     Ok(SeedReport {
         space_id: space.id.0,
         inserted: count,
+        folders: folder_ids.len(),
     })
 }

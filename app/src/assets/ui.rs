@@ -3,7 +3,7 @@
 mod asset_details_page;
 mod asset_table;
 mod breadcrumb;
-mod new_folder;
+mod folder_dialogs;
 mod search_box;
 mod thumbnail;
 mod uploader;
@@ -11,7 +11,7 @@ mod uploader;
 pub use asset_details_page::AssetDetailsPage;
 pub use asset_table::{folder_href, AssetTable};
 pub use breadcrumb::Breadcrumb;
-pub use new_folder::NewFolder;
+pub use folder_dialogs::{NewFolder, RenameFolderDialog};
 pub use search_box::SearchBox;
 pub use thumbnail::Thumbnail;
 pub use uploader::Uploader;

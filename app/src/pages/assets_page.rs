@@ -10,7 +10,9 @@ use crate::assets::api::{count_matching_assets, list_assets};
 use crate::assets::folders::api::MoveToFolder;
 use crate::assets::folders::model::{mix_count, Within};
 use crate::assets::model::{AssetPage, ListQuery, SearchScope};
-use crate::assets::ui::{AssetTable, Breadcrumb, NewFolder, SearchBox, Uploader};
+use crate::assets::ui::{
+    AssetTable, Breadcrumb, NewFolder, RenameFolderDialog, SearchBox, Uploader,
+};
 use crate::auth::model::Permission;
 use crate::auth::ui::{use_current_space, use_space_slug};
 use crate::format::listing_count;
@@ -209,6 +211,28 @@ pub fn AssetsPage() -> impl IntoView {
         refetch.bump();
     });
     let open_move = move |_| move_open.set(true);
+    // "Rename" when one folder, and nothing else, is selected.
+    let rename_open = RwSignal::new(false);
+    let single_folder = Signal::derive(move || {
+        let ids = selected.get();
+        match (ids.0.as_slice(), ids.1.as_slice()) {
+            ([], [id]) => {
+                let id = crate::ids::FolderId(*id);
+                let name = page
+                    .get()
+                    .and_then(Result::ok)
+                    .and_then(|p| p.folders.into_iter().find(|f| f.id == id))
+                    .map(|f| f.name)
+                    .unwrap_or_default();
+                Some((id, name))
+            }
+            _ => None,
+        }
+    });
+    let on_renamed = Callback::new(move |renamed: crate::assets::folders::model::Folder| {
+        notice.set(Some(Notice::Done(format!("Folder renamed to “{}”", renamed.name))));
+        refetch.bump();
+    });
 
     view! {
         <Title text="Assets" />
@@ -239,6 +263,9 @@ pub fn AssetsPage() -> impl IntoView {
         <SelectionToolbar count on_clear=clear>
             {can_upload.then(|| view! {
                 <button type="button" class="button" on:click=open_move>"Move"</button>
+                <Show when=move || single_folder.get().is_some()>
+                    <button type="button" class="button" on:click=move |_| rename_open.set(true)>"Rename"</button>
+                </Show>
             })}
             {can_delete.then(|| view! {
                 <button type="button" class="button button--danger" on:click=open_dialog>"Delete"</button>
@@ -254,6 +281,7 @@ pub fn AssetsPage() -> impl IntoView {
             on_confirm=confirm_delete
         />
         <MoveDialog open=move_open space start=folder selected action=move_items />
+        <RenameFolderDialog space open=rename_open folder=single_folder on_renamed />
         <Uploader space folder can_upload on_uploaded=Callback::new(move |()| refetch.bump())>
             <Listing
                 resource=page
