@@ -3,9 +3,9 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod data;
-pub mod folders;
 #[cfg(feature = "ssr")]
 pub mod file_type;
+pub mod folders;
 #[cfg(feature = "ssr")]
 pub mod ingest;
 pub mod model;

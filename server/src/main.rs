@@ -322,7 +322,11 @@ async fn run_purge(args: DataArgs) -> anyhow::Result<()> {
         println!(
             "purged {} expired {}",
             report.folders,
-            if report.folders == 1 { "folder" } else { "folders" }
+            if report.folders == 1 {
+                "folder"
+            } else {
+                "folders"
+            }
         );
     }
     Ok(())

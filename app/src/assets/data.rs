@@ -260,7 +260,14 @@ pub async fn list_live(
         if let (Some(narrowed), Some(search)) = (&narrowed, &params.search) {
             narrowed.push_condition(search, &mut qb);
         }
-        push_seek(&mut qb, "a", sort_column(params.sort), cursor, ascending, take);
+        push_seek(
+            &mut qb,
+            "a",
+            sort_column(params.sort),
+            cursor,
+            ascending,
+            take,
+        );
         qb
     };
     let read_folders = |cursor: Option<&Cursor>, take: usize| {
@@ -271,7 +278,14 @@ pub async fn list_live(
             .push(" AND f.parent_id IS ")
             .push_bind(folder)
             .push(" AND f.deleted_at IS NULL");
-        push_seek(&mut qb, "f", folder_key(params.sort).0, cursor, ascending, take);
+        push_seek(
+            &mut qb,
+            "f",
+            folder_key(params.sort).0,
+            cursor,
+            ascending,
+            take,
+        );
         qb
     };
     let empty = narrowed.as_ref().is_some_and(Narrowed::is_empty);

@@ -43,7 +43,14 @@ fn requests_and_answers_come_from_the_types() {
         .collect();
     assert_eq!(
         names,
-        ["dry_run", "expected_count", "folder_ids", "ids", "matching", "space"]
+        [
+            "dry_run",
+            "expected_count",
+            "folder_ids",
+            "ids",
+            "matching",
+            "space"
+        ]
     );
     assert_eq!(moving["required"], serde_json::json!(["space"]));
     let post = &json["paths"]["/api/move_to_trash"]["post"];

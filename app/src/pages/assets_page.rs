@@ -100,7 +100,17 @@ pub fn AssetsPage() -> impl IntoView {
             let (after, before) = query.at.into_cursors();
             let search = Some(query.search).filter(|s| !s.trim().is_empty());
             let sort = Some(query.sort);
-            list_assets(space, query.folder, scope, search, sort, Some(dir), after, before).await
+            list_assets(
+                space,
+                query.folder,
+                scope,
+                search,
+                sort,
+                Some(dir),
+                after,
+                before,
+            )
+            .await
         },
     );
     let dialog_open = RwSignal::new(false);
@@ -149,7 +159,11 @@ pub fn AssetsPage() -> impl IntoView {
         let folder_ids = Some(selection.folder_ids()).filter(|f| !f.is_empty());
         let (ids, matching, expected_count) = match all_matching.get_untracked() {
             Some(all) => (None, Some(all.matching), Some(all.count)),
-            None => (Some(selection.ids()).filter(|ids| !ids.is_empty()), None, None),
+            None => (
+                Some(selection.ids()).filter(|ids| !ids.is_empty()),
+                None,
+                None,
+            ),
         };
         MoveToTrash {
             space: space.get_untracked(),
@@ -207,7 +221,10 @@ pub fn AssetsPage() -> impl IntoView {
         (selection.ids(), selection.folder_ids())
     });
     let on_created = Callback::new(move |created: crate::assets::folders::model::Folder| {
-        notice.set(Some(Notice::Done(format!("Folder “{}” created", created.name))));
+        notice.set(Some(Notice::Done(format!(
+            "Folder “{}” created",
+            created.name
+        ))));
         refetch.bump();
     });
     let open_move = move |_| move_open.set(true);
@@ -230,7 +247,10 @@ pub fn AssetsPage() -> impl IntoView {
         }
     });
     let on_renamed = Callback::new(move |renamed: crate::assets::folders::model::Folder| {
-        notice.set(Some(Notice::Done(format!("Folder renamed to “{}”", renamed.name))));
+        notice.set(Some(Notice::Done(format!(
+            "Folder renamed to “{}”",
+            renamed.name
+        ))));
         refetch.bump();
     });
 

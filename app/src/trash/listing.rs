@@ -5,8 +5,8 @@ use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 mod folders;
 
-use folders::{assets_inside, count_folders, read_folders, Locations, FOLDERS_CURSOR};
 pub(crate) use folders::push_topmost;
+use folders::{assets_inside, count_folders, read_folders, Locations, FOLDERS_CURSOR};
 
 use super::model::{
     days_left_label, restorable_after, Deleter, TrashMatching, TrashPage, TrashQuery, TrashedAsset,
@@ -292,8 +292,11 @@ pub async fn list_trash(
         .filter_map(|f| f.parent_id)
         .chain(asset_rows.iter().filter_map(|a| a.folder_id));
     let locations = Locations::of(&mut conn, places).await?;
-    let inside =
-        assets_inside(&mut conn, &folder_rows.iter().map(|f| f.id).collect::<Vec<_>>()).await?;
+    let inside = assets_inside(
+        &mut conn,
+        &folder_rows.iter().map(|f| f.id).collect::<Vec<_>>(),
+    )
+    .await?;
     let folder_total = count_folders(&mut conn, space, filters, now).await?;
 
     let (total, total_capped) = match &narrowed {

@@ -353,7 +353,9 @@ pub fn restored_summary(
         crate::assets::folders::model::mix_count(folders, assets)
     );
     for (old, new) in renamed {
-        text.push_str(&format!(". “{old}” is back as “{new}”: a folder there has its name now"));
+        text.push_str(&format!(
+            ". “{old}” is back as “{new}”: a folder there has its name now"
+        ));
     }
     if to_top_level > 0 {
         text.push_str(&format!(
@@ -366,13 +368,23 @@ pub fn restored_summary(
 
 impl RestoreOutcome {
     pub fn summary(&self) -> String {
-        restored_summary(self.restored, self.folders, &self.renamed, self.to_top_level)
+        restored_summary(
+            self.restored,
+            self.folders,
+            &self.renamed,
+            self.to_top_level,
+        )
     }
 }
 
 impl RestoreFromTrashOutcome {
     pub fn summary(&self) -> String {
-        restored_summary(self.restored, self.folders, &self.renamed, self.to_top_level)
+        restored_summary(
+            self.restored,
+            self.folders,
+            &self.renamed,
+            self.to_top_level,
+        )
     }
 }
 

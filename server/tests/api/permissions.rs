@@ -179,20 +179,21 @@ async fn permission_matrix_covers_every_server_function() {
         "add every server function to the permission matrix"
     );
 
+    // (id, name, updated_at, deleted_at, folder) of every asset or folder.
+    type Rows = Vec<(i64, String, Timestamp, Option<Timestamp>, Option<i64>)>;
     let snapshot = || async {
-        let rows: Vec<(i64, String, Timestamp, Option<Timestamp>, Option<i64>)> = sqlx::query_as(
+        let rows: Rows = sqlx::query_as(
             "SELECT id, name, updated_at, deleted_at, folder_id FROM assets ORDER BY id",
         )
         .fetch_all(&app.state.pool)
         .await
         .unwrap();
-        let folders: Vec<(i64, String, Timestamp, Option<Timestamp>, Option<i64>)> =
-            sqlx::query_as(
-                "SELECT id, name, updated_at, deleted_at, parent_id FROM folders ORDER BY id",
-            )
-            .fetch_all(&app.state.pool)
-            .await
-            .unwrap();
+        let folders: Rows = sqlx::query_as(
+            "SELECT id, name, updated_at, deleted_at, parent_id FROM folders ORDER BY id",
+        )
+        .fetch_all(&app.state.pool)
+        .await
+        .unwrap();
         (rows, folders)
     };
     let before = snapshot().await;

@@ -24,8 +24,8 @@ pub async fn create_folder(
     use crate::auth::model::Permission;
     let state = crate::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
-    let name = crate::assets::file_type::validate_name(&name, "folder")
-        .map_err(AppError::Validation)?;
+    let name =
+        crate::assets::file_type::validate_name(&name, "folder").map_err(AppError::Validation)?;
     let now = state.clock.now();
     let user = Some(access.user_id);
     super::data::create(&state.pool, access.space.id, parent, &name, user, now).await
@@ -39,8 +39,8 @@ pub async fn rename_folder(space: String, id: FolderId, name: String) -> Result<
     use crate::auth::model::Permission;
     let state = crate::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
-    let name = crate::assets::file_type::validate_name(&name, "folder")
-        .map_err(AppError::Validation)?;
+    let name =
+        crate::assets::file_type::validate_name(&name, "folder").map_err(AppError::Validation)?;
     let now = state.clock.now();
     super::data::rename(&state.pool, access.space.id, id, &name, now).await
 }
@@ -101,7 +101,9 @@ pub fn check_item_ids(assets: &[i64], folders: &[i64]) -> Result<(), AppError> {
         }
         let unique: std::collections::HashSet<&i64> = ids.iter().collect();
         if unique.len() != ids.len() {
-            return Err(AppError::validation("Each folder and asset may be listed once."));
+            return Err(AppError::validation(
+                "Each folder and asset may be listed once.",
+            ));
         }
     }
     Ok(())

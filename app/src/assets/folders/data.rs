@@ -8,7 +8,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use sqlx::{Connection as _, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
-use super::model::{Crumb, Folder, FolderPage, MoveItemsOutcome, Within, MAX_DEPTH, PICKER_PAGE_SIZE};
+use super::model::{
+    Crumb, Folder, FolderPage, MoveItemsOutcome, Within, MAX_DEPTH, PICKER_PAGE_SIZE,
+};
 use crate::error::AppError;
 use crate::ids::{FolderId, SpaceId, UserId};
 use crate::time::Timestamp;
@@ -255,8 +257,14 @@ pub async fn rename(
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {FOLDER_COLUMNS} FROM folders f WHERE f.id = "));
-    let folder: FolderRow = qb.push_bind(id).build_query_as().fetch_one(&mut *tx).await?;
+    let mut qb = QueryBuilder::<Sqlite>::new(format!(
+        "SELECT {FOLDER_COLUMNS} FROM folders f WHERE f.id = "
+    ));
+    let folder: FolderRow = qb
+        .push_bind(id)
+        .build_query_as()
+        .fetch_one(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(folder.into())
 }
@@ -292,7 +300,11 @@ async fn not_live(
     .fetch_all(&mut *conn)
     .await?;
     let found: BTreeSet<i64> = found.into_iter().collect();
-    Ok(ids.iter().copied().filter(|id| !found.contains(id)).collect())
+    Ok(ids
+        .iter()
+        .copied()
+        .filter(|id| !found.contains(id))
+        .collect())
 }
 
 /// Moves live folders (with everything inside) and assets of `space` into
@@ -323,7 +335,10 @@ pub async fn move_items(
     if !missing.is_empty() {
         return Err(unknown("assets", &missing));
     }
-    if target_path.iter().any(|crumb| folders.contains(&crumb.id.0)) {
+    if target_path
+        .iter()
+        .any(|crumb| folders.contains(&crumb.id.0))
+    {
         return Err(AppError::validation(
             "A folder cannot be moved into itself or into a folder inside it.",
         ));
@@ -475,7 +490,12 @@ mod tests {
         ensure(pool, "s", "S", Timestamp::EPOCH).await.unwrap().id
     }
 
-    async fn folder(pool: &SqlitePool, space: SpaceId, parent: Option<FolderId>, name: &str) -> FolderId {
+    async fn folder(
+        pool: &SqlitePool,
+        space: SpaceId,
+        parent: Option<FolderId>,
+        name: &str,
+    ) -> FolderId {
         create(pool, space, parent, name, None, Timestamp::from_millis(1))
             .await
             .unwrap()
@@ -539,7 +559,13 @@ mod tests {
             rename(&pool, space, other, "spring", now).await,
             Err(AppError::Conflict(_))
         ));
-        assert_eq!(rename(&pool, space, other, "AUTUMN", now).await.unwrap().name, "AUTUMN");
+        assert_eq!(
+            rename(&pool, space, other, "AUTUMN", now)
+                .await
+                .unwrap()
+                .name,
+            "AUTUMN"
+        );
         // A parent in another space, or none at all, is a 404.
         let foreign = ensure(&pool, "o", "O", Timestamp::EPOCH).await.unwrap().id;
         assert!(matches!(
@@ -552,7 +578,10 @@ mod tests {
             parent = folder(&pool, space, Some(parent), &format!("L{level}")).await;
         }
         let mut conn = pool.acquire().await.unwrap();
-        assert_eq!(path(&mut conn, space, parent).await.unwrap().len(), MAX_DEPTH);
+        assert_eq!(
+            path(&mut conn, space, parent).await.unwrap().len(),
+            MAX_DEPTH
+        );
         assert!(matches!(
             create(&pool, space, Some(parent), "too deep", None, now).await,
             Err(AppError::Validation(m)) if m.contains("20 levels")
@@ -595,7 +624,9 @@ mod tests {
         ));
         counters_agree(&pool, space).await;
 
-        let moved = move_items(&pool, space, Some(c), &[], &[x, y], now).await.unwrap();
+        let moved = move_items(&pool, space, Some(c), &[], &[x, y], now)
+            .await
+            .unwrap();
         assert_eq!((moved.folders, moved.assets), (0, 2));
         let in_c: Vec<i64> =
             sqlx::query_scalar("SELECT id FROM assets WHERE folder_id = ? ORDER BY id")
@@ -606,7 +637,9 @@ mod tests {
         assert_eq!(in_c, [x, y]);
         counters_agree(&pool, space).await;
         // C (with both) to the top level.
-        move_items(&pool, space, None, &[c.0], &[], now).await.unwrap();
+        move_items(&pool, space, None, &[c.0], &[], now)
+            .await
+            .unwrap();
         let mut conn = pool.acquire().await.unwrap();
         assert_eq!(path(&mut conn, space, c).await.unwrap().len(), 1);
         counters_agree(&pool, space).await;
@@ -673,15 +706,42 @@ mod tests {
         let forward: Vec<Vec<String>> = pages[..3].iter().map(&names).collect();
         assert_eq!(back, forward);
         // A search covers assets only, every folder or this one.
-        let everywhere = ListParams::parse(Some("png"), None, SortKey::Name, SortDir::Asc, &PageAt::First, 50).unwrap();
+        let everywhere = ListParams::parse(
+            Some("png"),
+            None,
+            SortKey::Name,
+            SortDir::Asc,
+            &PageAt::First,
+            50,
+        )
+        .unwrap();
         let found = list_live(&pool, space, &everywhere).await.unwrap();
         assert_eq!((found.total, found.folders.len()), (10, 0));
         assert_eq!(found.locations.len(), 1, "one folder among the results");
         assert_eq!(found.locations[0].path, "Home");
-        let here = ListParams::parse(Some("png"), within, SortKey::Name, SortDir::Asc, &PageAt::First, 50).unwrap();
+        let here = ListParams::parse(
+            Some("png"),
+            within,
+            SortKey::Name,
+            SortDir::Asc,
+            &PageAt::First,
+            50,
+        )
+        .unwrap();
         assert_eq!(list_live(&pool, space, &here).await.unwrap().total, 9);
         // A folder of another space, or none, is a 404.
-        let gone = ListParams::parse(None, Some(Within::Folder(FolderId(999))), SortKey::Name, SortDir::Asc, &PageAt::First, 4).unwrap();
-        assert!(matches!(list_live(&pool, space, &gone).await, Err(AppError::NotFound)));
+        let gone = ListParams::parse(
+            None,
+            Some(Within::Folder(FolderId(999))),
+            SortKey::Name,
+            SortDir::Asc,
+            &PageAt::First,
+            4,
+        )
+        .unwrap();
+        assert!(matches!(
+            list_live(&pool, space, &gone).await,
+            Err(AppError::NotFound)
+        ));
     }
 }

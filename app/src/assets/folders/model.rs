@@ -99,7 +99,10 @@ pub fn mix_with_inside(folders: u64, inside: Option<u64>, assets: u64) -> String
         format!("{folders} folders")
     };
     if let Some(inside) = inside {
-        folders_part.push_str(&format!(" ({} inside)", crate::format::assets_count(inside)));
+        folders_part.push_str(&format!(
+            " ({} inside)",
+            crate::format::assets_count(inside)
+        ));
     }
     if assets == 0 {
         folders_part
@@ -115,7 +118,10 @@ mod tests {
     #[test]
     fn labels() {
         assert_eq!(path_label([]), "All assets");
-        assert_eq!(path_label(["Marketing", "Spring 25"]), "Marketing / Spring 25");
+        assert_eq!(
+            path_label(["Marketing", "Spring 25"]),
+            "Marketing / Spring 25"
+        );
         assert_eq!(mix_count(2, 5), "2 folders and 5 assets");
         assert_eq!(mix_count(1, 0), "1 folder");
         assert_eq!(mix_count(0, 1), "1 asset");
@@ -128,6 +134,9 @@ mod tests {
             serde_json::to_string(&Within::Folder(FolderId(4))).unwrap(),
             r#"{"folder":4}"#
         );
-        assert_eq!(serde_json::to_string(&Within::TopLevel).unwrap(), r#""top_level""#);
+        assert_eq!(
+            serde_json::to_string(&Within::TopLevel).unwrap(),
+            r#""top_level""#
+        );
     }
 }

@@ -12,7 +12,11 @@ use crate::ui::selection_checkboxes::{RowCheckbox, Selection, SelectionHeaderCel
 /// A link to the listing of `folder` (the top level for `None`), keeping
 /// the sort.
 pub fn folder_href(space: &str, query: &ListQuery, folder: Option<FolderId>) -> String {
-    format!("{}{}", routes::assets(space), query.open(folder).to_query_string())
+    format!(
+        "{}{}",
+        routes::assets(space),
+        query.open(folder).to_query_string()
+    )
 }
 
 /// The listing table: a checkbox, thumbnail, name, type, size, modified;

@@ -118,7 +118,12 @@ pub fn RenameFolderDialog(
     Effect::new(move |_| {
         if open.get() {
             rename.value().set(None);
-            name.set(folder.get_untracked().map(|(_, name)| name).unwrap_or_default());
+            name.set(
+                folder
+                    .get_untracked()
+                    .map(|(_, name)| name)
+                    .unwrap_or_default(),
+            );
         }
     });
     Effect::new(move |_| {

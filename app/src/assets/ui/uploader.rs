@@ -93,7 +93,11 @@ pub fn Uploader(
                     .set(UploadState::Failed(too_large_message(&name, max)));
                 continue;
             }
-            let url = routes::upload_named(&space.get_untracked(), &file_name(&file), folder.get_untracked());
+            let url = routes::upload_named(
+                &space.get_untracked(),
+                &file_name(&file),
+                folder.get_untracked(),
+            );
             handles.start(item.id, &url, file, item.progress, move |outcome| {
                 finish(item, outcome)
             });

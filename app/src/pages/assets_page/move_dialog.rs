@@ -41,7 +41,12 @@ pub fn MoveDialog(
         move || selected.with(|s| s.0.len() as u64),
         move || selected.with(|s| s.1.len() as u64),
     );
-    let text = move || format!("Move {} to the folder chosen below.", mix_count(folders(), assets()));
+    let text = move || {
+        format!(
+            "Move {} to the folder chosen below.",
+            mix_count(folders(), assets())
+        )
+    };
     let move_here = move |_| {
         let (ids, folder_ids) = selected.get_untracked();
         action.dispatch(MoveToFolder {
@@ -89,7 +94,11 @@ pub fn MoveDialog(
 /// One level of the picker: the path to it (buttons back up) and its
 /// folders (buttons that open them).
 #[component]
-fn Picker(page: FolderPage, at: RwSignal<Option<FolderId>>, space: Signal<String>) -> impl IntoView {
+fn Picker(
+    page: FolderPage,
+    at: RwSignal<Option<FolderId>>,
+    space: Signal<String>,
+) -> impl IntoView {
     let here = path_label(page.path.iter().map(|c| c.name.as_str()));
     let last = page.path.len();
     let up = page
@@ -113,7 +122,9 @@ fn Picker(page: FolderPage, at: RwSignal<Option<FolderId>>, space: Signal<String
     let next = RwSignal::new(page.next);
     let parent = at.get_untracked();
     let load_more = move |_| {
-        let Some(after) = next.get_untracked() else { return };
+        let Some(after) = next.get_untracked() else {
+            return;
+        };
         let space = space.get_untracked();
         leptos::task::spawn_local(async move {
             if let Ok(more) = list_folders(space, parent, Some(after)).await {

@@ -46,7 +46,11 @@ pub(super) async fn folder_states(
     .await?;
     if found.len() != ids.len() {
         let known: BTreeSet<i64> = found.iter().map(|(id, ..)| *id).collect();
-        let missing: BTreeSet<i64> = ids.iter().copied().filter(|id| !known.contains(id)).collect();
+        let missing: BTreeSet<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| !known.contains(id))
+            .collect();
         return Err(AppError::UnknownAssets {
             message: format!(
                 "These folders do not exist in this space: {}. Nothing was {verb}.",
@@ -343,12 +347,25 @@ mod tests {
         }
     }
 
-    async fn trash(t: &Tree, assets: &[i64], folders: &[FolderId], at: Timestamp) -> crate::ids::BatchId {
+    async fn trash(
+        t: &Tree,
+        assets: &[i64],
+        folders: &[FolderId],
+        at: Timestamp,
+    ) -> crate::ids::BatchId {
         let folders: Vec<i64> = folders.iter().map(|f| f.0).collect();
-        trash_assets(&t.pool, t.space, t.by, Pick::Ids(assets), &folders, &Clock::frozen(at), Effect::Apply)
-            .await
-            .unwrap()
-            .batch
+        trash_assets(
+            &t.pool,
+            t.space,
+            t.by,
+            Pick::Ids(assets),
+            &folders,
+            &Clock::frozen(at),
+            Effect::Apply,
+        )
+        .await
+        .unwrap()
+        .batch
     }
 
     async fn page(t: &Tree, at: Timestamp) -> TrashPage {
@@ -357,10 +374,12 @@ mod tests {
     }
 
     async fn live(pool: &SqlitePool, table: &str) -> Vec<i64> {
-        sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE deleted_at IS NULL ORDER BY id"))
-            .fetch_all(pool)
-            .await
-            .unwrap()
+        sqlx::query_scalar(&format!(
+            "SELECT id FROM {table} WHERE deleted_at IS NULL ORDER BY id"
+        ))
+        .fetch_all(pool)
+        .await
+        .unwrap()
     }
 
     /// A folder goes with everything inside as one batch and is one row in
@@ -390,7 +409,11 @@ mod tests {
         assert_eq!(shown.folders[0].name, "Campaigns");
         assert_eq!(shown.folders[0].assets, 2);
         assert_eq!(shown.folders[0].location, "All assets");
-        let rows: Vec<(i64, String)> = shown.items.iter().map(|a| (a.id.0, a.location.clone())).collect();
+        let rows: Vec<(i64, String)> = shown
+            .items
+            .iter()
+            .map(|a| (a.id.0, a.location.clone()))
+            .collect();
         assert_eq!(rows, [(t.in_spring[0], "Campaigns / Spring".to_owned())]);
         assert_eq!((shown.total, shown.folder_total), (1, 1));
 
@@ -470,14 +493,24 @@ mod tests {
         trash(&t, &[], &[t.campaigns], NOW).await;
         let clock = Clock::frozen(NOW);
         let gone = delete_assets_permanently(
-            &t.pool, &storage, t.space, t.by, Pick::Ids(&[]), &[t.campaigns.0], &clock, Effect::Apply,
+            &t.pool,
+            &storage,
+            t.space,
+            t.by,
+            Pick::Ids(&[]),
+            &[t.campaigns.0],
+            &clock,
+            Effect::Apply,
         )
         .await
         .unwrap();
         assert_eq!((gone.folders, gone.deleted), (1, 2));
         let shown = page(&t, NOW).await;
         assert_eq!(shown.items.len(), 1);
-        assert_eq!(shown.items[0].location, "All assets (its folder was deleted permanently)");
+        assert_eq!(
+            shown.items[0].location,
+            "All assets (its folder was deleted permanently)"
+        );
         let back = restore_assets(
             &t.pool,
             t.space,
@@ -505,11 +538,22 @@ mod tests {
         let t = tree().await;
         let storage = Storage::in_memory();
         trash(&t, &[], &[t.spring], NOW).await;
-        trash(&t, &[], &[t.campaigns], NOW.plus_millis(RETENTION_MILLIS / 2)).await;
+        trash(
+            &t,
+            &[],
+            &[t.campaigns],
+            NOW.plus_millis(RETENTION_MILLIS / 2),
+        )
+        .await;
         let later = Clock::frozen(NOW.plus_millis(RETENTION_MILLIS + 1));
-        let report = crate::trash::purge::purge(&t.pool, &storage, &later, std::time::SystemTime::UNIX_EPOCH)
-            .await
-            .unwrap();
+        let report = crate::trash::purge::purge(
+            &t.pool,
+            &storage,
+            &later,
+            std::time::SystemTime::UNIX_EPOCH,
+        )
+        .await
+        .unwrap();
         assert_eq!(report.assets, 2);
         let folders: Vec<i64> = sqlx::query_scalar("SELECT id FROM folders ORDER BY id")
             .fetch_all(&t.pool)

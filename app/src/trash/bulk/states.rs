@@ -109,9 +109,7 @@ pub fn validate_items(assets: &[i64], folders: &[i64]) -> Result<(), AppError> {
         validate_ids(assets)?;
     }
     validate_ids(folders).map_err(|error| match error {
-        AppError::Validation(message) => {
-            AppError::Validation(message.replace("asset", "folder"))
-        }
+        AppError::Validation(message) => AppError::Validation(message.replace("asset", "folder")),
         other => other,
     })?;
     if assets.len() + folders.len() > MAX_BULK_IDS {

@@ -3,12 +3,12 @@ use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use super::trash_table::TrashTable;
 use super::SettingsNav;
+use crate::assets::folders::model::mix_count;
 use crate::assets::model::AssetKind;
 use crate::auth::model::Permission;
 use crate::auth::ui::{use_current_space, use_space_slug, SignInRedirect};
-use super::trash_table::TrashTable;
-use crate::assets::folders::model::mix_count;
 use crate::format::{assets_count, listing_count};
 use crate::ids::ItemId;
 use crate::routes;
@@ -108,7 +108,11 @@ pub fn TrashPage() -> impl IntoView {
     // the number the person saw.
     let pick = move || match all_matching.get_untracked() {
         Some(all) => (None, Some(all.matching), Some(all.count)),
-        None => (Some(selection.ids()).filter(|ids| !ids.is_empty()), None, None),
+        None => (
+            Some(selection.ids()).filter(|ids| !ids.is_empty()),
+            None,
+            None,
+        ),
     };
     let folder_ids = move || Some(selection.folder_ids()).filter(|f| !f.is_empty());
     let run_restore = move |_| {

@@ -73,7 +73,10 @@ fn FolderRow(
     let id = ItemId::Folder(folder.id);
     let checked = selection.contains(id);
     let deleted_by = folder.deleted_by.clone().unwrap_or_else(|| "—".to_owned());
-    let inside = format!("Folder, {} inside", assets_count(folder.assets.max(0) as u64));
+    let inside = format!(
+        "Folder, {} inside",
+        assets_count(folder.assets.max(0) as u64)
+    );
     view! {
         <tr class="folder" class:selected=move || checked.get()>
             <td class="assets__select">
