@@ -26,6 +26,20 @@ pub enum ItemId {
     Asset(AssetId),
 }
 
+impl ItemId {
+    /// A page's rows in order: its folders, then its assets.
+    pub fn page(
+        folders: impl IntoIterator<Item = FolderId>,
+        assets: impl IntoIterator<Item = AssetId>,
+    ) -> Vec<Self> {
+        folders
+            .into_iter()
+            .map(Self::Folder)
+            .chain(assets.into_iter().map(Self::Asset))
+            .collect()
+    }
+}
+
 /// A space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]

@@ -319,15 +319,8 @@ async fn run_purge(args: DataArgs) -> anyhow::Result<()> {
         if report.orphans == 1 { "file" } else { "files" },
     );
     if report.folders > 0 {
-        println!(
-            "purged {} expired {}",
-            report.folders,
-            if report.folders == 1 {
-                "folder"
-            } else {
-                "folders"
-            }
-        );
+        let folders = app::assets::folders::model::mix_count(report.folders, 0);
+        println!("purged {folders} (expired folders, after their assets)");
     }
     Ok(())
 }

@@ -312,12 +312,7 @@ pub fn AssetsPage() -> impl IntoView {
                 let:page
             >
                 <SelectAllMatching
-                    page_ids=page
-                        .folders
-                        .iter()
-                        .map(|f| crate::ids::ItemId::Folder(f.id))
-                        .chain(page.items.iter().map(|a| crate::ids::ItemId::Asset(a.id)))
-                        .collect()
+                    page_ids=crate::ids::ItemId::page(page.folders.iter().map(|f| f.id), page.items.iter().map(|a| a.id))
                     total=page.total
                     total_capped=page.total_capped
                     matching

@@ -38,20 +38,7 @@ pub async fn assets_in(
     let mut tx = pool.begin().await.unwrap();
     let mut ids = Vec::with_capacity(n);
     for i in 0..n {
-        let asset = NewAsset {
-            space,
-            name: format!("a-{i}.png"),
-            mime_type: "image/png".into(),
-            size_bytes: 1,
-            width: None,
-            height: None,
-            storage_key: crate::storage::Storage::new_key(),
-            has_thumbnail: false,
-            folder,
-            created_by: None,
-            created_at: Timestamp::EPOCH,
-            updated_at: Timestamp::EPOCH,
-        };
+        let asset = NewAsset::for_test(space, folder, &format!("a-{i}.png"));
         ids.push(insert(&mut *tx, &asset).await.unwrap().id.0);
     }
     tx.commit().await.unwrap();

@@ -8,6 +8,10 @@ use crate::ids::{AssetId, BatchId, UserId};
 use crate::paging::{query_string, KeysetPage, ListingQuery, PageAt};
 use crate::time::{Day, Timestamp, MILLIS_PER_DAY};
 
+mod summary;
+
+pub use summary::restored_summary;
+
 /// Trashed assets can be restored for this many days (DESIGN.md §4).
 pub const RETENTION_DAYS: i64 = 14;
 pub const RETENTION_MILLIS: i64 = RETENTION_DAYS * MILLIS_PER_DAY;
@@ -325,67 +329,6 @@ pub struct MoveOutcome {
     /// nothing changed.
     #[serde(default)]
     pub dry_run: bool,
-}
-
-impl MoveOutcome {
-    /// "2 assets moved to Trash", "1 folder (37 assets inside) and 5
-    /// assets moved to Trash".
-    pub fn summary(&self) -> String {
-        let what = crate::assets::folders::model::mix_with_inside(
-            self.folders,
-            (self.folders > 0).then_some(self.inside),
-            self.moved,
-        );
-        format!("{what} moved to Trash")
-    }
-}
-
-/// "2 assets restored", with what else a person should know: folders that
-/// came back under a new name, and rows that came back at the top level.
-pub fn restored_summary(
-    assets: u64,
-    folders: u64,
-    renamed: &[(String, String)],
-    to_top_level: u64,
-) -> String {
-    let mut text = format!(
-        "{} restored",
-        crate::assets::folders::model::mix_count(folders, assets)
-    );
-    for (old, new) in renamed {
-        text.push_str(&format!(
-            ". “{old}” is back as “{new}”: a folder there has its name now"
-        ));
-    }
-    if to_top_level > 0 {
-        text.push_str(&format!(
-            ". {to_top_level} came back at the top level: the folder {} was in was deleted permanently",
-            if to_top_level == 1 { "it" } else { "they" }
-        ));
-    }
-    text
-}
-
-impl RestoreOutcome {
-    pub fn summary(&self) -> String {
-        restored_summary(
-            self.restored,
-            self.folders,
-            &self.renamed,
-            self.to_top_level,
-        )
-    }
-}
-
-impl RestoreFromTrashOutcome {
-    pub fn summary(&self) -> String {
-        restored_summary(
-            self.restored,
-            self.folders,
-            &self.renamed,
-            self.to_top_level,
-        )
-    }
 }
 
 /// What `restore_batch` did.

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use sqlx::SqliteConnection;
 
-use super::states::{json_ids, list_ids};
+use super::states::{check_known, json_ids};
 use crate::error::AppError;
 use crate::ids::{BatchId, SpaceId, UserId};
 use crate::time::Timestamp;
@@ -44,21 +44,8 @@ pub(super) async fn folder_states(
     .bind(json_ids(ids))
     .fetch_all(&mut *tx)
     .await?;
-    if found.len() != ids.len() {
-        let known: BTreeSet<i64> = found.iter().map(|(id, ..)| *id).collect();
-        let missing: BTreeSet<i64> = ids
-            .iter()
-            .copied()
-            .filter(|id| !known.contains(id))
-            .collect();
-        return Err(AppError::UnknownAssets {
-            message: format!(
-                "These folders do not exist in this space: {}. Nothing was {verb}.",
-                list_ids(&missing)
-            ),
-            ids: missing.into_iter().collect(),
-        });
-    }
+    let known: Vec<i64> = found.iter().map(|(id, ..)| *id).collect();
+    check_known("folders", ids, &known, verb)?;
     for (id, deleted_at, batch) in found {
         match (deleted_at, batch) {
             (Some(at), Some(batch)) => states.trashed.push((id, at, batch)),

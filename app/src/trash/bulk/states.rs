@@ -67,22 +67,35 @@ pub(super) async fn trash_states(
     .bind(ids_json)
     .fetch_all(&mut *tx)
     .await?;
-    if found.len() != ids.len() {
-        let known: HashSet<i64> = found.iter().map(|(id, _)| *id).collect();
-        let missing: BTreeSet<i64> = ids
-            .iter()
-            .copied()
-            .filter(|id| !known.contains(id))
-            .collect();
-        return Err(AppError::UnknownAssets {
-            message: format!(
-                "These assets do not exist in this space: {}. Nothing was {verb}.",
-                list_ids(&missing)
-            ),
-            ids: missing.into_iter().collect(),
-        });
-    }
+    let known: Vec<i64> = found.iter().map(|(id, _)| *id).collect();
+    check_known("assets", ids, &known, verb)?;
     Ok(found)
+}
+
+/// 404 naming the listed `ids` of `kind` ("assets", "folders") that are
+/// not among the `known` ones of the space.
+pub(super) fn check_known(
+    kind: &str,
+    ids: &[i64],
+    known: &[i64],
+    verb: &str,
+) -> Result<(), AppError> {
+    if known.len() == ids.len() {
+        return Ok(());
+    }
+    let known: HashSet<i64> = known.iter().copied().collect();
+    let missing: BTreeSet<i64> = ids
+        .iter()
+        .copied()
+        .filter(|id| !known.contains(id))
+        .collect();
+    Err(AppError::UnknownAssets {
+        message: format!(
+            "These {kind} do not exist in this space: {}. Nothing was {verb}.",
+            list_ids(&missing)
+        ),
+        ids: missing.into_iter().collect(),
+    })
 }
 
 /// Where each id of a bulk request stands, read under the write lock.

@@ -205,12 +205,7 @@ pub fn TrashPage() -> impl IntoView {
                 >
                     <TrashFilters page=page.clone() query base />
                     <SelectAllMatching
-                        page_ids=page
-                            .folders
-                            .iter()
-                            .map(|f| ItemId::Folder(f.id))
-                            .chain(page.items.iter().map(|a| ItemId::Asset(a.id)))
-                            .collect()
+                        page_ids=ItemId::page(page.folders.iter().map(|f| f.id), page.items.iter().map(|a| a.id))
                         total=page.total
                         total_capped=page.total_capped
                         matching

@@ -27,12 +27,10 @@ pub fn TrashTable(
         return view! { <p class="empty">{text}</p> }.into_any();
     }
     let slug = space.get_untracked();
-    let page_ids: Vec<ItemId> = page
-        .folders
-        .iter()
-        .map(|f| ItemId::Folder(f.id))
-        .chain(page.items.iter().map(|a| ItemId::Asset(a.id)))
-        .collect();
+    let page_ids: Vec<ItemId> = ItemId::page(
+        page.folders.iter().map(|f| f.id),
+        page.items.iter().map(|a| a.id),
+    );
     let page_ids = StoredValue::new(page_ids);
     view! {
         <table class="assets">

@@ -1,0 +1,178 @@
+//! Moving folders and assets into a folder, under the write lock: the
+//! checks that keep the tree a tree (no cycles, bounded depth, unique
+//! sibling names) hold when the move commits.
+
+use std::collections::BTreeSet;
+
+use sqlx::{Connection as _, SqliteConnection, SqlitePool};
+
+use super::{path, too_deep, MAX_DEPTH};
+use crate::assets::folders::model::MoveItemsOutcome;
+use crate::error::AppError;
+use crate::ids::{FolderId, SpaceId};
+use crate::time::Timestamp;
+
+/// How many levels of folders `ids` (live, of `space`) and everything
+/// live below them span: 1 for folders without subfolders, 0 for none.
+async fn subtree_height(conn: &mut SqliteConnection, ids: &[i64]) -> Result<usize, AppError> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let height: Option<i64> = sqlx::query_scalar(
+        "WITH RECURSIVE down (id, level) AS (
+             SELECT value, 1 FROM json_each(?1)
+             UNION ALL
+             SELECT f.id, down.level + 1 FROM folders f JOIN down ON f.parent_id = down.id
+             WHERE f.deleted_at IS NULL AND down.level <= ?2
+         )
+         SELECT MAX(level) FROM down",
+    )
+    .bind(serde_json::to_string(ids).unwrap_or_default())
+    .bind(MAX_DEPTH as i64)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(height.unwrap_or(0).max(0) as usize)
+}
+
+/// 404 naming the listed `kind` ("folders", "assets") that are not live here.
+fn unknown(kind: &str, ids: &BTreeSet<i64>) -> AppError {
+    let listed: Vec<String> = ids.iter().take(20).map(i64::to_string).collect();
+    AppError::UnknownAssets {
+        message: format!(
+            "These {kind} do not exist in this space or are in Trash: {}. Nothing was moved.",
+            listed.join(", ")
+        ),
+        ids: ids.iter().copied().collect(),
+    }
+}
+
+/// The listed ids that are not live rows of `table` in `space`.
+async fn not_live(
+    conn: &mut SqliteConnection,
+    table: &str,
+    space: SpaceId,
+    ids: &[i64],
+) -> Result<BTreeSet<i64>, AppError> {
+    if ids.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let found: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM {table}
+         WHERE space_id = ? AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))"
+    ))
+    .bind(space)
+    .bind(serde_json::to_string(ids).unwrap_or_default())
+    .fetch_all(&mut *conn)
+    .await?;
+    let found: BTreeSet<i64> = found.into_iter().collect();
+    Ok(ids
+        .iter()
+        .copied()
+        .filter(|id| !found.contains(id))
+        .collect())
+}
+
+/// Moves live folders (with everything inside) and assets of `space` into
+/// `to` (the top level for `None`), all or nothing: 404 naming ids that are
+/// not live here, 400 for a folder moved into itself or a folder inside it
+/// or past [`MAX_DEPTH`], 409 naming folders whose name is taken there.
+/// Rows already there are counted as moved.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool), err(Debug)))]
+pub async fn move_items(
+    pool: &SqlitePool,
+    space: SpaceId,
+    to: Option<FolderId>,
+    folders: &[i64],
+    assets: &[i64],
+    now: Timestamp,
+) -> Result<MoveItemsOutcome, AppError> {
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let target_path = match to {
+        Some(to) => path(&mut tx, space, to).await?,
+        None => Vec::new(),
+    };
+    let missing = not_live(&mut tx, "folders", space, folders).await?;
+    if !missing.is_empty() {
+        return Err(unknown("folders", &missing));
+    }
+    let missing = not_live(&mut tx, "assets", space, assets).await?;
+    if !missing.is_empty() {
+        return Err(unknown("assets", &missing));
+    }
+    if target_path
+        .iter()
+        .any(|crumb| folders.contains(&crumb.id.0))
+    {
+        return Err(AppError::validation(
+            "A folder cannot be moved into itself or into a folder inside it.",
+        ));
+    }
+    if target_path.len() + subtree_height(&mut tx, folders).await? > MAX_DEPTH {
+        return Err(too_deep());
+    }
+    if !folders.is_empty() {
+        check_names_free(&mut tx, space, to, folders).await?;
+        sqlx::query(
+            "UPDATE folders SET parent_id = ?1, updated_at = ?2
+             WHERE space_id = ?3 AND id IN (SELECT value FROM json_each(?4))
+                   AND parent_id IS NOT ?1",
+        )
+        .bind(to)
+        .bind(now)
+        .bind(space)
+        .bind(serde_json::to_string(folders).unwrap_or_default())
+        .execute(&mut *tx)
+        .await?;
+    }
+    if !assets.is_empty() {
+        sqlx::query(
+            "UPDATE assets SET folder_id = ?1
+             WHERE space_id = ?2 AND id IN (SELECT value FROM json_each(?3))
+                   AND folder_id IS NOT ?1",
+        )
+        .bind(to)
+        .bind(space)
+        .bind(serde_json::to_string(assets).unwrap_or_default())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(MoveItemsOutcome {
+        folders: folders.len() as u64,
+        assets: assets.len() as u64,
+    })
+}
+
+/// 409 naming the moved folders whose names clash, with a live folder in
+/// `to` or with each other.
+async fn check_names_free(
+    conn: &mut SqliteConnection,
+    space: SpaceId,
+    to: Option<FolderId>,
+    folders: &[i64],
+) -> Result<(), AppError> {
+    let clashes: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT m.name FROM folders m
+         WHERE m.id IN (SELECT value FROM json_each(?1))
+           AND EXISTS (SELECT 1 FROM folders o
+                       WHERE o.space_id = ?2 AND o.deleted_at IS NULL AND o.name = m.name
+                             AND o.id <> m.id
+                             AND (coalesce(o.parent_id, 0) = ?3
+                                  OR o.id IN (SELECT value FROM json_each(?1))))
+         ORDER BY m.name",
+    )
+    .bind(serde_json::to_string(folders).unwrap_or_default())
+    .bind(space)
+    .bind(to.map_or(0, |t| t.0))
+    .fetch_all(&mut *conn)
+    .await?;
+    if clashes.is_empty() {
+        return Ok(());
+    }
+    let quoted: Vec<String> = clashes.iter().map(|n| format!("“{n}”")).collect();
+    Err(AppError::Conflict(format!(
+        "The destination already has folders named {}. Rename them first; nothing was moved.",
+        quoted.join(", ")
+    )))
+}
