@@ -4,7 +4,9 @@
 # Assets listing's first-page latency through HTTP (sequential, and at 32
 # connections with wrk) next to the raw SQL query on the same database, the
 # move-to-Trash request next to the same raw SQL transaction, moving all
-# 50,000 assets matching a search next to the raw UPDATE … WHERE, then the
+# 50,000 assets matching a search next to the raw UPDATE … WHERE, folders at
+# scale (a folder's first page among 1,000 folders; a folder with 50,000
+# assets below it to Trash, Undo and moved) next to raw SQL, then the
 # release wasm size. Usage: scripts/bench.sh <release trove binary>
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,6 +90,9 @@ python3 -c "print(f'move to Trash, HTTP / raw SQL: {$http_s * 1000 / $raw_ms:.2f
 
 echo "== Select all N matching at scale (its own 100,000-asset database):"
 BENCH_ASSETS="$assets" cargo bench -q -p server --bench matching
+
+echo "== folders at scale (its own databases: the listing over 1,000 folders; a folder with 50,000 assets below it to Trash, Undo, moved):"
+BENCH_ASSETS="$assets" cargo bench -q -p server --bench folders
 
 echo "== what a durable commit costs (delete permanently, purge), on the data disk:"
 BENCH_DIR="$dir" cargo bench -q -p server --bench durable

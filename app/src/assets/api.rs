@@ -123,9 +123,24 @@ pub async fn get_asset(space: String, id: i64) -> Result<AssetDetails, AppError>
     use crate::ids::AssetId;
     let state = crate::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::View).await?;
-    super::data::find_details(&state.pool, access.space.id, AssetId(id))
+    details(&state, access.space.id, AssetId(id)).await
+}
+
+/// A live asset's details with the path of its folder; 404 if there is none.
+#[cfg(feature = "ssr")]
+async fn details(
+    state: &crate::state::AppState,
+    space: crate::ids::SpaceId,
+    id: crate::ids::AssetId,
+) -> Result<AssetDetails, AppError> {
+    let mut details = super::data::find_details(&state.pool, space, id)
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    if let Some(folder) = details.asset.folder {
+        let mut conn = state.pool.acquire().await?;
+        details.location = super::folders::data::path(&mut conn, space, folder).await?;
+    }
+    Ok(details)
 }
 
 /// Renames a live asset: `POST /api/rename_asset` with
@@ -143,9 +158,7 @@ pub async fn rename_asset(space: String, id: i64, name: String) -> Result<AssetD
     if !super::data::rename(&state.pool, access.space.id, AssetId(id), &name, now).await? {
         return Err(AppError::NotFound);
     }
-    super::data::find_details(&state.pool, access.space.id, AssetId(id))
-        .await?
-        .ok_or(AppError::NotFound)
+    details(&state, access.space.id, AssetId(id)).await
 }
 
 /// The largest file one upload may carry, in bytes, so the browser can say

@@ -109,6 +109,7 @@ pub async fn find_details(
         asset: row.asset.into(),
         uploaded_by: row.uploaded_by,
         uploaded_at: row.created_at,
+        location: Vec::new(),
     }))
 }
 

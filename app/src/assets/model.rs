@@ -115,6 +115,9 @@ pub struct AssetDetails {
     pub asset: Asset,
     pub uploaded_by: Option<String>,
     pub uploaded_at: Timestamp,
+    /// The folders it is in, from the top level down (empty at the top).
+    #[serde(default)]
+    pub location: Vec<Crumb>,
 }
 
 impl Asset {

@@ -3,12 +3,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::assets::api::{get_asset, RenameAsset};
-use crate::assets::model::{AssetDetails, MAX_NAME_CHARS};
-use crate::assets::ui::Thumbnail;
+use crate::assets::folders::model::path_label;
+use crate::assets::model::{AssetDetails, ListQuery, MAX_NAME_CHARS};
+use crate::assets::ui::{folder_href, Thumbnail};
 use crate::auth::model::Permission;
 use crate::auth::ui::{use_current_space, use_space_slug};
 use crate::format::{format_size, type_label};
-use crate::routes;
 use crate::ui::error_notice::ErrorNotice;
 use crate::ui::local_time::LocalTime;
 
@@ -31,7 +31,14 @@ pub fn AssetDetailsPage() -> impl IntoView {
         |(space, id, _)| get_asset(space, id),
     );
     let can_edit = use_current_space().is_some_and(|c| c.allows(Permission::Upload));
-    let back = move || routes::assets(&space.get());
+    // Back to the folder it is in, once known.
+    let back = move || {
+        let folder = details
+            .get()
+            .and_then(Result::ok)
+            .and_then(|d| d.asset.folder);
+        folder_href(&space.get(), &ListQuery::default(), folder)
+    };
 
     view! {
         <p class="breadcrumb"><a href=back>"← Assets"</a></p>
@@ -81,6 +88,12 @@ fn DetailsView(details: AssetDetails, space: String) -> impl IntoView {
                     <dd>{details.uploaded_by.unwrap_or_else(|| "—".to_owned())}</dd>
                     <dt>"Uploaded on"</dt>
                     <dd><LocalTime at=details.uploaded_at /></dd>
+                    <dt>"Folder"</dt>
+                    <dd>
+                        <a href=folder_href(&space, &ListQuery::default(), asset.folder)>
+                            {path_label(details.location.iter().map(|c| c.name.as_str()))}
+                        </a>
+                    </dd>
                 </dl>
                 <a class="button button--primary" href=download download=asset.name.clone() rel="external">
                     "Download"

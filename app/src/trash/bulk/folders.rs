@@ -217,9 +217,10 @@ async fn free_names(
     let mut taken: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
     let mut renamed = Vec::new();
     for (id, parent, name) in top {
-        let mut candidate = name.clone();
-        for n in 1.. {
-            let here = taken.entry(parent.unwrap_or(0)).or_default();
+        let here = taken.entry(parent.unwrap_or(0)).or_default();
+        let mut candidate = None;
+        for attempt in 0..=MAX_NAME_ATTEMPTS {
+            let name = restored_name(&name, attempt, id);
             let live: Option<i64> = sqlx::query_scalar(
                 "SELECT 1 FROM folders
                  WHERE space_id = ? AND coalesce(parent_id, 0) = ? AND name = ?
@@ -227,19 +228,19 @@ async fn free_names(
             )
             .bind(space)
             .bind(parent.unwrap_or(0))
-            .bind(&candidate)
+            .bind(&name)
             .fetch_optional(&mut *tx)
             .await?;
-            if live.is_none() && !here.contains(&candidate.to_lowercase()) {
-                here.insert(candidate.to_lowercase());
+            if live.is_none() && here.insert(name.to_lowercase()) {
+                candidate = Some(name);
                 break;
             }
-            candidate = if n == 1 {
-                format!("{name} (restored)")
-            } else {
-                format!("{name} (restored {n})")
-            };
         }
+        let Some(candidate) = candidate else {
+            return Err(AppError::Conflict(format!(
+                "“{name}” cannot come back beside the folders that have its name now; rename them first. Nothing was restored."
+            )));
+        };
         if candidate != name {
             sqlx::query("UPDATE folders SET name = ? WHERE id = ?")
                 .bind(&candidate)
@@ -250,6 +251,26 @@ async fn free_names(
         }
     }
     Ok(renamed)
+}
+
+/// Free names tried for a restored folder before giving up: "(restored)",
+/// "(restored 2)"… up to this, then one made of its id.
+const MAX_NAME_ATTEMPTS: usize = 20;
+
+/// The name a restored folder tries at `attempt`: its own, then "Name
+/// (restored)", "Name (restored 2)"…, and last "Name (restored #id)"; the
+/// name is shortened so that all of it stays within the longest name.
+fn restored_name(name: &str, attempt: usize, id: i64) -> String {
+    use crate::assets::model::MAX_NAME_CHARS;
+    let suffix = match attempt {
+        0 => return name.to_owned(),
+        1 => " (restored)".to_owned(),
+        n if n < MAX_NAME_ATTEMPTS => format!(" (restored {n})"),
+        _ => format!(" (restored #{id})"),
+    };
+    let room = MAX_NAME_CHARS - suffix.chars().count();
+    let base: String = name.chars().take(room).collect();
+    format!("{}{suffix}", base.trim_end())
 }
 
 /// Deletes trashed folders `roots` for good with everything of their batch
@@ -520,6 +541,21 @@ mod tests {
 
     /// The purge removes a folder after its contents, once its 14 days are
     /// over, and nothing of a later deletion.
+    #[test]
+    fn restored_names_stay_within_the_longest_name() {
+        assert_eq!(super::restored_name("Spring", 0, 7), "Spring");
+        assert_eq!(super::restored_name("Spring", 1, 7), "Spring (restored)");
+        assert_eq!(super::restored_name("Spring", 2, 7), "Spring (restored 2)");
+        assert_eq!(
+            super::restored_name("Spring", 20, 7),
+            "Spring (restored #7)"
+        );
+        let long = "x".repeat(255);
+        let renamed = super::restored_name(&long, 3, 7);
+        assert_eq!(renamed.chars().count(), 255);
+        assert!(renamed.ends_with("x (restored 3)"));
+    }
+
     #[tokio::test]
     async fn the_purge_removes_expired_folders_after_their_contents() {
         let t = tree().await;

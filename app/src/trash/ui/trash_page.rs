@@ -53,7 +53,13 @@ pub fn TrashPage() -> impl IntoView {
 
     let selection = Selection::new();
     // "Select all {N} matching": everything in Trash matching the filters.
-    let (all_matching, count) = use_all_matching::<TrashMatching, _>(selection, query);
+    let (all_matching, ticked_or_all) = use_all_matching::<TrashMatching, _>(selection, query);
+    // Folders ticked beside "all matching" assets count too.
+    let folders_selected = selection.folder_count();
+    let count = Signal::derive(move || match all_matching.get() {
+        Some(all) => all.count as usize + folders_selected.get(),
+        None => ticked_or_all.get(),
+    });
     let matching = move || query.read().matching();
     let message = RwSignal::new(None::<Result<String, String>>);
     let restore = ServerAction::<RestoreFromTrash>::new();
@@ -151,7 +157,7 @@ pub fn TrashPage() -> impl IntoView {
                 None => format!("All {} in Trash", assets_count(all.count)),
             },
             None => {
-                let folders = selection.folder_count().get();
+                let folders = folders_selected.get();
                 mix_count(folders as u64, (count.get() - folders) as u64)
             }
         };
