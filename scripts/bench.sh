@@ -80,6 +80,29 @@ echo "HTTP move to Trash: $(cat "$dir/trash-out.json" | head -c 120) in $(python
 
 kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=
 
+# Folders over HTTP: 100,000 more assets in the same space, spread over
+# 1,000 new folders, and the first page of one folder at 32 connections.
+echo "== seeding $assets more assets over 1,000 folders"
+"$bin" seed --space Bench --assets "$assets" --folders 1000 --data-dir "$dir"
+RUST_LOG=warn "$bin" serve --data-dir "$dir" --addr "127.0.0.1:$port" >>"$dir/server.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+folder=$(curl -fsS -H "Cookie: $cookie" "$url" | python3 -c 'import json, sys; print(json.load(sys.stdin)["folders"][0]["id"])')
+inner=$(curl -fsS -H "Cookie: $cookie" "http://127.0.0.1:$port/api/list_folders?space=bench&parent=$folder" \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["folders"][0]["id"])')
+folder_url="$url&folder=$inner"
+echo "== HTTP GET one folder's first page (folder $inner of 1,000; $((assets * 2)) assets in the space), 32 connections, ${duration}s, 3 runs:"
+runs=()
+for run in 1 2 3; do
+  out=$(wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: $cookie" "$folder_url")
+  echo "run $run: $(echo "$out" | percentiles)"
+  runs+=("$(echo "$out" | p99_ms)")
+done
+printf '%s\n' "${runs[@]}" | sort -g | sed -n 2p | xargs printf 'median p99 of 3 runs: %s ms\n'
+echo "== HTTP GET the top level's first page (now 100 folders first), 32 connections, ${duration}s:"
+wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: $cookie" "$url" | percentiles
+kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=
+
 echo "== the same listing query without HTTP, on a copy of the database:"
 DATABASE_URL="sqlite://$dir/copy.db" BENCH_SPACE=bench cargo bench -q -p server --bench listing
 echo "== the same Trash transaction as raw SQL, on the copy:"

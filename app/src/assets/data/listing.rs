@@ -191,21 +191,15 @@ pub async fn list_live(
         Some(search) => Some(narrow(&mut conn, search, scope).await?),
         None => None,
     };
-    let (total, total_capped) = match &narrowed {
-        Some(narrowed) => narrowed.total(),
-        None => (live_count(&mut conn, space, params.within).await?, false),
-    };
-    let folder_total = if params.shows_folders() {
-        sqlx::query_scalar(
-            "SELECT COUNT(*) FROM folders
-             WHERE space_id = ? AND parent_id IS ? AND deleted_at IS NULL",
-        )
-        .bind(space)
-        .bind(folder)
-        .fetch_one(&mut *conn)
-        .await?
-    } else {
-        0
+    let (total, total_capped, folder_total) = match &narrowed {
+        Some(narrowed) => {
+            let (total, capped) = narrowed.total();
+            (total, capped, 0)
+        }
+        None => {
+            let (assets, folders) = live_counts(&mut conn, space, params.within).await?;
+            (assets, false, folders)
+        }
     };
 
     let limit = params.limit as usize;
@@ -262,6 +256,8 @@ pub async fn list_live(
         match phase {
             _ if take == 0 || empty => break,
             None => break,
+            // A folder without subfolders (most are) has none to read.
+            Some(Phase::Folders) if folder_total == 0 => {}
             Some(Phase::Folders) => rows.extend(
                 read_folders(cursor, take)
                     .build_query_as::<FolderRow>()
@@ -318,23 +314,28 @@ pub async fn list_live(
     })
 }
 
-/// Live assets in the space, at its top level or in one folder: kept
-/// counts, one row read.
-async fn live_count(
+/// Live assets in the space, at its top level or in one folder (kept
+/// counts), and the live folders directly there (none for the whole
+/// space): one statement.
+async fn live_counts(
     conn: &mut sqlx::SqliteConnection,
     space: SpaceId,
     within: Option<Within>,
-) -> Result<i64, AppError> {
+) -> Result<(i64, i64), AppError> {
     let query = match within {
-        None => sqlx::query_scalar("SELECT live_assets FROM spaces WHERE id = ?").bind(space.0),
-        Some(Within::TopLevel) => {
-            sqlx::query_scalar("SELECT root_assets FROM spaces WHERE id = ?").bind(space.0)
-        }
-        Some(Within::Folder(folder)) => {
-            sqlx::query_scalar("SELECT live_assets FROM folders WHERE id = ?").bind(folder.0)
-        }
+        None => sqlx::query_as("SELECT live_assets, 0 FROM spaces WHERE id = ?").bind(space.0),
+        Some(within) => sqlx::query_as(
+            "SELECT CASE WHEN ?2 IS NULL
+                         THEN (SELECT root_assets FROM spaces WHERE id = ?1)
+                         ELSE (SELECT live_assets FROM folders WHERE id = ?2) END,
+                    (SELECT COUNT(*) FROM folders
+                     WHERE space_id = ?1 AND parent_id IS ?2 AND deleted_at IS NULL)",
+        )
+        .bind(space.0)
+        .bind(within.folder().map(|f| f.0)),
     };
-    Ok(query.fetch_optional(&mut *conn).await?.unwrap_or(0))
+    let counts: Option<(Option<i64>, i64)> = query.fetch_optional(&mut *conn).await?;
+    Ok(counts.map_or((0, 0), |(assets, folders)| (assets.unwrap_or(0), folders)))
 }
 
 #[cfg(test)]

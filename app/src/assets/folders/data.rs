@@ -77,10 +77,12 @@ pub async fn path(
     space: SpaceId,
     id: FolderId,
 ) -> Result<Vec<Crumb>, AppError> {
-    require_live(conn, space, id).await?;
+    // One statement: a live folder's folders are all live, so the folder
+    // being live is the whole check.
     let rows: Vec<(FolderId, String)> = sqlx::query_as(
         "WITH RECURSIVE up (id, parent_id, name, depth) AS (
-             SELECT id, parent_id, name, 0 FROM folders WHERE id = ?1 AND space_id = ?2
+             SELECT id, parent_id, name, 0 FROM folders
+             WHERE id = ?1 AND space_id = ?2 AND deleted_at IS NULL
              UNION ALL
              SELECT f.id, f.parent_id, f.name, up.depth + 1
              FROM folders f JOIN up ON f.id = up.parent_id
@@ -93,6 +95,9 @@ pub async fn path(
     .bind(MAX_DEPTH as i64)
     .fetch_all(&mut *conn)
     .await?;
+    if rows.is_empty() {
+        return Err(AppError::NotFound);
+    }
     Ok(rows
         .into_iter()
         .map(|(id, name)| Crumb { id, name })
