@@ -7,8 +7,7 @@ use move_dialog::MoveDialog;
 use trash_notice::{Notice, TrashNotice};
 
 use crate::assets::api::{count_matching_assets, list_assets};
-use crate::assets::folders::api::MoveToFolder;
-use crate::assets::folders::model::{mix_count, Within};
+use crate::assets::folders::model::{mix_count, MoveItemsOutcome, Within};
 use crate::assets::model::{AssetPage, ListQuery, SearchScope};
 use crate::assets::ui::{
     AssetTable, Breadcrumb, NewFolder, RenameFolderDialog, SearchBox, Uploader,
@@ -117,7 +116,6 @@ pub fn AssetsPage() -> impl IntoView {
     let move_open = RwSignal::new(false);
     let notice = RwSignal::new(None::<Notice>);
     let delete = ServerAction::<MoveToTrash>::new();
-    let move_items = ServerAction::<MoveToFolder>::new();
     let undo = ServerAction::<RestoreBatch>::new();
     // A dry run of deleting the selected folders, for the dialog's count of
     // what is inside them.
@@ -137,14 +135,12 @@ pub fn AssetsPage() -> impl IntoView {
             refetch.bump();
         }
     });
-    Effect::new(move |_| {
-        if let Some(Ok(outcome)) = move_items.value().get() {
-            move_open.set(false);
-            selection.clear();
-            let what = mix_count(outcome.folders, outcome.assets);
-            notice.set(Some(Notice::Done(format!("{what} moved"))));
-            refetch.bump();
-        }
+    let on_moved = Callback::new(move |outcome: MoveItemsOutcome| {
+        move_open.set(false);
+        selection.clear();
+        let what = mix_count(outcome.folders, outcome.assets);
+        notice.set(Some(Notice::Done(format!("{what} moved"))));
+        refetch.bump();
     });
     Effect::new(move |_| match undo.value().get() {
         Some(Ok(outcome)) => {
@@ -300,7 +296,7 @@ pub fn AssetsPage() -> impl IntoView {
             action=delete
             on_confirm=confirm_delete
         />
-        <MoveDialog open=move_open space start=folder selected action=move_items />
+        <MoveDialog open=move_open space start=folder selected on_moved />
         <RenameFolderDialog space open=rename_open folder=single_folder on_renamed />
         <Uploader space folder can_upload on_uploaded=Callback::new(move |()| refetch.bump())>
             <Listing

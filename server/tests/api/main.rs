@@ -10,6 +10,7 @@ mod assets;
 mod auth;
 mod demo;
 mod files;
+mod folders;
 mod idempotency;
 mod matching;
 mod openapi;

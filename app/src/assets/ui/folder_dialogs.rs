@@ -2,62 +2,133 @@ use leptos::prelude::*;
 
 use crate::assets::folders::api::{CreateFolder, RenameFolder};
 use crate::assets::folders::model::Folder;
-use crate::error::AppError;
 use crate::ids::FolderId;
 use crate::ui::modal::Modal;
 
-/// A dialog asking for a folder's name ("Folder name"), with Cancel and
-/// `confirm`; a refused name keeps it open with the server's reason.
-#[component]
-fn FolderNameDialog(
-    id: &'static str,
-    title: &'static str,
-    confirm: &'static str,
+/// What a folder-name dialog does with the name.
+#[derive(Clone, Copy)]
+enum NameChange {
+    /// A new folder in the folder shown (the top level for `None`).
+    Create(Signal<Option<FolderId>>),
+    /// A new name for this folder (its id and current name).
+    Rename(Signal<Option<(FolderId, String)>>),
+}
+
+#[derive(Clone, Copy)]
+struct NameProps {
+    space: Signal<String>,
     open: RwSignal<bool>,
-    name: RwSignal<String>,
-    #[prop(into)] pending: Signal<bool>,
-    #[prop(into)] error: Signal<Option<AppError>>,
-    on_submit: Callback<String>,
-) -> impl IntoView {
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        on_submit.run(name.get_untracked());
-    };
+    busy: RwSignal<bool>,
+    change: NameChange,
+    confirm: &'static str,
+    on_done: Callback<Folder>,
+}
+
+/// A dialog asking for a folder's name ("Folder name"), with Cancel and
+/// `confirm`; a refused name keeps it open with the server's reason. Its
+/// form is code of its own (`#[lazy]`), fetched the first time it opens.
+#[component]
+fn FolderNameDialog(id: &'static str, title: &'static str, props: NameProps) -> impl IntoView {
+    let open = props.open;
     view! {
-        <Modal id title open busy=pending>
-            <form on:submit=submit>
-                <label class="field">
-                    <span>"Folder name"</span>
-                    <input
-                        type="text"
-                        name="name"
-                        maxlength="255"
-                        autocomplete="off"
-                        prop:value=move || name.get()
-                        on:input=move |event| name.set(event_target_value(&event))
-                    />
-                </label>
-                {move || error.get().map(|e| view! {
-                    <p class="notice notice--error" role="alert">{e.to_string()}</p>
-                })}
-                <div class="dialog__actions">
-                    <button type="button" class="button" on:click=move |_| open.set(false)>"Cancel"</button>
-                    <button type="submit" class="button button--primary" disabled=move || pending.get()>
-                        {confirm}
-                    </button>
-                </div>
-            </form>
+        <Modal id title open busy=props.busy>
+            // Only while open: the server renders the dialog closed.
+            <Show when=move || open.get()>
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move { name_form(props).await })}
+                </Suspense>
+            </Show>
         </Modal>
     }
 }
 
-/// The failure of an action's last run, if it failed.
-fn failure<A>(action: ServerAction<A>) -> Signal<Option<AppError>>
-where
-    A: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    A::Output: Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || action.value().get().and_then(Result::err))
+/// The open dialog's form, focused on the name.
+#[lazy]
+fn name_form(props: NameProps) -> AnyView {
+    let NameProps {
+        space,
+        open,
+        busy,
+        change,
+        confirm,
+        on_done,
+    } = props;
+    let create = ServerAction::<CreateFolder>::new();
+    let rename = ServerAction::<RenameFolder>::new();
+    let initial = match change {
+        NameChange::Create(_) => String::new(),
+        NameChange::Rename(folder) => folder.get_untracked().map(|f| f.1).unwrap_or_default(),
+    };
+    let name = RwSignal::new(initial);
+    let pending = move || create.pending().get() || rename.pending().get();
+    Effect::new(move |_| busy.set(pending()));
+    Effect::new(move |_| {
+        let done = match change {
+            NameChange::Create(_) => create.value().get(),
+            NameChange::Rename(_) => rename.value().get(),
+        };
+        if let Some(Ok(folder)) = done {
+            on_done.run(folder);
+        }
+    });
+    let error = move || {
+        let failed = match change {
+            NameChange::Create(_) => create.value().get(),
+            NameChange::Rename(_) => rename.value().get(),
+        };
+        failed.and_then(Result::err).map(|e| {
+            view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> }
+        })
+    };
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let (space, name) = (space.get_untracked(), name.get_untracked());
+        match change {
+            NameChange::Create(parent) => {
+                create.dispatch(CreateFolder {
+                    space,
+                    parent: parent.get_untracked(),
+                    name,
+                });
+            }
+            NameChange::Rename(folder) => {
+                if let Some((id, _)) = folder.get_untracked() {
+                    rename.dispatch(RenameFolder { space, id, name });
+                }
+            }
+        }
+    };
+    // Shown after the dialog opened: the field takes the focus itself.
+    let input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = input.get() {
+            let _ = input.focus();
+        }
+    });
+    view! {
+        <form on:submit=submit>
+            <label class="field">
+                <span>"Folder name"</span>
+                <input
+                    node_ref=input
+                    type="text"
+                    name="name"
+                    maxlength="255"
+                    autocomplete="off"
+                    prop:value=move || name.get()
+                    on:input=move |event| name.set(event_target_value(&event))
+                />
+            </label>
+            {error}
+            <div class="dialog__actions">
+                <button type="button" class="button" on:click=move |_| open.set(false)>"Cancel"</button>
+                <button type="submit" class="button button--primary" disabled=pending>
+                    {confirm}
+                </button>
+            </div>
+        </form>
+    }
+    .into_any()
 }
 
 /// "New folder": a button, and the dialog "New Folder" with "Folder name"
@@ -69,38 +140,21 @@ pub fn NewFolder(
     on_created: Callback<Folder>,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
-    let name = RwSignal::new(String::new());
-    let create = ServerAction::<CreateFolder>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(folder)) = create.value().get() {
-            open.set(false);
-            on_created.run(folder);
-        }
+    let on_done = Callback::new(move |folder| {
+        open.set(false);
+        on_created.run(folder);
     });
-    let show = move |_| {
-        create.value().set(None);
-        name.set(String::new());
-        open.set(true);
+    let props = NameProps {
+        space,
+        open,
+        busy: RwSignal::new(false),
+        change: NameChange::Create(parent),
+        confirm: "Create",
+        on_done,
     };
-    let on_submit = Callback::new(move |name: String| {
-        create.dispatch(CreateFolder {
-            space: space.get_untracked(),
-            parent: parent.get_untracked(),
-            name,
-        });
-    });
     view! {
-        <button type="button" class="button" on:click=show>"New folder"</button>
-        <FolderNameDialog
-            id="new-folder"
-            title="New Folder"
-            confirm="Create"
-            open
-            name
-            pending=create.pending()
-            error=failure(create)
-            on_submit
-        />
+        <button type="button" class="button" on:click=move |_| open.set(true)>"New folder"</button>
+        <FolderNameDialog id="new-folder" title="New Folder" props />
     }
 }
 
@@ -113,44 +167,17 @@ pub fn RenameFolderDialog(
     folder: Signal<Option<(FolderId, String)>>,
     on_renamed: Callback<Folder>,
 ) -> impl IntoView {
-    let name = RwSignal::new(String::new());
-    let rename = ServerAction::<RenameFolder>::new();
-    Effect::new(move |_| {
-        if open.get() {
-            rename.value().set(None);
-            name.set(
-                folder
-                    .get_untracked()
-                    .map(|(_, name)| name)
-                    .unwrap_or_default(),
-            );
-        }
+    let on_done = Callback::new(move |folder| {
+        open.set(false);
+        on_renamed.run(folder);
     });
-    Effect::new(move |_| {
-        if let Some(Ok(renamed)) = rename.value().get() {
-            open.set(false);
-            on_renamed.run(renamed);
-        }
-    });
-    let on_submit = Callback::new(move |name: String| {
-        if let Some((id, _)) = folder.get_untracked() {
-            rename.dispatch(RenameFolder {
-                space: space.get_untracked(),
-                id,
-                name,
-            });
-        }
-    });
-    view! {
-        <FolderNameDialog
-            id="rename-folder"
-            title="Rename Folder"
-            confirm="Rename"
-            open
-            name
-            pending=rename.pending()
-            error=failure(rename)
-            on_submit
-        />
-    }
+    let props = NameProps {
+        space,
+        open,
+        busy: RwSignal::new(false),
+        change: NameChange::Rename(folder),
+        confirm: "Rename",
+        on_done,
+    };
+    view! { <FolderNameDialog id="rename-folder" title="Rename Folder" props /> }
 }

@@ -1,7 +1,9 @@
 use leptos::prelude::*;
 
 use crate::assets::folders::api::{list_folders, MoveToFolder};
-use crate::assets::folders::model::{mix_count, path_label, Folder, FolderPage, TOP_LEVEL};
+use crate::assets::folders::model::{
+    mix_count, path_label, Folder, FolderPage, MoveItemsOutcome, TOP_LEVEL,
+};
 use crate::format::items_count;
 use crate::ids::FolderId;
 use crate::ui::modal::Modal;
@@ -10,6 +12,8 @@ use crate::ui::modal::Modal;
 /// button, go back up with the path's buttons) and "Move here", which
 /// moves the selection into the folder the picker shows. Refusals (a
 /// folder into itself, a name taken there) keep it open with the reason.
+/// Its content is code of its own (`#[lazy]`), fetched the first time it
+/// opens: most visits never move anything.
 #[component]
 pub fn MoveDialog(
     open: RwSignal<bool>,
@@ -18,35 +22,68 @@ pub fn MoveDialog(
     start: Signal<Option<FolderId>>,
     /// What moves: (asset ids, folder ids), read when confirming.
     selected: Signal<(Vec<i64>, Vec<i64>)>,
-    action: ServerAction<MoveToFolder>,
+    on_moved: Callback<MoveItemsOutcome>,
 ) -> impl IntoView {
-    let at = RwSignal::new(None::<FolderId>);
-    // Opening starts at the page's folder, with no old error.
-    Effect::new(move |_| {
-        if open.get() {
-            at.set(start.get_untracked());
-            action.value().set(None);
-        }
-    });
-    let level = LocalResource::new(move || {
-        let (space, parent, showing) = (space.get(), at.get(), open.get());
-        async move {
-            if !showing {
-                return None;
-            }
-            list_folders(space, parent, None).await.ok()
-        }
-    });
-    let (assets, folders) = (
-        move || selected.with(|s| s.0.len() as u64),
-        move || selected.with(|s| s.1.len() as u64),
-    );
-    let text = move || {
-        format!(
-            "Move {} to the folder chosen below.",
-            mix_count(folders(), assets())
-        )
+    let busy = RwSignal::new(false);
+    let props = MoveProps {
+        space,
+        start,
+        selected,
+        open,
+        busy,
+        on_moved,
     };
+    view! {
+        <Modal id="move" title="Move" open busy described=true>
+            // Only while open: the server renders the dialog closed.
+            <Show when=move || open.get()>
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move { move_body(props).await })}
+                </Suspense>
+            </Show>
+        </Modal>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct MoveProps {
+    space: Signal<String>,
+    start: Signal<Option<FolderId>>,
+    selected: Signal<(Vec<i64>, Vec<i64>)>,
+    open: RwSignal<bool>,
+    busy: RwSignal<bool>,
+    on_moved: Callback<MoveItemsOutcome>,
+}
+
+/// The open dialog: what moves, the picker from the page's folder, the
+/// last refusal, Cancel and "Move here".
+#[lazy]
+fn move_body(props: MoveProps) -> AnyView {
+    let MoveProps {
+        space,
+        start,
+        selected,
+        open,
+        busy,
+        on_moved,
+    } = props;
+    let action = ServerAction::<MoveToFolder>::new();
+    Effect::new(move |_| busy.set(action.pending().get()));
+    Effect::new(move |_| {
+        if let Some(Ok(outcome)) = action.value().get() {
+            on_moved.run(outcome);
+        }
+    });
+    let at = RwSignal::new(start.get_untracked());
+    let level = LocalResource::new(move || {
+        let (space, parent) = (space.get(), at.get());
+        async move { list_folders(space, parent, None).await.ok() }
+    });
+    let (assets, folders) = selected.with_untracked(|s| (s.0.len() as u64, s.1.len() as u64));
+    let text = format!(
+        "Move {} to the folder chosen below.",
+        mix_count(folders, assets)
+    );
     let move_here = move |_| {
         let (ids, folder_ids) = selected.get_untracked();
         action.dispatch(MoveToFolder {
@@ -64,31 +101,26 @@ pub fn MoveDialog(
             .map(|e| view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> })
     };
     view! {
-        <Modal id="move" title="Move" open busy=action.pending() described=true>
-            <p id="move-text">{text}</p>
-            // Only while open: the server renders the dialog closed, and
-            // the picker's folders are read in the browser.
-            <Show when=move || open.get()>
-                <Suspense fallback=|| view! { <p class="loading">"Loading folders…"</p> }>
-                    {move || Suspend::new(async move {
-                        level.await.map(|page| view! { <Picker page at space /> })
-                    })}
-                </Suspense>
-            </Show>
-            {error}
-            <div class="dialog__actions">
-                <button type="button" class="button" on:click=move |_| open.set(false)>"Cancel"</button>
-                <button
-                    type="button"
-                    class="button button--primary"
-                    disabled=move || action.pending().get()
-                    on:click=move_here
-                >
-                    "Move here"
-                </button>
-            </div>
-        </Modal>
+        <p id="move-text">{text}</p>
+        <Suspense fallback=|| view! { <p class="loading">"Loading folders…"</p> }>
+            {move || Suspend::new(async move {
+                level.await.map(|page| view! { <Picker page at space /> })
+            })}
+        </Suspense>
+        {error}
+        <div class="dialog__actions">
+            <button type="button" class="button" on:click=move |_| open.set(false)>"Cancel"</button>
+            <button
+                type="button"
+                class="button button--primary"
+                disabled=move || action.pending().get()
+                on:click=move_here
+            >
+                "Move here"
+            </button>
+        </div>
     }
+    .into_any()
 }
 
 /// One level of the picker: the path to it (buttons back up) and its
