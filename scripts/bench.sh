@@ -91,12 +91,14 @@ folder=$(curl -fsS -H "Cookie: $cookie" "$url" | python3 -c 'import json, sys; p
 inner=$(curl -fsS -H "Cookie: $cookie" "http://127.0.0.1:$port/api/list_folders?space=bench&parent=$folder" \
   | python3 -c 'import json, sys; print(json.load(sys.stdin)["folders"][0]["id"])')
 folder_url="$url&folder=$inner"
-echo "== HTTP GET one folder's first page (folder $inner of 1,000; $((assets * 2)) assets in the space), 32 connections, ${duration}s, 3 runs:"
+echo "== HTTP GET one folder's first page (folder $inner of 1,000; $((assets * 2)) assets in the space), 32 connections, ${duration}s, 3 runs,"
+echo "   each followed by the flat listing without folders (scope=all: the statements before folders), for an A/B in the same minutes:"
 runs=()
 for run in 1 2 3; do
   out=$(wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: $cookie" "$folder_url")
-  echo "run $run: $(echo "$out" | percentiles)"
+  echo "run $run: folder page $(echo "$out" | percentiles)"
   runs+=("$(echo "$out" | p99_ms)")
+  echo "       flat listing $(wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: $cookie" "$url&scope=all" | percentiles)"
 done
 printf '%s\n' "${runs[@]}" | sort -g | sed -n 2p | xargs printf 'median p99 of 3 runs: %s ms\n'
 echo "== HTTP GET the top level's first page (now 100 folders first), 32 connections, ${duration}s:"
