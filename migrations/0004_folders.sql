@@ -44,6 +44,9 @@ CREATE INDEX assets_live_in_folder_by_modified ON assets (space_id, folder_id, u
 CREATE INDEX assets_live_in_folder_by_size     ON assets (space_id, folder_id, size_bytes, id) WHERE deleted_at IS NULL;
 CREATE INDEX assets_by_folder ON assets (folder_id);
 
+-- The folders an audited change touched, beside its assets (JSON array).
+ALTER TABLE audit_log ADD COLUMN folder_ids TEXT NOT NULL DEFAULT '[]';
+
 -- Live assets at the top level, for its count (as `live_assets` for the space).
 ALTER TABLE spaces ADD COLUMN root_assets INTEGER NOT NULL DEFAULT 0 CHECK (root_assets >= 0);
 UPDATE spaces SET root_assets = live_assets;
@@ -82,8 +85,10 @@ END;
 -- A folder removed for good (the purge, Delete permanently) while rows of
 -- another, earlier batch still in Trash were inside it: they lose their
 -- folder and will be restored at the top level, marked so they can say so.
--- (Rows of its own batch are removed before it.)
-CREATE TRIGGER folders_removed BEFORE DELETE ON folders
+-- (Rows of its own batch are removed before it, or by the same statement.)
+-- AFTER, not BEFORE: a BEFORE trigger may not change rows the statement is
+-- about to delete, and the foreign keys are checked when it ends.
+CREATE TRIGGER folders_removed AFTER DELETE ON folders
 BEGIN
     UPDATE assets SET folder_id = NULL, folder_gone = 1 WHERE folder_id = OLD.id;
     UPDATE folders SET parent_id = NULL, parent_gone = 1 WHERE parent_id = OLD.id;

@@ -1,4 +1,5 @@
-//! The audit log: who changed which assets, when, and in which batch.
+//! The audit log: who changed which assets and folders, when, and in which
+//! batch.
 //! Every move to Trash, restore, permanent delete and purge writes one entry
 //! per request and space, in the same transaction as the change.
 
@@ -40,14 +41,17 @@ pub struct AuditEntry<'a> {
     pub batch: Option<&'a BatchId>,
     pub ids_json: &'a str,
     pub count: usize,
+    /// The JSON array of the folders' ids (`"[]"` for none).
+    pub folders_json: &'a str,
     pub at: Timestamp,
 }
 
 impl AuditEntry<'_> {
     pub async fn write(&self, conn: &mut SqliteConnection) -> Result<(), AppError> {
         sqlx::query(
-            "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count, at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count,
+                                    folder_ids, at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(self.space)
         .bind(self.actor)
@@ -55,6 +59,7 @@ impl AuditEntry<'_> {
         .bind(self.batch)
         .bind(self.ids_json)
         .bind(i64::try_from(self.count).unwrap_or(i64::MAX))
+        .bind(self.folders_json)
         .bind(self.at)
         .execute(conn)
         .await?;
@@ -62,9 +67,9 @@ impl AuditEntry<'_> {
     }
 }
 
-/// The entry of a move to Trash whose assets are the rows now carrying
-/// `batch`: the database gathers their ids (in order) itself, so a move of
-/// 100,000 assets never sends them out and back.
+/// The entry of a move to Trash whose assets and folders are the rows now
+/// carrying `batch`: the database gathers their ids (in order) itself, so a
+/// move of 100,000 assets never sends them out and back.
 pub async fn write_batch_entry(
     conn: &mut SqliteConnection,
     space: SpaceId,
@@ -73,17 +78,20 @@ pub async fn write_batch_entry(
     at: Timestamp,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count, at)
-         SELECT ?, ?, ?, ?, json_group_array(id), COUNT(*), ?
-         FROM (SELECT id FROM assets WHERE delete_batch = ? AND space_id = ? ORDER BY id)",
+        "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count,
+                                folder_ids, at)
+         SELECT ?1, ?2, ?3, ?4, json_group_array(id), COUNT(*),
+                (SELECT json_group_array(id) FROM (SELECT id FROM folders
+                                                   WHERE delete_batch = ?4 AND space_id = ?1
+                                                   ORDER BY id)),
+                ?5
+         FROM (SELECT id FROM assets WHERE delete_batch = ?4 AND space_id = ?1 ORDER BY id)",
     )
     .bind(space)
     .bind(actor)
     .bind(AuditAction::MoveToTrash.as_str())
     .bind(batch)
     .bind(at)
-    .bind(batch)
-    .bind(space)
     .execute(conn)
     .await?;
     Ok(())

@@ -229,15 +229,13 @@ pub fn AssetsPage() -> impl IntoView {
     let single_folder = Signal::derive(move || {
         let ids = selected.get();
         match (ids.0.as_slice(), ids.1.as_slice()) {
+            // Offered for a folder of the page shown, whose name is known.
             ([], [id]) => {
                 let id = crate::ids::FolderId(*id);
-                let name = page
-                    .get()
+                page.get()
                     .and_then(Result::ok)
                     .and_then(|p| p.folders.into_iter().find(|f| f.id == id))
-                    .map(|f| f.name)
-                    .unwrap_or_default();
-                Some((id, name))
+                    .map(|f| (id, f.name))
             }
             _ => None,
         }
@@ -277,8 +275,11 @@ pub fn AssetsPage() -> impl IntoView {
         })}
         <TrashNotice notice trash_href on_undo=run_undo />
         <SelectionToolbar count on_clear=clear>
+            // Move acts on ticked rows: not offered for "all matching".
             {can_upload.then(|| view! {
-                <button type="button" class="button" on:click=open_move>"Move"</button>
+                <Show when=move || all_matching.with(Option::is_none)>
+                    <button type="button" class="button" on:click=open_move>"Move"</button>
+                </Show>
                 <Show when=move || single_folder.get().is_some()>
                     <button type="button" class="button" on:click=move |_| rename_open.set(true)>"Rename"</button>
                 </Show>

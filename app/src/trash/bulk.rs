@@ -227,7 +227,11 @@ pub async fn delete_assets_permanently(
         }
     };
     let states = folders::folder_states(&mut tx, space, folders, "deleted").await?;
-    let (mut gone, mut keys) = folders::delete_folders(&mut tx, &states.trashed).await?;
+    let folders::Deleted {
+        assets: mut gone,
+        mut keys,
+        folders: mut folders_gone,
+    } = folders::delete_folders(&mut tx, &states.trashed).await?;
     if !trashed.is_empty() {
         let removed: Vec<(i64, String)> = sqlx::query_as(
             "DELETE FROM assets
@@ -243,8 +247,9 @@ pub async fn delete_assets_permanently(
             keys.push(key);
         }
     }
-    if !gone.is_empty() {
+    if !gone.is_empty() || !folders_gone.is_empty() {
         gone.sort_unstable();
+        folders_gone.sort_unstable();
         AuditEntry {
             space,
             actor: Some(user),
@@ -252,6 +257,7 @@ pub async fn delete_assets_permanently(
             batch: None,
             ids_json: &json_ids(&gone),
             count: gone.len(),
+            folders_json: &json_ids(&folders_gone),
             at: now,
         }
         .write(&mut tx)

@@ -313,8 +313,11 @@ pub async fn list_trash(
 
     let deleters: Vec<(UserId, String)> = sqlx::query_as(
         "SELECT u.id, u.name FROM users u
-         WHERE u.id IN (SELECT DISTINCT deleted_by FROM assets
-                        WHERE space_id = ? AND deleted_at IS NOT NULL AND deleted_at > ?)
+         WHERE u.id IN (SELECT deleted_by FROM assets
+                        WHERE space_id = ?1 AND deleted_at IS NOT NULL AND deleted_at > ?2
+                        UNION
+                        SELECT deleted_by FROM folders
+                        WHERE space_id = ?1 AND deleted_at IS NOT NULL AND deleted_at > ?2)
          ORDER BY u.name, u.id",
     )
     .bind(space)

@@ -46,6 +46,9 @@ pub async fn purge(
     orphans_before: SystemTime,
 ) -> Result<PurgeReport, AppError> {
     let mut report = PurgeReport::default();
+    // Folders go by this first reading of the clock: everything of their
+    // deletion expired by then, so the rows below remove it first.
+    let started = Clock::frozen(clock.now());
     loop {
         let (purged, keys) = purge_chunk(pool, clock).await?;
         report.assets += purged;
@@ -55,7 +58,7 @@ pub async fn purge(
         }
     }
     loop {
-        let purged = purge_folders(pool, clock).await?;
+        let purged = purge_folders(pool, &started).await?;
         report.folders += purged;
         if purged < PURGE_CHUNK as u64 {
             break;
@@ -97,6 +100,7 @@ async fn purge_chunk(pool: &SqlitePool, clock: &Clock) -> Result<(u64, Vec<Strin
             batch: None,
             ids_json: &json_ids(&ids),
             count: ids.len(),
+            folders_json: "[]",
             at: now,
         }
         .write(&mut tx)
@@ -109,28 +113,46 @@ async fn purge_chunk(pool: &SqlitePool, clock: &Clock) -> Result<(u64, Vec<Strin
     ))
 }
 
-/// One transaction: delete up to [`PURGE_CHUNK`] expired folders whose
-/// assets of the same deletion are gone already (the rows above went
-/// first). A row of an earlier deletion still inside one is left at the
-/// top level by the `folders_removed` trigger.
+/// One transaction: delete up to [`PURGE_CHUNK`] expired folders none of
+/// whose deletion's assets are left (the rows above went first). A row of
+/// an earlier deletion still inside one is left at the top level by the
+/// `folders_removed` trigger.
 async fn purge_folders(pool: &SqlitePool, clock: &Clock) -> Result<u64, AppError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let now = clock.now();
-    let removed = sqlx::query(
+    let removed: Vec<(i64, SpaceId)> = sqlx::query_as(
         "DELETE FROM folders WHERE id IN (
              SELECT f.id FROM folders f
              WHERE f.deleted_at IS NOT NULL AND f.deleted_at <= ?
-               AND NOT EXISTS (SELECT 1 FROM assets x
-                               WHERE x.folder_id = f.id AND x.delete_batch = f.delete_batch)
-             LIMIT ?)",
+               AND NOT EXISTS (SELECT 1 FROM assets x WHERE x.delete_batch = f.delete_batch)
+             LIMIT ?)
+         RETURNING id, space_id",
     )
     .bind(restorable_after(now))
     .bind(PURGE_CHUNK)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut by_space: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for (id, space) in &removed {
+        by_space.entry(space.0).or_default().push(*id);
+    }
+    for (space, mut ids) in by_space {
+        ids.sort_unstable();
+        AuditEntry {
+            space: SpaceId(space),
+            actor: None,
+            action: AuditAction::Purge,
+            batch: None,
+            ids_json: "[]",
+            count: 0,
+            folders_json: &json_ids(&ids),
+            at: now,
+        }
+        .write(&mut tx)
+        .await?;
+    }
     tx.commit().await?;
-    Ok(removed)
+    Ok(removed.len() as u64)
 }
 
 /// Removes stored files older than `before` whose key no asset row has

@@ -31,27 +31,28 @@ pub fn AssetDetailsPage() -> impl IntoView {
         |(space, id, _)| get_asset(space, id),
     );
     let can_edit = use_current_space().is_some_and(|c| c.allows(Permission::Upload));
-    // Back to the folder it is in, once known.
-    let back = move || {
-        let folder = details
-            .get()
-            .and_then(Result::ok)
-            .and_then(|d| d.asset.folder);
-        folder_href(&space.get(), &ListQuery::default(), folder)
+    // Back to the folder it is in: known with the details, so the link is
+    // drawn with them (the server and the browser then draw the same).
+    let back = move |folder| {
+        view! {
+            <p class="breadcrumb">
+                <a href=folder_href(&space.get_untracked(), &ListQuery::default(), folder)>"← Assets"</a>
+            </p>
+        }
     };
 
     view! {
-        <p class="breadcrumb"><a href=back>"← Assets"</a></p>
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match details.await {
                     Ok(details) => view! {
+                        {back(details.asset.folder)}
                         <Title text=details.asset.name.clone() />
                         <DetailsView details=details.clone() space=space.get_untracked() />
                         {can_edit.then(|| view! { <RenameForm details rename space /> })}
                     }
                     .into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    Err(error) => view! { {back(None)} <ErrorNotice error /> }.into_any(),
                 }
             })}
         </Transition>

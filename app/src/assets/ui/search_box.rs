@@ -41,6 +41,7 @@ pub fn SearchBox(query: Memo<ListQuery>, base: Signal<String>) -> impl IntoView 
                             type="checkbox"
                             name="scope"
                             value="folder"
+                            checked=query.get_untracked().this_folder
                             prop:checked=move || query.get().this_folder
                         />
                         "Only this folder"

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use sqlx::SqliteConnection;
 
 use super::states::{check_known, json_ids};
+use crate::assets::folders::model::MAX_DEPTH;
 use crate::error::AppError;
 use crate::ids::{BatchId, SpaceId, UserId};
 use crate::time::Timestamp;
@@ -123,7 +124,8 @@ async fn batch_subtree(
 pub(super) struct Restored {
     /// Assets restored inside restored folders (not listed themselves).
     pub(super) inside: Vec<i64>,
-    pub(super) folders: u64,
+    /// Folders restored: listed, inside them, or above what was restored.
+    pub(super) folder_ids: Vec<i64>,
     /// Folders that came back under a new name: (old, new).
     pub(super) renamed: Vec<(String, String)>,
 }
@@ -152,6 +154,9 @@ pub(super) async fn restore_folders(
         restored.inside.extend(inside);
         folders.extend(subtree);
     }
+    // A listed folder inside another listed one of its batch: once.
+    restored.inside.sort_unstable();
+    restored.inside.dedup();
     let root_ids: Vec<i64> = roots.iter().map(|(id, ..)| *id).collect();
     let above: Vec<i64> = sqlx::query_scalar(
         "WITH RECURSIVE up (id) AS (
@@ -171,8 +176,8 @@ pub(super) async fn restore_folders(
     if folders.is_empty() {
         return Ok(restored);
     }
-    restored.folders = folders.len() as u64;
     let folders: Vec<i64> = folders.into_iter().collect();
+    restored.folder_ids = folders.clone();
     restored.renamed = free_names(tx, space, &folders).await?;
     sqlx::query(
         "UPDATE folders SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL,
@@ -182,6 +187,7 @@ pub(super) async fn restore_folders(
     .bind(json_ids(&folders))
     .execute(&mut *tx)
     .await?;
+    check_depth(tx, &folders).await?;
     if !restored.inside.is_empty() {
         sqlx::query(
             "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL,
@@ -195,20 +201,47 @@ pub(super) async fn restore_folders(
     Ok(restored)
 }
 
+/// 409 if a restored folder is now nested deeper than [`MAX_DEPTH`]: its
+/// old parent may have been moved under others while it was in Trash.
+/// (The caller's transaction is then rolled back: nothing is restored.)
+async fn check_depth(tx: &mut SqliteConnection, folders: &[i64]) -> Result<(), AppError> {
+    let deepest: Option<i64> = sqlx::query_scalar(
+        "WITH RECURSIVE up (id, depth) AS (
+             SELECT value, 1 FROM json_each(?1)
+             UNION ALL
+             SELECT f.parent_id, up.depth + 1 FROM folders f JOIN up ON f.id = up.id
+             WHERE f.parent_id IS NOT NULL AND up.depth <= ?2
+         )
+         SELECT MAX(depth) FROM up",
+    )
+    .bind(json_ids(folders))
+    .bind(MAX_DEPTH as i64)
+    .fetch_one(&mut *tx)
+    .await?;
+    if deepest.unwrap_or(0) > MAX_DEPTH as i64 {
+        return Err(AppError::Conflict(format!(
+            "Restored where they were, these folders would be nested more than {MAX_DEPTH} levels deep: the folder they were in has been moved. Move it higher first. Nothing was restored."
+        )));
+    }
+    Ok(())
+}
+
 /// Gives each folder about to be restored whose name a live folder beside
-/// it has (or one restored beside it in this change) a free name, "Spring
+/// it has, or one restored beside it in this change, a free name: "Spring
 /// 25 (restored)", "Spring 25 (restored 2)"… Only the topmost restored
-/// folders can clash: below them, every sibling was in Trash.
+/// folders can have live siblings (below them every sibling was in Trash),
+/// but any two restored folders of one parent can share a name (one
+/// deleted before a new one of its name was made, and both come back).
 async fn free_names(
     tx: &mut SqliteConnection,
     space: SpaceId,
     folders: &[i64],
 ) -> Result<Vec<(String, String)>, AppError> {
-    let top: Vec<(i64, Option<i64>, String)> = sqlx::query_as(
-        "SELECT f.id, f.parent_id, f.name FROM folders f
+    let restored: Vec<(i64, Option<i64>, String, bool)> = sqlx::query_as(
+        "SELECT f.id, f.parent_id, f.name,
+                f.parent_id IS NULL OR f.parent_id NOT IN (SELECT value FROM json_each(?1))
+         FROM folders f
          WHERE f.id IN (SELECT value FROM json_each(?1))
-           AND (f.parent_id IS NULL
-                OR f.parent_id NOT IN (SELECT value FROM json_each(?1)))
          ORDER BY f.id",
     )
     .bind(json_ids(folders))
@@ -216,22 +249,30 @@ async fn free_names(
     .await?;
     let mut taken: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
     let mut renamed = Vec::new();
-    for (id, parent, name) in top {
+    for (id, parent, name, topmost) in restored {
         let here = taken.entry(parent.unwrap_or(0)).or_default();
         let mut candidate = None;
         for attempt in 0..=MAX_NAME_ATTEMPTS {
             let name = restored_name(&name, attempt, id);
-            let live: Option<i64> = sqlx::query_scalar(
-                "SELECT 1 FROM folders
-                 WHERE space_id = ? AND coalesce(parent_id, 0) = ? AND name = ?
-                       AND deleted_at IS NULL",
-            )
-            .bind(space)
-            .bind(parent.unwrap_or(0))
-            .bind(&name)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if live.is_none() && here.insert(name.to_lowercase()) {
+            if here.contains(&name.to_lowercase()) {
+                continue;
+            }
+            let live: Option<i64> = if topmost {
+                sqlx::query_scalar(
+                    "SELECT 1 FROM folders
+                     WHERE space_id = ? AND coalesce(parent_id, 0) = ? AND name = ?
+                           AND deleted_at IS NULL",
+                )
+                .bind(space)
+                .bind(parent.unwrap_or(0))
+                .bind(&name)
+                .fetch_optional(&mut *tx)
+                .await?
+            } else {
+                None
+            };
+            if live.is_none() {
+                here.insert(name.to_lowercase());
                 candidate = Some(name);
                 break;
             }
@@ -274,15 +315,14 @@ fn restored_name(name: &str, attempt: usize, id: i64) -> String {
 }
 
 /// Deletes trashed folders `roots` for good with everything of their batch
-/// below them; returns the removed assets' ids and storage keys. Rows of
+/// below them; returns what went. Rows of
 /// other batches inside them stay in Trash, at the top level (the
 /// `folders_removed` trigger).
 pub(super) async fn delete_folders(
     tx: &mut SqliteConnection,
     roots: &[(i64, Timestamp, BatchId)],
-) -> Result<(Vec<i64>, Vec<String>), AppError> {
-    let mut ids = Vec::new();
-    let mut keys = Vec::new();
+) -> Result<Deleted, AppError> {
+    let mut deleted = Deleted::default();
     for (root, _, batch) in roots {
         let subtree = batch_subtree(tx, *root, batch).await?;
         let removed: Vec<(i64, String)> = sqlx::query_as(
@@ -299,11 +339,21 @@ pub(super) async fn delete_folders(
             .execute(&mut *tx)
             .await?;
         for (id, key) in removed {
-            ids.push(id);
-            keys.push(key);
+            deleted.assets.push(id);
+            deleted.keys.push(key);
         }
+        deleted.folders.extend(subtree);
     }
-    Ok((ids, keys))
+    Ok(deleted)
+}
+
+/// What [`delete_folders`] removed: assets (ids and storage keys) and
+/// folders.
+#[derive(Debug, Default)]
+pub(super) struct Deleted {
+    pub(super) assets: Vec<i64>,
+    pub(super) keys: Vec<String>,
+    pub(super) folders: Vec<i64>,
 }
 
 #[cfg(test)]
@@ -411,6 +461,14 @@ mod tests {
         .unwrap();
         assert_eq!((outcome.folders, outcome.inside, outcome.moved), (1, 2, 0));
         assert!(live(&t.pool, "folders").await.is_empty());
+        // The audit entry names both folders beside the assets.
+        let audited: String = sqlx::query_scalar(
+            "SELECT folder_ids FROM audit_log WHERE action = 'move_to_trash' ORDER BY id DESC",
+        )
+        .fetch_one(&t.pool)
+        .await
+        .unwrap();
+        assert_eq!(audited, format!("[{},{}]", t.campaigns.0, t.spring.0));
 
         let shown = page(&t, NOW).await;
         assert_eq!(shown.folders.len(), 1, "one row for the folder");
@@ -541,6 +599,81 @@ mod tests {
 
     /// The purge removes a folder after its contents, once its 14 days are
     /// over, and nothing of a later deletion.
+    /// A folder deleted before a new one of its name was made beside it,
+    /// and that one's parent deleted later: restoring both together gives
+    /// one a free name instead of failing on the unique sibling names.
+    #[tokio::test]
+    async fn two_restored_folders_of_one_name_in_one_parent_both_come_back() {
+        let t = tree().await;
+        trash(&t, &[], &[t.spring], NOW.minus_millis(10)).await;
+        let again = folder(&t.pool, t.space, Some(t.campaigns), "spring").await;
+        trash(&t, &[], &[t.campaigns], NOW).await;
+        let restored = restore_assets(
+            &t.pool,
+            t.space,
+            Some(t.by),
+            Pick::Ids(&[]),
+            &[t.campaigns.0, t.spring.0],
+            &Clock::frozen(NOW),
+            Effect::Apply,
+        )
+        .await
+        .unwrap();
+        assert_eq!(restored.folders, 3);
+        // In id order: the older Spring keeps its name.
+        assert_eq!(
+            restored.renamed,
+            [("spring".to_owned(), "spring (restored)".to_owned())]
+        );
+        let mut live = live(&t.pool, "folders").await;
+        live.sort_unstable();
+        let mut expected = vec![t.campaigns.0, t.spring.0, again.0];
+        expected.sort_unstable();
+        assert_eq!(live, expected);
+    }
+
+    /// A folder whose old parent was moved deep while it was in Trash does
+    /// not come back past 20 levels: 409, and nothing changes.
+    #[tokio::test]
+    async fn a_restore_that_would_nest_too_deep_is_refused() {
+        let t = tree().await;
+        // Spring gets 17 levels below it: Campaigns/Spring/L3…/L19.
+        let mut deepest = t.spring;
+        for level in 3..=19 {
+            deepest = folder(&t.pool, t.space, Some(deepest), &format!("L{level}")).await;
+        }
+        trash(&t, &[], &[t.spring], NOW).await;
+        // Campaigns (now alone) goes under a chain of 18: depth 19.
+        let mut chain = folder(&t.pool, t.space, None, "Chain").await;
+        for level in 2..=18 {
+            chain = folder(&t.pool, t.space, Some(chain), &format!("C{level}")).await;
+        }
+        crate::assets::folders::data::move_items(
+            &t.pool,
+            t.space,
+            Some(chain),
+            &[t.campaigns.0],
+            &[],
+            NOW,
+        )
+        .await
+        .unwrap();
+        let refused = restore_assets(
+            &t.pool,
+            t.space,
+            Some(t.by),
+            Pick::Ids(&[]),
+            &[t.spring.0],
+            &Clock::frozen(NOW),
+            Effect::Apply,
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(crate::error::AppError::Conflict(m)) if m.contains("20 levels"))
+        );
+        assert!(!live(&t.pool, "folders").await.contains(&deepest.0));
+    }
+
     #[test]
     fn restored_names_stay_within_the_longest_name() {
         assert_eq!(super::restored_name("Spring", 0, 7), "Spring");
@@ -577,7 +710,14 @@ mod tests {
         )
         .await
         .unwrap();
-        assert_eq!(report.assets, 2);
+        assert_eq!((report.assets, report.folders), (2, 1));
+        let purged: String = sqlx::query_scalar(
+            "SELECT folder_ids FROM audit_log WHERE action = 'purge' AND asset_count = 0",
+        )
+        .fetch_one(&t.pool)
+        .await
+        .unwrap();
+        assert_eq!(purged, format!("[{}]", t.spring.0));
         let folders: Vec<i64> = sqlx::query_scalar("SELECT id FROM folders ORDER BY id")
             .fetch_all(&t.pool)
             .await

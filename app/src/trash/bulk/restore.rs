@@ -75,11 +75,13 @@ pub async fn restore_batch(
     let mut all = ids;
     all.extend(&with.inside);
     all.sort_unstable();
-    audit_restore(&mut tx, space, Some(user), Some(batch), &all, now).await?;
+    all.dedup();
+    let changed = (all.as_slice(), with.folder_ids.as_slice());
+    audit_restore(&mut tx, space, Some(user), Some(batch), changed, now).await?;
     tx.commit().await?;
     Ok(RestoreOutcome {
         restored: all.len() as u64,
-        folders: with.folders,
+        folders: with.folder_ids.len() as u64,
         renamed: with.renamed,
         to_top_level,
     })
@@ -198,12 +200,14 @@ pub async fn restore_assets(
     let mut all = trashed;
     all.extend(&with.inside);
     all.sort_unstable();
-    audit_restore(&mut tx, space, actor, None, &all, now).await?;
+    all.dedup();
+    let changed = (all.as_slice(), with.folder_ids.as_slice());
+    audit_restore(&mut tx, space, actor, None, changed, now).await?;
     effect.finish(tx).await?;
     Ok(RestoreFromTrashOutcome {
         restored: all.len() as u64,
         skipped,
-        folders: with.folders,
+        folders: with.folder_ids.len() as u64,
         folders_skipped: states.live.len() as u64,
         renamed: with.renamed,
         to_top_level,
@@ -232,17 +236,17 @@ async fn put_back(
     Ok(())
 }
 
-/// The audit row of a restore (with the batch, for an Undo). Nothing for
-/// an empty list.
+/// The audit row of a restore (with the batch, for an Undo): the assets
+/// and the folders restored. Nothing when neither is.
 async fn audit_restore(
     tx: &mut sqlx::SqliteConnection,
     space: SpaceId,
     actor: Option<UserId>,
     batch: Option<&BatchId>,
-    ids: &[i64],
+    (ids, folders): (&[i64], &[i64]),
     now: Timestamp,
 ) -> Result<(), AppError> {
-    if ids.is_empty() {
+    if ids.is_empty() && folders.is_empty() {
         return Ok(());
     }
     AuditEntry {
@@ -252,6 +256,7 @@ async fn audit_restore(
         batch,
         ids_json: &json_ids(ids),
         count: ids.len(),
+        folders_json: &json_ids(folders),
         at: now,
     }
     .write(tx)

@@ -152,10 +152,19 @@ pub fn TrashPage() -> impl IntoView {
     let clear = Callback::new(move |()| selection.clear());
     let dialog_text = Signal::derive(move || {
         let what = match all_matching.get() {
-            Some(all) => match (PHRASING.describe)(&all.matching) {
-                Some(filters) => format!("{} {filters}", assets_count(all.count)),
-                None => format!("All {} in Trash", assets_count(all.count)),
-            },
+            Some(all) => {
+                let what = match (PHRASING.describe)(&all.matching) {
+                    Some(filters) => format!("{} {filters}", assets_count(all.count)),
+                    None => format!("All {} in Trash", assets_count(all.count)),
+                };
+                match folders_selected.get() {
+                    0 => what,
+                    n => format!(
+                        "{what}, and {} with everything deleted with them,",
+                        mix_count(n as u64, 0)
+                    ),
+                }
+            }
             None => {
                 let folders = folders_selected.get();
                 mix_count(folders as u64, (count.get() - folders) as u64)
