@@ -54,6 +54,9 @@ pub struct DataConfig {
     pub data_dir: PathBuf,
     /// Defaults to `sqlite://<data dir>/trove.db?mode=rwc`.
     pub database_url: Option<String>,
+    /// Refresh the planner's statistics on opening (`trove serve`; not the
+    /// commands, which may run beside a server).
+    pub refresh_statistics: bool,
 }
 
 impl DataConfig {
@@ -87,13 +90,27 @@ pub async fn open_state(
     std::fs::create_dir_all(&data.data_dir)
         .with_context(|| format!("creating data dir {}", data.data_dir.display()))?;
     let url = data.database_url();
-    let pool = app::db::connect(&url)
+    // Every change to the schema (the migrations, the session table, fresh
+    // planner statistics when serving) is made before the pool that serves
+    // opens: on SQLite 3.46 a connection that had the schema from before a
+    // change could fail inserts of assets, whose triggers write the FTS5
+    // name index, with "no such table: assets".
+    let setup = app::db::connect(&url)
         .await
         .with_context(|| format!("opening database {url}"))?;
-    SqliteStore::new(pool.clone())
+    SqliteStore::new(setup.clone())
         .migrate()
         .await
         .context("creating the session table")?;
+    if data.refresh_statistics {
+        app::db::refresh_statistics(&setup)
+            .await
+            .context("refreshing planner statistics")?;
+    }
+    setup.close().await;
+    let pool = app::db::connect(&url)
+        .await
+        .with_context(|| format!("opening database {url}"))?;
     let public_origin = PublicOrigin::for_addr(leptos_options.site_addr);
     Ok(AppState {
         leptos_options,

@@ -154,6 +154,7 @@ impl DataArgs {
         DataConfig {
             data_dir: self.data_dir.clone(),
             database_url: self.database_url.clone(),
+            refresh_statistics: false,
         }
     }
 
@@ -204,10 +205,11 @@ async fn main() -> anyhow::Result<()> {
 
 async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     let clock = args.data.clock()?;
-    let mut state = open_state(&args.data.config(), clock, leptos_options(args.addr)?).await?;
-    app::db::refresh_statistics(&state.pool)
-        .await
-        .context("refreshing planner statistics")?;
+    let config = DataConfig {
+        refresh_statistics: true,
+        ..args.data.config()
+    };
+    let mut state = open_state(&config, clock, leptos_options(args.addr)?).await?;
     state.trusted_proxies = args
         .trusted_proxy
         .iter()
