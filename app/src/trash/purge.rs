@@ -87,25 +87,8 @@ async fn purge_chunk(pool: &SqlitePool, clock: &Clock) -> Result<(u64, Vec<Strin
     .bind(PURGE_CHUNK)
     .fetch_all(&mut *tx)
     .await?;
-    let mut by_space: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-    for (id, space, _) in &rows {
-        by_space.entry(space.0).or_default().push(*id);
-    }
-    for (space, mut ids) in by_space {
-        ids.sort_unstable();
-        AuditEntry {
-            space: SpaceId(space),
-            actor: None,
-            action: AuditAction::Purge,
-            batch: None,
-            ids_json: &json_ids(&ids),
-            count: ids.len(),
-            folders_json: "[]",
-            at: now,
-        }
-        .write(&mut tx)
-        .await?;
-    }
+    let purged = rows.iter().map(|(id, space, _)| (*id, *space));
+    audit_purge(&mut tx, purged, Purged::Assets, now).await?;
     tx.commit().await?;
     Ok((
         rows.len() as u64,
@@ -132,27 +115,50 @@ async fn purge_folders(pool: &SqlitePool, clock: &Clock) -> Result<u64, AppError
     .bind(PURGE_CHUNK)
     .fetch_all(&mut *tx)
     .await?;
+    audit_purge(&mut tx, removed.iter().copied(), Purged::Folders, now).await?;
+    tx.commit().await?;
+    Ok(removed.len() as u64)
+}
+
+/// What a purge step removed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Purged {
+    Assets,
+    Folders,
+}
+
+/// One purge entry per space for the removed `(id, space)` rows.
+async fn audit_purge(
+    tx: &mut sqlx::SqliteConnection,
+    removed: impl Iterator<Item = (i64, SpaceId)>,
+    what: Purged,
+    now: crate::time::Timestamp,
+) -> Result<(), AppError> {
     let mut by_space: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-    for (id, space) in &removed {
-        by_space.entry(space.0).or_default().push(*id);
+    for (id, space) in removed {
+        by_space.entry(space.0).or_default().push(id);
     }
     for (space, mut ids) in by_space {
         ids.sort_unstable();
+        let ids_json = json_ids(&ids);
+        let (assets, count, folders) = match what {
+            Purged::Assets => (ids_json.as_str(), ids.len(), "[]"),
+            Purged::Folders => ("[]", 0, ids_json.as_str()),
+        };
         AuditEntry {
             space: SpaceId(space),
             actor: None,
             action: AuditAction::Purge,
             batch: None,
-            ids_json: "[]",
-            count: 0,
-            folders_json: &json_ids(&ids),
+            ids_json: assets,
+            count,
+            folders_json: folders,
             at: now,
         }
-        .write(&mut tx)
+        .write(tx)
         .await?;
     }
-    tx.commit().await?;
-    Ok(removed.len() as u64)
+    Ok(())
 }
 
 /// Removes stored files older than `before` whose key no asset row has
