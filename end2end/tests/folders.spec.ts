@@ -336,3 +336,56 @@ test("a viewer browses folders but cannot change them", async ({ page }) => {
   await expect(assets.breadcrumb.locator('[aria-current="page"]')).toHaveText("All assets");
   await expect(assets.folderRow(press)).toHaveCount(1);
 });
+
+test("the folder dialogs work from the keyboard alone", async ({ page }) => {
+  const desk = folderName("Desk");
+  const target = folderName("Target");
+  const memo = fileName("keyboard");
+  await signIn(page, "manager@example.com");
+  const deskId = await createFolder(page, desk);
+  madeFolders.push(deskId);
+  await createFolder(page, target, deskId);
+  await uploadText(page, memo, deskId);
+
+  const assets = new AssetsPage(page);
+  await assets.goto("marketing", `?folder=${deskId}&sort=name&dir=asc`);
+  await expect(assets.rows.locator(".name")).toHaveText([target, memo]);
+
+  // Tabs until the element named `name` has the focus (at most 20 presses).
+  const tabTo = async (name: string) => {
+    for (let i = 0; i < 20; i += 1) {
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        return el?.getAttribute("aria-label") ?? el?.textContent?.trim() ?? "";
+      });
+      if (focused === name) return;
+      await page.keyboard.press("Tab");
+    }
+    throw new Error(`Tab never reached ${name}`);
+  };
+
+  // New folder: opens with the name focused; Esc closes it, back on the button.
+  await assets.newFolderButton.focus();
+  await page.keyboard.press("Enter");
+  await expect(assets.newFolderDialog.getByLabel("Folder name")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(assets.newFolderDialog).toBeHidden();
+  await expect(assets.newFolderButton).toBeFocused();
+
+  // Select the file, then Move it into Target, all by keyboard.
+  await assets.checkbox(memo).focus();
+  await page.keyboard.press("Space");
+  await expect(assets.toolbar).toContainText("1 selected");
+  await assets.toolbar.getByRole("button", { name: "Move", exact: true }).focus();
+  await page.keyboard.press("Enter");
+  const move = assets.moveDialog;
+  await expect(move.getByText(/^Destination: /)).toHaveText(`Destination: ${desk}`);
+  await tabTo(`Open ${target}`);
+  await page.keyboard.press("Enter");
+  await expect(move.getByText(/^Destination: /)).toHaveText(`Destination: ${desk} / ${target}`);
+  await tabTo("Move here");
+  await page.keyboard.press("Enter");
+  await expect(move).toBeHidden();
+  await expect(assets.status).toContainText("1 asset moved");
+  await expect(assets.rows.locator(".name")).toHaveText([target]);
+});

@@ -102,7 +102,11 @@ fn name_form(props: NameProps) -> AnyView {
     let input = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
         if let Some(input) = input.get() {
-            let _ = input.focus();
+            // Once it is in the page (a lazy part arrives after the dialog
+            // opened).
+            request_animation_frame(move || {
+                let _ = input.focus();
+            });
         }
     });
     view! {

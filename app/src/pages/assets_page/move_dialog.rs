@@ -75,6 +75,15 @@ fn move_body(props: MoveProps) -> AnyView {
         }
     });
     let at = RwSignal::new(start.get_untracked());
+    // After the person goes into or out of a folder, the new level takes
+    // the focus (its buttons replaced the one they pressed).
+    let moved = RwSignal::new(false);
+    Effect::new(move |first: Option<()>| {
+        at.track();
+        if first.is_some() {
+            moved.set(true);
+        }
+    });
     let level = LocalResource::new(move || {
         let (space, parent) = (space.get(), at.get());
         async move { list_folders(space, parent, None).await.ok() }
@@ -104,7 +113,7 @@ fn move_body(props: MoveProps) -> AnyView {
         <p id="move-text">{text}</p>
         <Suspense fallback=|| view! { <p class="loading">"Loading folders…"</p> }>
             {move || Suspend::new(async move {
-                level.await.map(|page| view! { <Picker page at space /> })
+                level.await.map(|page| view! { <Picker page at space moved /> })
             })}
         </Suspense>
         {error}
@@ -130,7 +139,19 @@ fn Picker(
     page: FolderPage,
     at: RwSignal<Option<FolderId>>,
     space: Signal<String>,
+    /// The person changed levels: this one takes the focus.
+    moved: RwSignal<bool>,
 ) -> impl IntoView {
+    let group = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(group) = group.get() {
+            if moved.get_untracked() {
+                request_animation_frame(move || {
+                    let _ = group.focus();
+                });
+            }
+        }
+    });
     let here = path_label(page.path.iter().map(|c| c.name.as_str()));
     let last = page.path.len();
     let up = page
@@ -171,7 +192,7 @@ fn Picker(
         })
     };
     view! {
-        <div class="picker" role="group" aria-label="Folder picker">
+        <div class="picker" role="group" aria-label="Folder picker" tabindex="-1" node_ref=group>
             <nav class="breadcrumb picker__where" aria-label="Destination">
                 <ol>
                     <li>
