@@ -389,3 +389,43 @@ test("the folder dialogs work from the keyboard alone", async ({ page }) => {
   await expect(assets.status).toContainText("1 asset moved");
   await expect(assets.rows.locator(".name")).toHaveText([target]);
 });
+
+test("Select all N assets in a folder, then Move: all of them go, not only the page", async ({ page }) => {
+  const shelf = folderName("Shelf");
+  const bin = folderName("Bin");
+  await signIn(page, "manager@example.com");
+  const shelfId = await createFolder(page, shelf);
+  madeFolders.push(shelfId);
+  await createFolder(page, bin, shelfId);
+  for (let i = 1; i <= 52; i += 1) {
+    await uploadText(page, fileName(`many-${String(i).padStart(2, "0")}`), shelfId);
+  }
+
+  const assets = new AssetsPage(page);
+  await assets.goto("marketing", `?folder=${shelfId}&sort=name&dir=asc`);
+  await expect(assets.count).toHaveText("1 folder · 52 assets");
+  await assets.selectAll.check();
+  await page.getByRole("button", { name: "Select all 52 assets" }).click();
+  await expect(assets.toolbar).toContainText("53 selected");
+  await assets.toolbar.getByRole("button", { name: "Move", exact: true }).click();
+  const move = assets.moveDialog;
+  await expect(move).toContainText("Move 1 folder and 52 assets to the folder chosen below.");
+  await move.getByRole("button", { name: `Open ${bin}`, exact: true }).click();
+  await expect(move.getByText(/^Destination: /)).toHaveText(`Destination: ${shelf} / ${bin}`);
+  await move.getByRole("button", { name: "Move here", exact: true }).click();
+  // Bin cannot go into itself: nothing moved, and the dialog says why.
+  await expect(move.getByRole("alert")).toContainText("into itself");
+  await move.getByRole("button", { name: "Cancel", exact: true }).click();
+
+  // Without the folder: the 52 assets alone.
+  await assets.checkbox(bin).uncheck();
+  await page.getByRole("button", { name: "Select all 52 assets" }).click();
+  await expect(assets.toolbar).toContainText("52 selected");
+  await assets.toolbar.getByRole("button", { name: "Move", exact: true }).click();
+  await move.getByRole("button", { name: `Open ${bin}`, exact: true }).click();
+  await move.getByRole("button", { name: "Move here", exact: true }).click();
+  await expect(move).toBeHidden();
+  await expect(assets.status).toContainText("52 assets moved");
+  await expect(assets.count).toHaveText("1 folder · 0 assets");
+  await expect(assets.folderRow(bin)).toContainText("52 items");
+});

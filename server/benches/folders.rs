@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::ensure;
 use app::assets::data::{list_live, ListParams};
-use app::assets::folders::data::{create, move_items};
+use app::assets::folders::data::{create, move_items, MovedAssets};
 use app::assets::folders::model::{Within, MAX_DEPTH};
 use app::assets::model::{AssetPage, SortDir, SortKey, PAGE_SIZE};
 use app::clock::Clock;
@@ -455,7 +455,15 @@ async fn big_folder(
         let raw_move_ms = ms(started);
         ensure!(changed == 1);
         let started = Instant::now();
-        let moved = move_items(&pool, space, Some(other), &[big.0], &[], clock.now()).await?;
+        let moved = move_items(
+            &pool,
+            space,
+            Some(other),
+            &[big.0],
+            MovedAssets::Ids(&[]),
+            clock.now(),
+        )
+        .await?;
         let app_move_ms = ms(started);
         ensure!((moved.folders, moved.assets) == (1, 0));
         for db in [&pool, &copy] {

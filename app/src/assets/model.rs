@@ -200,6 +200,20 @@ impl SortDir {
     }
 }
 
+/// "All assets matching": what a change to a whole search result names
+/// instead of ids (an empty search is the whole space). Unknown fields are
+/// refused: a mistyped filter must not be dropped and widen the set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Matching {
+    #[serde(default)]
+    pub search: String,
+    /// Only the assets directly in the top level or one folder; without
+    /// it, the search covers every folder.
+    #[serde(default)]
+    pub within: Option<Within>,
+}
+
 /// What a listing covers: the folder shown, or every folder of the space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]

@@ -275,11 +275,8 @@ pub fn AssetsPage() -> impl IntoView {
         })}
         <TrashNotice notice trash_href on_undo=run_undo />
         <SelectionToolbar count on_clear=clear>
-            // Move acts on ticked rows: not offered for "all matching".
             {can_upload.then(|| view! {
-                <Show when=move || all_matching.with(Option::is_none)>
-                    <button type="button" class="button" on:click=open_move>"Move"</button>
-                </Show>
+                <button type="button" class="button" on:click=open_move>"Move"</button>
                 <Show when=move || single_folder.get().is_some()>
                     <button type="button" class="button" on:click=move |_| rename_open.set(true)>"Rename"</button>
                 </Show>
@@ -297,7 +294,14 @@ pub fn AssetsPage() -> impl IntoView {
             action=delete
             on_confirm=confirm_delete
         />
-        <MoveDialog open=move_open space start=folder selected on_moved />
+        <MoveDialog
+            open=move_open
+            space
+            start=folder
+            selected
+            all_matching=Signal::derive(move || all_matching.get().map(|all| (all.matching, all.count)))
+            on_moved
+        />
         <RenameFolderDialog space open=rename_open folder=single_folder on_renamed />
         <Uploader space folder can_upload on_uploaded=Callback::new(move |()| refetch.bump())>
             <Listing

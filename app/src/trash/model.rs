@@ -75,19 +75,7 @@ pub struct TrashedFolder {
     pub location: String,
 }
 
-/// "All assets matching": what a change to a whole search result names
-/// instead of ids (an empty search is the whole space). Unknown fields are
-/// refused: a mistyped filter must not be dropped and widen the set.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Matching {
-    #[serde(default)]
-    pub search: String,
-    /// Only the assets directly in the top level or one folder; without
-    /// it, the search covers every folder.
-    #[serde(default)]
-    pub within: Option<crate::assets::folders::model::Within>,
-}
+pub use crate::assets::model::Matching;
 
 /// "All of Trash matching": the Trash page's filters, which a restore or a
 /// permanent deletion names instead of ids (no filter at all is the whole

@@ -106,17 +106,19 @@ where
     C: Fn(M) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Option<u64>> + 'static,
 {
-    let on_page = page_ids.len();
-    let assets_on_page = page_ids
-        .iter()
+    // The offer is about assets: it shows once every asset of the page is
+    // ticked, whether or not its folder rows are.
+    let asset_ids: Vec<ItemId> = page_ids
+        .into_iter()
         .filter(|id| matches!(id, ItemId::Asset(_)))
-        .count();
-    let more = total_capped || total > assets_on_page as i64;
+        .collect();
+    let on_page = asset_ids.len();
+    let more = total_capped || total > on_page as i64;
     let whole_page = Memo::new(move |_| {
-        !page_ids.is_empty()
+        !asset_ids.is_empty()
             && selection
                 .selected
-                .with(|s| page_ids.iter().all(|id| s.contains(id)))
+                .with(|s| asset_ids.iter().all(|id| s.contains(id)))
     });
     let listed_total = total.max(0) as u64;
     // The exact number, counted only when the offer shows and the listing's
@@ -179,11 +181,7 @@ where
                 });
                 view! {
                     <p class="select-all-matching">
-                        {if on_page == assets_on_page {
-                            format!("All {} on this page are selected.", assets_count(on_page as u64))
-                        } else {
-                            format!("All {on_page} items on this page are selected.")
-                        }}
+                        {format!("All {} on this page are selected.", assets_count(on_page as u64))}
                         {offer}
                     </p>
                 }

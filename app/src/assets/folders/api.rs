@@ -47,23 +47,59 @@ pub async fn rename_folder(space: String, id: FolderId, name: String) -> Result<
 
 /// Moves live folders (with everything inside) and assets into a folder:
 /// `POST /api/move_to_folder` with `{"space": "marketing", "ids": [7, 9],
-/// "folder_ids": [3], "to": 4}` (no `to`: to the top level). All or
-/// nothing; a folder cannot go into itself or a folder inside it.
+/// "folder_ids": [3], "to": 4}` (no `to`: to the top level), or every
+/// live asset matching a search with the number the person confirmed:
+/// `{"space": "marketing", "matching": {"search": "spring"},
+/// "expected_count": 340, "to": 4}` (409 with `count` if that many no
+/// longer match). All or nothing; a folder cannot go into itself or a
+/// folder inside it.
 #[server(prefix = "/api", endpoint = "move_to_folder", input = Json,
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn move_to_folder(
     space: String,
     ids: Option<Vec<i64>>,
     folder_ids: Option<Vec<i64>>,
+    matching: Option<crate::assets::model::Matching>,
+    expected_count: Option<u64>,
     to: Option<FolderId>,
 ) -> Result<MoveItemsOutcome, AppError> {
+    use super::data::MovedAssets;
     use crate::auth::model::Permission;
     let state = crate::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
-    let (assets, folders) = (ids.unwrap_or_default(), folder_ids.unwrap_or_default());
-    check_item_ids(&assets, &folders)?;
+    let folders = folder_ids.unwrap_or_default();
+    let search = match &matching {
+        Some(m) => crate::search::NameSearch::parse(&m.search)?,
+        None => None,
+    };
+    let assets =
+        match (ids.as_deref(), &matching, expected_count) {
+            (ids, None, None) => {
+                let ids = ids.unwrap_or_default();
+                check_item_ids(ids, &folders)?;
+                MovedAssets::Ids(ids)
+            }
+            (None, Some(m), Some(expected)) => {
+                if !folders.is_empty() {
+                    check_item_ids(&[], &folders)?;
+                }
+                MovedAssets::Matching {
+                    search: search.as_ref(),
+                    within: m.within,
+                    expected,
+                }
+            }
+            (None, Some(_), None) => {
+                return Err(AppError::validation(
+                    "Say how many matching assets you confirmed (`expected_count`).",
+                ))
+            }
+            _ => return Err(AppError::validation(
+                "Send `ids` or `matching` with `expected_count` (and `folder_ids`, or only them).",
+            )),
+        };
     let now = state.clock.now();
-    super::data::move_items(&state.pool, access.space.id, to, &folders, &assets, now).await
+    super::data::move_items(&state.pool, access.space.id, to, &folders, assets, now).await
 }
 
 /// The folders of one level, for the Move dialog's picker:

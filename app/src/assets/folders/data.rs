@@ -10,7 +10,7 @@ use sqlx::{Connection as _, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 mod moving;
 
-pub use moving::move_items;
+pub use moving::{move_items, MovedAssets};
 
 use super::model::{Crumb, Folder, FolderPage, Within, MAX_DEPTH, PICKER_PAGE_SIZE};
 use crate::error::AppError;
@@ -428,19 +428,35 @@ mod tests {
         let y = asset(&pool, space, Some(a), "y.png").await;
         let now = Timestamp::from_millis(5);
         for (into, what) in [(c, a), (a, a), (b, a)] {
-            let error = move_items(&pool, space, Some(into), &[what.0], &[], now).await;
+            let error = move_items(
+                &pool,
+                space,
+                Some(into),
+                &[what.0],
+                MovedAssets::Ids(&[]),
+                now,
+            )
+            .await;
             assert!(matches!(error, Err(AppError::Validation(m)) if m.contains("into itself")));
         }
         // "B" is taken at the top? No: a top-level "b" clashes with B moving up.
         folder(&pool, space, None, "b").await;
         assert!(matches!(
-            move_items(&pool, space, None, &[b.0], &[], now).await,
+            move_items(&pool, space, None, &[b.0], MovedAssets::Ids(&[]), now).await,
             Err(AppError::Conflict(m)) if m.contains("“B”")
         ));
         // Unknown, foreign or trashed ids fail the whole move, named.
         let foreign = ensure(&pool, "o", "O", Timestamp::EPOCH).await.unwrap().id;
         let stranger = asset(&pool, foreign, None, "s.png").await;
-        let error = move_items(&pool, space, Some(c), &[], &[x, stranger], now).await;
+        let error = move_items(
+            &pool,
+            space,
+            Some(c),
+            &[],
+            MovedAssets::Ids(&[x, stranger]),
+            now,
+        )
+        .await;
         assert!(matches!(error, Err(AppError::UnknownAssets { ids, .. }) if ids == [stranger]));
         // Past 20 levels: a chain of 18 under another top folder, and A's 3.
         let mut deep = folder(&pool, space, None, "Deep").await;
@@ -448,12 +464,12 @@ mod tests {
             deep = folder(&pool, space, Some(deep), &format!("D{level}")).await;
         }
         assert!(matches!(
-            move_items(&pool, space, Some(deep), &[a.0], &[], now).await,
+            move_items(&pool, space, Some(deep), &[a.0], MovedAssets::Ids(&[]), now).await,
             Err(AppError::Validation(m)) if m.contains("20 levels")
         ));
         counters_agree(&pool, space).await;
 
-        let moved = move_items(&pool, space, Some(c), &[], &[x, y], now)
+        let moved = move_items(&pool, space, Some(c), &[], MovedAssets::Ids(&[x, y]), now)
             .await
             .unwrap();
         assert_eq!((moved.folders, moved.assets), (0, 2));
@@ -466,11 +482,47 @@ mod tests {
         assert_eq!(in_c, [x, y]);
         counters_agree(&pool, space).await;
         // C (with both) to the top level.
-        move_items(&pool, space, None, &[c.0], &[], now)
+        move_items(&pool, space, None, &[c.0], MovedAssets::Ids(&[]), now)
             .await
             .unwrap();
         let mut conn = pool.acquire().await.unwrap();
         assert_eq!(path(&mut conn, space, c).await.unwrap().len(), 1);
+        counters_agree(&pool, space).await;
+    }
+
+    /// "Select all {N} matching", then Move: one statement over the
+    /// matching assets, moved only if they are the confirmed number.
+    #[tokio::test]
+    async fn moving_all_matching_is_guarded_by_the_confirmed_count() {
+        let (pool, _dir) = test_pool().await;
+        let space = space(&pool).await;
+        let dest = folder(&pool, space, None, "Dest").await;
+        for name in ["spring-1.png", "spring-2.png", "spring-3.png", "autumn.png"] {
+            asset(&pool, space, None, name).await;
+        }
+        let inside = asset(&pool, space, Some(dest), "spring-4.png").await;
+        let search = crate::search::NameSearch::parse("spring").unwrap();
+        let pick = |expected| MovedAssets::Matching {
+            search: search.as_ref(),
+            within: Some(Within::TopLevel),
+            expected,
+        };
+        let now = Timestamp::from_millis(9);
+        let stale = move_items(&pool, space, Some(dest), &[], pick(2), now).await;
+        assert!(matches!(
+            stale,
+            Err(AppError::CountChanged { count: 3, .. })
+        ));
+        let moved = move_items(&pool, space, Some(dest), &[], pick(3), now)
+            .await
+            .unwrap();
+        assert_eq!(moved.assets, 3);
+        let in_dest: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assets WHERE folder_id = ?")
+            .bind(dest)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(in_dest, 4, "three moved beside {inside}");
         counters_agree(&pool, space).await;
     }
 

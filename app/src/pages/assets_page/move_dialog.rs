@@ -4,6 +4,7 @@ use crate::assets::folders::api::{list_folders, MoveToFolder};
 use crate::assets::folders::model::{
     mix_count, path_label, Folder, FolderPage, MoveItemsOutcome, TOP_LEVEL,
 };
+use crate::assets::model::Matching;
 use crate::format::items_count;
 use crate::ids::FolderId;
 use crate::ui::modal::Modal;
@@ -22,6 +23,9 @@ pub fn MoveDialog(
     start: Signal<Option<FolderId>>,
     /// What moves: (asset ids, folder ids), read when confirming.
     selected: Signal<(Vec<i64>, Vec<i64>)>,
+    /// "Select all {N} matching", when chosen: the assets are those, not
+    /// the ticked ones.
+    all_matching: Signal<Option<(Matching, u64)>>,
     on_moved: Callback<MoveItemsOutcome>,
 ) -> impl IntoView {
     let busy = RwSignal::new(false);
@@ -29,6 +33,7 @@ pub fn MoveDialog(
         space,
         start,
         selected,
+        all_matching,
         open,
         busy,
         on_moved,
@@ -50,6 +55,7 @@ struct MoveProps {
     space: Signal<String>,
     start: Signal<Option<FolderId>>,
     selected: Signal<(Vec<i64>, Vec<i64>)>,
+    all_matching: Signal<Option<(Matching, u64)>>,
     open: RwSignal<bool>,
     busy: RwSignal<bool>,
     on_moved: Callback<MoveItemsOutcome>,
@@ -63,6 +69,7 @@ fn move_body(props: MoveProps) -> AnyView {
         space,
         start,
         selected,
+        all_matching,
         open,
         busy,
         on_moved,
@@ -88,17 +95,25 @@ fn move_body(props: MoveProps) -> AnyView {
         let (space, parent) = (space.get(), at.get());
         async move { list_folders(space, parent, None).await.ok() }
     });
-    let (assets, folders) = selected.with_untracked(|s| (s.0.len() as u64, s.1.len() as u64));
+    let (ticked, folders) = selected.with_untracked(|s| (s.0.len() as u64, s.1.len() as u64));
+    let chosen = all_matching.get_untracked();
+    let assets = chosen.as_ref().map_or(ticked, |(_, n)| *n);
     let text = format!(
         "Move {} to the folder chosen below.",
         mix_count(folders, assets)
     );
     let move_here = move |_| {
         let (ids, folder_ids) = selected.get_untracked();
+        let (ids, matching, expected_count) = match chosen.clone() {
+            Some((matching, n)) => (None, Some(matching), Some(n)),
+            None => (Some(ids), None, None),
+        };
         action.dispatch(MoveToFolder {
             space: space.get_untracked(),
-            ids: Some(ids),
+            ids,
             folder_ids: Some(folder_ids),
+            matching,
+            expected_count,
             to: at.get_untracked(),
         });
     };

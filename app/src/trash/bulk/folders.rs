@@ -653,7 +653,7 @@ mod tests {
             t.space,
             Some(chain),
             &[t.campaigns.0],
-            &[],
+            crate::assets::folders::data::MovedAssets::Ids(&[]),
             NOW,
         )
         .await

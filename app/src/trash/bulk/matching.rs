@@ -7,9 +7,9 @@ use sqlx::{Connection as _, QueryBuilder, Sqlite, SqliteConnection};
 use super::super::listing::{push_trash_scope, TrashFilters};
 use crate::clock::Clock;
 use crate::error::AppError;
-use crate::format::assets_count;
 use crate::ids::SpaceId;
 use crate::paging::MAX_MATCHING;
+pub(super) use crate::search::check_count;
 use crate::search::{all_matching_ids, NameSearch};
 use crate::time::Timestamp;
 
@@ -53,46 +53,6 @@ impl Effect {
 pub enum Pick<'a, F> {
     Ids(&'a [i64]),
     Matching { filters: &'a F, expected: u64 },
-}
-
-/// The guard of every "all matching" change: the set, read under the
-/// write lock, must be exactly the `expected` number the person confirmed.
-/// A different number changes nothing: 409 with the number that match now.
-/// Without any filter (`filtered` false) a count that is not the whole
-/// `place` is refused outright, so a filter lost on the way never widens
-/// the set.
-pub(super) fn check_count(
-    found: usize,
-    expected: u64,
-    filtered: bool,
-    (verb, place): (&str, &str),
-) -> Result<(), AppError> {
-    if found > MAX_MATCHING {
-        return Err(AppError::validation(format!(
-            "More than {MAX_MATCHING} assets match; narrow the search. Nothing was {verb}."
-        )));
-    }
-    let count = found as u64;
-    if count != expected {
-        if !filtered {
-            return Err(AppError::validation(format!(
-                "The request asks for {expected} assets without a search or filter, but {place} has {count}. Nothing was {verb}."
-            )));
-        }
-        return Err(AppError::CountChanged {
-            count,
-            message: format!(
-                "{} {} now, not {expected}. Nothing was {verb}; confirm again to go ahead with {}.",
-                assets_count(count),
-                if count == 1 { "matches" } else { "match" },
-                if count == 1 { "it" } else { "them" }
-            ),
-        });
-    }
-    if count == 0 {
-        return Err(AppError::validation("Select at least one asset."));
-    }
-    Ok(())
 }
 
 /// The ids of "all matching" in `scope`, read under the write lock, if

@@ -36,7 +36,10 @@ const OPTIONAL: &[(&str, &[&str])] = &[
     ),
     ("/api/count_matching_assets", &["folder", "scope", "q"]),
     ("/api/create_folder", &["parent"]),
-    ("/api/move_to_folder", &["ids", "folder_ids", "to"]),
+    (
+        "/api/move_to_folder",
+        &["ids", "folder_ids", "matching", "expected_count", "to"],
+    ),
     ("/api/list_folders", &["parent", "after"]),
     ("/api/count_trash", &["q", "by", "kind", "from", "to", "tz"]),
 ];

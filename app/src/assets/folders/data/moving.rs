@@ -4,12 +4,15 @@
 
 use std::collections::BTreeSet;
 
-use sqlx::{Connection as _, SqliteConnection, SqlitePool};
+use sqlx::{Connection as _, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
-use super::{path, too_deep, MAX_DEPTH};
-use crate::assets::folders::model::MoveItemsOutcome;
+use super::{path, push_within, too_deep, MAX_DEPTH};
+use crate::assets::data::push_live_scope;
+use crate::assets::folders::model::{MoveItemsOutcome, Within};
 use crate::error::AppError;
 use crate::ids::{FolderId, SpaceId};
+use crate::paging::MAX_MATCHING;
+use crate::search::{check_count, push_matching, NameSearch};
 use crate::time::Timestamp;
 
 /// How many levels of folders `ids` (live, of `space`) and everything
@@ -83,9 +86,13 @@ pub async fn move_items(
     space: SpaceId,
     to: Option<FolderId>,
     folders: &[i64],
-    assets: &[i64],
+    assets: MovedAssets<'_>,
     now: Timestamp,
 ) -> Result<MoveItemsOutcome, AppError> {
+    let listed = match assets {
+        MovedAssets::Ids(ids) => ids,
+        MovedAssets::Matching { .. } => &[],
+    };
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     let target_path = match to {
@@ -96,7 +103,7 @@ pub async fn move_items(
     if !missing.is_empty() {
         return Err(unknown("folders", &missing));
     }
-    let missing = not_live(&mut tx, "assets", space, assets).await?;
+    let missing = not_live(&mut tx, "assets", space, listed).await?;
     if !missing.is_empty() {
         return Err(unknown("assets", &missing));
     }
@@ -125,7 +132,7 @@ pub async fn move_items(
         .execute(&mut *tx)
         .await?;
     }
-    if !assets.is_empty() {
+    if !listed.is_empty() {
         sqlx::query(
             "UPDATE assets SET folder_id = ?1
              WHERE space_id = ?2 AND id IN (SELECT value FROM json_each(?3))
@@ -133,15 +140,64 @@ pub async fn move_items(
         )
         .bind(to)
         .bind(space)
-        .bind(serde_json::to_string(assets).unwrap_or_default())
+        .bind(serde_json::to_string(listed).unwrap_or_default())
         .execute(&mut *tx)
         .await?;
     }
+    let moved = match assets {
+        MovedAssets::Ids(ids) => ids.len() as u64,
+        MovedAssets::Matching {
+            search,
+            within,
+            expected,
+        } => move_matching(&mut tx, space, to, search, within, expected).await?,
+    };
     tx.commit().await?;
     Ok(MoveItemsOutcome {
         folders: folders.len() as u64,
-        assets: assets.len() as u64,
+        assets: moved,
     })
+}
+
+/// The assets a move names: listed ids, or every live asset a search
+/// finds (in one folder or all; without a search, all of one folder's),
+/// if that is the `expected` number the person confirmed.
+#[derive(Debug, Clone, Copy)]
+pub enum MovedAssets<'a> {
+    Ids(&'a [i64]),
+    Matching {
+        search: Option<&'a NameSearch>,
+        within: Option<Within>,
+        expected: u64,
+    },
+}
+
+/// Moves every live asset matching into `to` in one statement, counted;
+/// a count other than `expected` fails the whole move (409 with the count).
+async fn move_matching(
+    tx: &mut SqliteConnection,
+    space: SpaceId,
+    to: Option<FolderId>,
+    search: Option<&NameSearch>,
+    within: Option<Within>,
+    expected: u64,
+) -> Result<u64, AppError> {
+    let mut change = QueryBuilder::<Sqlite>::new("UPDATE assets SET folder_id = ");
+    change.push_bind(to).push(" WHERE id IN (");
+    push_matching(&mut change, search, MAX_MATCHING, |qb| {
+        push_live_scope(qb, space);
+        push_within(qb, within);
+    });
+    change.push(")");
+    let moved = change.build().execute(&mut *tx).await?.rows_affected();
+    let place = match within {
+        None => "the space",
+        Some(Within::TopLevel) => "the top level",
+        Some(Within::Folder(_)) => "this folder",
+    };
+    let filtered = search.is_some() || within.is_some_and(|w| w.folder().is_some());
+    check_count(moved as usize, expected, filtered, ("moved", place))?;
+    Ok(moved)
 }
 
 /// 409 naming the moved folders whose names clash, with a live folder in
