@@ -6,26 +6,23 @@ pub mod files;
 pub mod guard;
 pub mod idempotency;
 pub mod listen;
+mod open;
 pub mod openapi;
 pub mod seed;
 pub mod trash_command;
 pub mod upload;
 
+pub use open::{open_state, DataConfig};
+
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use app::auth::session_store::RecentSessions;
-use app::clock::Clock;
-use app::cpu_gate::CpuGate;
 use app::error::AppError;
-use app::rate_limit::SignInLimiter;
-use app::recent::Recent;
 use app::site::PublicOrigin;
 use app::state::AppState;
-use app::storage::Storage;
 use app::trash::model::PurgeReport;
 use app::trash::purge::{purge, ORPHAN_GRACE};
 use app::{shell, App};
@@ -48,87 +45,12 @@ use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{CachingSessionStore, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
-/// Where the data lives: the SQLite database and the files.
-#[derive(Debug, Clone)]
-pub struct DataConfig {
-    pub data_dir: PathBuf,
-    /// Defaults to `sqlite://<data dir>/trove.db?mode=rwc`.
-    pub database_url: Option<String>,
-    /// Refresh the planner's statistics on opening (`trove serve`; not the
-    /// commands, which may run beside a server).
-    pub refresh_statistics: bool,
-}
-
-impl DataConfig {
-    pub fn database_url(&self) -> String {
-        self.database_url.clone().unwrap_or_else(|| {
-            format!(
-                "sqlite://{}?mode=rwc",
-                self.data_dir.join("trove.db").display()
-            )
-        })
-    }
-
-    pub fn files_dir(&self) -> PathBuf {
-        self.data_dir.join("files")
-    }
-}
-
 /// The session store: recent sessions in memory in front of the SQLite rows.
 type SessionStore = CachingSessionStore<RecentSessions, SqliteStore>;
 /// Sessions and memberships remembered at most (each entry is a few hundred
 /// bytes; past this, the least used are read from the database again).
 const RECENT_SESSIONS_CAPACITY: u64 = 50_000;
-const RECENT_ACCESS_CAPACITY: u64 = 50_000;
-
-/// Opens (and migrates) the database and the file store.
-pub async fn open_state(
-    data: &DataConfig,
-    clock: Clock,
-    leptos_options: LeptosOptions,
-) -> anyhow::Result<AppState> {
-    std::fs::create_dir_all(&data.data_dir)
-        .with_context(|| format!("creating data dir {}", data.data_dir.display()))?;
-    let url = data.database_url();
-    // Every change to the schema (the migrations, the session table, fresh
-    // planner statistics when serving) is made before the pool that serves
-    // opens: on SQLite 3.46 a connection that had the schema from before a
-    // change could fail inserts of assets, whose triggers write the FTS5
-    // name index, with "no such table: assets".
-    let setup = app::db::connect(&url)
-        .await
-        .with_context(|| format!("opening database {url}"))?;
-    SqliteStore::new(setup.clone())
-        .migrate()
-        .await
-        .context("creating the session table")?;
-    if data.refresh_statistics {
-        app::db::refresh_statistics(&setup)
-            .await
-            .context("refreshing planner statistics")?;
-    }
-    setup.close().await;
-    let pool = app::db::connect(&url)
-        .await
-        .with_context(|| format!("opening database {url}"))?;
-    let public_origin = PublicOrigin::for_addr(leptos_options.site_addr);
-    Ok(AppState {
-        leptos_options,
-        pool,
-        storage: Arc::new(Storage::local(data.files_dir()).context("opening the file store")?),
-        clock,
-        sign_in_limiter: SignInLimiter::default(),
-        // A sign-in waits at most a few seconds for its turn, then is
-        // told to retry (503) rather than queueing without end.
-        password_gate: CpuGate::per_core(Duration::from_secs(5)),
-        public_origin,
-        trusted_proxies: Vec::new(),
-        secure_cookies: false,
-        max_upload_bytes: app::state::DEFAULT_MAX_UPLOAD_BYTES,
-        request_limits: app::state::RequestLimits::default(),
-        recent_access: Recent::new(RECENT_ACCESS_CAPACITY),
-    })
-}
+pub(crate) const RECENT_ACCESS_CAPACITY: u64 = 50_000;
 
 /// The Leptos options: what cargo-leptos compiled in (or the `LEPTOS_*`
 /// environment), with the address we actually serve on.
