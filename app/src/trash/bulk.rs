@@ -11,7 +11,7 @@ mod states;
 
 use sqlx::{Connection as _, QueryBuilder, SqliteConnection, SqlitePool};
 
-use matching::{begin_matching_in_trash, check_count};
+use matching::begin_matching_in_trash;
 pub use matching::{Effect, Pick};
 pub use restore::{restore_assets, restore_batch, restore_from_trash};
 use states::begin_bulk;
@@ -20,15 +20,13 @@ pub use states::{validate_ids, validate_items};
 
 use super::listing::TrashFilters;
 use super::model::{DeletePermanentlyOutcome, MoveOutcome};
-use crate::assets::data::push_live_scope;
-use crate::assets::folders::data::push_within;
+use crate::assets::folders::data::{check_matching_count, push_live_matching};
 use crate::assets::folders::model::Within;
 use crate::audit::{write_batch_entry, AuditAction, AuditEntry};
 use crate::clock::Clock;
 use crate::error::AppError;
 use crate::ids::{BatchId, SpaceId, UserId};
-use crate::paging::MAX_MATCHING;
-use crate::search::{push_matching, NameSearch};
+use crate::search::NameSearch;
 use crate::storage::Storage;
 use crate::time::Timestamp;
 
@@ -92,19 +90,10 @@ pub async fn trash_assets(
                 .push(", delete_batch = ")
                 .push_bind(&batch)
                 .push(" WHERE id IN (");
-            push_matching(&mut change, search, MAX_MATCHING, |qb| {
-                push_live_scope(qb, space);
-                push_within(qb, within);
-            });
+            push_live_matching(&mut change, space, search, within);
             change.push(")");
             let moved = change.build().execute(&mut *tx).await?.rows_affected();
-            let place = match within {
-                None => "the space",
-                Some(Within::TopLevel) => "the top level",
-                Some(Within::Folder(_)) => "this folder",
-            };
-            let filtered = search.is_some() || within.is_some_and(|w| w.folder().is_some());
-            check_count(moved as usize, expected, filtered, ("moved", place))?;
+            check_matching_count(moved, search, within, expected, "moved")?;
             (tx, moved, 0, now)
         }
     };

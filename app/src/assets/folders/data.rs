@@ -10,7 +10,7 @@ use sqlx::{Connection as _, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 mod moving;
 
-pub use moving::{move_items, MovedAssets};
+pub use moving::{check_matching_count, move_items, push_live_matching, MovedAssets};
 
 use super::model::{Crumb, Folder, FolderPage, Within, MAX_DEPTH, PICKER_PAGE_SIZE};
 use crate::error::AppError;

@@ -184,20 +184,45 @@ async fn move_matching(
 ) -> Result<u64, AppError> {
     let mut change = QueryBuilder::<Sqlite>::new("UPDATE assets SET folder_id = ");
     change.push_bind(to).push(" WHERE id IN (");
-    push_matching(&mut change, search, MAX_MATCHING, |qb| {
+    push_live_matching(&mut change, space, search, within);
+    change.push(")");
+    let moved = change.build().execute(&mut *tx).await?.rows_affected();
+    check_matching_count(moved, search, within, expected, "moved")?;
+    Ok(moved)
+}
+
+/// `SELECT a.id …` of the live assets of `space` that `search` finds, in
+/// one folder or everywhere (at most `MAX_MATCHING` + 1): the rows of an
+/// "all matching" change.
+pub fn push_live_matching<'a>(
+    qb: &mut QueryBuilder<'a, Sqlite>,
+    space: SpaceId,
+    search: Option<&'a NameSearch>,
+    within: Option<Within>,
+) {
+    push_matching(qb, search, MAX_MATCHING, |qb| {
         push_live_scope(qb, space);
         push_within(qb, within);
     });
-    change.push(")");
-    let moved = change.build().execute(&mut *tx).await?.rows_affected();
+}
+
+/// The guard of an "all matching" change of assets (see
+/// `search::check_count`): the `changed` rows must be the `expected`
+/// number the person confirmed.
+pub fn check_matching_count(
+    changed: u64,
+    search: Option<&NameSearch>,
+    within: Option<Within>,
+    expected: u64,
+    verb: &str,
+) -> Result<(), AppError> {
     let place = match within {
         None => "the space",
         Some(Within::TopLevel) => "the top level",
         Some(Within::Folder(_)) => "this folder",
     };
     let filtered = search.is_some() || within.is_some_and(|w| w.folder().is_some());
-    check_count(moved as usize, expected, filtered, ("moved", place))?;
-    Ok(moved)
+    check_count(changed as usize, expected, filtered, (verb, place))
 }
 
 /// 409 naming the moved folders whose names clash, with a live folder in
