@@ -5,6 +5,7 @@
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Sqlite};
 
 const MAX_ENCODED_LEN: usize = 2048;
 
@@ -69,7 +70,33 @@ pub enum Position {
     Before(Cursor),
 }
 
+/// Which part of a listing in two parts (folders first, then assets) a
+/// page or a cursor stands in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Folders,
+    Assets,
+}
+
 impl Position {
+    /// The reads of one page of a two-part listing from here, in `phase`:
+    /// forward, the folders run out into the assets; backward (when the
+    /// listing shows folders at all), the assets into the folders. The
+    /// second read starts at that part's end, with no cursor.
+    pub fn reads(
+        &self,
+        phase: Phase,
+        shows_folders: bool,
+    ) -> [(Option<Phase>, Option<&Cursor>); 2] {
+        let (cursor, forward) = self.seek();
+        let then = match (phase, forward) {
+            (Phase::Folders, true) => Some(Phase::Assets),
+            (Phase::Assets, false) if shows_folders => Some(Phase::Folders),
+            _ => None,
+        };
+        [(Some(phase), cursor), (then, None)]
+    }
+
     /// Decodes the cursor of `at` for listing `sort` (400 if it is not one).
     pub fn decode(
         at: &crate::paging::PageAt,
@@ -134,6 +161,33 @@ impl Position {
         let (prev, next) = self.links(more, first, last);
         (rows, prev, next)
     }
+}
+
+/// " AND (col, id) > (key, id) ORDER BY col, id LIMIT n" on `alias`: a
+/// keyset read from `cursor` (from the start without one), ascending or
+/// not, one index range.
+pub fn push_seek(
+    qb: &mut QueryBuilder<'_, Sqlite>,
+    alias: &str,
+    column: &str,
+    cursor: Option<&Cursor>,
+    ascending: bool,
+    take: usize,
+) {
+    if let Some(cursor) = cursor {
+        let op = if ascending { ">" } else { "<" };
+        qb.push(format_args!(" AND ({alias}.{column}, {alias}.id) {op} ("));
+        match &cursor.key {
+            CursorKey::Int(value) => qb.push_bind(*value),
+            CursorKey::Text(value) => qb.push_bind(value.clone()),
+        };
+        qb.push(", ").push_bind(cursor.id).push(")");
+    }
+    let order = if ascending { "ASC" } else { "DESC" };
+    qb.push(format_args!(
+        " ORDER BY {alias}.{column} {order}, {alias}.id {order} LIMIT "
+    ))
+    .push_bind(take as i64);
 }
 
 #[cfg(test)]

@@ -12,12 +12,12 @@ use super::model::{
     days_left_label, restorable_after, Deleter, TrashMatching, TrashPage, TrashQuery, TrashedAsset,
     TrashedFolder,
 };
-use crate::assets::data::{Phase, StoredFile};
+use crate::assets::data::StoredFile;
 use crate::assets::model::AssetKind;
 use crate::error::AppError;
 use crate::ids::AssetId;
 use crate::ids::{FolderId, SpaceId, UserId};
-use crate::keyset::{Cursor, CursorError, CursorKey, KeyKind, Position};
+use crate::keyset::{push_seek, Cursor, CursorError, CursorKey, KeyKind, Phase, Position};
 use crate::paging::{PageAt, MAX_MATCHING};
 use crate::search::{count_matching, narrow, NameSearch, Narrowed};
 use crate::time::{Timestamp, MILLIS_PER_DAY};
@@ -147,32 +147,14 @@ struct TrashRow {
     folder_gone: bool,
 }
 
-/// " AND (deleted_at, id) < (…) ORDER BY deleted_at DESC, id DESC LIMIT
-/// n" on `a`: a keyset read of Trash, newest first when `forward`.
+/// A keyset read of Trash (`a`), newest first when reading `forward`.
 fn push_newest_first(
     qb: &mut QueryBuilder<'_, Sqlite>,
     cursor: Option<&Cursor>,
     forward: bool,
     take: usize,
 ) {
-    if let Some(Cursor {
-        key: CursorKey::Int(at),
-        id,
-        ..
-    }) = cursor
-    {
-        let op = if forward { "<" } else { ">" };
-        qb.push(format_args!(" AND (a.deleted_at, a.id) {op} ("))
-            .push_bind(*at)
-            .push(", ")
-            .push_bind(*id)
-            .push(")");
-    }
-    let order = if forward { "DESC" } else { "ASC" };
-    qb.push(format_args!(
-        " ORDER BY a.deleted_at {order}, a.id {order} LIMIT "
-    ))
-    .push_bind(take as i64);
+    push_seek(qb, "a", "deleted_at", cursor, !forward, take);
 }
 
 /// A row of a Trash page.
@@ -237,16 +219,11 @@ pub async fn list_trash(
         qb
     };
     // Folder rows first, then assets, as the Assets page reads them.
-    let (cursor, forward) = params.at.seek();
+    let forward = params.at.seek().1;
     let limit = params.limit as usize;
     let no_assets = narrowed.as_ref().is_some_and(Narrowed::is_empty);
-    let (first, then) = match (params.phase, forward) {
-        (Phase::Folders, true) => (Phase::Folders, Some(Phase::Assets)),
-        (Phase::Assets, false) => (Phase::Assets, Some(Phase::Folders)),
-        (phase, _) => (phase, None),
-    };
     let mut rows: Vec<Row> = Vec::new();
-    for (phase, cursor) in [(Some(first), cursor), (then, None)] {
+    for (phase, cursor) in params.at.reads(params.phase, true) {
         let take = limit + 1 - rows.len();
         match phase {
             None => break,

@@ -10,17 +10,10 @@ use super::super::model::{Asset, AssetPage, Location, SortDir, SortKey};
 use super::{push_live_scope, AssetRow};
 use crate::error::AppError;
 use crate::ids::SpaceId;
-use crate::keyset::{Cursor, CursorKey, KeyKind, Position};
+pub use crate::keyset::Phase;
+use crate::keyset::{push_seek, Cursor, CursorKey, KeyKind, Position};
 use crate::paging::PageAt;
 use crate::search::{narrow, NameSearch, Narrowed};
-
-/// Which rows of a folder listing a cursor stands among: its folders come
-/// first, then its assets, each part in the sort.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Folders,
-    Assets,
-}
 
 /// A validated request for one page of the listing.
 #[derive(Debug, Clone)]
@@ -124,32 +117,6 @@ impl Row {
     }
 }
 
-/// " AND (col, id) > (key, id) ORDER BY col, id LIMIT n" for a keyset read
-/// of `alias` from `cursor`, ascending or not.
-fn push_seek(
-    qb: &mut QueryBuilder<'_, Sqlite>,
-    alias: &str,
-    column: &str,
-    cursor: Option<&Cursor>,
-    ascending: bool,
-    take: usize,
-) {
-    if let Some(cursor) = cursor {
-        let op = if ascending { ">" } else { "<" };
-        qb.push(format_args!(" AND ({alias}.{column}, {alias}.id) {op} ("));
-        match &cursor.key {
-            CursorKey::Int(value) => qb.push_bind(*value),
-            CursorKey::Text(value) => qb.push_bind(value.clone()),
-        };
-        qb.push(", ").push_bind(cursor.id).push(")");
-    }
-    let order = if ascending { "ASC" } else { "DESC" };
-    qb.push(format_args!(
-        " ORDER BY {alias}.{column} {order}, {alias}.id {order} LIMIT "
-    ))
-    .push_bind(take as i64);
-}
-
 pub(super) fn cursor_for(sort: SortKey, asset: &Asset) -> String {
     let key = match sort {
         SortKey::Name => CursorKey::Text(asset.name.clone()),
@@ -203,7 +170,7 @@ pub async fn list_live(
     };
 
     let limit = params.limit as usize;
-    let (cursor, forward) = params.at.seek();
+    let forward = params.at.seek().1;
     let ascending = (params.dir == SortDir::Asc) == forward;
     let read_assets = |cursor: Option<&Cursor>, take: usize| {
         let mut qb = QueryBuilder::<Sqlite>::new(
@@ -244,14 +211,7 @@ pub async fn list_live(
     };
     let empty = narrowed.as_ref().is_some_and(Narrowed::is_empty);
     let mut rows: Vec<Row> = Vec::new();
-    // Forward, the folders run out into the assets; backward, the assets
-    // into the folders. Each read is one index range.
-    let (first, then) = match (params.phase, forward) {
-        (Phase::Folders, true) => (Phase::Folders, Some(Phase::Assets)),
-        (Phase::Assets, false) if params.shows_folders() => (Phase::Assets, Some(Phase::Folders)),
-        (phase, _) => (phase, None),
-    };
-    for (phase, cursor) in [(Some(first), cursor), (then, None)] {
+    for (phase, cursor) in params.at.reads(params.phase, params.shows_folders()) {
         let take = limit + 1 - rows.len();
         match phase {
             _ if take == 0 || empty => break,
