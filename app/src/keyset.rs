@@ -79,6 +79,22 @@ pub enum Phase {
 }
 
 impl Position {
+    /// Where a page of a two-part listing starts: the first page in its
+    /// folders (when it shows any: `folders` names their cursors), else in
+    /// the part the cursor belongs to (400 if it is neither's).
+    pub fn decode_two_part(
+        at: &crate::paging::PageAt,
+        assets: (&str, KeyKind),
+        folders: Option<(&str, KeyKind)>,
+    ) -> Result<(Phase, Self), crate::error::AppError> {
+        match (Self::decode(at, assets.0, assets.1), folders) {
+            (Ok(Self::First), Some(_)) => Ok((Phase::Folders, Self::First)),
+            (Ok(position), _) => Ok((Phase::Assets, position)),
+            (Err(error), None) => Err(error),
+            (Err(_), Some((sort, kind))) => Ok((Phase::Folders, Self::decode(at, sort, kind)?)),
+        }
+    }
+
     /// The reads of one page of a two-part listing from here, in `phase`:
     /// forward, the folders run out into the assets; backward (when the
     /// listing shows folders at all), the assets into the folders. The

@@ -90,14 +90,11 @@ impl TrashParams {
 
     /// The first page (or the one at `at`) of all of Trash.
     pub fn parse_at(at: &PageAt, limit: u32) -> Result<Self, AppError> {
-        let (phase, at) = match Position::decode(at, TRASH_CURSOR, KeyKind::Int) {
-            Ok(Position::First) => (Phase::Folders, Position::First),
-            Ok(at) => (Phase::Assets, at),
-            Err(_) => (
-                Phase::Folders,
-                Position::decode(at, FOLDERS_CURSOR, KeyKind::Int)?,
-            ),
-        };
+        let (phase, at) = Position::decode_two_part(
+            at,
+            (TRASH_CURSOR, KeyKind::Int),
+            Some((FOLDERS_CURSOR, KeyKind::Int)),
+        )?;
         Ok(Self {
             filters: TrashFilters::default(),
             phase,

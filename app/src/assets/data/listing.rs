@@ -42,15 +42,9 @@ impl ListParams {
     ) -> Result<Self, AppError> {
         let search = NameSearch::parse(search.unwrap_or_default())?;
         let shows_folders = search.is_none() && within.is_some();
-        let (phase, at) = match Position::decode(at, sort.as_str(), key_kind(sort)) {
-            Ok(Position::First) if shows_folders => (Phase::Folders, Position::First),
-            Ok(at) => (Phase::Assets, at),
-            Err(error) if !shows_folders => return Err(error),
-            Err(_) => (
-                Phase::Folders,
-                Position::decode(at, &folder_cursor_sort(sort), folder_key(sort).1)?,
-            ),
-        };
+        let folder_sort = folder_cursor_sort(sort);
+        let folders = shows_folders.then(|| (folder_sort.as_str(), folder_key(sort).1));
+        let (phase, at) = Position::decode_two_part(at, (sort.as_str(), key_kind(sort)), folders)?;
         Ok(Self {
             search,
             within,
