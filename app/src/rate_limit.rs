@@ -7,35 +7,27 @@
 //! meets a limit. Once a key reaches its limit, sign-in is refused (even with
 //! the right password) until its window ends.
 //!
+//! The windows live in the database (`sign_in_failures`), so every Trove
+//! server behind a load balancer counts the same failures: five wrong
+//! passwords spread over two servers lock the account as they would on one.
+//! Keys are SHA-256 digests; no email or address is stored.
+//!
 //! An attempt is *reserved* before the password is checked: [`begin`]
-//! counts it as a failure at once, under the lock, and only a correct
-//! password takes it back ([`Attempt::succeeded`]). So parallel guesses
+//! counts it as a failure at once, in one transaction that also checks the
+//! limits, and only a correct password takes it back
+//! ([`Attempt::succeeded`]). So parallel guesses, on one server or many,
 //! cannot all pass the check before any failure is recorded, and a request
 //! abandoned mid-check still counts. Time comes from the caller (the clock),
 //! so the rule is tested without waiting.
 //!
 //! [`begin`]: SignInLimiter::begin
 
-use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr};
-use std::sync::{Arc, Mutex};
+
+use sha2::{Digest as _, Sha256};
+use sqlx::SqlitePool;
 
 use crate::time::{Timestamp, MILLIS_PER_MINUTE};
-
-type AccountHash = u64;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Key {
-    Pair(AccountHash, Option<IpAddr>),
-    Ip(Option<IpAddr>),
-    Account(AccountHash),
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Window {
-    started: Timestamp,
-    failures: u32,
-}
 
 /// How many failures each key may have in one window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,22 +54,10 @@ impl Default for Limits {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct SignInLimiter {
     limits: Limits,
-    table: Arc<Mutex<Table>>,
 }
-
-#[derive(Debug, Default)]
-struct Table {
-    windows: HashMap<Key, Window>,
-    /// When ended windows were last dropped (at most once a minute, so a
-    /// full table does not cost every attempt a scan).
-    swept: Timestamp,
-}
-
-/// Windows kept before ended ones are dropped.
-const SWEEP_ABOVE: usize = 100_000;
 
 /// The part of an address one client controls. An IPv6 client usually has
 /// a whole /64: counting single addresses would let it rotate through them
@@ -107,45 +87,83 @@ impl RetryAfter {
 #[must_use = "an attempt counts as failed unless `succeeded` is called"]
 #[derive(Debug)]
 pub struct Attempt {
-    limiter: SignInLimiter,
-    keys: [Key; 3],
+    pool: SqlitePool,
+    /// The pair's key, then the address's and the account's.
+    keys: [String; 3],
 }
 
 impl Attempt {
     /// The password was right: the reservation is taken back, and the
-    /// account's failures from this address are forgotten.
-    pub fn succeeded(self) {
-        let pair = self.keys[0];
-        let limiter = self.limiter.clone();
-        self.cancel();
-        limiter.lock().windows.remove(&pair);
+    /// account's failures from this address are forgotten. A database
+    /// error here is logged, not raised: the person did sign in.
+    pub async fn succeeded(self) {
+        let [pair, ip, account] = &self.keys;
+        let forgotten = async {
+            sqlx::query("DELETE FROM sign_in_failures WHERE key = $1")
+                .bind(pair)
+                .execute(&self.pool)
+                .await?;
+            take_back(&self.pool, &[ip, account]).await
+        };
+        if let Err(error) = forgotten.await {
+            tracing::warn!(%error, "sign-in throttle: could not take a success back");
+        }
     }
 
     /// No password was checked (the server was busy, or failed): the
     /// attempt does not count.
-    pub fn cancel(self) {
-        let mut table = self.limiter.lock();
-        for key in &self.keys {
-            if let Some(window) = table.windows.get_mut(key) {
-                window.failures = window.failures.saturating_sub(1);
-            }
+    pub async fn cancel(self) {
+        let [pair, ip, account] = &self.keys;
+        if let Err(error) = take_back(&self.pool, &[pair, ip, account]).await {
+            tracing::warn!(%error, "sign-in throttle: could not take an attempt back");
         }
     }
 }
 
-fn account_hash(email: &str) -> AccountHash {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    email.trim().to_lowercase().hash(&mut hasher);
-    hasher.finish()
+/// One failure fewer under each key.
+async fn take_back(pool: &SqlitePool, keys: &[&String]) -> Result<(), sqlx::Error> {
+    for key in keys {
+        sqlx::query(
+            "UPDATE sign_in_failures SET failures = failures - 1 \
+             WHERE key = $1 AND failures > 0",
+        )
+        .bind(key)
+        .execute(pool)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A key's stored form: SHA-256 over its kind and parts, hex.
+fn digest(kind: &str, parts: &[&str]) -> String {
+    let mut hash = Sha256::new();
+    hash.update(kind.as_bytes());
+    for part in parts {
+        hash.update([0]);
+        hash.update(part.as_bytes());
+    }
+    let hex: String = hash
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    format!("{kind}:{hex}")
+}
+
+/// The pair's, the address's and the account's keys.
+fn keys(ip: Option<IpAddr>, email: &str) -> [String; 3] {
+    let account = email.trim().to_lowercase();
+    let ip = client_key(ip).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+    [
+        digest("pair", &[&account, &ip]),
+        digest("ip", &[&ip]),
+        digest("account", &[&account]),
+    ]
 }
 
 impl SignInLimiter {
     pub fn new(limits: Limits) -> Self {
-        Self {
-            limits,
-            table: Arc::default(),
-        }
+        Self { limits }
     }
 
     /// No practical limit, for tests that fail sign-in on purpose.
@@ -158,70 +176,80 @@ impl SignInLimiter {
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Table> {
-        self.table.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
     fn window_millis(&self) -> i64 {
         self.limits.window_minutes * MILLIS_PER_MINUTE
     }
 
     /// Reserves an attempt to sign in to `email` from `ip` at `now`, or
-    /// refuses it while any of its keys is at its limit. Checking and
-    /// counting happen under one lock, so parallel attempts cannot overtake
-    /// each other.
-    pub fn begin(
+    /// refuses it (the inner `Err`) while any of its keys is at its limit.
+    /// Counting and checking are one transaction: each key's row is
+    /// counted up (or its ended window started anew) and the counts read
+    /// back; over a limit, the transaction rolls back and nothing counts.
+    /// The rows are written in one order (by key), so two servers' attempts
+    /// wait for each other rather than deadlock.
+    pub async fn begin(
         &self,
+        pool: &SqlitePool,
         ip: Option<IpAddr>,
         email: &str,
         now: Timestamp,
-    ) -> Result<Attempt, RetryAfter> {
-        let account = account_hash(email);
-        let ip = client_key(ip);
-        let keys = [Key::Pair(account, ip), Key::Ip(ip), Key::Account(account)];
+    ) -> Result<Result<Attempt, RetryAfter>, sqlx::Error> {
+        let keys = keys(ip, email);
         let limits = [
             self.limits.per_pair,
             self.limits.per_ip,
             self.limits.per_account,
         ];
+        let mut order: Vec<(&String, u32)> = keys.iter().zip(limits).collect();
+        order.sort_by(|a, b| a.0.cmp(b.0));
         let window_millis = self.window_millis();
-        let mut table = self.lock();
-        if table.windows.len() > SWEEP_ABOVE && now >= table.swept.plus_millis(MILLIS_PER_MINUTE) {
-            table
-                .windows
-                .retain(|_, w| now < w.started.plus_millis(window_millis));
-            table.swept = now;
-        }
-        let windows = &mut table.windows;
-        let wait = keys
-            .iter()
-            .zip(limits)
-            .filter_map(|(key, limit)| {
-                let window = windows.get(key)?;
-                let ends = window.started.plus_millis(window_millis);
-                (window.failures >= limit && now < ends).then_some(ends.millis_since(now))
-            })
-            .max();
-        if let Some(wait) = wait {
-            return Err(RetryAfter(wait));
-        }
-        for key in keys {
-            let window = windows.entry(key).or_insert(Window {
-                started: now,
-                failures: 0,
-            });
-            if now >= window.started.plus_millis(window_millis) {
-                *window = Window {
-                    started: now,
-                    failures: 0,
-                };
+        let ended_before = now.minus_millis(window_millis).millis();
+        let mut tx = pool.begin().await?;
+        let mut wait = None;
+        for (key, limit) in order {
+            let (started, failures): (i64, i64) = sqlx::query_as(
+                "INSERT INTO sign_in_failures (key, started, failures) VALUES ($1, $2, 1) \
+                 ON CONFLICT (key) DO UPDATE SET \
+                   started = CASE WHEN sign_in_failures.started <= $3 \
+                             THEN $2 ELSE sign_in_failures.started END, \
+                   failures = CASE WHEN sign_in_failures.started <= $3 \
+                              THEN 1 ELSE sign_in_failures.failures + 1 END \
+                 RETURNING started, failures",
+            )
+            .bind(key)
+            .bind(now.millis())
+            .bind(ended_before)
+            .fetch_one(&mut *tx)
+            .await?;
+            if failures > i64::from(limit) {
+                let ends = Timestamp::from_millis(started).plus_millis(window_millis);
+                wait = wait.max(Some(ends.millis_since(now)));
             }
-            window.failures = window.failures.saturating_add(1);
         }
-        Ok(Attempt {
-            limiter: self.clone(),
+        if let Some(wait) = wait {
+            tx.rollback().await?;
+            return Ok(Err(RetryAfter(wait)));
+        }
+        tx.commit().await?;
+        Ok(Ok(Attempt {
+            pool: pool.clone(),
             keys,
-        })
+        }))
+    }
+
+    /// Deletes the windows that have ended (the purge job calls it);
+    /// returns how many.
+    pub async fn forget_ended(
+        &self,
+        pool: &SqlitePool,
+        now: Timestamp,
+    ) -> Result<u64, sqlx::Error> {
+        let ended_before = now.minus_millis(self.window_millis()).millis();
+        let done = sqlx::query("DELETE FROM sign_in_failures WHERE started <= $1")
+            .bind(ended_before)
+            .execute(pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 }
 
@@ -234,6 +262,7 @@ impl Default for SignInLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::test_pool;
 
     const T0: Timestamp = Timestamp::from_millis(1_000_000);
 
@@ -246,23 +275,37 @@ mod tests {
         Some(IpAddr::from([10, 0, 0, last]))
     }
 
-    fn limits(per_pair: u32, per_ip: u32, per_account: u32) -> Limits {
-        Limits {
+    fn limits(per_pair: u32, per_ip: u32, per_account: u32) -> SignInLimiter {
+        SignInLimiter::new(Limits {
             per_pair,
             per_ip,
             per_account,
             window_minutes: 15,
-        }
+        })
     }
 
-    #[test]
-    fn an_account_is_locked_from_an_address_after_its_failures_until_the_window_ends() {
-        let limiter = SignInLimiter::new(limits(3, 100, 100));
+    /// Whether an attempt is let through (and then left counted).
+    async fn try_once(
+        limiter: &SignInLimiter,
+        pool: &SqlitePool,
+        ip: Option<IpAddr>,
+        email: &str,
+        at: Timestamp,
+    ) -> Result<(), RetryAfter> {
+        limiter.begin(pool, ip, email, at).await.unwrap().map(drop)
+    }
+
+    #[tokio::test]
+    async fn an_account_is_locked_from_an_address_after_its_failures_until_the_window_ends() {
+        let (pool, _dir) = test_pool().await;
+        let limiter = limits(3, 100, 100);
         for i in 0..3 {
-            drop(limiter.begin(ip(1), "a@example.com", t0_plus(i)).unwrap());
+            try_once(&limiter, &pool, ip(1), "a@example.com", t0_plus(i))
+                .await
+                .unwrap();
         }
-        let refused = limiter
-            .begin(ip(1), " A@example.com", t0_plus(10))
+        let refused = try_once(&limiter, &pool, ip(1), " A@example.com", t0_plus(10))
+            .await
             .unwrap_err();
         assert_eq!(refused, RetryAfter(15 * MILLIS_PER_MINUTE - 10));
         assert_eq!(
@@ -270,94 +313,180 @@ mod tests {
             "Too many failed sign-in attempts. Try again in 15 minutes."
         );
         assert!(
-            limiter.begin(ip(1), "b@example.com", t0_plus(10)).is_ok(),
+            try_once(&limiter, &pool, ip(1), "b@example.com", t0_plus(10))
+                .await
+                .is_ok(),
             "other accounts are not locked"
         );
-        assert!(limiter
-            .begin(ip(1), "a@example.com", t0_plus(15 * MILLIS_PER_MINUTE))
+        let later = t0_plus(15 * MILLIS_PER_MINUTE);
+        assert!(try_once(&limiter, &pool, ip(1), "a@example.com", later)
+            .await
             .is_ok());
     }
 
-    #[test]
-    fn a_guesser_on_one_address_does_not_lock_the_owner_out_of_another() {
+    #[tokio::test]
+    async fn a_guesser_on_one_address_does_not_lock_the_owner_out_of_another() {
+        let (pool, _dir) = test_pool().await;
         let limiter = SignInLimiter::default();
         for i in 0..50 {
-            let _ = limiter.begin(ip(66), "owner@example.com", t0_plus(i));
+            let _ = try_once(&limiter, &pool, ip(66), "owner@example.com", t0_plus(i)).await;
         }
-        assert!(limiter
-            .begin(ip(66), "owner@example.com", t0_plus(60))
-            .is_err());
+        assert!(
+            try_once(&limiter, &pool, ip(66), "owner@example.com", t0_plus(60))
+                .await
+                .is_err()
+        );
         let owner = limiter
-            .begin(ip(1), "owner@example.com", t0_plus(61))
+            .begin(&pool, ip(1), "owner@example.com", t0_plus(61))
+            .await
+            .unwrap()
             .unwrap();
-        owner.succeeded();
+        owner.succeeded().await;
     }
 
-    #[test]
-    fn many_addresses_meet_the_account_ceiling() {
-        let limiter = SignInLimiter::new(limits(5, 30, 20));
+    #[tokio::test]
+    async fn many_addresses_meet_the_account_ceiling() {
+        let (pool, _dir) = test_pool().await;
+        let limiter = limits(5, 30, 20);
         for i in 0..20 {
-            drop(limiter.begin(ip(i), "a@x", T0).unwrap());
+            try_once(&limiter, &pool, ip(i), "a@x", T0).await.unwrap();
         }
-        assert!(limiter.begin(ip(200), "a@x", t0_plus(1)).is_err());
-        assert!(limiter.begin(ip(200), "b@x", t0_plus(1)).is_ok());
+        assert!(try_once(&limiter, &pool, ip(200), "a@x", t0_plus(1))
+            .await
+            .is_err());
+        assert!(try_once(&limiter, &pool, ip(200), "b@x", t0_plus(1))
+            .await
+            .is_ok());
     }
 
-    #[test]
-    fn an_address_is_limited_across_accounts() {
-        let limiter = SignInLimiter::new(limits(100, 4, 100));
+    #[tokio::test]
+    async fn an_address_is_limited_across_accounts() {
+        let (pool, _dir) = test_pool().await;
+        let limiter = limits(100, 4, 100);
         for (i, email) in ["a@x", "b@x", "c@x", "d@x"].iter().enumerate() {
-            drop(limiter.begin(ip(1), email, t0_plus(i as i64)).unwrap());
+            try_once(&limiter, &pool, ip(1), email, t0_plus(i as i64))
+                .await
+                .unwrap();
         }
-        assert!(limiter.begin(ip(1), "e@x", t0_plus(5)).is_err());
-        assert!(limiter.begin(ip(2), "e@x", t0_plus(5)).is_ok());
+        assert!(try_once(&limiter, &pool, ip(1), "e@x", t0_plus(5))
+            .await
+            .is_err());
+        assert!(try_once(&limiter, &pool, ip(2), "e@x", t0_plus(5))
+            .await
+            .is_ok());
     }
 
-    #[test]
-    fn an_ipv6_client_cannot_rotate_through_its_own_64() {
-        let limiter = SignInLimiter::new(limits(3, 100, 100));
+    #[tokio::test]
+    async fn an_ipv6_client_cannot_rotate_through_its_own_64() {
+        let (pool, _dir) = test_pool().await;
+        let limiter = limits(3, 100, 100);
         let host = |last: u16| Some(IpAddr::from([0x2001, 0xdb8, 7, 7, 0, 0, 0, last]));
         for i in 0..3 {
-            drop(limiter.begin(host(i), "a@x", T0).unwrap());
+            try_once(&limiter, &pool, host(i), "a@x", T0).await.unwrap();
         }
-        assert!(limiter.begin(host(999), "a@x", T0).is_err());
+        assert!(try_once(&limiter, &pool, host(999), "a@x", T0)
+            .await
+            .is_err());
         let neighbour = Some(IpAddr::from([0x2001, 0xdb8, 7, 8, 0, 0, 0, 1]));
-        assert!(limiter.begin(neighbour, "a@x", T0).is_ok());
+        assert!(try_once(&limiter, &pool, neighbour, "a@x", T0)
+            .await
+            .is_ok());
         // IPv4 seen through an IPv6 socket is still the IPv4 address.
         let mapped = Some(IpAddr::from([0, 0, 0, 0, 0, 0xffff, 0x0a00, 0x0001]));
         for _ in 0..3 {
-            drop(limiter.begin(mapped, "b@x", T0).unwrap());
+            try_once(&limiter, &pool, mapped, "b@x", T0).await.unwrap();
         }
-        assert!(limiter.begin(ip(1), "b@x", T0).is_err());
+        assert!(try_once(&limiter, &pool, ip(1), "b@x", T0).await.is_err());
     }
 
-    #[test]
-    fn a_cancelled_attempt_does_not_count() {
-        let limiter = SignInLimiter::new(limits(2, 100, 100));
+    #[tokio::test]
+    async fn a_cancelled_attempt_does_not_count() {
+        let (pool, _dir) = test_pool().await;
+        let limiter = limits(2, 100, 100);
         for _ in 0..10 {
-            limiter.begin(ip(1), "a@x", T0).unwrap().cancel();
+            let attempt = limiter.begin(&pool, ip(1), "a@x", T0).await.unwrap();
+            attempt.unwrap().cancel().await;
         }
-        assert!(limiter.begin(ip(1), "a@x", T0).is_ok());
+        assert!(try_once(&limiter, &pool, ip(1), "a@x", T0).await.is_ok());
     }
 
-    #[test]
-    fn attempts_are_reserved_before_the_password_is_checked() {
+    #[tokio::test]
+    async fn attempts_are_reserved_before_the_password_is_checked() {
         // Parallel guesses: every one reserves before any finishes, so
         // only the first `per_pair` get through.
-        let limiter = SignInLimiter::new(limits(5, 100, 100));
-        let started: Vec<_> = (0..60).map(|_| limiter.begin(ip(1), "a@x", T0)).collect();
-        assert_eq!(started.iter().filter(|a| a.is_ok()).count(), 5);
+        let (pool, _dir) = test_pool().await;
+        let limiter = limits(5, 100, 100);
+        let started =
+            futures::future::join_all((0..60).map(|_| limiter.begin(&pool, ip(1), "a@x", T0)))
+                .await;
+        let through = started.iter().filter(|a| matches!(a, Ok(Ok(_)))).count();
+        assert_eq!(through, 5);
     }
 
-    #[test]
-    fn success_takes_the_reservation_back_and_clears_the_pair() {
-        let limiter = SignInLimiter::new(limits(2, 100, 100));
-        drop(limiter.begin(ip(1), "a@x", T0).unwrap());
-        limiter.begin(ip(1), "a@x", t0_plus(1)).unwrap().succeeded();
-        drop(limiter.begin(ip(1), "a@x", t0_plus(2)).unwrap());
-        assert!(limiter.begin(ip(1), "a@x", t0_plus(3)).is_ok());
-        for _ in 0..50 {
-            limiter.begin(ip(1), "b@x", T0).unwrap().succeeded();
+    #[tokio::test]
+    async fn two_servers_on_one_database_count_the_same_failures() {
+        // Two limiters, as two `trove serve` processes, with pools of
+        // their own on one database file.
+        let (pool, dir) = test_pool().await;
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let other_pool = crate::db::connect(&url).await.unwrap();
+        let (a, b) = (SignInLimiter::default(), SignInLimiter::default());
+        for i in 0..5 {
+            let (limiter, pool) = if i % 2 == 0 {
+                (&a, &pool)
+            } else {
+                (&b, &other_pool)
+            };
+            try_once(limiter, pool, ip(1), "a@x", t0_plus(i))
+                .await
+                .unwrap();
         }
+        assert!(try_once(&a, &pool, ip(1), "a@x", t0_plus(9)).await.is_err());
+        assert!(try_once(&b, &other_pool, ip(1), "a@x", t0_plus(9))
+            .await
+            .is_err());
+    }
+
+    #[tokio::test]
+    async fn success_takes_the_reservation_back_and_clears_the_pair() {
+        let (pool, _dir) = test_pool().await;
+        let limiter = limits(2, 100, 100);
+        try_once(&limiter, &pool, ip(1), "a@x", T0).await.unwrap();
+        let attempt = limiter
+            .begin(&pool, ip(1), "a@x", t0_plus(1))
+            .await
+            .unwrap();
+        attempt.unwrap().succeeded().await;
+        try_once(&limiter, &pool, ip(1), "a@x", t0_plus(2))
+            .await
+            .unwrap();
+        assert!(try_once(&limiter, &pool, ip(1), "a@x", t0_plus(3))
+            .await
+            .is_ok());
+        for _ in 0..50 {
+            let attempt = limiter.begin(&pool, ip(1), "b@x", T0).await.unwrap();
+            attempt.unwrap().succeeded().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn ended_windows_are_forgotten_and_no_email_is_stored() {
+        let (pool, _dir) = test_pool().await;
+        let limiter = SignInLimiter::default();
+        try_once(&limiter, &pool, ip(1), "a@x", T0).await.unwrap();
+        try_once(&limiter, &pool, ip(2), "b@x", t0_plus(MILLIS_PER_MINUTE))
+            .await
+            .unwrap();
+        let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM sign_in_failures")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(keys.len(), 6, "three keys an attempt, none shared");
+        assert!(keys
+            .iter()
+            .all(|k| !k.contains("a@x") && !k.contains("10.0.0")));
+        let ended = t0_plus(15 * MILLIS_PER_MINUTE);
+        assert_eq!(limiter.forget_ended(&pool, ended).await.unwrap(), 3);
+        assert_eq!(limiter.forget_ended(&pool, ended).await.unwrap(), 0);
     }
 }

@@ -231,11 +231,16 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
 
 /// Runs the purge once with the state's clock: expired assets go, then
 /// orphan files older than [`ORPHAN_GRACE`] by the file system's clock.
-/// Idempotency keys older than a day are forgotten on the way.
+/// Idempotency keys older than a day, and the sign-in throttle's ended
+/// windows, are forgotten on the way.
 pub async fn purge_once(state: &AppState) -> Result<PurgeReport, AppError> {
     let orphans_before = state.clock.unshifted_system_time() - ORPHAN_GRACE;
     let report = purge(&state.pool, &state.storage, &state.clock, orphans_before).await?;
     idempotency::forget_expired(&state.pool, state.clock.now()).await?;
+    state
+        .sign_in_limiter
+        .forget_ended(&state.pool, state.clock.now())
+        .await?;
     Ok(report)
 }
 

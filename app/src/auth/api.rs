@@ -42,7 +42,11 @@ pub async fn sign_in(
     let now = state.clock.now();
     // Reserved before the password is checked: parallel guesses cannot all
     // pass the limit before the first failure is counted.
-    let attempt = match state.sign_in_limiter.begin(ip, &email, now) {
+    let attempt = match state
+        .sign_in_limiter
+        .begin(&state.pool, ip, &email, now)
+        .await?
+    {
         Ok(attempt) => attempt,
         Err(retry) => {
             tracing::warn!(?ip, "sign-in refused: too many failed attempts");
@@ -52,7 +56,7 @@ pub async fn sign_in(
     let found = match data::find_for_sign_in(&state.pool, &email).await {
         Ok(found) => found,
         Err(error) => {
-            attempt.cancel();
+            attempt.cancel().await;
             return Err(error);
         }
     };
@@ -72,7 +76,7 @@ pub async fn sign_in(
     {
         Ok(matches) => matches,
         Err(error) => {
-            attempt.cancel();
+            attempt.cancel().await;
             return Err(match error {
                 crate::cpu_gate::GateError::Busy => AppError::Unavailable,
                 other => AppError::internal(other),
@@ -82,7 +86,7 @@ pub async fn sign_in(
     let Some(user) = user.filter(|_| matches) else {
         return Err(AppError::InvalidCredentials);
     };
-    attempt.succeeded();
+    attempt.succeeded().await;
     session::sign_in(user.id, now).await?;
     tracing::info!(user = user.id.0, "signed in");
     leptos_axum::redirect(&safe_next(next.as_deref()));
