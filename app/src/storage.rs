@@ -6,6 +6,7 @@
 //! `thumbnails/`, fanned out by the first two characters of a random,
 //! unguessable storage key.
 
+pub mod s3;
 mod staging;
 mod thumbnail;
 
@@ -27,8 +28,9 @@ use object_store::{
 use crate::cpu_gate::{CpuGate, GateError};
 pub use thumbnail::{Dimensions, Picture, MAX_DECODE_BYTES, MAX_THUMBNAIL_PIXELS, THUMBNAIL_EDGE};
 
-/// An upload is written in parts of this size, at most two in flight, so an
-/// upload holds a few MB of memory whatever the size of the file.
+/// An upload is written in parts of this size (S3's: 5 MiB), at most two in
+/// flight, so an upload holds a few MB of memory whatever the size of the
+/// file.
 const UPLOAD_PART_BYTES: usize = 1024 * 1024;
 const UPLOAD_PARTS_IN_FLIGHT: usize = 2;
 
@@ -44,6 +46,8 @@ pub enum StorageError {
     Join(#[from] tokio::task::JoinError),
     #[error("decoding: {0}")]
     Gate(#[from] GateError),
+    #[error("storage settings: {0}")]
+    Config(String),
 }
 
 /// Which of an asset's two files.
@@ -59,6 +63,8 @@ pub struct Storage {
     /// The directory of a local store, for the sweep of staging files that
     /// a crash left behind (the store does not list them).
     local_root: Option<PathBuf>,
+    /// The size of an upload's parts: S3 needs at least 5 MiB.
+    part_bytes: usize,
     /// Image decoding: one per core at once (a decode can hold hundreds of
     /// MB); uploads beyond that wait for their turn.
     decode_gate: CpuGate,
@@ -84,19 +90,27 @@ impl Storage {
         let store = LocalFileSystem::new_with_prefix(&root)?
             .with_fsync(true)
             .with_automatic_cleanup(true);
-        Ok(Self {
-            store: Arc::new(store),
-            local_root: Some(root),
-            decode_gate: CpuGate::per_core(DECODE_WAIT),
-            decode_memory: decode_memory(),
-        })
+        Ok(Self::over(Arc::new(store), Some(root), UPLOAD_PART_BYTES))
+    }
+
+    /// Files in an S3-compatible bucket, `s3://bucket/prefix` (see
+    /// [`s3`] for the settings). An incomplete multipart upload (a crash
+    /// mid-upload) is invisible and costs only storage: give the bucket a
+    /// lifecycle rule that aborts them after a day.
+    pub fn s3(url: &str) -> Result<Self, StorageError> {
+        Ok(Self::over(Arc::from(s3::store(url)?), None, s3::PART_BYTES))
     }
 
     /// Files in memory, for tests.
     pub fn in_memory() -> Self {
+        Self::over(Arc::new(InMemory::new()), None, UPLOAD_PART_BYTES)
+    }
+
+    fn over(store: Arc<dyn ObjectStore>, local_root: Option<PathBuf>, part_bytes: usize) -> Self {
         Self {
-            store: Arc::new(InMemory::new()),
-            local_root: None,
+            store,
+            local_root,
+            part_bytes,
             decode_gate: CpuGate::per_core(DECODE_WAIT),
             decode_memory: decode_memory(),
         }
@@ -176,15 +190,17 @@ impl Storage {
             .put_multipart(&Self::location(FileKind::Original, key))
             .await?;
         Ok(PendingUpload {
-            writer: WriteMultipart::new_with_chunk_size(upload, UPLOAD_PART_BYTES),
+            writer: Some(WriteMultipart::new_with_chunk_size(upload, self.part_bytes)),
             size: 0,
             head: Vec::new(),
         })
     }
 
     /// Makes a finished upload the original under its key.
-    pub async fn commit_upload(&self, pending: PendingUpload) -> Result<(), StorageError> {
-        pending.writer.finish().await?;
+    pub async fn commit_upload(&self, mut pending: PendingUpload) -> Result<(), StorageError> {
+        if let Some(writer) = pending.writer.take() {
+            writer.finish().await?;
+        }
         Ok(())
     }
 
@@ -258,7 +274,9 @@ impl Storage {
             // The local store hands over the open file: decode from it,
             // not from a second copy in memory.
             GetResultPayload::File(file, _) => thumbnail::Source::file(file),
-            GetResultPayload::Stream(_) => thumbnail::Source::bytes(original.bytes().await?),
+            // A remote store's stream is spooled to an unnamed temporary
+            // file, not memory: an original can be as large as uploads are.
+            GetResultPayload::Stream(stream) => thumbnail::Source::file(spool(stream).await?),
         };
         let (header, source) = self
             .decode_gate
@@ -307,9 +325,26 @@ impl Storage {
     }
 }
 
+/// Copies a stream to an unnamed temporary file (gone when closed) and
+/// rewinds it.
+async fn spool(
+    mut stream: futures::stream::BoxStream<'static, object_store::Result<Bytes>>,
+) -> Result<std::fs::File, StorageError> {
+    use tokio::io::{AsyncSeekExt as _, AsyncWriteExt as _};
+    let file = tokio::task::spawn_blocking(tempfile::tempfile).await??;
+    let mut file = tokio::fs::File::from_std(file);
+    while let Some(chunk) = stream.try_next().await? {
+        file.write_all(&chunk).await?;
+    }
+    file.flush().await?;
+    file.seek(std::io::SeekFrom::Start(0)).await?;
+    Ok(file.into_std().await)
+}
+
 /// An upload being written. See [`Storage::begin_upload`].
 pub struct PendingUpload {
-    writer: WriteMultipart,
+    /// `None` once finished.
+    writer: Option<WriteMultipart>,
     size: u64,
     head: Vec<u8>,
 }
@@ -322,6 +357,24 @@ impl std::fmt::Debug for PendingUpload {
     }
 }
 
+/// An upload dropped before it was committed is aborted: the local store
+/// removes its staging file, S3 its parts (which would otherwise be kept,
+/// and billed, until a lifecycle rule ends them).
+impl Drop for PendingUpload {
+    fn drop(&mut self) {
+        let Some(writer) = self.writer.take() else {
+            return;
+        };
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(error) = writer.abort().await {
+                    tracing::warn!(%error, "could not abort an unfinished upload");
+                }
+            });
+        }
+    }
+}
+
 impl PendingUpload {
     /// Appends a chunk, keeping the first bytes for type detection. Waits
     /// while too many parts are being written (back-pressure on the client).
@@ -330,11 +383,13 @@ impl PendingUpload {
             let take = (keep_head - self.head.len()).min(chunk.len());
             self.head.extend_from_slice(&chunk[..take]);
         }
-        self.writer
-            .wait_for_capacity(UPLOAD_PARTS_IN_FLIGHT)
-            .await?;
+        // Never `None` here: committing takes the upload.
+        let Some(writer) = self.writer.as_mut() else {
+            return Ok(());
+        };
+        writer.wait_for_capacity(UPLOAD_PARTS_IN_FLIGHT).await?;
         self.size += chunk.len() as u64;
-        self.writer.put(chunk);
+        writer.put(chunk);
         Ok(())
     }
 
@@ -370,7 +425,7 @@ mod tests {
 
     use super::*;
 
-    fn png(width: u32, height: u32) -> Vec<u8> {
+    pub(super) fn png(width: u32, height: u32) -> Vec<u8> {
         let image = image::RgbaImage::from_pixel(width, height, image::Rgba([200, 10, 10, 128]));
         let mut png = Vec::new();
         DynamicImage::ImageRgba8(image)

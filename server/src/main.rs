@@ -77,6 +77,11 @@ struct DataArgs {
     /// SQLite URL; defaults to <data dir>/trove.db.
     #[arg(long, env = "DATABASE_URL")]
     database_url: Option<String>,
+    /// Where the files live: s3://bucket/prefix for an S3-compatible store
+    /// (with the usual AWS_* settings; AWS_ENDPOINT_URL for a store other
+    /// than Amazon's); defaults to <data dir>/files.
+    #[arg(long, env = "TROVE_STORAGE")]
+    storage: Option<String>,
     /// Shift the clock, e.g. 15d, -3h, 90m (demos and end-to-end tests only).
     #[arg(long, env = "TROVE_CLOCK_OFFSET")]
     clock_offset: Option<String>,
@@ -154,6 +159,7 @@ impl DataArgs {
         DataConfig {
             data_dir: self.data_dir.clone(),
             database_url: self.database_url.clone(),
+            storage_url: self.storage.clone(),
             refresh_statistics: false,
         }
     }

@@ -18,12 +18,15 @@ use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::RECENT_ACCESS_CAPACITY;
 
-/// Where the data lives: the SQLite database and the files.
+/// Where the data lives: the database and the files.
 #[derive(Debug, Clone)]
 pub struct DataConfig {
     pub data_dir: PathBuf,
     /// Defaults to `sqlite://<data dir>/trove.db?mode=rwc`.
     pub database_url: Option<String>,
+    /// `s3://bucket/prefix` for an S3-compatible store; defaults to
+    /// `<data dir>/files` on the local disk.
+    pub storage_url: Option<String>,
     /// Refresh the planner's statistics on opening (`trove serve`; not the
     /// commands, which may run beside a server).
     pub refresh_statistics: bool,
@@ -41,6 +44,14 @@ impl DataConfig {
 
     pub fn files_dir(&self) -> PathBuf {
         self.data_dir.join("files")
+    }
+
+    /// The file store: the bucket of `storage_url`, or the local directory.
+    pub fn storage(&self) -> anyhow::Result<Storage> {
+        match &self.storage_url {
+            Some(url) => Storage::s3(url).context("opening the S3 file store"),
+            None => Storage::local(self.files_dir()).context("opening the file store"),
+        }
     }
 }
 
@@ -78,7 +89,7 @@ pub async fn open_state(
     Ok(AppState {
         leptos_options,
         pool,
-        storage: Arc::new(Storage::local(data.files_dir()).context("opening the file store")?),
+        storage: Arc::new(data.storage()?),
         clock,
         sign_in_limiter: SignInLimiter::default(),
         // A sign-in waits at most a few seconds for its turn, then is

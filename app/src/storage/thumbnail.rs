@@ -9,9 +9,8 @@
 //! others against a shared memory budget; and the decoder's own [`Limits`]
 //! catch a header that lies.
 
-use std::io::{BufRead, BufReader, Cursor, Seek, SeekFrom};
+use std::io::{BufReader, Cursor, Seek, SeekFrom};
 
-use bytes::Bytes;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 
 use super::StorageError;
@@ -47,31 +46,18 @@ pub struct Picture {
     pub thumbnail: bool,
 }
 
-/// Where the original is read from (twice: the header, then the decode).
-pub(super) enum Source {
-    File(BufReader<std::fs::File>),
-    Bytes(Cursor<Bytes>),
-}
-
-trait BufReadSeek: BufRead + Seek {}
-impl<T: BufRead + Seek> BufReadSeek for T {}
+/// Where the original is read from (twice: the header, then the decode):
+/// the stored file, or a remote store's copy spooled to a temporary file.
+pub(super) struct Source(BufReader<std::fs::File>);
 
 impl Source {
     pub(super) fn file(file: std::fs::File) -> Self {
-        Self::File(BufReader::new(file))
+        Self(BufReader::new(file))
     }
 
-    pub(super) fn bytes(bytes: Bytes) -> Self {
-        Self::Bytes(Cursor::new(bytes))
-    }
-
-    fn rewound(&mut self) -> std::io::Result<&mut dyn BufReadSeek> {
-        let reader: &mut dyn BufReadSeek = match self {
-            Self::File(file) => file,
-            Self::Bytes(bytes) => bytes,
-        };
-        reader.seek(SeekFrom::Start(0))?;
-        Ok(reader)
+    fn rewound(&mut self) -> std::io::Result<&mut BufReader<std::fs::File>> {
+        self.0.seek(SeekFrom::Start(0))?;
+        Ok(&mut self.0)
     }
 }
 
@@ -223,7 +209,9 @@ mod tests {
     }
 
     fn header_of(bytes: Vec<u8>) -> (Source, Option<Header>) {
-        let mut source = Source::bytes(Bytes::from(bytes));
+        let mut file = tempfile::tempfile().unwrap();
+        std::io::Write::write_all(&mut file, &bytes).unwrap();
+        let mut source = Source::file(file);
         let header = read_header(&mut source).unwrap();
         (source, header)
     }

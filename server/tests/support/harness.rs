@@ -52,6 +52,7 @@ impl TestApp {
         let data = DataConfig {
             data_dir: dir.path().to_owned(),
             database_url: None,
+            storage_url: None,
             refresh_statistics: false,
         };
         let mut state = open_state(&data, Clock::system(), test_leptos_options(dir.path()))
