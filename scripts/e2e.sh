@@ -2,6 +2,8 @@
 # Runs the Playwright suite against freshly started servers, each on a free
 # port, with Debian's Chromium:
 #   TROVE_URL         the main server (its own temporary data dir, demo data)
+#   TROVE_SECOND_URL  a second server on the main one's data dir, as two
+#                     servers behind a load balancer (two-servers.spec)
 #   TROVE_CLOCK_URL   a second server on another temporary data dir, and
 #   TROVE_CLOCK_13D_URL / TROVE_CLOCK_15D_URL
 #                     two more on that same data dir with TROVE_CLOCK_OFFSET
@@ -62,12 +64,13 @@ start() {
 # Started one after another: the first on a data dir seeds the demo data,
 # the others find it there.
 start main "$work/main" ""; main_url=$url
+start second "$work/main" ""; second_url=$url
 start clock "$work/clock" ""; clock_url=$url
 start clock-13d "$work/clock" "13d"; clock_13d_url=$url
 start clock-15d "$work/clock" "15d"; clock_15d_url=$url
 
 status=0
-(cd end2end && TROVE_URL="$main_url" TROVE_CLOCK_URL="$clock_url" \
+(cd end2end && TROVE_URL="$main_url" TROVE_SECOND_URL="$second_url" TROVE_CLOCK_URL="$clock_url" \
   TROVE_CLOCK_13D_URL="$clock_13d_url" TROVE_CLOCK_15D_URL="$clock_15d_url" \
   npx playwright test "$@") || status=$?
 if [ "$status" -ne 0 ]; then

@@ -3,42 +3,11 @@ import { expect, test } from "./support/test";
 import { AssetsPage, expectNoSeriousA11yViolations, waitForHydration } from "./pages/assets-page";
 import { signIn } from "./pages/sign-in-page";
 import { TrashPage } from "./pages/trash-page";
+import { origin, removeForGood, uploadTexts } from "./support/api";
 
 // "Select all N matching" with a search, in Assets and in Trash: the server
 // resolves the set and changes it only if it is still the number the person
 // confirmed (DESIGN.md §3, issue 13).
-
-const origin = (page: Page) => new URL(page.url()).origin;
-
-/** Uploads small text files through the API, as another client would. */
-async function uploadTexts(page: Page, names: string[]) {
-  for (const name of names) {
-    const response = await page.request.post(
-      `/api/upload?space=marketing&name=${encodeURIComponent(name)}`,
-      { data: `${name}\n`, headers: { Origin: origin(page), "Content-Type": "text/plain" } },
-    );
-    expect(response.status(), name).toBe(201);
-  }
-}
-
-/** Removes a test's uploads for good (as the owner), so later tests see the demo data. */
-async function removeForGood(page: Page, search: string, count: number) {
-  await page.context().clearCookies();
-  await signIn(page, "owner@example.com");
-  const headers = { Origin: origin(page) };
-  const matching = { search };
-  const moved = await page.request.post("/api/move_to_trash", {
-    data: { space: "marketing", matching, expected_count: count },
-    headers,
-  });
-  expect(moved.status()).toBe(200);
-  const deleted = await page.request.post("/api/delete_permanently", {
-    data: { space: "marketing", matching, expected_count: count },
-    headers,
-  });
-  expect(deleted.status()).toBe(200);
-  expect((await deleted.json()).deleted).toBe(count);
-}
 
 const numbered = (prefix: string, count: number) =>
   Array.from({ length: count }, (_, i) => `${prefix}-${String(i + 1).padStart(2, "0")}.txt`);

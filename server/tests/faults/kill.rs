@@ -287,7 +287,7 @@ async fn a_purge_killed_at_any_moment_never_leaves_a_row_without_its_file() {
 }
 
 /// Uploads `count` small text files, a few at a time; returns their ids.
-async fn upload_text_files(owner: &Client, count: usize) -> Vec<i64> {
+pub(crate) async fn upload_text_files(owner: &Client, count: usize) -> Vec<i64> {
     let next = Arc::new(AtomicUsize::new(0));
     let uploaders: Vec<_> = (0..UPLOADS_AT_ONCE)
         .map(|_| {

@@ -8,6 +8,9 @@
 //!   clients cannot hold its connections (header deadline, connection cap).
 //! - `load`: eight clients at once for `TROVE_FAULTS_LOAD_SECS` seconds
 //!   (30 by default): no 5xx, and the responses add up to the audit log.
+//! - `servers`: two `trove serve` processes on the same data, as behind a
+//!   load balancer: changes seen across, one throttle, purges at once,
+//!   a move racing a restore.
 //! - `malformed`: every endpoint, found in the server-function registry and
 //!   `server::PLAIN_ROUTES` (so a new one is covered as soon as it exists),
 //!   gets broken input: always a 4xx, never a 5xx, and nothing changes.
@@ -27,4 +30,5 @@ mod kill;
 mod load;
 mod malformed;
 mod process;
+mod servers;
 mod trash_cli;

@@ -42,6 +42,8 @@ pub async fn exclusive() -> MutexGuard<'static, ()> {
 /// running on it.
 pub struct Trove {
     root: tempfile::TempDir,
+    /// The data directory: under `root`, or another installation's.
+    data: PathBuf,
     child: Option<Child>,
     port: u16,
 }
@@ -49,17 +51,30 @@ pub struct Trove {
 impl Trove {
     pub fn new() -> Self {
         let root = tempfile::tempdir().unwrap();
+        let data = root.path().join("data");
+        Self::at(root, data)
+    }
+
+    /// A second server on `other`'s data (its database and files, or the
+    /// bucket of `TROVE_STORAGE`): two servers behind one load balancer.
+    /// `other` must outlive it.
+    pub fn beside(other: &Trove) -> Self {
+        Self::at(tempfile::tempdir().unwrap(), other.data_dir())
+    }
+
+    fn at(root: tempfile::TempDir, data: PathBuf) -> Self {
         // The Leptos site root: nothing is served from it, but it must exist.
         std::fs::create_dir_all(root.path().join("site").join("pkg")).unwrap();
         Self {
             root,
+            data,
             child: None,
             port: 0,
         }
     }
 
     pub fn data_dir(&self) -> PathBuf {
-        self.root.path().join("data")
+        self.data.clone()
     }
 
     pub fn files_dir(&self) -> PathBuf {
@@ -88,7 +103,8 @@ impl Trove {
     }
 
     /// The `trove` binary with this installation's environment, and none of
-    /// the caller's Trove settings.
+    /// the caller's Trove settings but `TROVE_STORAGE` and the `AWS_*` ones
+    /// (`make test-scale` runs the two-server tests on a bucket).
     fn command(&self) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_trove"));
         for inherited in [
