@@ -4,7 +4,7 @@
 //! per request and space, in the same transaction as the change.
 
 use crate::error::AppError;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::ids::{BatchId, SpaceId, UserId};
 use crate::time::Timestamp;
@@ -47,11 +47,11 @@ pub struct AuditEntry<'a> {
 }
 
 impl AuditEntry<'_> {
-    pub async fn write(&self, conn: &mut SqliteConnection) -> Result<(), AppError> {
+    pub async fn write(&self, conn: &mut AnyConnection) -> Result<(), AppError> {
         sqlx::query(
             "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count,
                                     folder_ids, at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(self.space)
         .bind(self.actor)
@@ -71,7 +71,7 @@ impl AuditEntry<'_> {
 /// carrying `batch`: the database gathers their ids (in order) itself, so a
 /// move of 100,000 assets never sends them out and back.
 pub async fn write_batch_entry(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     space: SpaceId,
     actor: UserId,
     batch: &BatchId,
@@ -80,12 +80,11 @@ pub async fn write_batch_entry(
     sqlx::query(
         "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count,
                                 folder_ids, at)
-         SELECT ?1, ?2, ?3, ?4, json_group_array(id), COUNT(*),
-                (SELECT json_group_array(id) FROM (SELECT id FROM folders
-                                                   WHERE delete_batch = ?4 AND space_id = ?1
-                                                   ORDER BY id)),
-                ?5
-         FROM (SELECT id FROM assets WHERE delete_batch = ?4 AND space_id = ?1 ORDER BY id)",
+         SELECT $1, $2, $3, $4, json_group_array(a.id ORDER BY a.id), COUNT(*),
+                (SELECT json_group_array(f.id ORDER BY f.id) FROM folders f
+                 WHERE f.delete_batch = $4 AND f.space_id = $1),
+                $5
+         FROM assets a WHERE a.delete_batch = $4 AND a.space_id = $1",
     )
     .bind(space)
     .bind(actor)

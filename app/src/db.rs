@@ -1,95 +1,275 @@
-//! The SQLite pool: WAL mode, foreign keys on, a busy timeout so that writers
-//! queue instead of failing, and the embedded migrations run at start-up.
+//! The database: SQLite (the embedded default, `sqlite://…`) or PostgreSQL
+//! (`postgres://…`, for several servers at once), behind sqlx's `Any`
+//! driver, so every feature has one set of SQL statements for both.
+//!
+//! Why `Any` rather than code generic over `sqlx::Database`, or a data trait
+//! with an implementation per backend: the statements are the same text on
+//! both (placeholders are `$N`, which SQLite reads too; the PostgreSQL
+//! schema defines the few SQLite functions the statements use, such as
+//! `json_each`), so a second implementation would fork every feature, and
+//! generic code would carry a dozen trait bounds on every function for no
+//! gain. What differs is small and kept in one place per feature, chosen by
+//! [`dialect()`]: how a write transaction starts ([`begin_write`]), how a
+//! name search finds its candidates, and the connection settings here.
+//!
+//! SQLite: WAL mode, foreign keys on, a busy timeout so that writers queue
+//! instead of failing. Either way the embedded migrations run at start-up,
+//! on a connection of their own, before the pool opens.
+
+mod flag;
+mod sessions;
+mod sql;
+mod text_enum;
 
 use std::str::FromStr;
+use std::sync::OnceLock;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Connection as _, SqliteConnection, SqlitePool};
+use sqlx::any::AnyPoolOptions;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{Any, AnyConnection, AnyPool, Connection as _, Executor as _, Transaction};
 
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+pub use flag::Flag;
+pub use sessions::SessionRows;
+pub use sql::{Sql, SqlRow};
+pub(crate) use text_enum::text_enum;
 
-pub async fn connect(database_url: &str) -> Result<SqlitePool, sqlx::Error> {
-    let options = SqliteConnectOptions::from_str(database_url)?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10))
-        .pragma("temp_store", "memory")
-        // 8 MiB of page cache per connection (SQLite's default is 2 MiB).
-        // A bulk change of 50,000 rows on a long-lived connection thrashed
-        // the default and ran 2.2x slower than on a fresh one (see
-        // BENCHMARKS.md, issue 13). Pages are cached as they are read, so
-        // an idle connection costs nothing; at most 16 x 8 MiB.
-        .pragma("cache_size", "-8192");
-    // The migrations run on a connection of their own, closed before the
-    // pool opens any, so every pooled connection starts on the final
-    // schema: after a change to the schema, a connection that had seen the
-    // schema before can fail statements whose triggers write the FTS5 name
-    // index with "no such table: assets" (SQLite 3.46; see
-    // `refresh_statistics` and `server::open_state`).
-    let mut migrating = SqliteConnection::connect_with(&options).await?;
-    MIGRATOR.run(&mut migrating).await?;
-    migrating.close().await?;
-    let pool = SqlitePoolOptions::new()
-        .max_connections(16)
-        .min_connections(1)
-        .acquire_timeout(Duration::from_secs(15))
-        .connect_with(options)
-        .await?;
-    Ok(pool)
+pub static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+pub static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// Which database this process uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
 }
 
-/// Refreshes the planner's statistics where SQLite thinks they are stale;
-/// `trove serve` calls it once at start-up, before it takes requests.
-///
-/// Not on every connection's close (sqlx's `optimize_on_close`), nor from
-/// the CLI while a server may be running: ANALYZE changes the schema, and a
-/// schema change while another connection compiles a statement whose
-/// trigger writes the FTS5 name index makes that statement fail with "no
-/// such table: assets" (SQLite 3.46; `two_purges_at_once_…` and
-/// `restore_racing_purge_…` in `trash::purge` failed that way).
-pub async fn refresh_statistics(pool: &SqlitePool) -> Result<(), sqlx::Error> {
-    sqlx::query("PRAGMA optimize = 0x10002")
-        .execute(pool)
+impl Dialect {
+    /// The backend a database URL names.
+    pub fn of_url(url: &str) -> Result<Self, sqlx::Error> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(sqlx::Error::Configuration(
+                "DATABASE_URL must start with sqlite: or postgres://".into(),
+            ))
+        }
+    }
+}
+
+static DIALECT: OnceLock<Dialect> = OnceLock::new();
+
+/// The dialect of the database this process opened ([`connect`]); SQLite
+/// until one is opened. One process serves one kind of database.
+pub fn dialect() -> Dialect {
+    DIALECT.get().copied().unwrap_or(Dialect::Sqlite)
+}
+
+fn settle_dialect(dialect: Dialect) -> Result<(), sqlx::Error> {
+    if *DIALECT.get_or_init(|| dialect) != dialect {
+        return Err(sqlx::Error::Configuration(
+            "this process already uses another kind of database".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The most connections one server keeps open.
+const MAX_CONNECTIONS: u32 = 16;
+
+/// Opens the database at `url` (SQLite or PostgreSQL), applies the
+/// migrations and returns the pool.
+pub async fn connect(database_url: &str) -> Result<AnyPool, sqlx::Error> {
+    let dialect = Dialect::of_url(database_url)?;
+    settle_dialect(dialect)?;
+    sqlx::any::install_default_drivers();
+    match dialect {
+        Dialect::Sqlite => {
+            // The migrations run on a connection of their own, closed
+            // before the pool opens any, so every pooled connection starts
+            // on the final schema: after a change to the schema, a
+            // connection that had seen the schema before can fail
+            // statements whose triggers write the FTS5 name index with "no
+            // such table: assets" (SQLite 3.46; see `refresh_statistics`
+            // and `server::open_state`).
+            let options = SqliteConnectOptions::from_str(database_url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true);
+            let mut migrating = sqlx::SqliteConnection::connect_with(&options).await?;
+            SQLITE_MIGRATIONS.run(&mut migrating).await?;
+            migrating.close().await?;
+        }
+        Dialect::Postgres => {
+            let options = PgConnectOptions::from_str(database_url)?;
+            let mut migrating = sqlx::PgConnection::connect_with(&options).await?;
+            POSTGRES_MIGRATIONS.run(&mut migrating).await?;
+            migrating.close().await?;
+        }
+    }
+    AnyPoolOptions::new()
+        .max_connections(MAX_CONNECTIONS)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(15))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if dialect == Dialect::Sqlite {
+                    conn.execute(SQLITE_SETTINGS).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(database_url)
+        .await
+}
+
+/// A plain SQLite pool with the app's connection settings, on a database
+/// [`connect`] made: the raw-SQL baseline that benchmarks time the app
+/// against.
+pub async fn raw_sqlite(database_url: &str) -> Result<sqlx::SqlitePool, sqlx::Error> {
+    sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(MAX_CONNECTIONS)
+        .after_connect(|conn, _| {
+            Box::pin(async move { conn.execute(SQLITE_SETTINGS).await.map(drop) })
+        })
+        .connect(database_url)
+        .await
+}
+
+/// Every pooled SQLite connection's settings: commits are durable at the
+/// next checkpoint (WAL, `synchronous = NORMAL`), writers wait up to 10 s
+/// for the lock, and 8 MiB of page cache (SQLite's default is 2 MiB: a bulk
+/// change of 50,000 rows on a long-lived connection thrashed it and ran
+/// 2.2x slower than on a fresh one; see BENCHMARKS.md, issue 13). Pages are
+/// cached as they are read, so an idle connection costs nothing.
+const SQLITE_SETTINGS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA temp_store = memory; \
+     PRAGMA cache_size = -8192;";
+
+/// Where PostgreSQL's write transactions queue, in place of SQLite's one
+/// write lock: every change that reads rows and then writes what it read
+/// (a bulk move, a restore, the purge) takes this lock first, so the rules
+/// hold as they do on SQLite, across every server on the database.
+const WRITE_LOCK: i64 = 0x7472_6f76_6521; // "trove!"
+
+/// Starts a transaction that holds the write lock from its first statement:
+/// `BEGIN IMMEDIATE` on SQLite, an advisory transaction lock on PostgreSQL.
+pub async fn begin_write(conn: &mut AnyConnection) -> Result<Transaction<'_, Any>, sqlx::Error> {
+    match dialect() {
+        Dialect::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await,
+        Dialect::Postgres => {
+            let mut tx = conn.begin().await?;
+            take_write_lock(&mut tx).await?;
+            Ok(tx)
+        }
+    }
+}
+
+/// [`begin_write`] on a connection of the pool.
+pub async fn begin_write_on(pool: &AnyPool) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    match dialect() {
+        Dialect::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        Dialect::Postgres => {
+            let mut tx = pool.begin().await?;
+            take_write_lock(&mut tx).await?;
+            Ok(tx)
+        }
+    }
+}
+
+async fn take_write_lock(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)")
+        .bind(WRITE_LOCK)
+        .execute(conn)
         .await?;
     Ok(())
 }
 
-/// A connection whose commits are on disk when they return
-/// (`synchronous = FULL`: the WAL is synced at every commit), for the
+/// Refreshes the planner's statistics where they are stale; `trove serve`
+/// calls it once at start-up, before it takes requests.
+///
+/// On SQLite, not on every connection's close, nor from the CLI while a
+/// server may be running: ANALYZE changes the schema, and a schema change
+/// while another connection compiles a statement whose trigger writes the
+/// FTS5 name index makes that statement fail with "no such table: assets"
+/// (SQLite 3.46; `two_purges_at_once_…` and `restore_racing_purge_…` in
+/// `trash::purge` failed that way).
+pub async fn refresh_statistics(pool: &AnyPool) -> Result<(), sqlx::Error> {
+    let statement = match dialect() {
+        Dialect::Sqlite => "PRAGMA optimize = 0x10002",
+        Dialect::Postgres => "ANALYZE",
+    };
+    sqlx::query(statement).execute(pool).await?;
+    Ok(())
+}
+
+/// A connection whose commits are on disk when they return, for the
 /// transactions whose commit is followed by removing files (delete
-/// permanently, purge). Under the pool's `NORMAL`, a commit can roll back
-/// on power loss, and rows would come back whose files are gone. The
+/// permanently, purge). On SQLite that is `synchronous = FULL` (the WAL is
+/// synced at every commit): under the pool's `NORMAL`, a commit can roll
+/// back on power loss, and rows would come back whose files are gone. The
 /// connection is closed rather than returned to the pool, so no other
-/// transaction pays for the extra sync.
+/// transaction pays for the extra sync. PostgreSQL's commits are durable
+/// already (`synchronous_commit` on).
 pub async fn durable_connection(
-    pool: &SqlitePool,
-) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, sqlx::Error> {
+    pool: &AnyPool,
+) -> Result<sqlx::pool::PoolConnection<Any>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
-    sqlx::query("PRAGMA synchronous = FULL")
-        .execute(&mut *conn)
-        .await?;
-    conn.close_on_drop();
+    if dialect() == Dialect::Sqlite {
+        sqlx::query("PRAGMA synchronous = FULL")
+            .execute(&mut *conn)
+            .await?;
+        conn.close_on_drop();
+    }
     Ok(conn)
 }
 
-/// A fresh database in a temporary directory, for data tests. The directory
-/// lives as long as the returned guard.
+/// A fresh database for data tests: a SQLite file in a temporary directory
+/// (the directory lives as long as the returned guard), or with
+/// `TROVE_TEST_DATABASE_URL=postgres://…/db` a new database on that server.
 #[cfg(test)]
-pub async fn test_pool() -> (SqlitePool, tempfile::TempDir) {
+pub async fn test_pool() -> (AnyPool, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+    let url = test_database_url(&dir).await;
     let pool = connect(&url).await.expect("test database");
     (pool, dir)
+}
+
+/// The URL of a fresh database for a test: a SQLite file in `dir`, or a new
+/// PostgreSQL database when `TROVE_TEST_DATABASE_URL` names a server.
+pub async fn test_database_url(dir: &tempfile::TempDir) -> String {
+    match std::env::var("TROVE_TEST_DATABASE_URL") {
+        Ok(server) if server.starts_with("postgres") => fresh_postgres_database(&server).await,
+        _ => format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
+    }
+}
+
+/// Creates a database with a random name on the server of `url`; returns
+/// its URL.
+async fn fresh_postgres_database(url: &str) -> String {
+    let options = PgConnectOptions::from_str(url).expect("TROVE_TEST_DATABASE_URL");
+    let mut admin = sqlx::PgConnection::connect_with(&options)
+        .await
+        .expect("the test PostgreSQL server");
+    let name = format!("trove_test_{}", uuid::Uuid::new_v4().simple());
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("CREATE DATABASE");
+    let _ = admin.close().await;
+    let (base, _) = url.rsplit_once('/').expect("a database URL ends in /name");
+    format!("{base}/{name}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    async fn synchronous(conn: &mut sqlx::SqliteConnection) -> i64 {
+    async fn synchronous(conn: &mut AnyConnection) -> i64 {
         sqlx::query_scalar("PRAGMA synchronous")
             .fetch_one(conn)
             .await
@@ -99,6 +279,9 @@ mod tests {
     #[tokio::test]
     async fn durable_connections_sync_every_commit_and_are_not_reused() {
         let (pool, _dir) = test_pool().await;
+        if dialect() != Dialect::Sqlite {
+            return; // PostgreSQL's commits are durable on every connection.
+        }
         const NORMAL: i64 = 1;
         const FULL: i64 = 2;
         let mut durable = durable_connection(&pool).await.unwrap();

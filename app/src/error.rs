@@ -192,6 +192,8 @@ impl AppError {
     #[cfg(feature = "ssr")]
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
+        #[cfg(test)]
+        eprintln!("internal error: {cause}");
         Self::Internal
     }
 }

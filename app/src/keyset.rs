@@ -3,9 +3,9 @@
 //! are base64url JSON; anything that does not decode to a cursor for the
 //! current sort (edited, truncated, from another sort) is refused.
 
+use crate::db::Sql;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use serde::{Deserialize, Serialize};
-use sqlx::{QueryBuilder, Sqlite};
 
 const MAX_ENCODED_LEN: usize = 2048;
 
@@ -183,7 +183,7 @@ impl Position {
 /// keyset read from `cursor` (from the start without one), ascending or
 /// not, one index range.
 pub fn push_seek(
-    qb: &mut QueryBuilder<'_, Sqlite>,
+    qb: &mut Sql<'_>,
     alias: &str,
     column: &str,
     cursor: Option<&Cursor>,

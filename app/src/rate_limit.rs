@@ -25,7 +25,7 @@
 use std::net::{IpAddr, Ipv6Addr};
 
 use sha2::{Digest as _, Sha256};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::time::{Timestamp, MILLIS_PER_MINUTE};
 
@@ -87,7 +87,7 @@ impl RetryAfter {
 #[must_use = "an attempt counts as failed unless `succeeded` is called"]
 #[derive(Debug)]
 pub struct Attempt {
-    pool: SqlitePool,
+    pool: AnyPool,
     /// The pair's key, then the address's and the account's.
     keys: [String; 3],
 }
@@ -121,7 +121,7 @@ impl Attempt {
 }
 
 /// One failure fewer under each key.
-async fn take_back(pool: &SqlitePool, keys: &[&String]) -> Result<(), sqlx::Error> {
+async fn take_back(pool: &AnyPool, keys: &[&String]) -> Result<(), sqlx::Error> {
     for key in keys {
         sqlx::query(
             "UPDATE sign_in_failures SET failures = failures - 1 \
@@ -189,7 +189,7 @@ impl SignInLimiter {
     /// wait for each other rather than deadlock.
     pub async fn begin(
         &self,
-        pool: &SqlitePool,
+        pool: &AnyPool,
         ip: Option<IpAddr>,
         email: &str,
         now: Timestamp,
@@ -239,11 +239,7 @@ impl SignInLimiter {
 
     /// Deletes the windows that have ended (the purge job calls it);
     /// returns how many.
-    pub async fn forget_ended(
-        &self,
-        pool: &SqlitePool,
-        now: Timestamp,
-    ) -> Result<u64, sqlx::Error> {
+    pub async fn forget_ended(&self, pool: &AnyPool, now: Timestamp) -> Result<u64, sqlx::Error> {
         let ended_before = now.minus_millis(self.window_millis()).millis();
         let done = sqlx::query("DELETE FROM sign_in_failures WHERE started <= $1")
             .bind(ended_before)
@@ -287,7 +283,7 @@ mod tests {
     /// Whether an attempt is let through (and then left counted).
     async fn try_once(
         limiter: &SignInLimiter,
-        pool: &SqlitePool,
+        pool: &AnyPool,
         ip: Option<IpAddr>,
         email: &str,
         at: Timestamp,
@@ -427,8 +423,9 @@ mod tests {
     async fn two_servers_on_one_database_count_the_same_failures() {
         // Two limiters, as two `trove serve` processes, with pools of
         // their own on one database file.
-        let (pool, dir) = test_pool().await;
-        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let dir = tempfile::tempdir().unwrap();
+        let url = crate::db::test_database_url(&dir).await;
+        let pool = crate::db::connect(&url).await.unwrap();
         let other_pool = crate::db::connect(&url).await.unwrap();
         let (a, b) = (SignInLimiter::default(), SignInLimiter::default());
         for i in 0..5 {

@@ -24,7 +24,6 @@ pub enum Permission {
 
 /// A person's role in one space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Owner,
@@ -33,7 +32,22 @@ pub enum Role {
     Viewer,
 }
 
+#[cfg(feature = "ssr")]
+crate::db::text_enum!(Role, Role::ALL, Role::as_str);
+
 impl Role {
+    pub const ALL: [Self; 4] = [Self::Owner, Self::Admin, Self::AssetManager, Self::Viewer];
+
+    /// Its name in the database and the API.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Admin => "admin",
+            Self::AssetManager => "asset_manager",
+            Self::Viewer => "viewer",
+        }
+    }
+
     /// The role table of DESIGN.md §1, in one place.
     pub fn allows(self, permission: Permission) -> bool {
         use Permission::*;

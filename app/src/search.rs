@@ -2,7 +2,8 @@
 //! any size.
 //!
 //! A term of three characters or more is looked up in the trigram index
-//! (`asset_names`, migration 0002) and then checked with `LIKE`, so both
+//! (SQLite: the FTS5 table `asset_names`, migration 0002; PostgreSQL: the
+//! `pg_trgm` index `assets_name_trgm`) and then checked with `LIKE`, so both
 //! paths below agree on what matches; a shorter term is a prefix range on
 //! the name indexes. Either way the first step collects at most
 //! [`MATCH_COUNT_CAP`] + 1 matching ids in the listing's scope:
@@ -11,8 +12,9 @@
 //! - past it, the term is common, so walking the sort's index and testing
 //!   each name finds a page quickly, and the count is shown as "1,000+".
 
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::AnyConnection;
 
+use crate::db::{Dialect, Sql};
 use crate::error::AppError;
 use crate::format::assets_count;
 use crate::paging::{
@@ -67,26 +69,43 @@ impl NameSearch {
 
     /// Appends this search as a condition on `a.name` (" AND …"), for the
     /// walk of an index when the term is common.
-    fn push_name_condition<'a>(&'a self, qb: &mut QueryBuilder<'a, Sqlite>) {
+    fn push_name_condition<'a>(&'a self, qb: &mut Sql<'a>) {
         self.push_condition_on(qb, "a.name");
     }
 
     /// Appends this search as a condition on `column` (" AND …"): a
     /// `NOCASE` name column of a table without a trigram index (folders,
     /// of which there are few).
-    pub fn push_condition_on<'a>(&'a self, qb: &mut QueryBuilder<'a, Sqlite>, column: &str) {
+    pub fn push_condition_on<'a>(&'a self, qb: &mut Sql<'a>, column: &str) {
         match self {
-            Self::Contains { pattern, .. } => {
-                qb.push(format_args!(" AND {column} LIKE "))
-                    .push_bind(pattern)
-                    .push(" ESCAPE '\\'");
-            }
+            Self::Contains { pattern, .. } => push_like(qb, column, pattern),
             Self::StartsWith { from, to } => {
                 qb.push(format_args!(" AND {column} >= "))
                     .push_bind(from)
                     .push(format_args!(" AND {column} < "))
                     .push_bind(to);
             }
+        }
+    }
+}
+
+/// " AND `column` contains `pattern`", ignoring ASCII case. SQLite's
+/// `LIKE` does so on its own; on PostgreSQL (whose case-insensitive
+/// collation refuses `LIKE`) both sides are lowered as plain bytes, which
+/// is also the expression its trigram index (`assets_name_trgm`) is on.
+fn push_like<'a>(qb: &mut Sql<'a>, column: &str, pattern: &'a String) {
+    match crate::db::dialect() {
+        Dialect::Sqlite => {
+            qb.push(format_args!(" AND {column} LIKE "))
+                .push_bind(pattern)
+                .push(" ESCAPE '\\'");
+        }
+        Dialect::Postgres => {
+            qb.push(format_args!(
+                " AND lower({column} COLLATE \"C\") LIKE lower("
+            ))
+            .push_bind(pattern)
+            .push(" COLLATE \"C\") ESCAPE '\\'");
         }
     }
 }
@@ -102,7 +121,7 @@ pub enum Narrowed {
 
 impl Narrowed {
     /// Appends the condition that keeps only matching rows (" AND …").
-    pub fn push_condition<'a>(&'a self, search: &'a NameSearch, qb: &mut QueryBuilder<'a, Sqlite>) {
+    pub fn push_condition<'a>(&'a self, search: &'a NameSearch, qb: &mut Sql<'a>) {
         match self {
             Self::Few { ids, .. } => {
                 qb.push(" AND a.id IN (SELECT value FROM json_each(")
@@ -131,9 +150,9 @@ impl Narrowed {
 /// name `a.space_id` and `a.deleted_at` so that the partial indexes apply).
 /// Run it on the same connection as the page query.
 pub async fn narrow(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     search: &NameSearch,
-    scope: impl for<'q> FnOnce(&mut QueryBuilder<'q, Sqlite>),
+    scope: impl for<'q> FnOnce(&mut Sql<'q>),
 ) -> Result<Narrowed, AppError> {
     let ids = all_matching_ids(conn, Some(search), MATCH_COUNT_CAP, scope).await?;
     if ids.len() > MATCH_COUNT_CAP {
@@ -149,12 +168,12 @@ pub async fn narrow(
 /// changes to "all matching" assets, which need the exact set. The index
 /// finds a term's matches; no scan of the space's names.
 pub async fn all_matching_ids(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     search: Option<&NameSearch>,
     limit: usize,
-    scope: impl for<'q> FnOnce(&mut QueryBuilder<'q, Sqlite>),
+    scope: impl for<'q> FnOnce(&mut Sql<'q>),
 ) -> Result<Vec<i64>, AppError> {
-    let mut qb = QueryBuilder::<Sqlite>::new("");
+    let mut qb = Sql::new("");
     push_matching(&mut qb, search, limit, scope);
     Ok(qb.build_query_scalar().fetch_all(&mut *conn).await?)
 }
@@ -162,38 +181,44 @@ pub async fn all_matching_ids(
 /// How many ids [`all_matching_ids`] would return, counted by the
 /// database instead of sent over one by one.
 pub async fn count_matching(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     search: Option<&NameSearch>,
     limit: usize,
-    scope: impl for<'q> FnOnce(&mut QueryBuilder<'q, Sqlite>),
+    scope: impl for<'q> FnOnce(&mut Sql<'q>),
 ) -> Result<u64, AppError> {
-    let mut qb = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM (");
+    let mut qb = Sql::new("SELECT COUNT(*) FROM (");
     push_matching(&mut qb, search, limit, scope);
-    qb.push(")");
+    qb.push(") AS matching");
     let count: i64 = qb.build_query_scalar().fetch_one(&mut *conn).await?;
     Ok(count.max(0) as u64)
 }
 
 /// `SELECT a.id …` of the matching rows in `scope`, at most `limit` + 1.
 pub fn push_matching<'a>(
-    qb: &mut QueryBuilder<'a, Sqlite>,
+    qb: &mut Sql<'a>,
     search: Option<&'a NameSearch>,
     limit: usize,
-    scope: impl FnOnce(&mut QueryBuilder<'a, Sqlite>),
+    scope: impl FnOnce(&mut Sql<'a>),
 ) {
     match search {
         Some(NameSearch::Contains { phrase, pattern }) => {
-            // CROSS JOIN keeps this order: the index finds the candidates,
-            // then each is checked in `assets` (never a scan of `assets`
-            // probing the index per row).
-            qb.push(
-                "SELECT a.id FROM asset_names f CROSS JOIN assets a ON a.id = f.rowid \
-                 WHERE asset_names MATCH ",
-            )
-            .push_bind(phrase)
-            .push(" AND a.name LIKE ")
-            .push_bind(pattern)
-            .push(" ESCAPE '\\'");
+            match crate::db::dialect() {
+                // CROSS JOIN keeps this order: the FTS5 trigram index finds
+                // the candidates, then each is checked in `assets` (never a
+                // scan of `assets` probing the index per row).
+                Dialect::Sqlite => {
+                    qb.push(
+                        "SELECT a.id FROM asset_names f CROSS JOIN assets a ON a.id = f.rowid \
+                         WHERE asset_names MATCH ",
+                    )
+                    .push_bind(phrase);
+                }
+                // The trigram index on the lowered name serves `LIKE` itself.
+                Dialect::Postgres => {
+                    qb.push("SELECT a.id FROM assets a WHERE TRUE");
+                }
+            }
+            push_like(qb, "a.name", pattern);
         }
         Some(NameSearch::StartsWith { from, to }) => {
             qb.push("SELECT a.id FROM assets a WHERE a.name >= ")

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::prelude::*;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
+
+use crate::db::SessionRows;
 
 use crate::clock::Clock;
 use crate::cpu_gate::CpuGate;
@@ -23,7 +25,9 @@ pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 100 * 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub pool: SqlitePool,
+    pub pool: AnyPool,
+    /// The session table (on the same database, through its own pool).
+    pub sessions: SessionRows,
     pub storage: Arc<Storage>,
     pub clock: Clock,
     pub sign_in_limiter: SignInLimiter,

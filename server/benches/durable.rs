@@ -8,17 +8,17 @@
 
 use std::time::{Duration, Instant};
 
-use sqlx::{Connection as _, SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool, Connection as _};
 
 const ROUNDS: usize = 15;
 const CHUNK: i64 = 1_000;
 
-async fn fill(pool: &SqlitePool, space: i64, rows: i64) -> anyhow::Result<()> {
+async fn fill(pool: &AnyPool, space: i64, rows: i64) -> anyhow::Result<()> {
     sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
          INSERT INTO assets (space_id, name, mime_type, kind, size_bytes, storage_key,
                              has_thumbnail, created_at, updated_at, deleted_at, delete_batch)
-         SELECT ?, 'a-' || i || '.png', 'image/png', 'image', 100, lower(hex(randomblob(16))),
+         SELECT $2, 'a-' || i || '.png', 'image/png', 'image', 100, lower(hex(randomblob(16))),
                 0, 1, 1, 1, 'b'
          FROM n",
     )
@@ -29,12 +29,12 @@ async fn fill(pool: &SqlitePool, space: i64, rows: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn delete_chunk(conn: &mut SqliteConnection, space: i64) -> anyhow::Result<Duration> {
+async fn delete_chunk(conn: &mut AnyConnection, space: i64) -> anyhow::Result<Duration> {
     let started = Instant::now();
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     let keys: Vec<String> = sqlx::query_scalar(
         "DELETE FROM assets WHERE id IN (
-             SELECT id FROM assets WHERE space_id = ? AND deleted_at IS NOT NULL LIMIT ?)
+             SELECT id FROM assets WHERE space_id = $1 AND deleted_at IS NOT NULL LIMIT $2)
          RETURNING storage_key",
     )
     .bind(space)
@@ -43,7 +43,7 @@ async fn delete_chunk(conn: &mut SqliteConnection, space: i64) -> anyhow::Result
     .await?;
     sqlx::query(
         "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count, at)
-         VALUES (?, NULL, 'purge', NULL, '[]', ?, 1)",
+         VALUES ($1, NULL, 'purge', NULL, '[]', $2, 1)",
     )
     .bind(space)
     .bind(keys.len() as i64)

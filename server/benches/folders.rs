@@ -29,7 +29,7 @@ use app::ids::{BatchId, FolderId, SpaceId, UserId};
 use app::paging::PageAt;
 use app::time::Timestamp;
 use app::trash::bulk::{restore_batch, trash_assets, Effect, Pick};
-use sqlx::{Row as _, SqlitePool};
+use sqlx::{AnyPool, Row as _, SqlitePool};
 
 /// First pages read per listing (top level; folders, cycling through all).
 const ITERATIONS: usize = 2_000;
@@ -83,7 +83,7 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-async fn checkpoint(pools: &[&SqlitePool]) -> anyhow::Result<()> {
+async fn checkpoint(pools: &[&AnyPool]) -> anyhow::Result<()> {
     for pool in pools {
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(*pool)
@@ -130,11 +130,11 @@ async fn raw_page(
             sqlx::query_as(
                 "WITH RECURSIVE up (id, parent_id, name, depth) AS (
                      SELECT id, parent_id, name, 0 FROM folders
-                     WHERE id = ?1 AND space_id = ?2 AND deleted_at IS NULL
+                     WHERE id = $1 AND space_id = $2 AND deleted_at IS NULL
                      UNION ALL
                      SELECT f.id, f.parent_id, f.name, up.depth + 1
                      FROM folders f JOIN up ON f.id = up.parent_id
-                     WHERE up.depth < ?3
+                     WHERE up.depth < $3
                  )
                  SELECT id, name FROM up ORDER BY depth DESC",
             )
@@ -147,7 +147,7 @@ async fn raw_page(
         None => Vec::new(),
     };
     let folder_total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM folders WHERE space_id = ? AND parent_id IS ? AND deleted_at IS NULL",
+        "SELECT COUNT(*) FROM folders WHERE space_id = $1 AND parent_id IS $2 AND deleted_at IS NULL",
     )
     .bind(space)
     .bind(folder)
@@ -173,9 +173,9 @@ async fn raw_page(
         Vec::new()
     };
     let total: i64 = match folder {
-        None => sqlx::query_scalar("SELECT root_assets FROM spaces WHERE id = ?").bind(space),
+        None => sqlx::query_scalar("SELECT root_assets FROM spaces WHERE id = $1").bind(space),
         Some(folder) => {
-            sqlx::query_scalar("SELECT live_assets FROM folders WHERE id = ?").bind(folder)
+            sqlx::query_scalar("SELECT live_assets FROM folders WHERE id = $1").bind(folder)
         }
     }
     .fetch_one(&mut *conn)
@@ -211,20 +211,21 @@ fn check_same(app: &AssetPage, raw: &RawPage) -> anyhow::Result<()> {
 
 async fn listing(url: &str, assets: usize, folders: usize) -> anyhow::Result<()> {
     let pool = app::db::connect(url).await?;
-    app::db::MIGRATOR.run(&pool).await?;
+    // The baseline's statements run on a plain SQLite pool on the same file.
+    let raw_pool = app::db::raw_sqlite(url).await?;
     let now = Clock::system().now();
     let seeded = server::seed::seed_space(&pool, "Bench", assets, folders, now).await?;
     let space = SpaceId(seeded.space_id);
     checkpoint(&[&pool]).await?;
     let ids: Vec<FolderId> =
-        sqlx::query_scalar("SELECT id FROM folders WHERE space_id = ? ORDER BY id")
+        sqlx::query_scalar("SELECT id FROM folders WHERE space_id = $1 ORDER BY id")
             .bind(space)
             .fetch_all(&pool)
             .await?;
     ensure!(ids.len() == folders, "seeded {} folders", ids.len());
     let (top_folders, top_assets): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM folders WHERE space_id = ?1 AND parent_id IS NULL),
-                root_assets FROM spaces WHERE id = ?1",
+        "SELECT (SELECT COUNT(*) FROM folders WHERE space_id = $1 AND parent_id IS NULL),
+                root_assets FROM spaces WHERE id = $1",
     )
     .bind(space)
     .fetch_one(&pool)
@@ -294,7 +295,7 @@ async fn listing(url: &str, assets: usize, folders: usize) -> anyhow::Result<()>
             let folder = in_folders.then(|| ids[i % ids.len()]);
             let params = params(Within::of(folder))?;
             let started = Instant::now();
-            let raw_page = raw_page(&pool, space, folder).await?;
+            let raw_page = raw_page(&raw_pool, space, folder).await?;
             raw.push(started.elapsed());
             let started = Instant::now();
             let page = list_live(&pool, space, &params).await?;
@@ -328,7 +329,6 @@ async fn big_folder(
         "BENCH_ASSETS is too small for {SUBFOLDERS} subfolders"
     );
     let pool = app::db::connect(&url("big.db")).await?;
-    app::db::MIGRATOR.run(&pool).await?;
     let now = Clock::system().now();
     let seeded = server::seed::seed_space(&pool, "Bench", assets, 0, now).await?;
     let space = SpaceId(seeded.space_id);
@@ -358,10 +358,10 @@ async fn big_folder(
         // Every other asset, so the folder's rows are spread over the table
         // as uploads over time would be.
         let moved = sqlx::query(
-            "UPDATE assets SET folder_id = ?1
+            "UPDATE assets SET folder_id = $1
              WHERE id IN (SELECT id FROM assets
-                          WHERE space_id = ?2 AND folder_id IS NULL AND id % 2 = 0
-                          ORDER BY id LIMIT ?3)",
+                          WHERE space_id = $2 AND folder_id IS NULL AND id % 2 = 0
+                          ORDER BY id LIMIT $3)",
         )
         .bind(sub)
         .bind(space)
@@ -373,7 +373,7 @@ async fn big_folder(
     }
     sqlx::query("ANALYZE").execute(&pool).await?;
     for name in ["ours.db", "raw.db"] {
-        sqlx::query("VACUUM INTO ?")
+        sqlx::query("VACUUM INTO $1")
             .bind(dir.join(name).display().to_string())
             .execute(&pool)
             .await?;
@@ -445,13 +445,14 @@ async fn big_folder(
         // (c) Move the folder into another one: one row changes.
         checkpoint(&[&pool, &copy]).await?;
         let started = Instant::now();
-        let changed = sqlx::query("UPDATE folders SET parent_id = ?, updated_at = ? WHERE id = ?")
-            .bind(other)
-            .bind(clock.now())
-            .bind(big)
-            .execute(&copy)
-            .await?
-            .rows_affected();
+        let changed =
+            sqlx::query("UPDATE folders SET parent_id = $1, updated_at = $2 WHERE id = $3")
+                .bind(other)
+                .bind(clock.now())
+                .bind(big)
+                .execute(&copy)
+                .await?
+                .rows_affected();
         let raw_move_ms = ms(started);
         ensure!(changed == 1);
         let started = Instant::now();
@@ -470,7 +471,7 @@ async fn big_folder(
             ensure!(parent_of(db, big).await? == Some(other));
             ensure!(live_below(db, big).await? == (folders as i64, inside as i64));
             // Back to the top level for the next round (not timed).
-            sqlx::query("UPDATE folders SET parent_id = NULL WHERE id = ?")
+            sqlx::query("UPDATE folders SET parent_id = NULL WHERE id = $1")
                 .bind(big)
                 .execute(db)
                 .await?;
@@ -525,7 +526,7 @@ fn ms(started: Instant) -> f64 {
 /// folder tree, then the assets in it) in an IMMEDIATE transaction, without
 /// the checks or the audit entry. (folders, assets) changed.
 async fn raw_trash(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     folder: FolderId,
     user: UserId,
     batch: &BatchId,
@@ -534,12 +535,12 @@ async fn raw_trash(
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let folders = sqlx::query(
         "WITH RECURSIVE sub (id) AS (
-             SELECT ?1
+             SELECT $1
              UNION
              SELECT f.id FROM folders f JOIN sub ON f.parent_id = sub.id
              WHERE f.deleted_at IS NULL
          )
-         UPDATE folders SET deleted_at = ?2, deleted_by = ?3, delete_batch = ?4
+         UPDATE folders SET deleted_at = $2, deleted_by = $3, delete_batch = $4
          WHERE id IN (SELECT id FROM sub) AND deleted_at IS NULL",
     )
     .bind(folder)
@@ -550,9 +551,9 @@ async fn raw_trash(
     .await?
     .rows_affected();
     let assets = sqlx::query(
-        "UPDATE assets SET deleted_at = ?1, deleted_by = ?2, delete_batch = ?3
+        "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = $3
          WHERE deleted_at IS NULL
-           AND folder_id IN (SELECT id FROM folders WHERE delete_batch = ?3)",
+           AND folder_id IN (SELECT id FROM folders WHERE delete_batch = $3)",
     )
     .bind(now)
     .bind(user)
@@ -566,11 +567,11 @@ async fn raw_trash(
 
 /// The baseline for Undo: everything of the batch back, two UPDATEs in an
 /// IMMEDIATE transaction. (folders, assets) changed.
-async fn raw_undo(pool: &SqlitePool, batch: &BatchId) -> anyhow::Result<(u64, u64)> {
+async fn raw_undo(pool: &AnyPool, batch: &BatchId) -> anyhow::Result<(u64, u64)> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let folders = sqlx::query(
         "UPDATE folders SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
-         WHERE delete_batch = ?",
+         WHERE delete_batch = $1",
     )
     .bind(batch)
     .execute(&mut *tx)
@@ -578,7 +579,7 @@ async fn raw_undo(pool: &SqlitePool, batch: &BatchId) -> anyhow::Result<(u64, u6
     .rows_affected();
     let assets = sqlx::query(
         "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
-         WHERE delete_batch = ?",
+         WHERE delete_batch = $1",
     )
     .bind(batch)
     .execute(&mut *tx)
@@ -590,10 +591,10 @@ async fn raw_undo(pool: &SqlitePool, batch: &BatchId) -> anyhow::Result<(u64, u6
 
 /// Live folders in the tree of `folder` (itself included) and live assets
 /// in them, counted from the rows (and the kept counters must agree).
-async fn live_below(pool: &SqlitePool, folder: FolderId) -> anyhow::Result<(i64, i64)> {
+async fn live_below(pool: &AnyPool, folder: FolderId) -> anyhow::Result<(i64, i64)> {
     let (folders, assets, kept): (i64, i64, i64) = sqlx::query_as(
         "WITH RECURSIVE sub (id) AS (
-             SELECT id FROM folders WHERE id = ?1 AND deleted_at IS NULL
+             SELECT id FROM folders WHERE id = $1 AND deleted_at IS NULL
              UNION
              SELECT f.id FROM folders f JOIN sub ON f.parent_id = sub.id
              WHERE f.deleted_at IS NULL
@@ -612,19 +613,19 @@ async fn live_below(pool: &SqlitePool, folder: FolderId) -> anyhow::Result<(i64,
 }
 
 /// Folders and assets of `batch` (in Trash).
-async fn in_batch(pool: &SqlitePool, batch: &BatchId) -> anyhow::Result<(i64, i64)> {
+async fn in_batch(pool: &AnyPool, batch: &BatchId) -> anyhow::Result<(i64, i64)> {
     Ok(sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM folders WHERE delete_batch = ?1 AND deleted_at IS NOT NULL),
-                (SELECT COUNT(*) FROM assets WHERE delete_batch = ?1 AND deleted_at IS NOT NULL)",
+        "SELECT (SELECT COUNT(*) FROM folders WHERE delete_batch = $1 AND deleted_at IS NOT NULL),
+                (SELECT COUNT(*) FROM assets WHERE delete_batch = $1 AND deleted_at IS NOT NULL)",
     )
     .bind(batch)
     .fetch_one(pool)
     .await?)
 }
 
-async fn parent_of(pool: &SqlitePool, folder: FolderId) -> anyhow::Result<Option<FolderId>> {
+async fn parent_of(pool: &AnyPool, folder: FolderId) -> anyhow::Result<Option<FolderId>> {
     Ok(
-        sqlx::query_scalar("SELECT parent_id FROM folders WHERE id = ?")
+        sqlx::query_scalar("SELECT parent_id FROM folders WHERE id = $1")
             .bind(folder)
             .fetch_one(pool)
             .await?,

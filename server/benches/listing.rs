@@ -29,15 +29,18 @@ async fn main() -> anyhow::Result<()> {
     let url = std::env::var("DATABASE_URL")?;
     let slug = std::env::var("BENCH_SPACE").unwrap_or_else(|_| "bench".into());
     let pool = app::db::connect(&url).await?;
-    let space: i64 = sqlx::query_scalar("SELECT id FROM spaces WHERE slug = ?")
+    // The baseline's statements run on a plain SQLite pool on the same file.
+    let raw_pool = app::db::raw_sqlite(&url).await?;
+    let space: i64 = sqlx::query_scalar("SELECT id FROM spaces WHERE slug = $1")
         .bind(&slug)
         .fetch_one(&pool)
         .await?;
-    let live: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM assets WHERE space_id = ? AND deleted_at IS NULL")
-            .bind(space)
-            .fetch_one(&pool)
-            .await?;
+    let live: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM assets WHERE space_id = $1 AND deleted_at IS NULL",
+    )
+    .bind(space)
+    .fetch_one(&pool)
+    .await?;
     println!("space {slug:?}: {live} live assets");
 
     // The top level (the seeded space has no folders, so it holds every
@@ -54,7 +57,7 @@ async fn main() -> anyhow::Result<()> {
         sqlx::query_as(&format!("EXPLAIN QUERY PLAN {page_sql}"))
             .bind(space)
             .bind(i64::from(PAGE_SIZE) + 1)
-            .fetch_all(&pool)
+            .fetch_all(&raw_pool)
             .await?;
     for (_, _, _, detail) in plan {
         println!("plan: {detail}");
@@ -65,7 +68,7 @@ async fn main() -> anyhow::Result<()> {
         let started = Instant::now();
         let total: i64 = sqlx::query_scalar(scan_sql)
             .bind(space)
-            .fetch_one(&pool)
+            .fetch_one(&raw_pool)
             .await?;
         scan.push(started.elapsed());
         assert_eq!(total, live);
@@ -87,11 +90,11 @@ async fn main() -> anyhow::Result<()> {
         let rows = sqlx::query(page_sql)
             .bind(space)
             .bind(i64::from(PAGE_SIZE) + 1)
-            .fetch_all(&pool)
+            .fetch_all(&raw_pool)
             .await?;
         let total: i64 = sqlx::query_scalar(count_sql)
             .bind(space)
-            .fetch_one(&pool)
+            .fetch_one(&raw_pool)
             .await?;
         raw.push(started.elapsed());
         assert_eq!(rows.len(), (PAGE_SIZE as usize + 1).min(live as usize));
@@ -128,8 +131,8 @@ async fn main() -> anyhow::Result<()> {
                 let started = Instant::now();
                 sqlx::query(
                     "SELECT id, name, mime_type, kind, size_bytes, width, height, has_thumbnail, updated_at \
-                     FROM assets WHERE space_id = ? AND deleted_at IS NULL AND name LIKE ? \
-                     ORDER BY updated_at DESC, id DESC LIMIT ?",
+                     FROM assets WHERE space_id = $1 AND deleted_at IS NULL AND name LIKE $2 \
+                     ORDER BY updated_at DESC, id DESC LIMIT $3",
                 )
                 .bind(space)
                 .bind(&like)
@@ -137,7 +140,7 @@ async fn main() -> anyhow::Result<()> {
                 .fetch_all(&pool)
                 .await?;
                 let _: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM assets WHERE space_id = ? AND deleted_at IS NULL AND name LIKE ?",
+                    "SELECT COUNT(*) FROM assets WHERE space_id = $1 AND deleted_at IS NULL AND name LIKE $2",
                 )
                 .bind(space)
                 .bind(&like)

@@ -28,12 +28,11 @@ async fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let url = |name: &str| format!("sqlite://{}?mode=rwc", dir.path().join(name).display());
     let pool = app::db::connect(&url("trove.db")).await?;
-    app::db::MIGRATOR.run(&pool).await?;
     let now = Clock::system().now();
     let seeded = server::seed::seed_space(&pool, "Bench", assets, 0, now).await?;
     let space = SpaceId(seeded.space_id);
     // Every other asset is part of the finished campaign.
-    sqlx::query("UPDATE assets SET name = 'spring-25-' || name WHERE space_id = ? AND id % 2 = 0")
+    sqlx::query("UPDATE assets SET name = 'spring-25-' || name WHERE space_id = $1 AND id % 2 = 0")
         .bind(space)
         .execute(&pool)
         .await?;
@@ -49,16 +48,16 @@ async fn main() -> anyhow::Result<()> {
     // Two compact copies of the same data, one for each side, so neither
     // pays for the set-up's write-ahead log or its fragmentation.
     for name in ["ours.db", "raw.db"] {
-        sqlx::query("VACUUM INTO ?")
+        sqlx::query("VACUUM INTO $1")
             .bind(dir.path().join(name).display().to_string())
             .execute(&pool)
             .await?;
     }
     pool.close().await;
     let pool = app::db::connect(&url("ours.db")).await?;
-    let copy = app::db::connect(&url("raw.db")).await?;
+    let copy = app::db::raw_sqlite(&url("raw.db")).await?;
     let expected: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM assets WHERE space_id = ? AND name LIKE '%spring-25%'",
+        "SELECT COUNT(*) FROM assets WHERE space_id = $1 AND name LIKE '%spring-25%'",
     )
     .bind(space)
     .fetch_one(&pool)
@@ -69,11 +68,12 @@ async fn main() -> anyhow::Result<()> {
     for round in 1..=ROUNDS {
         // Both sides start from an empty write-ahead log, so neither pays
         // for checkpointing the previous round's undo.
-        for db in [&pool, &copy] {
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(db)
-                .await?;
-        }
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&pool)
+            .await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&copy)
+            .await?;
         let raw_ms = raw_update(&copy, space, user).await?;
         let clock = Clock::system();
         let filters = AssetFilters {
@@ -113,15 +113,10 @@ async fn main() -> anyhow::Result<()> {
         raw.push(raw_ms);
         ours.push(ours_ms);
         // Undo both, untimed.
-        for db in [&pool, &copy] {
-            sqlx::query(
-                "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
-                 WHERE space_id = ? AND deleted_at IS NOT NULL",
-            )
-            .bind(space)
-            .execute(db)
-            .await?;
-        }
+        let undo = "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
+                    WHERE space_id = $1 AND deleted_at IS NOT NULL";
+        sqlx::query(undo).bind(space).execute(&pool).await?;
+        sqlx::query(undo).bind(space).execute(&copy).await?;
     }
     let median = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
@@ -140,8 +135,8 @@ async fn raw_update(pool: &SqlitePool, space: SpaceId, user: UserId) -> anyhow::
     let started = Instant::now();
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     sqlx::query(
-        "UPDATE assets SET deleted_at = ?, deleted_by = ?, delete_batch = ?
-         WHERE space_id = ? AND deleted_at IS NULL AND name LIKE '%spring-25%'",
+        "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = $3
+         WHERE space_id = $4 AND deleted_at IS NULL AND name LIKE '%spring-25%'",
     )
     .bind(1_i64)
     .bind(user)
@@ -156,12 +151,12 @@ async fn raw_update(pool: &SqlitePool, space: SpaceId, user: UserId) -> anyhow::
 
 /// Starts 5 ms after it is spawned, renames one asset, and returns how long
 /// that took: most of it is waiting for the move's write lock.
-async fn one_row_write_during(pool: SqlitePool, space: SpaceId) -> anyhow::Result<f64> {
+async fn one_row_write_during(pool: sqlx::AnyPool, space: SpaceId) -> anyhow::Result<f64> {
     tokio::time::sleep(Duration::from_millis(5)).await;
     let started = Instant::now();
     sqlx::query(
         "UPDATE assets SET updated_at = updated_at + 1
-         WHERE id = (SELECT MAX(id) FROM assets WHERE space_id = ?)",
+         WHERE id = (SELECT MAX(id) FROM assets WHERE space_id = $1)",
     )
     .bind(space)
     .execute(&pool)

@@ -14,12 +14,12 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|_| "10000".into())
         .parse()?;
     let pool = app::db::connect(&url).await?;
-    let space: i64 = sqlx::query_scalar("SELECT id FROM spaces WHERE slug = ?")
+    let space: i64 = sqlx::query_scalar("SELECT id FROM spaces WHERE slug = $1")
         .bind(&slug)
         .fetch_one(&pool)
         .await?;
     let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM assets WHERE space_id = ? ORDER BY id LIMIT ?")
+        sqlx::query_scalar("SELECT id FROM assets WHERE space_id = $1 ORDER BY id LIMIT $2")
             .bind(space)
             .bind(count)
             .fetch_all(&pool)
@@ -32,14 +32,14 @@ async fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let found: Vec<(i64, Option<i64>)> =
-        sqlx::query_as("SELECT id, deleted_at FROM assets WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))")
+        sqlx::query_as("SELECT id, deleted_at FROM assets WHERE space_id = $1 AND id IN (SELECT value FROM json_each($2))")
             .bind(space)
             .bind(&ids_json)
             .fetch_all(&mut *tx)
             .await?;
     let moved = sqlx::query(
-        "UPDATE assets SET deleted_at = ?, deleted_by = ?, delete_batch = ?
-         WHERE space_id = ? AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))",
+        "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = $3
+         WHERE space_id = $4 AND deleted_at IS NULL AND id IN (SELECT value FROM json_each($5))",
     )
     .bind(1_i64)
     .bind(user)
@@ -51,7 +51,7 @@ async fn main() -> anyhow::Result<()> {
     .rows_affected();
     sqlx::query(
         "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count, at)
-         VALUES (?, ?, 'move_to_trash', ?, ?, ?, ?)",
+         VALUES ($1, $2, 'move_to_trash', $3, $4, $5, $6)",
     )
     .bind(space)
     .bind(user)

@@ -26,7 +26,7 @@ use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse as _, Response};
 use futures::future::{BoxFuture, Either};
 use sha2::{Digest as _, Sha256};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tower::{Layer, Service, ServiceExt as _};
 use tower_sessions::Session;
 
@@ -212,17 +212,17 @@ type Row = (
 
 /// Claims `key` for `user`, or answers from what the key already holds.
 async fn claim(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     user: UserId,
     key: &str,
     fingerprint: &[u8],
     now: Timestamp,
     stale_claim: Timestamp,
 ) -> Result<Claim, AppError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = app::db::begin_write_on(pool).await?;
     let row: Option<Row> = sqlx::query_as(
         "SELECT request_hash, created_at, status, content_type, body
-         FROM idempotency_keys WHERE user_id = ? AND key = ?",
+         FROM idempotency_keys WHERE user_id = $1 AND key = $2",
     )
     .bind(user)
     .bind(key)
@@ -254,7 +254,7 @@ async fn claim(
         return Ok(Claim::Answered(answer));
     }
     sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES (?, ?, ?, ?)
+        "INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (user_id, key) DO UPDATE SET request_hash = excluded.request_hash,
              created_at = excluded.created_at, status = NULL, content_type = NULL, body = NULL",
     )
@@ -284,7 +284,7 @@ fn stored(status: i64, content_type: Option<String>, body: Option<Vec<u8>>) -> R
 }
 
 async fn store(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     user: UserId,
     key: &str,
     status: StatusCode,
@@ -292,8 +292,8 @@ async fn store(
     body: &[u8],
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE idempotency_keys SET status = ?, content_type = ?, body = ?
-         WHERE user_id = ? AND key = ?",
+        "UPDATE idempotency_keys SET status = $1, content_type = $2, body = $3
+         WHERE user_id = $4 AND key = $5",
     )
     .bind(i64::from(status.as_u16()))
     .bind(content_type)
@@ -306,8 +306,8 @@ async fn store(
 }
 
 /// Lets a retry act: the answer was not final.
-async fn release(pool: &SqlitePool, user: UserId, key: &str) {
-    let deleted = sqlx::query("DELETE FROM idempotency_keys WHERE user_id = ? AND key = ?")
+async fn release(pool: &AnyPool, user: UserId, key: &str) {
+    let deleted = sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2")
         .bind(user)
         .bind(key)
         .execute(pool)
@@ -318,9 +318,9 @@ async fn release(pool: &SqlitePool, user: UserId, key: &str) {
 }
 
 /// Forgets keys older than [`KEPT_MILLIS`]; returns how many.
-pub async fn forget_expired(pool: &SqlitePool, now: Timestamp) -> Result<u64, sqlx::Error> {
+pub async fn forget_expired(pool: &AnyPool, now: Timestamp) -> Result<u64, sqlx::Error> {
     Ok(
-        sqlx::query("DELETE FROM idempotency_keys WHERE created_at <= ?")
+        sqlx::query("DELETE FROM idempotency_keys WHERE created_at <= $1")
             .bind(now.minus_millis(KEPT_MILLIS))
             .execute(pool)
             .await?

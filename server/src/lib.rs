@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use app::auth::session_store::RecentSessions;
+use app::db::SessionRows;
 use app::error::AppError;
 use app::site::PublicOrigin;
 use app::state::AppState;
@@ -43,10 +44,9 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{CachingSessionStore, Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 /// The session store: recent sessions in memory in front of the SQLite rows.
-type SessionStore = CachingSessionStore<RecentSessions, SqliteStore>;
+type SessionStore = CachingSessionStore<RecentSessions, SessionRows>;
 /// Sessions and memberships remembered at most (each entry is a few hundred
 /// bytes; past this, the least used are read from the database again).
 const RECENT_SESSIONS_CAPACITY: u64 = 50_000;
@@ -160,7 +160,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Server-side sessions in SQLite: the cookie carries only a random id;
+/// Server-side sessions in the database: the cookie carries only a random id;
 /// HttpOnly, SameSite=Lax, Secure over HTTPS; ends after 12 idle hours (and
 /// 7 days after sign-in, see `app::auth::session`).
 ///
@@ -169,7 +169,7 @@ pub fn router(state: AppState) -> Router {
 fn session_layer(state: &AppState) -> SessionManagerLayer<SessionStore> {
     let store = CachingSessionStore::new(
         RecentSessions::new(RECENT_SESSIONS_CAPACITY),
-        SqliteStore::new(state.pool.clone()),
+        state.sessions.clone(),
     );
     SessionManagerLayer::new(store)
         .with_name("trove_session")
@@ -302,7 +302,9 @@ pub async fn serve(
     );
     // Sweep expired session rows hourly.
     let sweeper = tokio::spawn(
-        SqliteStore::new(state.pool.clone())
+        state
+            .sessions
+            .clone()
             .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
     );
     let purger = tokio::spawn(purge_job(state.clone(), purge_every));

@@ -8,13 +8,13 @@ use std::time::Duration;
 use anyhow::Context as _;
 use app::clock::Clock;
 use app::cpu_gate::CpuGate;
+use app::db::SessionRows;
 use app::rate_limit::SignInLimiter;
 use app::recent::Recent;
 use app::site::PublicOrigin;
 use app::state::AppState;
 use app::storage::Storage;
 use leptos::config::LeptosOptions;
-use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::RECENT_ACCESS_CAPACITY;
 
@@ -72,10 +72,9 @@ pub async fn open_state(
     let setup = app::db::connect(&url)
         .await
         .with_context(|| format!("opening database {url}"))?;
-    SqliteStore::new(setup.clone())
-        .migrate()
+    let sessions = SessionRows::open(&url)
         .await
-        .context("creating the session table")?;
+        .context("opening the session table")?;
     if data.refresh_statistics {
         app::db::refresh_statistics(&setup)
             .await
@@ -89,6 +88,7 @@ pub async fn open_state(
     Ok(AppState {
         leptos_options,
         pool,
+        sessions,
         storage: Arc::new(data.storage()?),
         clock,
         sign_in_limiter: SignInLimiter::default(),

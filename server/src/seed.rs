@@ -5,11 +5,12 @@
 //! take seconds.
 
 use app::assets::model::AssetKind;
+use app::db::Sql;
 use app::ids::{FolderId, SpaceId, UserId};
 use app::spaces::data::{ensure, slugify};
 use app::storage::Storage;
 use app::time::{Timestamp, MILLIS_PER_DAY};
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::AnyPool;
 
 /// Rows per INSERT statement: 12 bound values each stays well under
 /// SQLite's limit of 32,766 parameters.
@@ -49,12 +50,12 @@ pub struct SeedReport {
 /// folders it has): a tenth at the top level, each of the rest inside one
 /// of those. Their ids.
 async fn seed_folders(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     space: SpaceId,
     folders: usize,
     now: Timestamp,
 ) -> anyhow::Result<Vec<FolderId>> {
-    let start: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM folders WHERE space_id = ?")
+    let start: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM folders WHERE space_id = $1")
         .bind(space)
         .fetch_one(&mut *tx)
         .await?;
@@ -62,7 +63,7 @@ async fn seed_folders(
     let mut ids: Vec<FolderId> = Vec::with_capacity(folders);
     for level in [0..top, top..folders] {
         for chunk in level.collect::<Vec<_>>().chunks(ROWS_PER_STATEMENT) {
-            let mut qb = QueryBuilder::<Sqlite>::new(
+            let mut qb = Sql::new(
                 "INSERT INTO folders (space_id, parent_id, name, created_at, updated_at) ",
             );
             qb.push_values(chunk, |mut row, &i| {
@@ -83,7 +84,7 @@ async fn seed_folders(
 }
 
 pub async fn seed_space(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space_name: &str,
     count: usize,
     folders: usize,
@@ -96,7 +97,7 @@ pub async fn seed_space(
     );
     let mut tx = pool.begin().await?;
     let space = ensure(&mut *tx, &slug, space_name.trim(), now).await?;
-    let start: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assets WHERE space_id = ?")
+    let start: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assets WHERE space_id = $1")
         .bind(space.id)
         .fetch_one(&mut *tx)
         .await?;
@@ -105,7 +106,7 @@ pub async fn seed_space(
     let mut n = 0usize;
     while n < count {
         let chunk = ROWS_PER_STATEMENT.min(count - n);
-        let mut qb = QueryBuilder::<Sqlite>::new(
+        let mut qb = Sql::new(
             "INSERT INTO assets (space_id, name, mime_type, kind, size_bytes, width, height,
                                  storage_key, has_thumbnail, created_by, created_at, updated_at,
                                  folder_id) ",
@@ -127,7 +128,7 @@ pub async fn seed_space(
                 .push_bind(is_image.then_some(1920_i64))
                 .push_bind(is_image.then_some(1080_i64))
                 .push_bind(Storage::new_key())
-                .push_bind(false)
+                .push_bind(0_i64)
                 .push_bind(None::<UserId>)
                 .push_bind(created)
                 .push_bind(created.plus_millis(((mixed >> 40) % MILLIS_PER_DAY as u64) as i64))

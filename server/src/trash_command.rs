@@ -45,7 +45,7 @@ struct Resolved {
 async fn resolve(state: &AppState, selection: &TrashSelection) -> anyhow::Result<Resolved> {
     let slug = app::spaces::data::slugify(&selection.space);
     let (space, space_name): (SpaceId, String) =
-        sqlx::query_as("SELECT id, name FROM spaces WHERE slug = ?")
+        sqlx::query_as("SELECT id, name FROM spaces WHERE slug = $1")
             .bind(&slug)
             .fetch_optional(&state.pool)
             .await?
@@ -53,7 +53,7 @@ async fn resolve(state: &AppState, selection: &TrashSelection) -> anyhow::Result
     let deleted_by = match &selection.deleted_by {
         None => None,
         Some(email) => Some(
-            sqlx::query_scalar::<_, UserId>("SELECT id FROM users WHERE email = ?")
+            sqlx::query_scalar::<_, UserId>("SELECT id FROM users WHERE email = $1")
                 .bind(email.trim())
                 .fetch_optional(&state.pool)
                 .await?

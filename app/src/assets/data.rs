@@ -3,7 +3,8 @@
 //! to live assets (`deleted_at IS NULL`); partial indexes serve each sort,
 //! so a page is an index range scan at any depth.
 
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use crate::db::Sql;
+use sqlx::AnyPool;
 
 mod listing;
 
@@ -24,6 +25,7 @@ pub(super) struct AssetRow {
     size_bytes: i64,
     width: Option<i64>,
     height: Option<i64>,
+    #[sqlx(try_from = "crate::db::Flag")]
     has_thumbnail: bool,
     updated_at: Timestamp,
     folder_id: Option<FolderId>,
@@ -48,7 +50,7 @@ impl From<AssetRow> for Asset {
 
 /// The rows the listing may show: a space's live assets (" AND …" on
 /// `assets a`, naming the columns of the partial indexes).
-pub fn push_live_scope(qb: &mut QueryBuilder<'_, Sqlite>, space: SpaceId) {
+pub fn push_live_scope(qb: &mut Sql<'_>, space: SpaceId) {
     qb.push(" AND a.space_id = ")
         .push_bind(space)
         .push(" AND a.deleted_at IS NULL");
@@ -60,20 +62,21 @@ pub struct StoredFile {
     pub name: String,
     pub mime_type: String,
     pub storage_key: String,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub has_thumbnail: bool,
 }
 
 /// A live asset's stored file, looked up by space slug and id. Trashed
 /// assets are not found.
 pub async fn find_live_file(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space_slug: &str,
     id: AssetId,
 ) -> Result<Option<StoredFile>, AppError> {
     sqlx::query_as(
         "SELECT a.name, a.mime_type, a.storage_key, a.has_thumbnail
          FROM assets a JOIN spaces s ON s.id = a.space_id
-         WHERE s.slug = ? AND a.id = ? AND a.deleted_at IS NULL",
+         WHERE s.slug = $1 AND a.id = $2 AND a.deleted_at IS NULL",
     )
     .bind(space_slug)
     .bind(id)
@@ -84,7 +87,7 @@ pub async fn find_live_file(
 
 /// A live asset of `space` with its uploader, for the details page.
 pub async fn find_details(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space: SpaceId,
     id: AssetId,
 ) -> Result<Option<AssetDetails>, AppError> {
@@ -99,7 +102,7 @@ pub async fn find_details(
         "SELECT a.id, a.name, a.mime_type, a.kind, a.size_bytes, a.width, a.height,
                 a.has_thumbnail, a.updated_at, a.folder_id, u.name AS uploaded_by, a.created_at
          FROM assets a LEFT JOIN users u ON u.id = a.created_by
-         WHERE a.space_id = ? AND a.id = ? AND a.deleted_at IS NULL",
+         WHERE a.space_id = $1 AND a.id = $2 AND a.deleted_at IS NULL",
     )
     .bind(space)
     .bind(id)
@@ -116,7 +119,7 @@ pub async fn find_details(
 /// Renames a live asset of `space`; false when there is no such asset.
 /// The same name again (exactly) changes nothing, not even the date.
 pub async fn rename(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space: SpaceId,
     id: AssetId,
     name: &str,
@@ -124,9 +127,9 @@ pub async fn rename(
 ) -> Result<bool, AppError> {
     let changed = sqlx::query(
         "UPDATE assets
-         SET updated_at = CASE WHEN name = ?1 COLLATE BINARY THEN updated_at ELSE ?2 END,
-             name = ?1
-         WHERE space_id = ?3 AND id = ?4 AND deleted_at IS NULL",
+         SET updated_at = CASE WHEN name = $1 COLLATE \"BINARY\" THEN updated_at ELSE $2 END,
+             name = $1
+         WHERE space_id = $3 AND id = $4 AND deleted_at IS NULL",
     )
     .bind(name)
     .bind(now)
@@ -181,16 +184,16 @@ impl NewAsset {
 /// Its folder must be a live folder of its space when the row is written
 /// (one statement: a folder moved to Trash meanwhile is a 404).
 pub async fn insert(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: impl sqlx::any::AnyExecutor<'_>,
     asset: &NewAsset,
 ) -> Result<Asset, AppError> {
     sqlx::query_as::<_, AssetRow>(
         "INSERT INTO assets (space_id, name, mime_type, kind, size_bytes, width, height,
                              storage_key, has_thumbnail, folder_id, created_by, created_at,
                              updated_at)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
-         WHERE ?10 IS NULL OR EXISTS (SELECT 1 FROM folders
-                                      WHERE id = ?10 AND space_id = ?1 AND deleted_at IS NULL)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
+         WHERE $10 IS NULL OR EXISTS (SELECT 1 FROM folders
+                                      WHERE id = $10 AND space_id = $1 AND deleted_at IS NULL)
          RETURNING id, name, mime_type, kind, size_bytes, width, height, has_thumbnail,
                    updated_at, folder_id",
     )
@@ -202,7 +205,7 @@ pub async fn insert(
     .bind(asset.width)
     .bind(asset.height)
     .bind(&asset.storage_key)
-    .bind(asset.has_thumbnail)
+    .bind(i64::from(asset.has_thumbnail))
     .bind(asset.folder)
     .bind(asset.created_by)
     .bind(asset.created_at)

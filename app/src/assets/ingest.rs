@@ -10,7 +10,7 @@
 
 use bytes::Bytes;
 use futures::{Stream, StreamExt as _};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::data::{insert, NewAsset};
 use super::file_type::{clean_name, refusal, sniff, SNIFF_BYTES};
@@ -134,7 +134,7 @@ where
 /// arriving). If the row cannot be written, the file goes again.
 #[allow(clippy::too_many_arguments)]
 pub async fn ingest<S>(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     storage: &Storage,
     space: SpaceId,
     folder: Option<FolderId>,
@@ -215,7 +215,7 @@ mod tests {
         assert_eq!((asset.width, asset.height), (Some(40), Some(20)));
         assert!(asset.has_thumbnail);
         assert_eq!(asset.updated_at, Timestamp::from_millis(1_000));
-        let key: String = sqlx::query_scalar("SELECT storage_key FROM assets WHERE id = ?")
+        let key: String = sqlx::query_scalar("SELECT storage_key FROM assets WHERE id = $1")
             .bind(asset.id)
             .fetch_one(&pool)
             .await

@@ -13,7 +13,6 @@ pub const PAGE_SIZE: u32 = 50;
 
 /// The broad family of an asset, derived from its MIME type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "lowercase"))]
 #[serde(rename_all = "lowercase")]
 pub enum AssetKind {
     Image,
@@ -22,6 +21,9 @@ pub enum AssetKind {
     Audio,
     Other,
 }
+
+#[cfg(feature = "ssr")]
+crate::db::text_enum!(AssetKind, AssetKind::ALL, AssetKind::as_str);
 
 impl AssetKind {
     pub fn from_mime(mime: &str) -> Self {

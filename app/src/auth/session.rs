@@ -163,7 +163,7 @@ async fn find_space_role(
     let row: Option<(SpaceId, String, String, Role)> = sqlx::query_as(
         "SELECT s.id, s.slug, s.name, m.role
          FROM spaces s JOIN memberships m ON m.space_id = s.id
-         WHERE s.slug = ? AND m.user_id = ?",
+         WHERE s.slug = $1 AND m.user_id = $2",
     )
     .bind(space_slug)
     .bind(user)

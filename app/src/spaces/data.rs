@@ -1,20 +1,20 @@
 //! Data access for spaces.
 
 use crate::error::AppError;
-use sqlx::SqliteExecutor;
+use sqlx::any::AnyExecutor;
 
 use super::model::Space;
 use crate::time::Timestamp;
 
 /// Creates a space, or returns the existing one with that slug.
 pub async fn ensure(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     slug: &str,
     name: &str,
     now: Timestamp,
 ) -> Result<Space, AppError> {
     sqlx::query_as(
-        "INSERT INTO spaces (slug, name, created_at) VALUES (?, ?, ?)
+        "INSERT INTO spaces (slug, name, created_at) VALUES ($1, $2, $3)
          ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug
          RETURNING id, slug, name",
     )

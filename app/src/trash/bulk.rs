@@ -9,7 +9,8 @@ mod matching;
 mod restore;
 mod states;
 
-use sqlx::{Connection as _, QueryBuilder, SqliteConnection, SqlitePool};
+use crate::db::Sql;
+use sqlx::{AnyConnection, AnyPool};
 
 use matching::begin_matching_in_trash;
 pub use matching::{Effect, Pick};
@@ -34,7 +35,7 @@ use crate::time::Timestamp;
 /// skipped and counted; any id that is unknown or in another space fails the
 /// whole request, naming them.
 pub async fn move_to_trash(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space: SpaceId,
     user: UserId,
     ids: &[i64],
@@ -53,7 +54,7 @@ pub async fn move_to_trash(
     tracing::instrument(skip(pool, pick, clock), err(Debug))
 )]
 pub async fn trash_assets(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space: SpaceId,
     user: UserId,
     pick: Pick<'_, AssetFilters>,
@@ -78,11 +79,11 @@ pub async fn trash_assets(
             if !folders.is_empty() {
                 validate_items(&[], folders)?;
             }
-            let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+            let mut tx = crate::db::begin_write(&mut conn).await?;
             let now = clock.now();
             let search = filters.search.as_ref();
             let within = filters.within;
-            let mut change = QueryBuilder::new("UPDATE assets SET deleted_at = ");
+            let mut change = Sql::new("UPDATE assets SET deleted_at = ");
             change
                 .push_bind(now)
                 .push(", deleted_by = ")
@@ -128,7 +129,7 @@ pub struct AssetFilters {
 /// Moves live assets (`live`, known to be live under the write lock) to
 /// Trash as one batch (the caller audits it).
 async fn trash_live(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     space: SpaceId,
     user: UserId,
     live: &[i64],
@@ -139,8 +140,8 @@ async fn trash_live(
         return Ok(());
     }
     let moved = sqlx::query(
-        "UPDATE assets SET deleted_at = ?, deleted_by = ?, delete_batch = ?
-         WHERE space_id = ? AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))",
+        "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = $3
+         WHERE space_id = $4 AND deleted_at IS NULL AND id IN (SELECT value FROM json_each($5))",
     )
     .bind(now)
     .bind(user)
@@ -162,7 +163,7 @@ async fn trash_live(
 
 /// Deletes `ids` of `space` for good (see [`delete_assets_permanently`]).
 pub async fn delete_permanently(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     storage: &Storage,
     space: SpaceId,
     user: UserId,
@@ -186,7 +187,7 @@ pub async fn delete_permanently(
     tracing::instrument(skip(pool, storage, pick, clock), err(Debug))
 )]
 pub async fn delete_assets_permanently(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     storage: &Storage,
     space: SpaceId,
     user: UserId,
@@ -224,7 +225,7 @@ pub async fn delete_assets_permanently(
     if !trashed.is_empty() {
         let removed: Vec<(i64, String)> = sqlx::query_as(
             "DELETE FROM assets
-             WHERE space_id = ? AND deleted_at IS NOT NULL AND id IN (SELECT value FROM json_each(?))
+             WHERE space_id = $1 AND deleted_at IS NOT NULL AND id IN (SELECT value FROM json_each($2))
              RETURNING id, storage_key",
         )
         .bind(space)
@@ -349,7 +350,7 @@ mod tests {
                 dry_run: false,
             }
         );
-        let left: Vec<i64> = sqlx::query_scalar("SELECT id FROM assets WHERE space_id = ?")
+        let left: Vec<i64> = sqlx::query_scalar("SELECT id FROM assets WHERE space_id = $1")
             .bind(space)
             .fetch_all(&pool)
             .await
@@ -461,7 +462,7 @@ mod tests {
         assert_eq!(trashed(&pool).await, ids[..4]);
 
         let (by_row, batch_row): (Option<UserId>, Option<String>) =
-            sqlx::query_as("SELECT deleted_by, delete_batch FROM assets WHERE id = ?")
+            sqlx::query_as("SELECT deleted_by, delete_batch FROM assets WHERE id = $1")
                 .bind(ids[0])
                 .fetch_one(&pool)
                 .await
@@ -477,7 +478,7 @@ mod tests {
         assert_eq!(audit[1].2, 2);
         assert_eq!(audit[1].3.as_deref(), Some(second.batch.as_str()));
         // The listing's live counter followed.
-        let live: i64 = sqlx::query_scalar("SELECT live_assets FROM spaces WHERE id = ?")
+        let live: i64 = sqlx::query_scalar("SELECT live_assets FROM spaces WHERE id = $1")
             .bind(space)
             .fetch_one(&pool)
             .await
@@ -574,18 +575,13 @@ mod tests {
             .unwrap();
 
         // Someone else holds the write lock across the deadline.
-        let mut holder = pool.acquire().await.unwrap();
-        sqlx::query("BEGIN IMMEDIATE")
-            .execute(&mut *holder)
-            .await
-            .unwrap();
+        let holder = crate::db::begin_write_on(&pool).await.unwrap();
         let (restore_pool, restore_ids) = (pool.clone(), ids.clone());
         let restore = tokio::spawn(async move {
             restore_from_trash(&restore_pool, space, by, &restore_ids, &clock).await
         });
         tokio::time::sleep(std::time::Duration::from_millis(700)).await;
-        sqlx::query("COMMIT").execute(&mut *holder).await.unwrap();
-        drop(holder);
+        holder.commit().await.unwrap();
 
         let error = restore.await.unwrap().unwrap_err();
         assert!(

@@ -2,7 +2,7 @@
 //! and in the audit log.
 #![allow(clippy::unwrap_used)] // a failed setup step should fail the test loudly
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::assets::data::{insert, NewAsset};
 use crate::ids::{FolderId, SpaceId, UserId};
@@ -11,7 +11,7 @@ use crate::time::Timestamp;
 /// A moment in 2027, far from the epoch and from real time.
 pub const NOW: Timestamp = Timestamp::from_millis(1_800_000_000_000);
 
-pub async fn user(pool: &SqlitePool, email: &str) -> UserId {
+pub async fn user(pool: &AnyPool, email: &str) -> UserId {
     crate::auth::data::upsert_user(
         pool,
         email,
@@ -24,13 +24,13 @@ pub async fn user(pool: &SqlitePool, email: &str) -> UserId {
 }
 
 /// `n` live assets in `space`, named `a-0.png`, `a-1.png`, …
-pub async fn assets(pool: &SqlitePool, space: SpaceId, n: usize) -> Vec<i64> {
+pub async fn assets(pool: &AnyPool, space: SpaceId, n: usize) -> Vec<i64> {
     assets_in(pool, space, None, n).await
 }
 
 /// `n` live assets in `folder` of `space` (the top level for `None`).
 pub async fn assets_in(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space: SpaceId,
     folder: Option<FolderId>,
     n: usize,
@@ -46,7 +46,7 @@ pub async fn assets_in(
 }
 
 /// The ids in Trash, in id order.
-pub async fn trashed(pool: &SqlitePool) -> Vec<i64> {
+pub async fn trashed(pool: &AnyPool) -> Vec<i64> {
     sqlx::query_scalar("SELECT id FROM assets WHERE deleted_at IS NOT NULL ORDER BY id")
         .fetch_all(pool)
         .await
@@ -54,7 +54,7 @@ pub async fn trashed(pool: &SqlitePool) -> Vec<i64> {
 }
 
 /// (action, asset ids, count, batch) of every audit entry, oldest first.
-pub async fn audit_rows(pool: &SqlitePool) -> Vec<(String, String, i64, Option<String>)> {
+pub async fn audit_rows(pool: &AnyPool) -> Vec<(String, String, i64, Option<String>)> {
     sqlx::query_as("SELECT action, asset_ids, asset_count, batch FROM audit_log ORDER BY id")
         .fetch_all(pool)
         .await
@@ -63,7 +63,7 @@ pub async fn audit_rows(pool: &SqlitePool) -> Vec<(String, String, i64, Option<S
 
 /// A live folder named `name` in `parent` (the top level for `None`).
 pub async fn folder(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space: SpaceId,
     parent: Option<FolderId>,
     name: &str,

@@ -1,7 +1,8 @@
 //! Reading Trash: one page of a space's restorable trashed assets, with
 //! filters and keyset paging, and a trashed asset's file for its thumbnail.
 
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use crate::db::Sql;
+use sqlx::AnyPool;
 
 mod folders;
 
@@ -107,7 +108,7 @@ impl TrashParams {
 /// The rows Trash may show (" AND …" on `assets a`): the space's trashed
 /// assets still within their 14 days, by the filters other than search.
 pub(crate) fn push_trash_scope(
-    qb: &mut QueryBuilder<'_, Sqlite>,
+    qb: &mut Sql<'_>,
     space: SpaceId,
     filters: &TrashFilters,
     now: Timestamp,
@@ -137,20 +138,17 @@ struct TrashRow {
     name: String,
     mime_type: String,
     kind: AssetKind,
+    #[sqlx(try_from = "crate::db::Flag")]
     has_thumbnail: bool,
     deleted_by: Option<String>,
     deleted_at: Timestamp,
     folder_id: Option<FolderId>,
+    #[sqlx(try_from = "crate::db::Flag")]
     folder_gone: bool,
 }
 
 /// A keyset read of Trash (`a`), newest first when reading `forward`.
-fn push_newest_first(
-    qb: &mut QueryBuilder<'_, Sqlite>,
-    cursor: Option<&Cursor>,
-    forward: bool,
-    take: usize,
-) {
+fn push_newest_first(qb: &mut Sql<'_>, cursor: Option<&Cursor>, forward: bool, take: usize) {
     push_seek(qb, "a", "deleted_at", cursor, !forward, take);
 }
 
@@ -163,7 +161,7 @@ enum Row {
 /// How many restorable assets in Trash match `filters`, counted by the
 /// database up to one past `paging::MAX_MATCHING`.
 pub async fn count_trash(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space: SpaceId,
     filters: &TrashFilters,
     now: Timestamp,
@@ -180,13 +178,13 @@ pub async fn count_trash(
 /// over are gone from Trash even before the purge removes them.
 #[cfg_attr(feature = "ssr", tracing::instrument(skip(pool), err(Debug)))]
 pub async fn list_trash(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space: SpaceId,
     params: &TrashParams,
     now: Timestamp,
 ) -> Result<TrashPage, AppError> {
     let filters = &params.filters;
-    let scope = |qb: &mut QueryBuilder<'_, Sqlite>| push_trash_scope(qb, space, filters, now);
+    let scope = |qb: &mut Sql<'_>| push_trash_scope(qb, space, filters, now);
     // One connection for the few statements. No transaction: a row that
     // changes between them shows up (or not) on the next refresh, and
     // BEGIN/COMMIT would cost two more round trips on every page.
@@ -203,7 +201,7 @@ pub async fn list_trash(
         return Err(AppError::validation(CursorError.to_string()));
     }
     let read_assets = |cursor: Option<&Cursor>, forward: bool, take: usize| {
-        let mut qb = QueryBuilder::<Sqlite>::new(
+        let mut qb = Sql::new(
             "SELECT a.id, a.name, a.mime_type, a.kind, a.has_thumbnail, u.name AS deleted_by, \
              a.deleted_at, a.folder_id, a.folder_gone \
              FROM assets a LEFT JOIN users u ON u.id = a.deleted_by WHERE TRUE",
@@ -276,7 +274,7 @@ pub async fn list_trash(
     let (total, total_capped) = match &narrowed {
         Some(narrowed) => narrowed.total(),
         None => {
-            let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM assets a WHERE TRUE");
+            let mut count = Sql::new("SELECT COUNT(*) FROM assets a WHERE TRUE");
             scope(&mut count);
             (
                 count.build_query_scalar().fetch_one(&mut *conn).await?,
@@ -288,10 +286,10 @@ pub async fn list_trash(
     let deleters: Vec<(UserId, String)> = sqlx::query_as(
         "SELECT u.id, u.name FROM users u
          WHERE u.id IN (SELECT deleted_by FROM assets
-                        WHERE space_id = ?1 AND deleted_at IS NOT NULL AND deleted_at > ?2
+                        WHERE space_id = $1 AND deleted_at IS NOT NULL AND deleted_at > $2
                         UNION
                         SELECT deleted_by FROM folders
-                        WHERE space_id = ?1 AND deleted_at IS NOT NULL AND deleted_at > ?2)
+                        WHERE space_id = $1 AND deleted_at IS NOT NULL AND deleted_at > $2)
          ORDER BY u.name, u.id",
     )
     .bind(space)
@@ -341,7 +339,7 @@ pub async fn list_trash(
 /// A trashed, still restorable asset's stored file (for its thumbnail in
 /// Trash), looked up by space slug and id.
 pub async fn find_trashed_file(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space_slug: &str,
     id: AssetId,
     now: Timestamp,
@@ -349,7 +347,7 @@ pub async fn find_trashed_file(
     sqlx::query_as(
         "SELECT a.name, a.mime_type, a.storage_key, a.has_thumbnail
          FROM assets a JOIN spaces s ON s.id = a.space_id
-         WHERE s.slug = ? AND a.id = ? AND a.deleted_at IS NOT NULL AND a.deleted_at > ?",
+         WHERE s.slug = $1 AND a.id = $2 AND a.deleted_at IS NOT NULL AND a.deleted_at > $3",
     )
     .bind(space_slug)
     .bind(id)
@@ -402,7 +400,7 @@ mod tests {
         )
         .await
         .unwrap();
-        sqlx::query("UPDATE assets SET name = 'Report.pdf', kind = 'document' WHERE id = ?")
+        sqlx::query("UPDATE assets SET name = 'Report.pdf', kind = 'document' WHERE id = $1")
             .bind(ids[3])
             .execute(&pool)
             .await

@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime};
 
-use sqlx::{Connection as _, SqlitePool};
+use sqlx::AnyPool;
 
 use super::bulk::{json_ids, remove_files};
 use super::model::{restorable_after, PurgeReport};
@@ -40,7 +40,7 @@ pub const ORPHAN_GRACE: Duration = Duration::from_secs(60 * 60);
 /// times; the app clock's offset must not make fresh uploads look old.
 #[cfg_attr(feature = "ssr", tracing::instrument(skip(pool, storage), err(Debug)))]
 pub async fn purge(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     storage: &Storage,
     clock: &Clock,
     orphans_before: SystemTime,
@@ -72,15 +72,15 @@ pub async fn purge(
 /// space, commit. Returns the count and the storage keys whose files go next.
 /// The commit is durable (`synchronous = FULL`) before any file goes, and
 /// "expired" is decided by the clock read under the write lock.
-async fn purge_chunk(pool: &SqlitePool, clock: &Clock) -> Result<(u64, Vec<String>), AppError> {
+async fn purge_chunk(pool: &AnyPool, clock: &Clock) -> Result<(u64, Vec<String>), AppError> {
     let mut conn = crate::db::durable_connection(pool).await?;
-    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     let now = clock.now();
     let rows: Vec<(i64, SpaceId, String)> = sqlx::query_as(
         "DELETE FROM assets WHERE id IN (
              SELECT id FROM assets
-             WHERE deleted_at IS NOT NULL AND deleted_at <= ?
-             ORDER BY deleted_at LIMIT ?)
+             WHERE deleted_at IS NOT NULL AND deleted_at <= $1
+             ORDER BY deleted_at LIMIT $2)
          RETURNING id, space_id, storage_key",
     )
     .bind(restorable_after(now))
@@ -100,15 +100,15 @@ async fn purge_chunk(pool: &SqlitePool, clock: &Clock) -> Result<(u64, Vec<Strin
 /// whose deletion's assets are left (the rows above went first). A row of
 /// an earlier deletion still inside one is left at the top level by the
 /// `folders_removed` trigger.
-async fn purge_folders(pool: &SqlitePool, clock: &Clock) -> Result<u64, AppError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+async fn purge_folders(pool: &AnyPool, clock: &Clock) -> Result<u64, AppError> {
+    let mut tx = crate::db::begin_write_on(pool).await?;
     let now = clock.now();
     let removed: Vec<(i64, SpaceId)> = sqlx::query_as(
         "DELETE FROM folders WHERE id IN (
              SELECT f.id FROM folders f
-             WHERE f.deleted_at IS NOT NULL AND f.deleted_at <= ?
+             WHERE f.deleted_at IS NOT NULL AND f.deleted_at <= $1
                AND NOT EXISTS (SELECT 1 FROM assets x WHERE x.delete_batch = f.delete_batch)
-             LIMIT ?)
+             LIMIT $2)
          RETURNING id, space_id",
     )
     .bind(restorable_after(now))
@@ -129,7 +129,7 @@ enum Purged {
 
 /// One purge entry per space for the removed `(id, space)` rows.
 async fn audit_purge(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     removed: impl Iterator<Item = (i64, SpaceId)>,
     what: Purged,
     now: crate::time::Timestamp,
@@ -165,7 +165,7 @@ async fn audit_purge(
 /// (left by a crash between a purge's commit and its file removal, or by an
 /// upload that failed after writing its file), and stale temporary files.
 async fn sweep_orphans(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     storage: &Storage,
     before: SystemTime,
 ) -> Result<u64, AppError> {
@@ -177,7 +177,7 @@ async fn sweep_orphans(
     for chunk in candidates.chunks(PURGE_CHUNK as usize) {
         let chunk_json = serde_json::to_string(chunk).map_err(AppError::internal)?;
         let known: BTreeSet<String> = sqlx::query_scalar(
-            "SELECT storage_key FROM assets WHERE storage_key IN (SELECT value FROM json_each(?))",
+            "SELECT storage_key FROM assets WHERE storage_key IN (SELECT value FROM json_each($1, '$'))",
         )
         .bind(&chunk_json)
         .fetch_all(pool)
@@ -209,7 +209,7 @@ mod tests {
     const NOW: Timestamp = Timestamp::from_millis(1_800_000_000_000);
 
     struct Fixture {
-        pool: SqlitePool,
+        pool: AnyPool,
         storage: Storage,
         space: SpaceId,
         user: UserId,
@@ -284,7 +284,7 @@ mod tests {
     }
 
     async fn row_exists(f: &Fixture, id: i64) -> bool {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM assets WHERE id = ?")
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM assets WHERE id = $1")
             .bind(id)
             .fetch_one(&f.pool)
             .await
@@ -421,11 +421,12 @@ mod tests {
             assert!(!row_exists(&f, *id).await);
             assert!(!on_disk(&f, key).await);
         }
-        let audited: i64 =
-            sqlx::query_scalar("SELECT SUM(asset_count) FROM audit_log WHERE action = 'purge'")
-                .fetch_one(&f.pool)
-                .await
-                .unwrap();
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT CAST(SUM(asset_count) AS BIGINT) FROM audit_log WHERE action = 'purge'",
+        )
+        .fetch_one(&f.pool)
+        .await
+        .unwrap();
         assert_eq!(audited, 30);
     }
 
@@ -476,7 +477,7 @@ mod tests {
             assert_eq!(exists, on_disk(&f, &key).await, "row and file go together");
             if exists {
                 let live: Option<i64> =
-                    sqlx::query_scalar("SELECT deleted_at FROM assets WHERE id = ?")
+                    sqlx::query_scalar("SELECT deleted_at FROM assets WHERE id = $1")
                         .bind(id)
                         .fetch_one(&f.pool)
                         .await

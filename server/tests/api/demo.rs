@@ -23,12 +23,13 @@ async fn demo_data_is_seeded_once_with_real_files() {
     let (_, product) = app.get_json("/api/list_assets?space=product").await;
     assert!(product["total"].as_i64().unwrap() >= 3);
 
-    let keys: Vec<(String, bool)> = sqlx::query_as("SELECT storage_key, has_thumbnail FROM assets")
-        .fetch_all(&app.state.pool)
-        .await
-        .unwrap();
+    let keys: Vec<(String, app::db::Flag)> =
+        sqlx::query_as("SELECT storage_key, has_thumbnail FROM assets")
+            .fetch_all(&app.state.pool)
+            .await
+            .unwrap();
     let storage = &app.state.storage;
-    for (key, has_thumbnail) in keys {
+    for (key, app::db::Flag(has_thumbnail)) in keys {
         assert!(storage.exists(FileKind::Original, &key).await.unwrap());
         assert_eq!(
             storage.exists(FileKind::Thumbnail, &key).await.unwrap(),

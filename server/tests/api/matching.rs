@@ -23,7 +23,7 @@ async fn trashed_ids(app: &TestApp) -> Vec<i64> {
 }
 
 async fn audit_count(app: &TestApp, action: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = ?")
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1")
         .bind(action)
         .fetch_one(&app.state.pool)
         .await
@@ -41,7 +41,7 @@ async fn trash_in_three_batches(app: &mut TestApp) -> (Vec<i64>, i64) {
     app.freeze_clock(NOV_28.minus_millis(DAY));
     let ids = app.space_with_assets("own", 12).await;
     app.member(MANAGER, "own", Role::AssetManager).await;
-    let owner: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = ?")
+    let owner: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(OWNER)
         .fetch_one(&app.state.pool)
         .await
@@ -167,7 +167,7 @@ async fn a_lost_or_mistyped_trash_filter_is_refused() {
 async fn delete_permanently_all_matching_removes_rows_and_files() {
     let mut app = TestApp::new().await;
     let (ids, _) = trash_in_three_batches(&mut app).await;
-    let key: String = sqlx::query_scalar("SELECT storage_key FROM assets WHERE id = ?")
+    let key: String = sqlx::query_scalar("SELECT storage_key FROM assets WHERE id = $1")
         .bind(ids[0])
         .fetch_one(&app.state.pool)
         .await
@@ -180,7 +180,7 @@ async fn delete_permanently_all_matching_removes_rows_and_files() {
     let (status, outcome) = post(&app, "/api/delete_permanently", &body).await;
     assert_eq!(status, StatusCode::OK, "{outcome}");
     assert_eq!(outcome["deleted"], 5);
-    let gone: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assets WHERE id <= ?")
+    let gone: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assets WHERE id <= $1")
         .bind(ids[4])
         .fetch_one(&app.state.pool)
         .await

@@ -195,7 +195,7 @@ async fn trash_filters_and_bad_cursors() {
 async fn delete_permanently_needs_owner_or_admin_and_removes_files() {
     let app = TestApp::new().await;
     let ids = app.space_with_assets("own", 3).await;
-    let key: String = sqlx::query_scalar("SELECT storage_key FROM assets WHERE id = ?")
+    let key: String = sqlx::query_scalar("SELECT storage_key FROM assets WHERE id = $1")
         .bind(ids[0])
         .fetch_one(&app.state.pool)
         .await

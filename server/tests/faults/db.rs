@@ -4,7 +4,7 @@
 use sqlx::SqlitePool;
 
 pub async fn space_id(db: &SqlitePool, slug: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM spaces WHERE slug = ?")
+    sqlx::query_scalar("SELECT id FROM spaces WHERE slug = $1")
         .bind(slug)
         .fetch_one(db)
         .await
@@ -16,7 +16,7 @@ pub async fn audit_sum(db: &SqlitePool, slug: &str, action: &str) -> i64 {
     sqlx::query_scalar(
         "SELECT COALESCE(SUM(a.asset_count), 0) FROM audit_log a
          JOIN spaces s ON s.id = a.space_id
-         WHERE s.slug = ? AND a.action = ?",
+         WHERE s.slug = $1 AND a.action = $2",
     )
     .bind(slug)
     .bind(action)
@@ -28,7 +28,7 @@ pub async fn audit_sum(db: &SqlitePool, slug: &str, action: &str) -> i64 {
 pub async fn trashed_count(db: &SqlitePool, slug: &str) -> i64 {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM assets a JOIN spaces s ON s.id = a.space_id
-         WHERE s.slug = ? AND a.deleted_at IS NOT NULL",
+         WHERE s.slug = $1 AND a.deleted_at IS NOT NULL",
     )
     .bind(slug)
     .fetch_one(db)
@@ -48,7 +48,7 @@ pub async fn assert_consistent(db: &SqlitePool, slug: &str) {
     let (counter, counted): (i64, i64) = sqlx::query_as(
         "SELECT s.live_assets,
                 (SELECT COUNT(*) FROM assets a WHERE a.space_id = s.id AND a.deleted_at IS NULL)
-         FROM spaces s WHERE s.slug = ?",
+         FROM spaces s WHERE s.slug = $1",
     )
     .bind(slug)
     .fetch_one(db)

@@ -33,7 +33,7 @@ async fn a_bulk_move_killed_at_any_moment_is_all_or_nothing() {
     let db = trove.open_db().await;
     let space = db::space_id(&db, SPACE).await;
     let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM assets WHERE space_id = ? ORDER BY id LIMIT ?")
+        sqlx::query_scalar("SELECT id FROM assets WHERE space_id = $1 ORDER BY id LIMIT $2")
             .bind(space)
             .bind(MOVED as i64)
             .fetch_all(&db)
@@ -115,7 +115,7 @@ async fn check_move(
     db::assert_consistent(&db, SPACE).await;
     let trashed: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM assets
-         WHERE id IN (SELECT value FROM json_each(?)) AND deleted_at IS NOT NULL",
+         WHERE id IN (SELECT value FROM json_each($1)) AND deleted_at IS NOT NULL",
     )
     .bind(ids_json)
     .fetch_one(&db)
@@ -132,7 +132,7 @@ async fn check_move(
     );
     let audited: Vec<(Option<String>, i64, i64)> = sqlx::query_as(
         "SELECT batch, asset_count, json_array_length(asset_ids) FROM audit_log
-         WHERE action = 'move_to_trash' AND id > ? ORDER BY id",
+         WHERE action = 'move_to_trash' AND id > $1 ORDER BY id",
     )
     .bind(audit_before)
     .fetch_all(&db)
@@ -155,7 +155,7 @@ async fn check_move(
         assert_eq!((count, listed), (MOVED as i64, MOVED as i64));
         assert!(batch.is_some(), "a move's audit row names its batch");
         let batches: Vec<Option<String>> = sqlx::query_scalar(
-            "SELECT DISTINCT delete_batch FROM assets WHERE id IN (SELECT value FROM json_each(?))",
+            "SELECT DISTINCT delete_batch FROM assets WHERE id IN (SELECT value FROM json_each($1))",
         )
         .bind(ids_json)
         .fetch_all(&db)
@@ -217,7 +217,7 @@ async fn a_purge_killed_at_any_moment_never_leaves_a_row_without_its_file() {
     let db = trove.open_db().await;
     let uploaded: Vec<(i64, String)> = sqlx::query_as(
         "SELECT a.id, a.storage_key FROM assets a JOIN spaces s ON s.id = a.space_id
-         WHERE s.slug = ? ORDER BY a.id",
+         WHERE s.slug = $1 ORDER BY a.id",
     )
     .bind(SPACE)
     .fetch_all(&db)
@@ -260,7 +260,7 @@ async fn a_purge_killed_at_any_moment_never_leaves_a_row_without_its_file() {
     let db = trove.open_db().await;
     db::assert_consistent(&db, SPACE).await;
     let left: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM assets a JOIN spaces s ON s.id = a.space_id WHERE s.slug = ?",
+        "SELECT COUNT(*) FROM assets a JOIN spaces s ON s.id = a.space_id WHERE s.slug = $1",
     )
     .bind(SPACE)
     .fetch_one(&db)
@@ -339,7 +339,7 @@ async fn kill_when_rows_go(trove: &mut Trove, before: usize) -> Option<i64> {
 
 async fn space_rows(db: &SqlitePool) -> i64 {
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM assets a JOIN spaces s ON s.id = a.space_id WHERE s.slug = ?",
+        "SELECT COUNT(*) FROM assets a JOIN spaces s ON s.id = a.space_id WHERE s.slug = $1",
     )
     .bind(SPACE)
     .fetch_one(db)
@@ -356,7 +356,7 @@ async fn check_purge_aftermath(trove: &Trove, uploaded: &[(i64, String)]) -> usi
     db::assert_consistent(&db, SPACE).await;
     let remaining: Vec<(i64, String)> = sqlx::query_as(
         "SELECT a.id, a.storage_key FROM assets a JOIN spaces s ON s.id = a.space_id
-         WHERE s.slug = ?",
+         WHERE s.slug = $1",
     )
     .bind(SPACE)
     .fetch_all(&db)

@@ -121,7 +121,7 @@ async fn concurrent_clients_get_no_server_errors_and_the_counts_add_up() {
     trove.add_user(VIEWER, SPACE, "viewer").await;
     let db = trove.open_db().await;
     let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT a.id FROM assets a JOIN spaces s ON s.id = a.space_id WHERE s.slug = ?",
+        "SELECT a.id FROM assets a JOIN spaces s ON s.id = a.space_id WHERE s.slug = $1",
     )
     .bind(SPACE)
     .fetch_all(&db)

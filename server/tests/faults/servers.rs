@@ -40,7 +40,7 @@ fn on(server: &Trove, client: &Client) -> Client {
 async fn space_ids(db: &SqlitePool, limit: usize) -> Vec<i64> {
     sqlx::query_scalar(
         "SELECT a.id FROM assets a JOIN spaces s ON s.id = a.space_id
-         WHERE s.slug = ? ORDER BY a.id LIMIT ?",
+         WHERE s.slug = $1 ORDER BY a.id LIMIT $2",
     )
     .bind(SPACE)
     .bind(limit as i64)
@@ -162,7 +162,7 @@ async fn two_servers_purging_at_once_remove_every_expired_asset_once() {
     let ids = space_ids(&db, usize::MAX).await;
     assert_eq!(ids.len(), PURGED_FILES + PURGED_ROWS);
     let keys: Vec<String> = sqlx::query_scalar(
-        "SELECT storage_key FROM assets WHERE id IN (SELECT value FROM json_each(?))",
+        "SELECT storage_key FROM assets WHERE id IN (SELECT value FROM json_each($1))",
     )
     .bind(serde_json::to_string(&ids).unwrap())
     .fetch_all(&db)
@@ -232,7 +232,7 @@ async fn two_servers_purging_at_once_remove_every_expired_asset_once() {
 
     // Every expired asset is in exactly one purge entry, and nothing else.
     let entries: Vec<String> =
-        sqlx::query_scalar("SELECT asset_ids FROM audit_log WHERE action = 'purge' AND id > ?")
+        sqlx::query_scalar("SELECT asset_ids FROM audit_log WHERE action = 'purge' AND id > $1")
             .bind(audit_before)
             .fetch_all(&db)
             .await
@@ -303,7 +303,7 @@ async fn a_move_on_one_server_racing_a_restore_on_the_other_leaves_one_state() {
     );
 
     let trashed: BTreeSet<i64> = sqlx::query_scalar(
-        "SELECT id FROM assets WHERE deleted_at IS NOT NULL AND id IN (SELECT value FROM json_each(?))",
+        "SELECT id FROM assets WHERE deleted_at IS NOT NULL AND id IN (SELECT value FROM json_each($1))",
     )
     .bind(serde_json::to_string(&ids).unwrap())
     .fetch_all(&db)

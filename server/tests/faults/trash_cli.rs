@@ -9,7 +9,7 @@ use crate::process::{Trove, OWNER, SPACE};
 const ALEX: &str = "alex@faults.test";
 
 async fn user_id(db: &SqlitePool, email: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM users WHERE email = ?")
+    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(email)
         .fetch_one(db)
         .await
@@ -23,8 +23,8 @@ async fn trash(db: &SqlitePool, ids: std::ops::RangeInclusive<i64>, by: i64, ago
         .unwrap()
         .as_millis() as i64;
     sqlx::query(
-        "UPDATE assets SET deleted_at = ?, deleted_by = ?, delete_batch = 'cli-test'
-         WHERE id BETWEEN ? AND ?",
+        "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = 'cli-test'
+         WHERE id BETWEEN $3 AND $4",
     )
     .bind(now - ago_ms)
     .bind(by)

@@ -49,9 +49,15 @@ impl TestApp {
 
     pub async fn with_default_limits() -> Self {
         let dir = tempfile::tempdir().unwrap();
+        // The embedded default, or with `TROVE_TEST_DATABASE_URL` a fresh
+        // PostgreSQL database (`make test-scale`).
+        let database_url = match std::env::var("TROVE_TEST_DATABASE_URL") {
+            Ok(_) => Some(app::db::test_database_url(&dir).await),
+            Err(_) => None,
+        };
         let data = DataConfig {
             data_dir: dir.path().to_owned(),
-            database_url: None,
+            database_url,
             storage_url: None,
             refresh_statistics: false,
         };
@@ -280,7 +286,7 @@ impl TestApp {
     }
 
     pub async fn trash(&self, id: i64) {
-        sqlx::query("UPDATE assets SET deleted_at = 1, delete_batch = 'b' WHERE id = ?")
+        sqlx::query("UPDATE assets SET deleted_at = 1, delete_batch = 'b' WHERE id = $1")
             .bind(id)
             .execute(&self.state.pool)
             .await
@@ -362,7 +368,7 @@ impl AssetBuilder {
     }
 
     /// Inserts the row and returns its id.
-    pub async fn insert(self, pool: &sqlx::SqlitePool) -> i64 {
+    pub async fn insert(self, pool: &sqlx::AnyPool) -> i64 {
         insert(pool, &self.0).await.unwrap().id.0
     }
 }

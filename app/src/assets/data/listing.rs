@@ -2,7 +2,8 @@
 //! part in the sort, keyset-paged across the two (the cursor says which
 //! part it stands in); or a search's assets, in every folder or one.
 
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use crate::db::Sql;
+use sqlx::AnyPool;
 
 use super::super::folders::data::{path, paths, push_within, FolderRow, FOLDER_COLUMNS};
 use super::super::folders::model::{path_label, Folder, Within};
@@ -131,7 +132,7 @@ pub(super) fn cursor_for(sort: SortKey, asset: &Asset) -> String {
 /// is not a live folder of `space` is a 404.
 #[cfg_attr(feature = "ssr", tracing::instrument(skip(pool), err))]
 pub async fn list_live(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space: SpaceId,
     params: &ListParams,
 ) -> Result<AssetPage, AppError> {
@@ -144,7 +145,7 @@ pub async fn list_live(
         Some(folder) => path(&mut conn, space, folder).await?,
         None => Vec::new(),
     };
-    let scope = |qb: &mut QueryBuilder<'_, Sqlite>| {
+    let scope = |qb: &mut Sql<'_>| {
         push_live_scope(qb, space);
         push_within(qb, params.within);
     };
@@ -167,7 +168,7 @@ pub async fn list_live(
     let forward = params.at.seek().1;
     let ascending = (params.dir == SortDir::Asc) == forward;
     let read_assets = |cursor: Option<&Cursor>, take: usize| {
-        let mut qb = QueryBuilder::<Sqlite>::new(
+        let mut qb = Sql::new(
             "SELECT a.id, a.name, a.mime_type, a.kind, a.size_bytes, a.width, a.height, \
              a.has_thumbnail, a.updated_at, a.folder_id FROM assets a WHERE TRUE",
         );
@@ -186,12 +187,12 @@ pub async fn list_live(
         qb
     };
     let read_folders = |cursor: Option<&Cursor>, take: usize| {
-        let mut qb = QueryBuilder::<Sqlite>::new(format!(
+        let mut qb = Sql::new(format!(
             "SELECT {FOLDER_COLUMNS} FROM folders f WHERE f.space_id = "
         ));
         qb.push_bind(space)
-            .push(" AND f.parent_id IS ")
-            .push_bind(folder)
+            .push(" AND")
+            .push_matches("f.parent_id", folder)
             .push(" AND f.deleted_at IS NULL");
         push_seek(
             &mut qb,
@@ -272,23 +273,35 @@ pub async fn list_live(
 /// counts), and the live folders directly there (none for the whole
 /// space): one statement.
 async fn live_counts(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     space: SpaceId,
     within: Option<Within>,
 ) -> Result<(i64, i64), AppError> {
-    let query = match within {
-        None => sqlx::query_as("SELECT live_assets, 0 FROM spaces WHERE id = ?").bind(space.0),
-        Some(within) => sqlx::query_as(
-            "SELECT CASE WHEN ?2 IS NULL
-                         THEN (SELECT root_assets FROM spaces WHERE id = ?1)
-                         ELSE (SELECT live_assets FROM folders WHERE id = ?2) END,
-                    (SELECT COUNT(*) FROM folders
-                     WHERE space_id = ?1 AND parent_id IS ?2 AND deleted_at IS NULL)",
-        )
-        .bind(space.0)
-        .bind(within.folder().map(|f| f.0)),
+    let mut query = match within {
+        None => Sql::new("SELECT live_assets, 0 FROM spaces WHERE id = "),
+        Some(within) => {
+            let folder = within.folder().map(|f| f.0);
+            let mut query = Sql::new("SELECT ");
+            match folder {
+                None => query
+                    .push("(SELECT root_assets FROM spaces WHERE id = ")
+                    .push_bind(space.0),
+                Some(folder) => query
+                    .push("(SELECT live_assets FROM folders WHERE id = ")
+                    .push_bind(folder),
+            };
+            query
+                .push("), (SELECT COUNT(*) FROM folders WHERE space_id = ")
+                .push_bind(space.0)
+                .push(" AND")
+                .push_matches("parent_id", folder)
+                .push(" AND deleted_at IS NULL) FROM spaces WHERE id = ");
+            query
+        }
     };
-    let counts: Option<(Option<i64>, i64)> = query.fetch_optional(&mut *conn).await?;
+    query.push_bind(space.0);
+    let counts: Option<(Option<i64>, i64)> =
+        query.build_query_as().fetch_optional(&mut *conn).await?;
     Ok(counts.map_or((0, 0), |(assets, folders)| (assets.unwrap_or(0), folders)))
 }
 
@@ -335,7 +348,7 @@ mod db_tests {
     use crate::time::Timestamp;
 
     async fn add(
-        pool: &SqlitePool,
+        pool: &AnyPool,
         space: SpaceId,
         name: &str,
         size: i64,
@@ -366,7 +379,7 @@ mod db_tests {
 
     /// 130 assets with deliberately repeated names, sizes and times, so that
     /// ties are broken by id across page boundaries.
-    async fn fixture(pool: &SqlitePool) -> (SpaceId, Vec<AssetId>) {
+    async fn fixture(pool: &AnyPool) -> (SpaceId, Vec<AssetId>) {
         let space = ensure(pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
         let mut ids = Vec::new();
         for i in 0..130_i64 {
@@ -394,7 +407,7 @@ mod db_tests {
 
     /// Walks forward from the first page and returns each page's ids.
     async fn walk(
-        pool: &SqlitePool,
+        pool: &AnyPool,
         space: SpaceId,
         sort: SortKey,
         dir: SortDir,
@@ -553,7 +566,7 @@ mod db_tests {
             let pool = pool.clone();
             async move {
                 let n: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM assets WHERE space_id = ? AND deleted_at IS NULL",
+                    "SELECT COUNT(*) FROM assets WHERE space_id = $1 AND deleted_at IS NULL",
                 )
                 .bind(space)
                 .fetch_one(&pool)
@@ -571,25 +584,25 @@ mod db_tests {
             }
         };
         assert_eq!(scan(space).await, (130, 130));
-        sqlx::query("UPDATE assets SET deleted_at = 5, delete_batch = 'b' WHERE id <= ?")
+        sqlx::query("UPDATE assets SET deleted_at = 5, delete_batch = 'b' WHERE id <= $1")
             .bind(ids[9])
             .execute(&pool)
             .await
             .unwrap();
         // Trashing again changes nothing.
-        sqlx::query("UPDATE assets SET deleted_at = 6 WHERE id <= ?")
+        sqlx::query("UPDATE assets SET deleted_at = 6 WHERE id <= $1")
             .bind(ids[9])
             .execute(&pool)
             .await
             .unwrap();
         assert_eq!(scan(space).await, (120, 120));
-        sqlx::query("UPDATE assets SET deleted_at = NULL, delete_batch = NULL WHERE id <= ?")
+        sqlx::query("UPDATE assets SET deleted_at = NULL, delete_batch = NULL WHERE id <= $1")
             .bind(ids[4])
             .execute(&pool)
             .await
             .unwrap();
         assert_eq!(scan(space).await, (125, 125));
-        sqlx::query("DELETE FROM assets WHERE id IN (?, ?)")
+        sqlx::query("DELETE FROM assets WHERE id IN ($1, $2)")
             .bind(ids[0]) // live
             .bind(ids[7]) // trashed
             .execute(&pool)
@@ -642,7 +655,7 @@ mod db_tests {
         let foreign = add(&pool, other, "Beach-0.png", 1, 1).await;
         let trashed: Vec<AssetId> = ids.iter().copied().step_by(3).collect();
         for id in &trashed {
-            sqlx::query("UPDATE assets SET deleted_at = 1, delete_batch = 'b' WHERE id = ?")
+            sqlx::query("UPDATE assets SET deleted_at = 1, delete_batch = 'b' WHERE id = $1")
                 .bind(id)
                 .execute(&pool)
                 .await
@@ -686,7 +699,7 @@ mod db_tests {
 
     /// Every page of a search, forward, as ids.
     async fn walk_search(
-        pool: &SqlitePool,
+        pool: &AnyPool,
         space: SpaceId,
         term: &str,
         sort: SortKey,
@@ -800,18 +813,22 @@ mod db_tests {
         .unwrap());
         assert_eq!(find("rly rev").await, [ids[0]]);
         assert!(!find("Beach-0").await.contains(&ids[0]));
-        sqlx::query("DELETE FROM assets WHERE id = ?")
+        sqlx::query("DELETE FROM assets WHERE id = $1")
             .bind(ids[0])
             .execute(&pool)
             .await
             .unwrap();
         assert!(find("rly rev").await.is_empty());
-        let indexed: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM asset_names WHERE asset_names MATCH '\"review\"'",
-        )
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-        assert_eq!(indexed, 0);
+        if crate::db::dialect() == crate::db::Dialect::Sqlite {
+            // The FTS5 table is kept by triggers (PostgreSQL's index is
+            // the database's own).
+            let indexed: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM asset_names WHERE asset_names MATCH '\"review\"'",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            assert_eq!(indexed, 0);
+        }
     }
 }

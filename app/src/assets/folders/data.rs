@@ -6,7 +6,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use sqlx::{Connection as _, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use crate::db::Sql;
+use sqlx::{AnyConnection, AnyPool};
 
 mod moving;
 
@@ -18,7 +19,7 @@ use crate::ids::{FolderId, SpaceId, UserId};
 use crate::time::Timestamp;
 
 /// " AND …" on `assets a`: the direct contents of the top level or a folder.
-pub fn push_within(qb: &mut QueryBuilder<'_, Sqlite>, within: Option<Within>) {
+pub fn push_within(qb: &mut Sql<'_>, within: Option<Within>) {
     match within {
         None => {}
         Some(Within::TopLevel) => {
@@ -56,12 +57,12 @@ pub(crate) const FOLDER_COLUMNS: &str = "f.id, f.name, f.updated_at, f.live_asse
 
 /// Fails with 404 unless `id` is a live folder of `space`.
 pub async fn require_live(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     space: SpaceId,
     id: FolderId,
 ) -> Result<(), AppError> {
     let found: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM folders WHERE id = ? AND space_id = ? AND deleted_at IS NULL",
+        "SELECT 1 FROM folders WHERE id = $1 AND space_id = $2 AND deleted_at IS NULL",
     )
     .bind(id)
     .bind(space)
@@ -73,7 +74,7 @@ pub async fn require_live(
 /// The path from the top level down to live folder `id` (404 if it is not
 /// one of `space`).
 pub async fn path(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     space: SpaceId,
     id: FolderId,
 ) -> Result<Vec<Crumb>, AppError> {
@@ -82,11 +83,11 @@ pub async fn path(
     let rows: Vec<(FolderId, String)> = sqlx::query_as(
         "WITH RECURSIVE up (id, parent_id, name, depth) AS (
              SELECT id, parent_id, name, 0 FROM folders
-             WHERE id = ?1 AND space_id = ?2 AND deleted_at IS NULL
+             WHERE id = $1 AND space_id = $2 AND deleted_at IS NULL
              UNION ALL
              SELECT f.id, f.parent_id, f.name, up.depth + 1
              FROM folders f JOIN up ON f.id = up.parent_id
-             WHERE up.depth < ?3
+             WHERE up.depth < $3
          )
          SELECT id, name FROM up ORDER BY depth DESC",
     )
@@ -107,7 +108,7 @@ pub async fn path(
 /// The names of the paths to each of `folders` (live or in Trash), from
 /// the top level: one recursive query for all of them.
 pub async fn paths(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     folders: &BTreeSet<FolderId>,
 ) -> Result<HashMap<FolderId, Vec<String>>, AppError> {
     if folders.is_empty() {
@@ -117,11 +118,11 @@ pub async fn paths(
     let rows: Vec<(FolderId, String)> = sqlx::query_as(
         "WITH RECURSIVE up (start, id, parent_id, name, depth) AS (
              SELECT id, id, parent_id, name, 0 FROM folders
-             WHERE id IN (SELECT value FROM json_each(?1))
+             WHERE id IN (SELECT value FROM json_each($1))
              UNION ALL
              SELECT up.start, f.id, f.parent_id, f.name, up.depth + 1
              FROM folders f JOIN up ON f.id = up.parent_id
-             WHERE up.depth < ?2
+             WHERE up.depth < $2
          )
          SELECT start, name FROM up ORDER BY start, depth DESC",
     )
@@ -151,7 +152,7 @@ fn name_taken(name: &str) -> AppError {
 /// Whether a live folder named `name` (case-insensitively) is directly in
 /// `parent`, other than `except`.
 async fn sibling_named(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     space: SpaceId,
     parent: Option<FolderId>,
     name: &str,
@@ -159,8 +160,8 @@ async fn sibling_named(
 ) -> Result<bool, AppError> {
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM folders
-         WHERE space_id = ? AND coalesce(parent_id, 0) = ? AND name = ? AND deleted_at IS NULL
-               AND id IS NOT ?",
+         WHERE space_id = $1 AND coalesce(parent_id, 0) = $2 AND name = $3 AND deleted_at IS NULL
+               AND id IS DISTINCT FROM $4",
     )
     .bind(space)
     .bind(parent.map_or(0, |p| p.0))
@@ -175,7 +176,7 @@ async fn sibling_named(
 /// for `None`): 404 for a parent that is not a live folder of `space`,
 /// 409 for a sibling of the same name, 400 past [`MAX_DEPTH`].
 pub async fn create(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space: SpaceId,
     parent: Option<FolderId>,
     name: &str,
@@ -183,7 +184,7 @@ pub async fn create(
     now: Timestamp,
 ) -> Result<Folder, AppError> {
     let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     if let Some(parent) = parent {
         if path(&mut tx, space, parent).await?.len() >= MAX_DEPTH {
             return Err(too_deep());
@@ -194,7 +195,7 @@ pub async fn create(
     }
     let folder: FolderRow = sqlx::query_as(
         "INSERT INTO folders (space_id, parent_id, name, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6)
          RETURNING id, name, updated_at, 0 AS items",
     )
     .bind(space)
@@ -212,16 +213,16 @@ pub async fn create(
 /// Renames live folder `id` of `space` (404 otherwise; 409 if a sibling
 /// has the name). The same name again changes nothing.
 pub async fn rename(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space: SpaceId,
     id: FolderId,
     name: &str,
     now: Timestamp,
 ) -> Result<Folder, AppError> {
     let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     let parent: Option<Option<FolderId>> = sqlx::query_scalar(
-        "SELECT parent_id FROM folders WHERE id = ? AND space_id = ? AND deleted_at IS NULL",
+        "SELECT parent_id FROM folders WHERE id = $1 AND space_id = $2 AND deleted_at IS NULL",
     )
     .bind(id)
     .bind(space)
@@ -233,16 +234,16 @@ pub async fn rename(
     }
     sqlx::query(
         "UPDATE folders
-         SET updated_at = CASE WHEN name = ?1 COLLATE BINARY THEN updated_at ELSE ?2 END,
-             name = ?1
-         WHERE id = ?3",
+         SET updated_at = CASE WHEN name = $1 COLLATE \"BINARY\" THEN updated_at ELSE $2 END,
+             name = $1
+         WHERE id = $3",
     )
     .bind(name)
     .bind(now)
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    let mut qb = QueryBuilder::<Sqlite>::new(format!(
+    let mut qb = Sql::new(format!(
         "SELECT {FOLDER_COLUMNS} FROM folders f WHERE f.id = "
     ));
     let folder: FolderRow = qb
@@ -257,7 +258,7 @@ pub async fn rename(
 /// One page of the folders in `parent` (the top level for `None`), by name,
 /// for the Move dialog's picker; 404 for a parent that is not live here.
 pub async fn picker_page(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space: SpaceId,
     parent: Option<FolderId>,
     after: Option<&str>,
@@ -273,12 +274,12 @@ pub async fn picker_page(
         .map(|a| Cursor::decode(a, PICKER_CURSOR, KeyKind::Text))
         .transpose()
         .map_err(|e| AppError::validation(e.to_string()))?;
-    let mut qb = QueryBuilder::<Sqlite>::new(format!(
+    let mut qb = Sql::new(format!(
         "SELECT {FOLDER_COLUMNS} FROM folders f WHERE f.space_id = "
     ));
     qb.push_bind(space)
-        .push(" AND f.parent_id IS ")
-        .push_bind(parent)
+        .push(" AND")
+        .push_matches("f.parent_id", parent)
         .push(" AND f.deleted_at IS NULL");
     if let Some(Cursor {
         key: CursorKey::Text(name),
@@ -328,12 +329,12 @@ mod tests {
     use crate::paging::PageAt;
     use crate::spaces::data::ensure;
 
-    async fn space(pool: &SqlitePool) -> SpaceId {
+    async fn space(pool: &AnyPool) -> SpaceId {
         ensure(pool, "s", "S", Timestamp::EPOCH).await.unwrap().id
     }
 
     async fn folder(
-        pool: &SqlitePool,
+        pool: &AnyPool,
         space: SpaceId,
         parent: Option<FolderId>,
         name: &str,
@@ -344,13 +345,13 @@ mod tests {
             .id
     }
 
-    async fn asset(pool: &SqlitePool, space: SpaceId, folder: Option<FolderId>, name: &str) -> i64 {
+    async fn asset(pool: &AnyPool, space: SpaceId, folder: Option<FolderId>, name: &str) -> i64 {
         let asset = NewAsset::for_test(space, folder, name);
         insert(pool, &asset).await.unwrap().id.0
     }
 
     /// (live assets kept for each folder, counted) and the top level's.
-    async fn counters_agree(pool: &SqlitePool, space: SpaceId) {
+    async fn counters_agree(pool: &AnyPool, space: SpaceId) {
         let wrong: Vec<(i64, i64, i64)> = sqlx::query_as(
             "SELECT f.id, f.live_assets, (SELECT COUNT(*) FROM assets a
                                           WHERE a.folder_id = f.id AND a.deleted_at IS NULL)
@@ -363,8 +364,8 @@ mod tests {
         assert!(wrong.is_empty(), "folder counters: {wrong:?}");
         let (kept, counted): (i64, i64) = sqlx::query_as(
             "SELECT root_assets, (SELECT COUNT(*) FROM assets
-                                  WHERE space_id = ?1 AND folder_id IS NULL AND deleted_at IS NULL)
-             FROM spaces WHERE id = ?1",
+                                  WHERE space_id = $1 AND folder_id IS NULL AND deleted_at IS NULL)
+             FROM spaces WHERE id = $1",
         )
         .bind(space)
         .fetch_one(pool)
@@ -474,7 +475,7 @@ mod tests {
             .unwrap();
         assert_eq!((moved.folders, moved.assets), (0, 2));
         let in_c: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM assets WHERE folder_id = ? ORDER BY id")
+            sqlx::query_scalar("SELECT id FROM assets WHERE folder_id = $1 ORDER BY id")
                 .bind(c)
                 .fetch_all(&pool)
                 .await
@@ -517,7 +518,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(moved.assets, 3);
-        let in_dest: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assets WHERE folder_id = ?")
+        let in_dest: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assets WHERE folder_id = $1")
             .bind(dest)
             .fetch_one(&pool)
             .await

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use super::states::{check_known, json_ids};
 use crate::assets::folders::model::MAX_DEPTH;
@@ -25,7 +25,7 @@ pub(super) struct FolderStates {
 }
 
 pub(super) async fn folder_states(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     space: SpaceId,
     ids: &[i64],
     verb: &str,
@@ -39,7 +39,7 @@ pub(super) async fn folder_states(
     }
     let found: Vec<(i64, Option<Timestamp>, Option<BatchId>)> = sqlx::query_as(
         "SELECT id, deleted_at, delete_batch FROM folders
-         WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
+         WHERE space_id = $1 AND id IN (SELECT value FROM json_each($2))",
     )
     .bind(space)
     .bind(json_ids(ids))
@@ -59,7 +59,7 @@ pub(super) async fn folder_states(
 /// Moves live folders `live` and everything live below them to Trash in
 /// `batch`; returns how many assets went with them.
 pub(super) async fn trash_folders(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     live: &[i64],
     user: UserId,
     batch: &BatchId,
@@ -70,12 +70,12 @@ pub(super) async fn trash_folders(
     }
     sqlx::query(
         "WITH RECURSIVE sub (id) AS (
-             SELECT value FROM json_each(?1)
+             SELECT value FROM json_each($1)
              UNION
              SELECT f.id FROM folders f JOIN sub ON f.parent_id = sub.id
              WHERE f.deleted_at IS NULL
          )
-         UPDATE folders SET deleted_at = ?2, deleted_by = ?3, delete_batch = ?4
+         UPDATE folders SET deleted_at = $2, deleted_by = $3, delete_batch = $4
          WHERE id IN (SELECT id FROM sub) AND deleted_at IS NULL",
     )
     .bind(json_ids(live))
@@ -85,9 +85,9 @@ pub(super) async fn trash_folders(
     .execute(&mut *tx)
     .await?;
     let inside = sqlx::query(
-        "UPDATE assets SET deleted_at = ?1, deleted_by = ?2, delete_batch = ?3
+        "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = $3
          WHERE deleted_at IS NULL
-           AND folder_id IN (SELECT id FROM folders WHERE delete_batch = ?3)",
+           AND folder_id IN (SELECT id FROM folders WHERE delete_batch = $3)",
     )
     .bind(now)
     .bind(user)
@@ -100,16 +100,16 @@ pub(super) async fn trash_folders(
 
 /// Trashed folder `root` and the folders of its batch below it.
 async fn batch_subtree(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     root: i64,
     batch: &BatchId,
 ) -> Result<Vec<i64>, AppError> {
     Ok(sqlx::query_scalar(
         "WITH RECURSIVE sub (id) AS (
-             SELECT ?1
+             SELECT $1
              UNION
              SELECT f.id FROM folders f JOIN sub ON f.parent_id = sub.id
-             WHERE f.delete_batch = ?2
+             WHERE f.delete_batch = $2
          )
          SELECT id FROM sub ORDER BY id",
     )
@@ -134,7 +134,7 @@ pub(super) struct Restored {
 /// them, then the trashed folders above `roots` and `assets` (whose own
 /// rows the caller restores), so that everything restored is reachable.
 pub(super) async fn restore_folders(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     space: SpaceId,
     roots: &[(i64, Timestamp, BatchId)],
     assets: &[i64],
@@ -145,7 +145,7 @@ pub(super) async fn restore_folders(
         let subtree = batch_subtree(tx, *root, batch).await?;
         let inside: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM assets
-             WHERE delete_batch = ? AND folder_id IN (SELECT value FROM json_each(?))",
+             WHERE delete_batch = $1 AND folder_id IN (SELECT value FROM json_each($2))",
         )
         .bind(batch)
         .bind(json_ids(&subtree))
@@ -160,9 +160,9 @@ pub(super) async fn restore_folders(
     let root_ids: Vec<i64> = roots.iter().map(|(id, ..)| *id).collect();
     let above: Vec<i64> = sqlx::query_scalar(
         "WITH RECURSIVE up (id) AS (
-             SELECT parent_id FROM folders WHERE id IN (SELECT value FROM json_each(?1))
+             SELECT parent_id FROM folders WHERE id IN (SELECT value FROM json_each($1))
              UNION
-             SELECT folder_id FROM assets WHERE id IN (SELECT value FROM json_each(?2))
+             SELECT folder_id FROM assets WHERE id IN (SELECT value FROM json_each($2))
              UNION
              SELECT f.parent_id FROM folders f JOIN up ON f.id = up.id
          )
@@ -182,7 +182,7 @@ pub(super) async fn restore_folders(
     sqlx::query(
         "UPDATE folders SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL,
                             parent_gone = 0
-         WHERE id IN (SELECT value FROM json_each(?))",
+         WHERE id IN (SELECT value FROM json_each($1))",
     )
     .bind(json_ids(&folders))
     .execute(&mut *tx)
@@ -192,7 +192,7 @@ pub(super) async fn restore_folders(
         sqlx::query(
             "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL,
                                folder_gone = 0
-             WHERE id IN (SELECT value FROM json_each(?))",
+             WHERE id IN (SELECT value FROM json_each($1))",
         )
         .bind(json_ids(&restored.inside))
         .execute(&mut *tx)
@@ -204,13 +204,13 @@ pub(super) async fn restore_folders(
 /// 409 if a restored folder is now nested deeper than [`MAX_DEPTH`]: its
 /// old parent may have been moved under others while it was in Trash.
 /// (The caller's transaction is then rolled back: nothing is restored.)
-async fn check_depth(tx: &mut SqliteConnection, folders: &[i64]) -> Result<(), AppError> {
+async fn check_depth(tx: &mut AnyConnection, folders: &[i64]) -> Result<(), AppError> {
     let deepest: Option<i64> = sqlx::query_scalar(
         "WITH RECURSIVE up (id, depth) AS (
-             SELECT value, 1 FROM json_each(?1)
+             SELECT value, 1 FROM json_each($1)
              UNION ALL
              SELECT f.parent_id, up.depth + 1 FROM folders f JOIN up ON f.id = up.id
-             WHERE f.parent_id IS NOT NULL AND up.depth <= ?2
+             WHERE f.parent_id IS NOT NULL AND up.depth <= $2
          )
          SELECT MAX(depth) FROM up",
     )
@@ -233,15 +233,15 @@ async fn check_depth(tx: &mut SqliteConnection, folders: &[i64]) -> Result<(), A
 /// but any two restored folders of one parent can share a name (one
 /// deleted before a new one of its name was made, and both come back).
 async fn free_names(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     space: SpaceId,
     folders: &[i64],
 ) -> Result<Vec<(String, String)>, AppError> {
-    let restored: Vec<(i64, Option<i64>, String, bool)> = sqlx::query_as(
+    let restored: Vec<(i64, Option<i64>, String, crate::db::Flag)> = sqlx::query_as(
         "SELECT f.id, f.parent_id, f.name,
-                f.parent_id IS NULL OR f.parent_id NOT IN (SELECT value FROM json_each(?1))
+                f.parent_id IS NULL OR f.parent_id NOT IN (SELECT value FROM json_each($1))
          FROM folders f
-         WHERE f.id IN (SELECT value FROM json_each(?1))
+         WHERE f.id IN (SELECT value FROM json_each($1))
          ORDER BY f.id",
     )
     .bind(json_ids(folders))
@@ -249,7 +249,7 @@ async fn free_names(
     .await?;
     let mut taken: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
     let mut renamed = Vec::new();
-    for (id, parent, name, topmost) in restored {
+    for (id, parent, name, crate::db::Flag(topmost)) in restored {
         let here = taken.entry(parent.unwrap_or(0)).or_default();
         let mut candidate = None;
         for attempt in 0..=MAX_NAME_ATTEMPTS {
@@ -260,7 +260,7 @@ async fn free_names(
             let live: Option<i64> = if topmost {
                 sqlx::query_scalar(
                     "SELECT 1 FROM folders
-                     WHERE space_id = ? AND coalesce(parent_id, 0) = ? AND name = ?
+                     WHERE space_id = $1 AND coalesce(parent_id, 0) = $2 AND name = $3
                            AND deleted_at IS NULL",
                 )
                 .bind(space)
@@ -283,7 +283,7 @@ async fn free_names(
             )));
         };
         if candidate != name {
-            sqlx::query("UPDATE folders SET name = ? WHERE id = ?")
+            sqlx::query("UPDATE folders SET name = $1 WHERE id = $2")
                 .bind(&candidate)
                 .bind(id)
                 .execute(&mut *tx)
@@ -319,7 +319,7 @@ fn restored_name(name: &str, attempt: usize, id: i64) -> String {
 /// other batches inside them stay in Trash, at the top level (the
 /// `folders_removed` trigger).
 pub(super) async fn delete_folders(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     roots: &[(i64, Timestamp, BatchId)],
 ) -> Result<Deleted, AppError> {
     let mut deleted = Deleted::default();
@@ -327,14 +327,14 @@ pub(super) async fn delete_folders(
         let subtree = batch_subtree(tx, *root, batch).await?;
         let removed: Vec<(i64, String)> = sqlx::query_as(
             "DELETE FROM assets
-             WHERE delete_batch = ? AND folder_id IN (SELECT value FROM json_each(?))
+             WHERE delete_batch = $1 AND folder_id IN (SELECT value FROM json_each($2))
              RETURNING id, storage_key",
         )
         .bind(batch)
         .bind(json_ids(&subtree))
         .fetch_all(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM folders WHERE id IN (SELECT value FROM json_each(?))")
+        sqlx::query("DELETE FROM folders WHERE id IN (SELECT value FROM json_each($1))")
             .bind(json_ids(&subtree))
             .execute(&mut *tx)
             .await?;
@@ -358,7 +358,7 @@ pub(super) struct Deleted {
 
 #[cfg(test)]
 mod tests {
-    use sqlx::SqlitePool;
+    use sqlx::AnyPool;
 
     use super::super::{
         delete_assets_permanently, restore_assets, restore_batch, trash_assets, Effect, Pick,
@@ -374,7 +374,7 @@ mod tests {
     use crate::trash::model::{TrashPage, TrashQuery, RETENTION_MILLIS};
 
     struct Tree {
-        pool: SqlitePool,
+        pool: AnyPool,
         space: SpaceId,
         by: UserId,
         /// Campaigns / Spring (2 assets), 1 asset directly in Campaigns.
@@ -431,7 +431,7 @@ mod tests {
         list_trash(&t.pool, t.space, &params, at).await.unwrap()
     }
 
-    async fn live(pool: &SqlitePool, table: &str) -> Vec<i64> {
+    async fn live(pool: &AnyPool, table: &str) -> Vec<i64> {
         sqlx::query_scalar(&format!(
             "SELECT id FROM {table} WHERE deleted_at IS NULL ORDER BY id"
         ))
@@ -589,7 +589,7 @@ mod tests {
         .await
         .unwrap();
         assert_eq!((back.restored, back.to_top_level), (1, 1));
-        let top: Option<i64> = sqlx::query_scalar("SELECT folder_id FROM assets WHERE id = ?")
+        let top: Option<i64> = sqlx::query_scalar("SELECT folder_id FROM assets WHERE id = $1")
             .bind(t.in_campaigns[0])
             .fetch_one(&t.pool)
             .await

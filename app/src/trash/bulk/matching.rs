@@ -2,7 +2,8 @@
 //! count guard every matching change passes, and whether it is applied or
 //! only worked out (a dry run).
 
-use sqlx::{Connection as _, QueryBuilder, Sqlite, SqliteConnection};
+use crate::db::Sql;
+use sqlx::{Any, AnyConnection};
 
 use super::super::listing::{push_trash_scope, TrashFilters};
 use crate::clock::Clock;
@@ -37,7 +38,7 @@ impl Effect {
     }
 
     /// Commits the change, or rolls a dry run back.
-    pub(super) async fn finish(self, tx: sqlx::Transaction<'_, Sqlite>) -> Result<(), AppError> {
+    pub(super) async fn finish(self, tx: sqlx::Transaction<'_, Any>) -> Result<(), AppError> {
         match self {
             Self::Apply => tx.commit().await?,
             Self::DryRun => tx.rollback().await?,
@@ -58,12 +59,12 @@ pub enum Pick<'a, F> {
 /// The ids of "all matching" in `scope`, read under the write lock, if
 /// they pass [`check_count`].
 pub(super) async fn resolve_matching(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     search: Option<&NameSearch>,
     filtered: bool,
     expected: u64,
     words: (&str, &str),
-    scope: impl for<'q> FnOnce(&mut QueryBuilder<'q, Sqlite>),
+    scope: impl for<'q> FnOnce(&mut Sql<'q>),
 ) -> Result<Vec<i64>, AppError> {
     let ids = all_matching_ids(tx, search, MAX_MATCHING, scope).await?;
     check_count(ids.len(), expected, filtered, words)?;
@@ -74,14 +75,14 @@ pub(super) async fn resolve_matching(
 /// lock, reads the clock under it (the 14 days are judged at that moment)
 /// and resolves the ids against the confirmed count.
 pub(super) async fn begin_matching_in_trash<'c>(
-    conn: &'c mut SqliteConnection,
+    conn: &'c mut AnyConnection,
     space: SpaceId,
     filters: &TrashFilters,
     expected: u64,
     clock: &Clock,
     verb: &str,
-) -> Result<(sqlx::Transaction<'c, Sqlite>, Vec<i64>, Timestamp), AppError> {
-    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+) -> Result<(sqlx::Transaction<'c, Any>, Vec<i64>, Timestamp), AppError> {
+    let mut tx = crate::db::begin_write(conn).await?;
     let now = clock.now();
     let ids = resolve_matching(
         &mut tx,

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::super::listing::TrashFilters;
 use super::super::model::{
@@ -22,7 +22,7 @@ use crate::time::Timestamp;
 /// still restorable. A batch unknown in this space is a 404.
 #[cfg_attr(feature = "ssr", tracing::instrument(skip(pool), err(Debug)))]
 pub async fn restore_batch(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space: SpaceId,
     user: UserId,
     batch: &BatchId,
@@ -31,10 +31,10 @@ pub async fn restore_batch(
     if !batch.is_well_formed() {
         return Err(AppError::validation("That is not a batch id."));
     }
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write_on(pool).await?;
     let now = clock.now();
     let known: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM audit_log WHERE space_id = ? AND batch = ? AND action = 'move_to_trash'",
+        "SELECT 1 FROM audit_log WHERE space_id = $1 AND batch = $2 AND action = 'move_to_trash'",
     )
     .bind(space)
     .bind(batch)
@@ -47,9 +47,9 @@ pub async fn restore_batch(
     // its folders. Restoring them brings the rest of the batch back.
     let roots: Vec<(i64, Timestamp, BatchId)> = sqlx::query_as(
         "SELECT f.id, f.deleted_at, f.delete_batch FROM folders f
-         WHERE f.space_id = ?1 AND f.delete_batch = ?2 AND f.deleted_at > ?3
+         WHERE f.space_id = $1 AND f.delete_batch = $2 AND f.deleted_at > $3
            AND NOT EXISTS (SELECT 1 FROM folders p
-                           WHERE p.id = f.parent_id AND p.delete_batch = ?2)
+                           WHERE p.id = f.parent_id AND p.delete_batch = $2)
          ORDER BY f.id",
     )
     .bind(space)
@@ -59,9 +59,9 @@ pub async fn restore_batch(
     .await?;
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT a.id FROM assets a
-         WHERE a.space_id = ?1 AND a.delete_batch = ?2 AND a.deleted_at > ?3
+         WHERE a.space_id = $1 AND a.delete_batch = $2 AND a.deleted_at > $3
            AND NOT EXISTS (SELECT 1 FROM folders p
-                           WHERE p.id = a.folder_id AND p.delete_batch = ?2)
+                           WHERE p.id = a.folder_id AND p.delete_batch = $2)
          ORDER BY a.id",
     )
     .bind(space)
@@ -90,16 +90,16 @@ pub async fn restore_batch(
 /// How many of the rows about to be restored lost their folder (it was
 /// deleted for good) and so come back at the top level.
 async fn count_to_top_level(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     assets: &[i64],
     folders: &[(i64, Timestamp, BatchId)],
 ) -> Result<u64, AppError> {
     let folder_ids: Vec<i64> = folders.iter().map(|(id, ..)| *id).collect();
     let n: i64 = sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM assets
-                 WHERE folder_gone = 1 AND id IN (SELECT value FROM json_each(?1)))
+                 WHERE folder_gone = 1 AND id IN (SELECT value FROM json_each($1)))
               + (SELECT COUNT(*) FROM folders
-                 WHERE parent_gone = 1 AND id IN (SELECT value FROM json_each(?2)))",
+                 WHERE parent_gone = 1 AND id IN (SELECT value FROM json_each($2)))",
     )
     .bind(json_ids(assets))
     .bind(json_ids(&folder_ids))
@@ -110,7 +110,7 @@ async fn count_to_top_level(
 
 /// Restores `ids` from Trash (see [`restore_assets`]).
 pub async fn restore_from_trash(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space: SpaceId,
     user: UserId,
     ids: &[i64],
@@ -140,7 +140,7 @@ pub async fn restore_from_trash(
     tracing::instrument(skip(pool, pick, clock), err(Debug))
 )]
 pub async fn restore_assets(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space: SpaceId,
     actor: Option<UserId>,
     pick: Pick<'_, TrashFilters>,
@@ -217,7 +217,7 @@ pub async fn restore_assets(
 
 /// Takes `ids` out of Trash (the caller audits it, [`audit_restore`]).
 async fn put_back(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     space: SpaceId,
     ids: &[i64],
 ) -> Result<(), AppError> {
@@ -227,7 +227,7 @@ async fn put_back(
     sqlx::query(
         "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL,
                            folder_gone = 0
-         WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
+         WHERE space_id = $1 AND id IN (SELECT value FROM json_each($2))",
     )
     .bind(space)
     .bind(json_ids(ids))
@@ -239,7 +239,7 @@ async fn put_back(
 /// The audit row of a restore (with the batch, for an Undo): the assets
 /// and the folders restored. Nothing when neither is.
 async fn audit_restore(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     space: SpaceId,
     actor: Option<UserId>,
     batch: Option<&BatchId>,

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use sqlx::{Connection as _, Sqlite, SqliteConnection};
+use sqlx::{Any, AnyConnection};
 
 use super::super::model::MAX_BULK_IDS;
 use crate::error::AppError;
@@ -53,7 +53,7 @@ pub fn json_ids(ids: &[i64]) -> String {
 /// The Trash state (`deleted_at`) of each of `ids` in `space`; any id that
 /// is unknown or in another space fails the request, naming them.
 pub(super) async fn trash_states(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     space: SpaceId,
     ids: &[i64],
     ids_json: &str,
@@ -61,7 +61,7 @@ pub(super) async fn trash_states(
 ) -> Result<Vec<(i64, Option<Timestamp>)>, AppError> {
     let found: Vec<(i64, Option<Timestamp>)> = sqlx::query_as(
         "SELECT id, deleted_at FROM assets
-         WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))",
+         WHERE space_id = $1 AND id IN (SELECT value FROM json_each($2))",
     )
     .bind(space)
     .bind(ids_json)
@@ -140,14 +140,14 @@ pub fn validate_items(assets: &[i64], folders: &[i64]) -> Result<(), AppError> {
 /// `folders` are checked beside `ids` (see [`validate_items`]); the caller
 /// reads their states.
 pub(super) async fn begin_bulk<'c>(
-    conn: &'c mut SqliteConnection,
+    conn: &'c mut AnyConnection,
     space: SpaceId,
     ids: &[i64],
     folders: &[i64],
     verb: &str,
-) -> Result<(sqlx::Transaction<'c, Sqlite>, BulkStates), AppError> {
+) -> Result<(sqlx::Transaction<'c, Any>, BulkStates), AppError> {
     validate_items(ids, folders)?;
-    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(conn).await?;
     let found = if ids.is_empty() {
         Vec::new()
     } else {

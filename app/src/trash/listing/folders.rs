@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use crate::db::Sql;
+use sqlx::AnyConnection;
 
 use super::TrashFilters;
 use crate::assets::folders::data::paths;
@@ -20,7 +21,7 @@ pub(super) const FOLDERS_CURSOR: &str = "trash-folders";
 /// " AND …" on `assets a` or `folders a`: only rows that are not inside a
 /// folder deleted with them (those come back with it, and are not rows of
 /// their own in Trash).
-pub(crate) fn push_topmost(qb: &mut QueryBuilder<'_, Sqlite>, parent_column: &str) {
+pub(crate) fn push_topmost(qb: &mut Sql<'_>, parent_column: &str) {
     qb.push(format_args!(
         " AND NOT EXISTS (SELECT 1 FROM folders p \
          WHERE p.id = a.{parent_column} AND p.delete_batch = a.delete_batch)"
@@ -31,7 +32,7 @@ pub(crate) fn push_topmost(qb: &mut QueryBuilder<'_, Sqlite>, parent_column: &st
 /// topmost trashed folders still within their 14 days, by the filters.
 /// (No folder is of an asset type: a type filter shows none.)
 pub(super) fn push_folder_scope<'a>(
-    qb: &mut QueryBuilder<'a, Sqlite>,
+    qb: &mut Sql<'a>,
     space: SpaceId,
     filters: &'a TrashFilters,
     now: Timestamp,
@@ -63,6 +64,7 @@ pub(super) struct FolderRow {
     pub(super) id: FolderId,
     pub(super) name: String,
     pub(super) parent_id: Option<FolderId>,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub(super) parent_gone: bool,
     pub(super) deleted_by: Option<String>,
     pub(super) deleted_at: Timestamp,
@@ -88,8 +90,8 @@ pub(super) fn read_folders<'a>(
     cursor: Option<&Cursor>,
     forward: bool,
     take: usize,
-) -> QueryBuilder<'a, Sqlite> {
-    let mut qb = QueryBuilder::<Sqlite>::new(
+) -> Sql<'a> {
+    let mut qb = Sql::new(
         "SELECT a.id, a.name, a.parent_id, a.parent_gone, u.name AS deleted_by, a.deleted_at \
          FROM folders a LEFT JOIN users u ON u.id = a.deleted_by WHERE TRUE",
     );
@@ -100,19 +102,19 @@ pub(super) fn read_folders<'a>(
 
 /// How many folder rows Trash has for `filters`.
 pub(super) async fn count_folders(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     space: SpaceId,
     filters: &TrashFilters,
     now: Timestamp,
 ) -> Result<i64, AppError> {
-    let mut qb = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM folders a WHERE TRUE");
+    let mut qb = Sql::new("SELECT COUNT(*) FROM folders a WHERE TRUE");
     push_folder_scope(&mut qb, space, filters, now);
     Ok(qb.build_query_scalar().fetch_one(&mut *conn).await?)
 }
 
 /// The assets deleted with each of `folders` (inside it, in its batch).
 pub(super) async fn assets_inside(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     folders: &[FolderId],
 ) -> Result<HashMap<FolderId, i64>, AppError> {
     if folders.is_empty() {
@@ -121,7 +123,7 @@ pub(super) async fn assets_inside(
     let ids: Vec<i64> = folders.iter().map(|f| f.0).collect();
     let rows: Vec<(FolderId, i64)> = sqlx::query_as(
         "WITH RECURSIVE sub (root, id, batch) AS (
-             SELECT id, id, delete_batch FROM folders WHERE id IN (SELECT value FROM json_each(?))
+             SELECT id, id, delete_batch FROM folders WHERE id IN (SELECT value FROM json_each($1))
              UNION
              SELECT sub.root, c.id, sub.batch FROM folders c JOIN sub ON c.parent_id = sub.id
              WHERE c.delete_batch = sub.batch
@@ -143,7 +145,7 @@ pub(super) struct Locations(HashMap<FolderId, Vec<String>>);
 
 impl Locations {
     pub(super) async fn of(
-        conn: &mut SqliteConnection,
+        conn: &mut AnyConnection,
         folders: impl IntoIterator<Item = FolderId>,
     ) -> Result<Self, AppError> {
         let folders: BTreeSet<FolderId> = folders.into_iter().collect();

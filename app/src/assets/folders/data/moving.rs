@@ -4,7 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use sqlx::{Connection as _, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use crate::db::Sql;
+use sqlx::{AnyConnection, AnyPool};
 
 use super::{path, push_within, too_deep, MAX_DEPTH};
 use crate::assets::data::push_live_scope;
@@ -17,16 +18,16 @@ use crate::time::Timestamp;
 
 /// How many levels of folders `ids` (live, of `space`) and everything
 /// live below them span: 1 for folders without subfolders, 0 for none.
-async fn subtree_height(conn: &mut SqliteConnection, ids: &[i64]) -> Result<usize, AppError> {
+async fn subtree_height(conn: &mut AnyConnection, ids: &[i64]) -> Result<usize, AppError> {
     if ids.is_empty() {
         return Ok(0);
     }
     let height: Option<i64> = sqlx::query_scalar(
         "WITH RECURSIVE down (id, level) AS (
-             SELECT value, 1 FROM json_each(?1)
+             SELECT value, 1 FROM json_each($1)
              UNION ALL
              SELECT f.id, down.level + 1 FROM folders f JOIN down ON f.parent_id = down.id
-             WHERE f.deleted_at IS NULL AND down.level <= ?2
+             WHERE f.deleted_at IS NULL AND down.level <= $2
          )
          SELECT MAX(level) FROM down",
     )
@@ -51,7 +52,7 @@ fn unknown(kind: &str, ids: &BTreeSet<i64>) -> AppError {
 
 /// The listed ids that are not live rows of `table` in `space`.
 async fn not_live(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     table: &str,
     space: SpaceId,
     ids: &[i64],
@@ -61,7 +62,7 @@ async fn not_live(
     }
     let found: Vec<i64> = sqlx::query_scalar(&format!(
         "SELECT id FROM {table}
-         WHERE space_id = ? AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))"
+         WHERE space_id = $1 AND deleted_at IS NULL AND id IN (SELECT value FROM json_each($2))"
     ))
     .bind(space)
     .bind(serde_json::to_string(ids).unwrap_or_default())
@@ -82,7 +83,7 @@ async fn not_live(
 /// Rows already there are counted as moved.
 #[cfg_attr(feature = "ssr", tracing::instrument(skip(pool), err(Debug)))]
 pub async fn move_items(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     space: SpaceId,
     to: Option<FolderId>,
     folders: &[i64],
@@ -94,7 +95,7 @@ pub async fn move_items(
         MovedAssets::Matching { .. } => &[],
     };
     let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     let target_path = match to {
         Some(to) => path(&mut tx, space, to).await?,
         None => Vec::new(),
@@ -121,9 +122,9 @@ pub async fn move_items(
     if !folders.is_empty() {
         check_names_free(&mut tx, space, to, folders).await?;
         sqlx::query(
-            "UPDATE folders SET parent_id = ?1, updated_at = ?2
-             WHERE space_id = ?3 AND id IN (SELECT value FROM json_each(?4))
-                   AND parent_id IS NOT ?1",
+            "UPDATE folders SET parent_id = $1, updated_at = $2
+             WHERE space_id = $3 AND id IN (SELECT value FROM json_each($4))
+                   AND parent_id IS DISTINCT FROM $1",
         )
         .bind(to)
         .bind(now)
@@ -134,9 +135,9 @@ pub async fn move_items(
     }
     if !listed.is_empty() {
         sqlx::query(
-            "UPDATE assets SET folder_id = ?1
-             WHERE space_id = ?2 AND id IN (SELECT value FROM json_each(?3))
-                   AND folder_id IS NOT ?1",
+            "UPDATE assets SET folder_id = $1
+             WHERE space_id = $2 AND id IN (SELECT value FROM json_each($3))
+                   AND folder_id IS DISTINCT FROM $1",
         )
         .bind(to)
         .bind(space)
@@ -175,14 +176,14 @@ pub enum MovedAssets<'a> {
 /// Moves every live asset matching into `to` in one statement, counted;
 /// a count other than `expected` fails the whole move (409 with the count).
 async fn move_matching(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     space: SpaceId,
     to: Option<FolderId>,
     search: Option<&NameSearch>,
     within: Option<Within>,
     expected: u64,
 ) -> Result<u64, AppError> {
-    let mut change = QueryBuilder::<Sqlite>::new("UPDATE assets SET folder_id = ");
+    let mut change = Sql::new("UPDATE assets SET folder_id = ");
     change.push_bind(to).push(" WHERE id IN (");
     push_live_matching(&mut change, space, search, within);
     change.push(")");
@@ -195,7 +196,7 @@ async fn move_matching(
 /// one folder or everywhere (at most `MAX_MATCHING` + 1): the rows of an
 /// "all matching" change.
 pub fn push_live_matching<'a>(
-    qb: &mut QueryBuilder<'a, Sqlite>,
+    qb: &mut Sql<'a>,
     space: SpaceId,
     search: Option<&'a NameSearch>,
     within: Option<Within>,
@@ -228,19 +229,19 @@ pub fn check_matching_count(
 /// 409 naming the moved folders whose names clash, with a live folder in
 /// `to` or with each other.
 async fn check_names_free(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     space: SpaceId,
     to: Option<FolderId>,
     folders: &[i64],
 ) -> Result<(), AppError> {
     let clashes: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT m.name FROM folders m
-         WHERE m.id IN (SELECT value FROM json_each(?1))
+         WHERE m.id IN (SELECT value FROM json_each($1))
            AND EXISTS (SELECT 1 FROM folders o
-                       WHERE o.space_id = ?2 AND o.deleted_at IS NULL AND o.name = m.name
+                       WHERE o.space_id = $2 AND o.deleted_at IS NULL AND o.name = m.name
                              AND o.id <> m.id
-                             AND (coalesce(o.parent_id, 0) = ?3
-                                  OR o.id IN (SELECT value FROM json_each(?1))))
+                             AND (coalesce(o.parent_id, 0) = $3
+                                  OR o.id IN (SELECT value FROM json_each($1))))
          ORDER BY m.name",
     )
     .bind(serde_json::to_string(folders).unwrap_or_default())
