@@ -12,7 +12,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/trove/target
 BIN_RELEASE := $(CARGO_TARGET_DIR)/release/trove
 BIN_DEBUG := $(CARGO_TARGET_DIR)/debug/trove
 
-.PHONY: run build test unit e2e lint fmt bench setup clean
+.PHONY: run build test test-scale unit e2e lint fmt bench setup clean
 
 ## run: build (release) and serve on http://127.0.0.1:3000 with demo data in ./data
 run: build
@@ -29,6 +29,11 @@ test:
 	scripts/setup.sh test
 	$(MAKE) unit
 	$(MAKE) e2e
+
+## test-scale: the data, router, two-server and browser tests on PostgreSQL and an S3-compatible store (moto)
+test-scale:
+	scripts/setup.sh test
+	scripts/test-scale.sh
 
 unit:
 	# app and server only: with frontend in the same run, cargo would unify

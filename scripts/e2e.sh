@@ -12,6 +12,8 @@
 # No purge runs while the tests do (only the one at start-up, before any
 # test): three servers share one data dir, and the 14-day rule hides
 # expired assets from Trash whether or not they were purged.
+# With TROVE_E2E_SCALE=1 (`make test-scale`) only the main and second
+# servers start, on the DATABASE_URL and TROVE_STORAGE of the environment.
 # Every server gets a 5 MB upload limit, so that the "too large" path is
 # exercised with a small file.
 # Usage: scripts/e2e.sh <path to the trove binary> [playwright args...]
@@ -65,9 +67,12 @@ start() {
 # the others find it there.
 start main "$work/main" ""; main_url=$url
 start second "$work/main" ""; second_url=$url
-start clock "$work/clock" ""; clock_url=$url
-start clock-13d "$work/clock" "13d"; clock_13d_url=$url
-start clock-15d "$work/clock" "15d"; clock_15d_url=$url
+clock_url="" clock_13d_url="" clock_15d_url=""
+if [ "${TROVE_E2E_SCALE:-}" != 1 ]; then
+  start clock "$work/clock" ""; clock_url=$url
+  start clock-13d "$work/clock" "13d"; clock_13d_url=$url
+  start clock-15d "$work/clock" "15d"; clock_15d_url=$url
+fi
 
 status=0
 (cd end2end && TROVE_URL="$main_url" TROVE_SECOND_URL="$second_url" TROVE_CLOCK_URL="$clock_url" \

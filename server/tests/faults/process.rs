@@ -44,6 +44,9 @@ pub struct Trove {
     root: tempfile::TempDir,
     /// The data directory: under `root`, or another installation's.
     data: PathBuf,
+    /// `DATABASE_URL` for every command and server (the embedded SQLite
+    /// file of `data` when `None`).
+    database_url: Option<String>,
     child: Option<Child>,
     port: u16,
 }
@@ -55,11 +58,24 @@ impl Trove {
         Self::at(root, data)
     }
 
+    /// An installation on a fresh PostgreSQL database when
+    /// `TROVE_TEST_DATABASE_URL` names a server (`make test-scale`), else
+    /// on its own SQLite file, as [`Trove::new`].
+    pub async fn on_test_database() -> Self {
+        let mut trove = Self::new();
+        if std::env::var("TROVE_TEST_DATABASE_URL").is_ok() {
+            trove.database_url = Some(app::db::test_database_url(&trove.root).await);
+        }
+        trove
+    }
+
     /// A second server on `other`'s data (its database and files, or the
     /// bucket of `TROVE_STORAGE`): two servers behind one load balancer.
     /// `other` must outlive it.
     pub fn beside(other: &Trove) -> Self {
-        Self::at(tempfile::tempdir().unwrap(), other.data_dir())
+        let mut trove = Self::at(tempfile::tempdir().unwrap(), other.data_dir());
+        trove.database_url = other.database_url.clone();
+        trove
     }
 
     fn at(root: tempfile::TempDir, data: PathBuf) -> Self {
@@ -68,6 +84,7 @@ impl Trove {
         Self {
             root,
             data,
+            database_url: None,
             child: None,
             port: 0,
         }
@@ -116,6 +133,9 @@ impl Trove {
             "DATABASE_URL",
         ] {
             command.env_remove(inherited);
+        }
+        if let Some(url) = &self.database_url {
+            command.env("DATABASE_URL", url);
         }
         command
             .env("TROVE_DATA_DIR", self.data_dir())
@@ -303,6 +323,16 @@ impl Trove {
             return client;
         }
         panic!("sign-in of {email}: still busy after 30 tries");
+    }
+
+    /// The installation's database through the app's own pool (SQLite or
+    /// PostgreSQL), for reading what servers did while they run.
+    pub async fn database(&self) -> sqlx::AnyPool {
+        let url = self
+            .database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir().join("trove.db").display()));
+        app::db::connect(&url).await.unwrap()
     }
 
     /// The server's database, for reading what it did (while it runs or
