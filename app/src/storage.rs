@@ -9,6 +9,7 @@
 pub mod s3;
 mod staging;
 mod thumbnail;
+mod upload;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -27,6 +28,7 @@ use object_store::{
 
 use crate::cpu_gate::{CpuGate, GateError};
 pub use thumbnail::{Dimensions, Picture, MAX_DECODE_BYTES, MAX_THUMBNAIL_PIXELS, THUMBNAIL_EDGE};
+pub use upload::PendingUpload;
 
 /// An upload is written in parts of this size (S3's: 5 MiB), at most two in
 /// flight, so an upload holds a few MB of memory whatever the size of the
@@ -339,68 +341,6 @@ async fn spool(
     file.flush().await?;
     file.seek(std::io::SeekFrom::Start(0)).await?;
     Ok(file.into_std().await)
-}
-
-/// An upload being written. See [`Storage::begin_upload`].
-pub struct PendingUpload {
-    /// `None` once finished.
-    writer: Option<WriteMultipart>,
-    size: u64,
-    head: Vec<u8>,
-}
-
-impl std::fmt::Debug for PendingUpload {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PendingUpload")
-            .field("size", &self.size)
-            .finish_non_exhaustive()
-    }
-}
-
-/// An upload dropped before it was committed is aborted: the local store
-/// removes its staging file, S3 its parts (which would otherwise be kept,
-/// and billed, until a lifecycle rule ends them).
-impl Drop for PendingUpload {
-    fn drop(&mut self) {
-        let Some(writer) = self.writer.take() else {
-            return;
-        };
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                if let Err(error) = writer.abort().await {
-                    tracing::warn!(%error, "could not abort an unfinished upload");
-                }
-            });
-        }
-    }
-}
-
-impl PendingUpload {
-    /// Appends a chunk, keeping the first bytes for type detection. Waits
-    /// while too many parts are being written (back-pressure on the client).
-    pub async fn write(&mut self, chunk: Bytes, keep_head: usize) -> Result<(), StorageError> {
-        if self.head.len() < keep_head {
-            let take = (keep_head - self.head.len()).min(chunk.len());
-            self.head.extend_from_slice(&chunk[..take]);
-        }
-        // Never `None` here: committing takes the upload.
-        let Some(writer) = self.writer.as_mut() else {
-            return Ok(());
-        };
-        writer.wait_for_capacity(UPLOAD_PARTS_IN_FLIGHT).await?;
-        self.size += chunk.len() as u64;
-        writer.put(chunk);
-        Ok(())
-    }
-
-    pub fn size(&self) -> u64 {
-        self.size
-    }
-
-    /// The first bytes written (up to `keep_head` of [`Self::write`]).
-    pub fn head(&self) -> &[u8] {
-        &self.head
-    }
 }
 
 /// Whether a storage error means the disk is full.

@@ -26,7 +26,8 @@ use app::trash::bulk::{restore_batch, trash_assets, Effect, Pick};
 const MOVED: usize = 10_000;
 const ROUNDS: usize = 5;
 const PAGES: usize = 300;
-const SEARCHES: [(&str, &str); 2] = [("rare", "portrait-000123"), ("common", "report")];
+/// A common term; the rare one is the stem of the 124th asset's name.
+const COMMON: &str = "report";
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
@@ -104,7 +105,11 @@ async fn main() -> anyhow::Result<()> {
         percentile(&mut raw, 0.5),
         percentile(&mut raw, 0.99)
     );
-    for (label, term) in SEARCHES {
+    let rare: String = sqlx::query_scalar("SELECT name FROM assets ORDER BY id LIMIT 1 OFFSET 123")
+        .fetch_one(&pool)
+        .await?;
+    let rare = rare.split('.').next().unwrap_or_default().to_owned();
+    for (label, term) in [("rare", rare.as_str()), ("common", COMMON)] {
         let params = ListParams::parse(
             Some(term),
             None,
