@@ -21,6 +21,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 cargo bench -p server --bench backends --no-run
 cargo bench -p server --bench storage --no-run

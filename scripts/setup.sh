@@ -41,7 +41,7 @@ fi
 # curl: e2e.sh and bench.sh wait for /healthz with it; python3: the bench
 # scripts and free ports.
 case "$purpose" in
-  test) apt_install chromium curl python3 ;;
+  test) apt_install chromium curl python3 python3-venv ;;
   bench) apt_install wrk curl python3 ;;
 esac
 

@@ -33,6 +33,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -44,6 +45,14 @@ mkdir -p "$work/pg"
 database_line=$(scripts/postgres.sh start "$work/pg")
 database_url=${database_line#DATABASE_URL=}
 log "PostgreSQL: $database_url"
+# The schema's own checks (counters, collation, json_each, the trigram plan,
+# folders_removed), on a database of their own; they roll themselves back.
+PGPASSWORD=trove psql -q -v ON_ERROR_STOP=1 "$database_url" -c "CREATE DATABASE trove_check" >/dev/null
+for migration in migrations/postgres/0*.sql; do
+  PGPASSWORD=trove psql -q -v ON_ERROR_STOP=1 -1 -f "$migration" "${database_url%/*}/trove_check" >/dev/null
+done
+PGPASSWORD=trove psql -q -v ON_ERROR_STOP=1 -f migrations/postgres/check.sql "${database_url%/*}/trove_check" >/dev/null
+log "migrations/postgres/check.sql passed"
 
 # --- S3-compatible storage (moto) ---------------------------------------------
 if [ ! -x "$venv/bin/moto_server" ]; then
@@ -81,15 +90,9 @@ TROVE_STORAGE="s3://trove-scale/servers-$(date +%s)" \
 # --- 4: the browser, server A then server B -----------------------------------
 log "browser: bulk delete on server A, Trash on server B"
 cargo leptos build --split
-createdb_url=$(python3 - "$database_url" <<'EOF'
-import sys
-base, _ = sys.argv[1].rsplit("/", 1)
-print(base)
-EOF
-)
 # A database of its own for the demo servers.
-PGPASSWORD=trove psql -q "$createdb_url/trove" -c "CREATE DATABASE trove_e2e" >/dev/null
-DATABASE_URL="$createdb_url/trove_e2e" TROVE_STORAGE="s3://trove-scale/e2e-$(date +%s)" \
+PGPASSWORD=trove psql -q "$database_url" -c "CREATE DATABASE trove_e2e" >/dev/null
+DATABASE_URL="${database_url%/*}/trove_e2e" TROVE_STORAGE="s3://trove-scale/e2e-$(date +%s)" \
   TROVE_E2E_SCALE=1 scripts/e2e.sh "$CARGO_TARGET_DIR/debug/trove" --project=desktop two-servers
 
 log "all scale tests passed"

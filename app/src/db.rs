@@ -152,12 +152,20 @@ const SQLITE_SETTINGS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = N
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA temp_store = memory; \
      PRAGMA cache_size = -8192;";
 
-/// Every pooled PostgreSQL connection's settings: a plan for each statement
-/// with its values. After five runs of a prepared statement PostgreSQL may
-/// switch to one generic plan, blind to the values: for a name search that
-/// is a scan of every asset (58 ms at 100,000) instead of the trigram index
-/// (5 ms). Trove's statements are cheap to plan.
-const POSTGRES_SETTINGS: &str = "SET plan_cache_mode = force_custom_plan";
+/// Every pooled PostgreSQL connection's settings:
+/// - a plan for each statement with its values. After five runs of a
+///   prepared statement PostgreSQL may switch to one generic plan, blind
+///   to the values: for a name search that is a scan of every asset (58 ms
+///   at 100,000) instead of the trigram index (5 ms). Trove's statements
+///   are cheap to plan.
+/// - a wait for a lock (the write lock, a row) gives up after 10 s, as
+///   SQLite's busy timeout does, and the request is answered 503; a
+///   transaction left idle for a minute (a server that hung mid-change) is
+///   ended, so it cannot hold the write lock for every other server.
+/// - times in UTC, whatever the server's default.
+const POSTGRES_SETTINGS: &str = "SET plan_cache_mode = force_custom_plan; \
+     SET lock_timeout = '10s'; SET idle_in_transaction_session_timeout = '60s'; \
+     SET TIME ZONE 'UTC'";
 
 /// Where PostgreSQL's write transactions queue, in place of SQLite's one
 /// write lock: every change that reads rows and then writes what it read

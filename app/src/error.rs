@@ -265,6 +265,16 @@ fn clip(message: &str) -> String {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
+        // Waited too long for a lock (PostgreSQL's `lock_timeout`, SQLite's
+        // busy timeout): the server is busy, not broken.
+        let timed_out = error
+            .as_database_error()
+            .and_then(|e| e.code())
+            .is_some_and(|code| code == "55P03" || code == "5");
+        if timed_out {
+            tracing::warn!(%error, "gave up waiting for a database lock");
+            return Self::Unavailable;
+        }
         Self::internal(error)
     }
 }

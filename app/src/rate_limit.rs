@@ -10,7 +10,9 @@
 //! The windows live in the database (`sign_in_failures`), so every Trove
 //! server behind a load balancer counts the same failures: five wrong
 //! passwords spread over two servers lock the account as they would on one.
-//! Keys are SHA-256 digests; no email or address is stored.
+//! Keys are SHA-256 digests of the account (its id, or the email typed for
+//! an unknown one) and the address: not the plain values, though a digest
+//! of an IPv4 address or a known email can be found by trying them all.
 //!
 //! An attempt is *reserved* before the password is checked: [`begin`]
 //! counts it as a failure at once, in one transaction that also checks the
@@ -151,8 +153,8 @@ fn digest(kind: &str, parts: &[&str]) -> String {
 }
 
 /// The pair's, the address's and the account's keys.
-fn keys(ip: Option<IpAddr>, email: &str) -> [String; 3] {
-    let account = email.trim().to_lowercase();
+fn keys(ip: Option<IpAddr>, account: &str) -> [String; 3] {
+    let account = account.trim().to_lowercase();
     let ip = client_key(ip).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
     [
         digest("pair", &[&account, &ip]),
@@ -180,7 +182,8 @@ impl SignInLimiter {
         self.limits.window_minutes * MILLIS_PER_MINUTE
     }
 
-    /// Reserves an attempt to sign in to `email` from `ip` at `now`, or
+    /// Reserves an attempt to sign in to `account` (the account's id when
+    /// it exists, else the email typed) from `ip` at `now`, or
     /// refuses it (the inner `Err`) while any of its keys is at its limit.
     /// Counting and checking are one transaction: each key's row is
     /// counted up (or its ended window started anew) and the counts read
@@ -191,10 +194,10 @@ impl SignInLimiter {
         &self,
         pool: &AnyPool,
         ip: Option<IpAddr>,
-        email: &str,
+        account: &str,
         now: Timestamp,
     ) -> Result<Result<Attempt, RetryAfter>, sqlx::Error> {
-        let keys = keys(ip, email);
+        let keys = keys(ip, account);
         let limits = [
             self.limits.per_pair,
             self.limits.per_ip,

@@ -17,7 +17,8 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use futures::TryStreamExt as _;
+use futures::stream::{BoxStream, TryChunksError};
+use futures::{StreamExt as _, TryStreamExt as _};
 use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use object_store::path::Path as ObjectPath;
@@ -223,42 +224,64 @@ impl Storage {
         Ok(removed)
     }
 
-    /// The keys of stored files (originals or thumbnails) last modified
-    /// before `cutoff`, for the orphan sweep. Staging files of writes that
-    /// never finished (a crash mid-upload) and are older than `cutoff` are
-    /// removed on the way and counted. Files newer than `cutoff` are left
-    /// alone: they may belong to an upload whose row is about to be written.
-    pub async fn keys_older_than(
+    /// The keys of stored files (originals, then thumbnails) last modified
+    /// before `cutoff`, `page` at a time as the store lists them, so a sweep
+    /// of millions of files holds one page. A key whose original and
+    /// thumbnail are both old comes twice. Files newer than `cutoff` are
+    /// left out: they may belong to an upload whose row is about to be
+    /// written.
+    pub fn old_keys(
         &self,
         cutoff: SystemTime,
-    ) -> Result<(BTreeSet<String>, u64), StorageError> {
+        page: usize,
+    ) -> BoxStream<'_, Result<Vec<String>, StorageError>> {
         let cutoff_millis = cutoff
             .duration_since(UNIX_EPOCH)
             .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
             .unwrap_or(0);
-        let mut keys = BTreeSet::new();
-        for area in ["originals", "thumbnails"] {
-            let found: Vec<ObjectMeta> = self
-                .store
-                .list(Some(&ObjectPath::from(area)))
-                .try_collect()
-                .await?;
-            for meta in found {
+        let listings = ["originals", "thumbnails"]
+            .into_iter()
+            .map(|area| self.store.list(Some(&ObjectPath::from(area))));
+        futures::stream::iter(listings)
+            .flatten()
+            .try_filter_map(move |meta| async move {
                 if meta.last_modified.timestamp_millis() >= cutoff_millis {
-                    continue;
+                    return Ok(None);
                 }
-                if let Some(name) = meta.location.filename() {
-                    keys.insert(name.strip_suffix(".jpg").unwrap_or(name).to_owned());
-                }
-            }
-        }
-        let stale = match self.local_root.clone() {
+                Ok(meta
+                    .location
+                    .filename()
+                    .map(|name| name.strip_suffix(".jpg").unwrap_or(name).to_owned()))
+            })
+            .try_chunks(page.max(1))
+            .map_err(|TryChunksError(_, error)| StorageError::from(error))
+            .boxed()
+    }
+
+    /// Removes the local store's staging files of writes that never
+    /// finished (a crash mid-upload) older than `cutoff`; returns how many.
+    /// A remote store has none: its unfinished uploads are invisible.
+    pub async fn remove_stale_staging(&self, cutoff: SystemTime) -> Result<u64, StorageError> {
+        match self.local_root.clone() {
             Some(root) => {
-                tokio::task::spawn_blocking(move || staging::remove_stale(&root, cutoff)).await??
+                Ok(
+                    tokio::task::spawn_blocking(move || staging::remove_stale(&root, cutoff))
+                        .await??,
+                )
             }
-            None => 0,
-        };
-        Ok((keys, stale))
+            None => Ok(0),
+        }
+    }
+
+    /// Every key of [`Storage::old_keys`] at once, and the stale staging
+    /// files removed: for tests and small stores.
+    pub async fn keys_older_than(
+        &self,
+        cutoff: SystemTime,
+    ) -> Result<(BTreeSet<String>, u64), StorageError> {
+        let pages: Vec<Vec<String>> = self.old_keys(cutoff, 1_000).try_collect().await?;
+        let stale = self.remove_stale_staging(cutoff).await?;
+        Ok((pages.into_iter().flatten().collect(), stale))
     }
 
     /// Reads an image original's dimensions from its header and, below

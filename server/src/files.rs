@@ -186,7 +186,14 @@ async fn stream(
         Ok(None) => return AppError::NotFound.into_response(),
         Err(error) => return AppError::internal(error).into_response(),
     };
-    let etag = meta.e_tag.as_ref().map(|tag| format!("\"{tag}\""));
+    // The local store's tags are bare; S3's come quoted already.
+    let etag = meta.e_tag.as_ref().map(|tag| {
+        if tag.starts_with('"') || tag.starts_with("W/\"") {
+            tag.clone()
+        } else {
+            format!("\"{tag}\"")
+        }
+    });
     let modified = SystemTime::UNIX_EPOCH
         + Duration::from_millis(u64::try_from(meta.last_modified.timestamp_millis()).unwrap_or(0));
     let mut builder = Response::builder()

@@ -77,8 +77,9 @@ struct DataArgs {
     /// Directory for the database and the files.
     #[arg(long, env = "TROVE_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
-    /// SQLite URL; defaults to <data dir>/trove.db.
-    #[arg(long, env = "DATABASE_URL")]
+    /// The database: sqlite://… (defaults to <data dir>/trove.db) or
+    /// postgres://user:password@host/db.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
     /// Where the files live: s3://bucket/prefix for an S3-compatible store
     /// (with the usual AWS_* settings; AWS_ENDPOINT_URL for a store other

@@ -55,6 +55,18 @@ impl DataConfig {
     }
 }
 
+/// A database URL fit for a log: its password, if any, left out.
+pub fn without_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        Err(_) => "(a database URL that does not parse)".to_owned(),
+    }
+}
+
 /// Opens (and migrates) the database and the file store.
 pub async fn open_state(
     data: &DataConfig,
@@ -71,7 +83,7 @@ pub async fn open_state(
     // name index, with "no such table: assets".
     let setup = app::db::connect(&url)
         .await
-        .with_context(|| format!("opening database {url}"))?;
+        .with_context(|| format!("opening database {}", without_password(&url)))?;
     let sessions = SessionRows::open(&url)
         .await
         .context("opening the session table")?;
@@ -83,7 +95,7 @@ pub async fn open_state(
     setup.close().await;
     let pool = app::db::connect(&url)
         .await
-        .with_context(|| format!("opening database {url}"))?;
+        .with_context(|| format!("opening database {}", without_password(&url)))?;
     let public_origin = PublicOrigin::for_addr(leptos_options.site_addr);
     Ok(AppState {
         leptos_options,
@@ -102,4 +114,22 @@ pub async fn open_state(
         request_limits: app::state::RequestLimits::default(),
         recent_access: Recent::new(RECENT_ACCESS_CAPACITY),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn database_passwords_stay_out_of_messages() {
+        assert_eq!(
+            without_password("postgres://trove:s3cret@db.internal:5432/trove"),
+            "postgres://trove:***@db.internal:5432/trove"
+        );
+        assert_eq!(
+            without_password("sqlite:///data/trove.db?mode=rwc"),
+            "sqlite:///data/trove.db?mode=rwc"
+        );
+        assert!(!without_password("postgres://u:p@[bad").contains(":p@"));
+    }
 }

@@ -150,7 +150,7 @@ where
     let stored = store_file(storage, raw_name, max_bytes, chunks).await?;
     let key = stored.storage_key.clone();
     let at = clock.now();
-    match insert(pool, &stored.into_new_asset(space, folder, user, at)).await {
+    match insert_under_write_lock(pool, &stored.into_new_asset(space, folder, user, at)).await {
         Ok(asset) => Ok(asset),
         Err(error) => {
             if let Err(removal) = storage.remove(&key).await {
@@ -159,6 +159,18 @@ where
             Err(error)
         }
     }
+}
+
+/// The row goes in under the write lock, as every change that reads before
+/// it writes: its folder's check then sees what a bulk change committed (on
+/// PostgreSQL, whose statements would otherwise read a snapshot from before
+/// it), and the upload cannot deadlock with a bulk change that locks the
+/// same space and folder rows. On SQLite every write queues anyway.
+async fn insert_under_write_lock(pool: &AnyPool, asset: &NewAsset) -> Result<Asset, AppError> {
+    let mut tx = crate::db::begin_write_on(pool).await?;
+    let inserted = insert(&mut *tx, asset).await?;
+    tx.commit().await?;
+    Ok(inserted)
 }
 
 fn storage_error(error: StorageError) -> AppError {

@@ -40,24 +40,26 @@ pub async fn sign_in(
         .unwrap_or_default();
     let ip = crate::site::client_address(peer, &headers, &state.trusted_proxies);
     let now = state.clock.now();
+    let found = data::find_for_sign_in(&state.pool, &email).await?;
+    // The throttle counts per account: the account found (by id, so that
+    // every spelling the database takes for its email counts as one; on
+    // PostgreSQL its case-insensitive collation also equates full-width
+    // letters and ignorable characters), or what was typed.
+    let account = match &found {
+        Some((user, _)) => format!("user {}", user.id.0),
+        None => email.clone(),
+    };
     // Reserved before the password is checked: parallel guesses cannot all
     // pass the limit before the first failure is counted.
     let attempt = match state
         .sign_in_limiter
-        .begin(&state.pool, ip, &email, now)
+        .begin(&state.pool, ip, &account, now)
         .await?
     {
         Ok(attempt) => attempt,
         Err(retry) => {
             tracing::warn!(?ip, "sign-in refused: too many failed attempts");
             return Err(AppError::RateLimited(retry.message()));
-        }
-    };
-    let found = match data::find_for_sign_in(&state.pool, &email).await {
-        Ok(found) => found,
-        Err(error) => {
-            attempt.cancel().await;
-            return Err(error);
         }
     };
     // Verify against a real hash even for unknown emails, so the answer takes

@@ -40,9 +40,12 @@ impl SessionRows {
                 Self::Sqlite(SqliteStore::new(pool))
             }
             Dialect::Postgres => {
+                // The store compares expiry times with `now()` in UTC.
+                let options =
+                    sqlx::postgres::PgConnectOptions::from_str(url)?.options([("TimeZone", "UTC")]);
                 let pool = sqlx::postgres::PgPoolOptions::new()
                     .max_connections(SESSION_CONNECTIONS)
-                    .connect(url)
+                    .connect_with(options)
                     .await?;
                 Self::Postgres(PostgresStore::new(pool))
             }

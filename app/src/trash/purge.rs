@@ -16,6 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime};
 
+use futures::TryStreamExt as _;
 use sqlx::AnyPool;
 
 use super::bulk::{json_ids, remove_files};
@@ -169,25 +170,26 @@ async fn sweep_orphans(
     storage: &Storage,
     before: SystemTime,
 ) -> Result<u64, AppError> {
-    let (candidates, mut removed) = storage
-        .keys_older_than(before)
+    let mut removed = storage
+        .remove_stale_staging(before)
         .await
         .map_err(AppError::internal)?;
-    let candidates: Vec<String> = candidates.into_iter().collect();
-    for chunk in candidates.chunks(PURGE_CHUNK as usize) {
-        let chunk_json = serde_json::to_string(chunk).map_err(AppError::internal)?;
+    // A page of the store's listing at a time: a bucket of millions of
+    // files is never held whole.
+    let mut pages = storage.old_keys(before, PURGE_CHUNK as usize);
+    while let Some(page) = pages.try_next().await.map_err(AppError::internal)? {
+        let page_json = serde_json::to_string(&page).map_err(AppError::internal)?;
         let known: BTreeSet<String> = sqlx::query_scalar(
             "SELECT storage_key FROM assets WHERE storage_key IN (SELECT value FROM json_each($1, '$'))",
         )
-        .bind(&chunk_json)
+        .bind(&page_json)
         .fetch_all(pool)
         .await?
         .into_iter()
         .collect();
-        let orphans: Vec<String> = chunk
-            .iter()
-            .filter(|key| !known.contains(*key))
-            .cloned()
+        let orphans: Vec<String> = page
+            .into_iter()
+            .filter(|key| !known.contains(key))
             .collect();
         removed += remove_files(storage, &orphans).await;
     }

@@ -110,6 +110,36 @@ async fn repeated_sign_in_attempts_are_throttled() {
         .starts_with("Too many failed sign-in attempts. Try again in"));
 }
 
+/// The account is counted by what the database finds, not by the text
+/// typed: every spelling its lookup takes (on PostgreSQL's ICU collation
+/// also full-width letters) counts against one account.
+#[tokio::test]
+async fn spellings_of_one_email_share_the_account_s_limit() {
+    let app = TestApp::with_default_limits().await;
+    app.space_with_assets_unsigned("own", 1).await;
+    app.member(OWNER, "own", Role::Owner).await;
+    // SQLite's NOCASE equates ASCII case; PostgreSQL's ICU collation also
+    // full-width letters, which `to_lowercase` leaves apart.
+    let other = match app::db::dialect() {
+        app::db::Dialect::Sqlite => OWNER.to_uppercase(),
+        app::db::Dialect::Postgres => OWNER
+            .chars()
+            .map(|c| match c {
+                'a'..='z' => char::from_u32(u32::from(c) - u32::from('a') + 0xFF41).unwrap(),
+                c => c,
+            })
+            .collect(),
+    };
+    let spellings = [OWNER, other.as_str()];
+    let mut statuses = Vec::new();
+    for n in 0..6 {
+        let body = format!("email={}&password=guess", encode(spellings[n % 2]));
+        statuses.push(app.post_form("/api/sign_in", &body).await.0);
+    }
+    assert_eq!(&statuses[..5], [StatusCode::UNAUTHORIZED; 5]);
+    assert_eq!(statuses[5], StatusCode::TOO_MANY_REQUESTS);
+}
+
 #[tokio::test]
 async fn signed_out_visitors_are_sent_to_sign_in_and_back() {
     let app = TestApp::new().await;
