@@ -260,7 +260,9 @@ pub async fn test_pool() -> (AnyPool, tempfile::TempDir) {
 }
 
 /// The URL of a fresh database for a test: a SQLite file in `dir`, or a new
-/// PostgreSQL database when `TROVE_TEST_DATABASE_URL` names a server.
+/// PostgreSQL database when `TROVE_TEST_DATABASE_URL` names a server. For
+/// the test suites (the app's and the server's), not for the app.
+#[doc(hidden)]
 pub async fn test_database_url(dir: &tempfile::TempDir) -> String {
     match std::env::var("TROVE_TEST_DATABASE_URL") {
         Ok(server) if server.starts_with("postgres") => fresh_postgres_database(&server).await,

@@ -74,6 +74,10 @@ pub struct Storage {
     /// The memory all decodes at once may take, in KiB
     /// ([`MAX_DECODE_BYTES`] in all).
     decode_memory: Arc<tokio::sync::Semaphore>,
+    /// Originals of a remote store copied to temporary files for decoding
+    /// at once: one per core, so parallel uploads of large pictures cannot
+    /// fill the disk (or, with /tmp in memory, the memory) with copies.
+    spools: Arc<tokio::sync::Semaphore>,
 }
 
 fn decode_memory() -> Arc<tokio::sync::Semaphore> {
@@ -116,6 +120,9 @@ impl Storage {
             part_bytes,
             decode_gate: CpuGate::per_core(DECODE_WAIT),
             decode_memory: decode_memory(),
+            spools: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, usize::from),
+            )),
         }
     }
 
@@ -295,13 +302,25 @@ impl Storage {
             .store
             .get(&Self::location(FileKind::Original, key))
             .await?;
+        // Held until the decode is done: the spooled copy lives as long.
+        let mut _spool_slot = None;
         let mut source = match original.payload {
             // The local store hands over the open file: decode from it,
             // not from a second copy in memory.
             GetResultPayload::File(file, _) => thumbnail::Source::file(file),
             // A remote store's stream is spooled to an unnamed temporary
             // file, not memory: an original can be as large as uploads are.
-            GetResultPayload::Stream(stream) => thumbnail::Source::file(spool(stream).await?),
+            // One copy per core at once; past a minute's wait, the upload
+            // is kept without a thumbnail.
+            GetResultPayload::Stream(stream) => {
+                let slot = self.spools.clone().acquire_owned();
+                let Ok(Ok(slot)) = tokio::time::timeout(DECODE_WAIT, slot).await else {
+                    tracing::warn!("no spool slot free for a minute: no thumbnail");
+                    return Ok(None);
+                };
+                _spool_slot = Some(slot);
+                thumbnail::Source::file(spool(stream).await?)
+            }
         };
         let (header, source) = self
             .decode_gate
