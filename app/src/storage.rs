@@ -11,7 +11,6 @@ mod staging;
 mod thumbnail;
 mod upload;
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -281,11 +280,12 @@ impl Storage {
     }
 
     /// Every key of [`Storage::old_keys`] at once, and the stale staging
-    /// files removed: for tests and small stores.
+    /// files removed: for tests.
+    #[cfg(test)]
     pub async fn keys_older_than(
         &self,
         cutoff: SystemTime,
-    ) -> Result<(BTreeSet<String>, u64), StorageError> {
+    ) -> Result<(std::collections::BTreeSet<String>, u64), StorageError> {
         let pages: Vec<Vec<String>> = self.old_keys(cutoff, 1_000).try_collect().await?;
         let stale = self.remove_stale_staging(cutoff).await?;
         Ok((pages.into_iter().flatten().collect(), stale))
