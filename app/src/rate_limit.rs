@@ -29,7 +29,6 @@ use std::net::{IpAddr, Ipv6Addr};
 use sha2::{Digest as _, Sha256};
 use sqlx::AnyPool;
 
-use crate::db::Sql;
 use crate::time::{Timestamp, MILLIS_PER_MINUTE};
 
 /// How many failures each key may have in one window.
@@ -123,19 +122,17 @@ impl Attempt {
     }
 }
 
-/// One failure fewer under each key, in one statement.
+/// One failure fewer under each key.
 async fn take_back(pool: &AnyPool, keys: &[&String]) -> Result<(), sqlx::Error> {
-    let mut update = Sql::new(
-        "UPDATE sign_in_failures SET failures = failures - 1 WHERE failures > 0 AND key IN (",
-    );
-    for (n, key) in keys.iter().enumerate() {
-        if n > 0 {
-            update.push(", ");
-        }
-        update.push_bind(key.as_str());
+    for key in keys {
+        sqlx::query(
+            "UPDATE sign_in_failures SET failures = failures - 1 \
+             WHERE key = $1 AND failures > 0",
+        )
+        .bind(key)
+        .execute(pool)
+        .await?;
     }
-    update.push(")");
-    update.build().execute(pool).await?;
     Ok(())
 }
 

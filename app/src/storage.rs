@@ -11,6 +11,7 @@ mod staging;
 mod thumbnail;
 mod upload;
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -280,12 +281,11 @@ impl Storage {
     }
 
     /// Every key of [`Storage::old_keys`] at once, and the stale staging
-    /// files removed: for tests.
-    #[cfg(test)]
+    /// files removed: for tests and small stores.
     pub async fn keys_older_than(
         &self,
         cutoff: SystemTime,
-    ) -> Result<(std::collections::BTreeSet<String>, u64), StorageError> {
+    ) -> Result<(BTreeSet<String>, u64), StorageError> {
         let pages: Vec<Vec<String>> = self.old_keys(cutoff, 1_000).try_collect().await?;
         let stale = self.remove_stale_staging(cutoff).await?;
         Ok((pages.into_iter().flatten().collect(), stale))
