@@ -81,6 +81,8 @@ status=0
 if [ "$status" -ne 0 ]; then
   for log in "$work"/*.log; do
     echo "--- $(basename "$log") ---" >&2
+    # A panic's message, which the tail below can miss under its backtrace.
+    grep -n -m 3 "panicked at" -A 2 "$log" >&2 || true
     tail -n 60 "$log" >&2
   done
 fi
