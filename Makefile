@@ -12,7 +12,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/trove/target
 BIN_RELEASE := $(CARGO_TARGET_DIR)/release/trove
 BIN_DEBUG := $(CARGO_TARGET_DIR)/debug/trove
 
-.PHONY: run build test test-scale unit e2e lint fmt bench setup clean
+.PHONY: run build test test-scale unit e2e e2e-dev lint fmt bench setup clean
 
 ## run: build (release) and serve on http://127.0.0.1:3000 with demo data in ./data
 run: build
@@ -24,7 +24,7 @@ build:
 	scripts/setup.sh build
 	cargo leptos build --release --split
 
-## test: every test: unit, data, router, then Playwright in Chromium
+## test: every test: unit, data, router, then Playwright in Chromium on the release build
 test:
 	scripts/setup.sh test
 	$(MAKE) unit
@@ -40,7 +40,13 @@ unit:
 	# features and build app with `hydrate` too, which is not how it runs.
 	cargo test -p app -p server --features app/ssr --no-fail-fast
 
-e2e:
+# The browser suite drives what `make run` serves: the release build. (A
+# debug build hydrated where the release build did not: issue 22.)
+e2e: build
+	scripts/e2e.sh $(BIN_RELEASE)
+
+## e2e-dev: the browser suite on a debug build, a faster loop while working (not what gates a landing)
+e2e-dev:
 	cargo leptos build --split
 	scripts/e2e.sh $(BIN_DEBUG)
 

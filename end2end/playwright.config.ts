@@ -34,10 +34,11 @@ export default defineConfig({
   },
   projects: [
     { name: "desktop", testIgnore: /phone\.spec\.ts/ },
-    // A phone: 390 CSS pixels wide, touch, the bulk delete flow and Trash.
+    // A phone: 390 CSS pixels wide, touch, the bulk delete flow and Trash,
+    // and every page's hydration.
     {
       name: "phone",
-      testMatch: /phone\.spec\.ts/,
+      testMatch: /(phone|hydration)\.spec\.ts/,
       use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 },
     },
   ],

@@ -89,10 +89,10 @@ TROVE_STORAGE="s3://trove-scale/servers-$(date +%s)" \
 
 # --- 4: the browser, server A then server B -----------------------------------
 log "browser: bulk delete on server A, Trash on server B"
-cargo leptos build --split
+cargo leptos build --release --split
 # A database of its own for the demo servers.
 PGPASSWORD=trove psql -q "$database_url" -c "CREATE DATABASE trove_e2e" >/dev/null
 DATABASE_URL="${database_url%/*}/trove_e2e" TROVE_STORAGE="s3://trove-scale/e2e-$(date +%s)" \
-  TROVE_E2E_SCALE=1 scripts/e2e.sh "$CARGO_TARGET_DIR/debug/trove" --project=desktop two-servers
+  TROVE_E2E_SCALE=1 scripts/e2e.sh "$CARGO_TARGET_DIR/release/trove" --project=desktop two-servers
 
 log "all scale tests passed"

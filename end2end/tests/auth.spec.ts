@@ -1,4 +1,4 @@
-import { expect, test } from "./support/test";
+import { allowConsoleError, expect, test } from "./support/test";
 import { AssetsPage, expectNoSeriousA11yViolations, waitForHydration } from "./pages/assets-page";
 import { DEMO_PASSWORD, SignInPage } from "./pages/sign-in-page";
 
@@ -98,7 +98,9 @@ test("pages hydrate under the Content-Security-Policy and cannot be framed", asy
   await expect(new AssetsPage(page).table.locator("tbody tr").first()).toBeVisible();
   expect(violations).toEqual([]);
 
-  // A hostile page that frames Trove gets nothing.
+  // A hostile page that frames Trove gets nothing (and the browser says so
+  // in the console).
+  allowConsoleError(page, /frame-ancestors 'none'/);
   await page.setContent(`<iframe title="trove" src="${baseURL}/login"></iframe>`);
   const frame = page.frameLocator('iframe[title="trove"]');
   await page.waitForTimeout(500);
