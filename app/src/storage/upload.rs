@@ -23,7 +23,9 @@ impl std::fmt::Debug for PendingUpload {
 
 /// An upload dropped before it was committed is aborted: the local store
 /// removes its staging file, S3 its parts (which would otherwise be kept,
-/// and billed, until a lifecycle rule ends them).
+/// and billed, until a lifecycle rule ends them). Dropping is the path of a
+/// client that went away mid-body; every refusal calls [`PendingUpload::abort`]
+/// instead, so that nothing is left once the refusal is answered.
 impl Drop for PendingUpload {
     fn drop(&mut self) {
         let Some(writer) = self.writer.take() else {
@@ -55,6 +57,18 @@ impl PendingUpload {
         self.size += chunk.len() as u64;
         writer.put(chunk);
         Ok(())
+    }
+
+    /// Ends the upload and waits until nothing of it is left (the staging
+    /// file removed, the parts aborted), so that a refused upload has left
+    /// nothing behind by the time the refusal is answered. A failure is
+    /// logged: the sweep removes what is left.
+    pub async fn abort(mut self) {
+        if let Some(writer) = self.writer.take() {
+            if let Err(error) = writer.abort().await {
+                tracing::warn!(%error, "could not abort an unfinished upload");
+            }
+        }
     }
 
     pub fn size(&self) -> u64 {
