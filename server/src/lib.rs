@@ -2,6 +2,7 @@
 //! file routes, demo data and the synthetic seeder. `main.rs` is the CLI.
 
 pub mod demo;
+pub mod fields;
 pub mod files;
 pub mod guard;
 pub mod idempotency;
@@ -102,8 +103,21 @@ fn plain_route(state: &AppState, path: &str) -> axum::routing::MethodRouter<AppS
     }
 }
 
+/// The app's routes, generated once per process. Generating them renders
+/// the app with resource loading suspended through a process-wide flag
+/// (leptos_router's `SuppressResourceLoad`): a page render whose resource
+/// first polls while another thread generates waits forever (until the
+/// request's time limit, a 503). Routers built later (every router test
+/// builds one, while other tests render pages) reuse the first list, so no
+/// render can overlap a generation.
+fn app_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = app_routes();
     let leptos_options = state.leptos_options.clone();
     let site = state.public_origin.clone();
     let limits = state.request_limits;
@@ -124,6 +138,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Inside the session layer: a key belongs to the signed-in user.
         .layer(idempotency::IdempotencyLayer::new(state.clone()))
+        // Outside it: a request with a misspelt field never acted, so it
+        // has no answer to keep.
+        .layer(middleware::from_fn(fields::refuse_unknown))
         .layer(session_layer(&state))
         .layer(middleware::from_fn(api_router_errors))
         .layer(middleware::from_fn_with_state(
