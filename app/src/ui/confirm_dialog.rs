@@ -4,7 +4,12 @@ use super::modal::Modal;
 
 /// A confirmation on a [`Modal`] (a native `<dialog>`). Esc and Cancel
 /// change nothing; the confirm button shows progress and is disabled while
-/// the action runs; on failure the dialog stays open with the error. Used for "Delete Assets" and "Delete Permanently".
+/// the action runs; on failure the dialog stays open with the error. Used
+/// for "Delete Assets" and "Delete Permanently".
+///
+/// Its content is code of its own (`#[lazy]`), fetched the first time a
+/// confirmation opens: it is not on any page's first paint, and most visits
+/// never delete anything.
 #[component]
 pub fn ConfirmDialog(
     /// Prefix for the element ids that name and describe the dialog.
@@ -22,24 +27,81 @@ pub fn ConfirmDialog(
     error: Signal<Option<String>>,
     on_confirm: Callback<()>,
 ) -> impl IntoView {
+    let props = ConfirmProps {
+        id,
+        text,
+        confirm_label,
+        pending_label,
+        open,
+        pending,
+        error,
+        on_confirm,
+    };
     view! {
         <Modal id title open busy=pending described=true>
-            <p id=format!("{id}-text")>{text}</p>
-            {move || error.get().map(|message| view! { <p class="notice notice--error" role="alert">{message}</p> })}
-            <div class="dialog__actions">
-                <button type="button" class="button" disabled=move || pending.get() on:click=move |_| open.set(false)>
-                    "Cancel"
-                </button>
-                <button
-                    type="button"
-                    class="button button--danger"
-                    disabled=move || pending.get()
-                    aria-busy=move || pending.get().to_string()
-                    on:click=move |_| on_confirm.run(())
-                >
-                    {move || if pending.get() { pending_label } else { confirm_label }}
-                </button>
-            </div>
+            // Only while open: the server renders the dialog closed.
+            <Show when=move || open.get()>
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move { confirm_body(props).await })}
+                </Suspense>
+            </Show>
         </Modal>
     }
+}
+
+#[derive(Clone, Copy)]
+struct ConfirmProps {
+    id: &'static str,
+    text: Signal<String>,
+    confirm_label: &'static str,
+    pending_label: &'static str,
+    open: RwSignal<bool>,
+    pending: Signal<bool>,
+    error: Signal<Option<String>>,
+    on_confirm: Callback<()>,
+}
+
+/// The open dialog: the text, the last error, Cancel and the confirm
+/// button. Cancel takes the focus, as the browser gives it to a dialog's
+/// first button when it opens with its content already there (this part
+/// arrives after the dialog opened).
+#[lazy]
+fn confirm_body(props: ConfirmProps) -> AnyView {
+    let ConfirmProps {
+        id,
+        text,
+        confirm_label,
+        pending_label,
+        open,
+        pending,
+        error,
+        on_confirm,
+    } = props;
+    let cancel = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(button) = cancel.get() {
+            request_animation_frame(move || {
+                let _ = button.focus();
+            });
+        }
+    });
+    view! {
+        <p id=format!("{id}-text")>{text}</p>
+        {move || error.get().map(|message| view! { <p class="notice notice--error" role="alert">{message}</p> })}
+        <div class="dialog__actions">
+            <button node_ref=cancel type="button" class="button" disabled=move || pending.get() on:click=move |_| open.set(false)>
+                "Cancel"
+            </button>
+            <button
+                type="button"
+                class="button button--danger"
+                disabled=move || pending.get()
+                aria-busy=move || pending.get().to_string()
+                on:click=move |_| on_confirm.run(())
+            >
+                {move || if pending.get() { pending_label } else { confirm_label }}
+            </button>
+        </div>
+    }
+    .into_any()
 }

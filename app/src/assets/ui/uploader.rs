@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::assets::api::upload_limit;
-use crate::assets::model::{too_large_message, Asset};
+use crate::assets::model::too_large_message;
 use crate::routes;
 
 /// Where one file's upload stands.
@@ -37,7 +37,6 @@ pub fn Uploader(
     on_uploaded: Callback<()>,
     children: Children,
 ) -> impl IntoView {
-    let items = RwSignal::new(Vec::<UploadItem>::new());
     // Known once loaded; the server enforces it whatever the browser does.
     let limit = LocalResource::new(move || {
         let space = space.get();
@@ -49,63 +48,23 @@ pub fn Uploader(
             }
         }
     });
-    let next_id = StoredValue::new(0_u32);
-    let handles = Handles::new();
+    let uploads = Uploads {
+        space,
+        folder,
+        limit,
+        items: RwSignal::new(Vec::new()),
+        next_id: StoredValue::new(0),
+        handles: Handles::new(),
+        on_uploaded,
+    };
+    let items = uploads.items;
     let dragging = RwSignal::new(false);
-
-    let add = move |name: String| {
-        let id = next_id.get_value();
-        next_id.set_value(id + 1);
-        let item = UploadItem {
-            id,
-            name: StoredValue::new(name),
-            progress: RwSignal::new(0.0),
-            state: RwSignal::new(UploadState::Uploading),
-        };
-        items.update(|list| list.insert(0, item));
-        item
-    };
-    let finish = move |item: UploadItem, outcome: Result<Asset, String>| {
-        handles.forget(item.id);
-        if item.state.get_untracked() == UploadState::Cancelled {
-            return;
-        }
-        match outcome {
-            Ok(_) => {
-                item.progress.set(100.0);
-                item.state.set(UploadState::Done);
-                on_uploaded.run(());
-            }
-            Err(message) => item.state.set(UploadState::Failed(message)),
-        }
-    };
-    let cancel = move |item: UploadItem| {
-        item.state.set(UploadState::Cancelled);
-        handles.abort(item.id);
-    };
+    // Sending files, and the list of them, is code of its own (`#[lazy]`),
+    // fetched with the first files: most visits upload nothing.
     let start = move |files: Files| {
-        let max = limit.get_untracked().flatten();
-        for file in files.into_iter() {
-            let item = add(file_name(&file));
-            if let Some(max) = max.filter(|max| file_size(&file) > *max) {
-                let name = item.name.get_value();
-                item.state
-                    .set(UploadState::Failed(too_large_message(&name, max)));
-                continue;
-            }
-            let url = routes::upload_named(
-                &space.get_untracked(),
-                &file_name(&file),
-                folder.get_untracked(),
-            );
-            handles.start(item.id, &url, file, item.progress, move |outcome| {
-                finish(item, outcome)
-            });
+        if !files.is_empty() {
+            leptos::task::spawn_local(async move { start_uploads(uploads, files).await });
         }
-    };
-    let clear_finished = move |_| {
-        items
-            .update(|list| list.retain(|item| item.state.get_untracked() == UploadState::Uploading))
     };
 
     view! {
@@ -141,20 +100,105 @@ pub fn Uploader(
                 </div>
             })}
             <Show when=move || !items.read().is_empty()>
-                <section class="uploads" aria-label="Uploads">
-                    <ul>
-                        <For each=move || items.get() key=|item| item.id let:item>
-                            <UploadRow item on_cancel=Callback::new(move |()| cancel(item)) />
-                        </For>
-                    </ul>
-                    <button type="button" class="button button--small" on:click=clear_finished>
-                        "Clear finished uploads"
-                    </button>
-                </section>
+                <Suspense>
+                    {move || Suspend::new(async move { uploads_list(uploads).await })}
+                </Suspense>
             </Show>
             {children()}
         </div>
     }
+}
+
+/// The uploads of a page: the files sent so far and what they need.
+#[derive(Clone, Copy)]
+struct Uploads {
+    space: Signal<String>,
+    folder: Signal<Option<crate::ids::FolderId>>,
+    limit: LocalResource<Option<u64>>,
+    items: RwSignal<Vec<UploadItem>>,
+    next_id: StoredValue<u32>,
+    handles: Handles,
+    on_uploaded: Callback<()>,
+}
+
+/// Sends each file in its own request (one over the limit fails at once,
+/// without sending), listed first in Uploads.
+#[lazy]
+fn start_uploads(uploads: Uploads, files: Files) {
+    let Uploads {
+        space,
+        folder,
+        limit,
+        items,
+        next_id,
+        handles,
+        on_uploaded,
+    } = uploads;
+    let max = limit.get_untracked().flatten();
+    for file in files {
+        let id = next_id.get_value();
+        next_id.set_value(id + 1);
+        let item = UploadItem {
+            id,
+            name: StoredValue::new(file_name(&file)),
+            progress: RwSignal::new(0.0),
+            state: RwSignal::new(UploadState::Uploading),
+        };
+        items.update(|list| list.insert(0, item));
+        if let Some(max) = max.filter(|max| file_size(&file) > *max) {
+            let name = item.name.get_value();
+            item.state
+                .set(UploadState::Failed(too_large_message(&name, max)));
+            continue;
+        }
+        let url = routes::upload_named(
+            &space.get_untracked(),
+            &file_name(&file),
+            folder.get_untracked(),
+        );
+        handles.start(item.id, &url, file, item.progress, move |outcome| {
+            handles.forget(item.id);
+            if item.state.get_untracked() == UploadState::Cancelled {
+                return;
+            }
+            match outcome {
+                Ok(_) => {
+                    item.progress.set(100.0);
+                    item.state.set(UploadState::Done);
+                    on_uploaded.run(());
+                }
+                Err(message) => item.state.set(UploadState::Failed(message)),
+            }
+        });
+    }
+}
+
+/// "Uploads": each file with its progress and Cancel, and "Clear finished
+/// uploads".
+#[lazy]
+fn uploads_list(uploads: Uploads) -> AnyView {
+    let Uploads { items, handles, .. } = uploads;
+    let cancel = move |item: UploadItem| {
+        item.state.set(UploadState::Cancelled);
+        handles.abort(item.id);
+    };
+    let clear_finished = move |_| {
+        items
+            .update(|list| list.retain(|item| item.state.get_untracked() == UploadState::Uploading))
+    };
+    view! {
+        <section class="uploads" aria-label="Uploads">
+            <ul>
+                <For each=move || items.get() key=|item| item.id let:item>
+                    <UploadRow item on_cancel=Callback::new(move |()| cancel(item)) />
+                </For>
+            </ul>
+            <button type="button" class="button button--small" on:click=clear_finished>
+                "Clear finished uploads"
+            </button>
+        </section>
+    }
+    .into_any()
 }
 
 #[component]
