@@ -251,7 +251,7 @@ impl FromServerFnError for AppError {
 /// A decoder's message, cut short: serde quotes the offending input, and a
 /// 100,000-character value must not come back in the error (or make it too
 /// big to handle).
-fn clip(message: &str) -> String {
+pub fn clip(message: &str) -> String {
     const MAX_CHARS: usize = 200;
     match message.char_indices().nth(MAX_CHARS) {
         Some((end, _)) => format!("{}…", &message[..end]),

@@ -9,6 +9,7 @@ mod harness;
 mod assets;
 mod auth;
 mod demo;
+mod fields;
 mod files;
 mod folders;
 mod idempotency;
