@@ -8,11 +8,14 @@ use crate::DataArgs;
 
 #[derive(Debug, Subcommand)]
 pub enum TrashCommand {
-    /// List what is in a space's Trash (newest first), by the filters.
+    /// List what is in a space's Trash, by the filters: deleted folders
+    /// (one row each, with what was deleted inside), then assets, each
+    /// newest first.
     List(TrashListArgs),
-    /// Restore everything in a space's Trash that matches the filters, as
-    /// one change: prints what it will restore and asks first (unless
-    /// --yes); refuses if the set changed in between.
+    /// Restore everything in a space's Trash that matches the filters (a
+    /// deleted folder with everything deleted inside it), as one change:
+    /// prints what it will restore and asks first (unless --yes); refuses
+    /// if the number of assets changed in between.
     Restore(TrashRestoreArgs),
 }
 
@@ -34,7 +37,8 @@ struct TrashFilterArgs {
     /// Names containing this (or starting with it, under 3 characters).
     #[arg(long)]
     search: Option<String>,
-    /// image, video, audio, document or other.
+    /// image, video, audio, document or other (folders have no type: a
+    /// type shows none).
     #[arg(long = "type")]
     kind: Option<String>,
     #[command(flatten)]

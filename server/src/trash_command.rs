@@ -1,12 +1,15 @@
 //! `trove trash list` and `trove trash restore`: finding and putting back
 //! what was deleted, without a browser (an admin recovering from a mass
-//! deletion). Both select Trash by the same filters as its page; the
-//! restore goes through the same all-or-nothing change as "Select all {N}
-//! matching", guarded by the number it showed.
+//! deletion). Both see Trash as its page does, through the page's own
+//! reads: a deleted folder is one row, with what was deleted inside it.
+//! The restore goes through the same all-or-nothing change as "Select all
+//! {N} matching" with the folder rows ticked, guarded by the number of
+//! assets it showed.
 
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 
 use anyhow::Context as _;
+use app::assets::folders::model::mix_count;
 use app::assets::model::AssetKind;
 use app::clock::parse_offset;
 use app::error::AppError;
@@ -18,6 +21,7 @@ use app::state::AppState;
 use app::time::{Day, Timestamp, MILLIS_PER_MINUTE};
 use app::trash::bulk::{restore_assets, Effect, Pick};
 use app::trash::listing::{count_trash, list_trash, TrashFilters, TrashParams};
+use app::trash::model::MAX_BULK_IDS;
 
 /// Which part of a space's Trash a command is about.
 #[derive(Debug, Clone, Default)]
@@ -135,51 +139,109 @@ pub fn parse_moment(text: &str, now: Timestamp) -> anyhow::Result<Timestamp> {
         .plus_millis((hours * 60 + minutes) * MILLIS_PER_MINUTE + seconds * 1000))
 }
 
-/// Lines to show for the first `limit` matching assets, and how many match.
-async fn preview(
-    state: &AppState,
-    resolved: &Resolved,
-    limit: u32,
-) -> anyhow::Result<(Vec<String>, u64)> {
+/// What a selection finds in Trash, as the Trash page shows it: a deleted
+/// folder is one row (what was deleted inside it comes back with it), and
+/// folder rows come before assets, each newest first.
+struct Found {
+    /// Lines for the first rows.
+    lines: Vec<String>,
+    /// Folder rows that match.
+    folders: u64,
+    /// Asset rows that match (assets not inside a folder deleted with them).
+    assets: u64,
+}
+
+impl Found {
+    fn total(&self) -> u64 {
+        self.folders + self.assets
+    }
+}
+
+/// The Trash page's request for the page at `at`, by the selection's filters.
+fn page_at(resolved: &Resolved, at: &PageAt, limit: u32) -> anyhow::Result<TrashParams> {
+    Ok(TrashParams {
+        filters: resolved.filters.clone(),
+        ..TrashParams::parse_at(at, limit.max(1)).map_err(user_error)?
+    })
+}
+
+fn line(id: i64, deleted_at: Timestamp, by: Option<&str>, left: &str, name: &str) -> String {
+    format!(
+        "{id:>8}  {}  {:<20}  {left:<22}  {name}",
+        iso_datetime(deleted_at),
+        by.unwrap_or("—"),
+    )
+}
+
+/// Lines for the first `limit` matching rows, and how many match.
+async fn preview(state: &AppState, resolved: &Resolved, limit: u32) -> anyhow::Result<Found> {
     let now = state.clock.now();
     let (pool, space, filters) = (&state.pool, resolved.space, &resolved.filters);
-    let total = count_trash(pool, space, filters, now)
+    let assets = count_trash(pool, space, filters, now)
         .await
         .map_err(user_error)?;
-    let params = TrashParams {
-        filters: filters.clone(),
-        ..TrashParams::parse_at(&PageAt::First, limit.max(1)).map_err(user_error)?
-    };
+    let params = page_at(resolved, &PageAt::First, limit)?;
     let page = list_trash(pool, space, &params, now)
         .await
         .map_err(user_error)?;
-    let lines = page
-        .items
-        .iter()
-        .take(limit as usize)
-        .map(|asset| {
-            format!(
-                "{:>8}  {}  {:<20}  {:<22}  {}",
-                asset.id.0,
-                iso_datetime(asset.deleted_at),
-                asset.deleted_by.as_deref().unwrap_or("—"),
-                asset.days_left,
-                asset.name,
-            )
-        })
-        .collect();
-    Ok((lines, total))
+    let folders = page.folders.iter().map(|folder| {
+        let inside = assets_count(folder.assets.max(0) as u64);
+        let name = format!("{}  (Folder, {inside} inside)", folder.name);
+        let by = folder.deleted_by.as_deref();
+        line(folder.id.0, folder.deleted_at, by, &folder.days_left, &name)
+    });
+    let items = page.items.iter().map(|asset| {
+        let by = asset.deleted_by.as_deref();
+        line(
+            asset.id.0,
+            asset.deleted_at,
+            by,
+            &asset.days_left,
+            &asset.name,
+        )
+    });
+    Ok(Found {
+        lines: folders.chain(items).take(limit as usize).collect(),
+        folders: page.folder_total.max(0) as u64,
+        assets,
+    })
+}
+
+/// The ids of every folder row the selection finds, read page by page as
+/// the Trash page reads them (its folder rows come first, so they end
+/// where a page holds assets), for the restore to name.
+async fn matching_folders(state: &AppState, resolved: &Resolved) -> anyhow::Result<Vec<i64>> {
+    const PAGE: u32 = 1_000;
+    let now = state.clock.now();
+    let mut ids = Vec::new();
+    let mut at = PageAt::First;
+    loop {
+        let params = page_at(resolved, &at, PAGE)?;
+        let page = list_trash(&state.pool, resolved.space, &params, now)
+            .await
+            .map_err(user_error)?;
+        ids.extend(page.folders.iter().map(|folder| folder.id.0));
+        anyhow::ensure!(
+            ids.len() <= MAX_BULK_IDS,
+            "more than {MAX_BULK_IDS} deleted folders match: narrow the selection (--since, --until, --deleted-by, --search)"
+        );
+        match page.next {
+            Some(next) if page.items.is_empty() => at = PageAt::After(next),
+            _ => return Ok(ids),
+        }
+    }
 }
 
 const HEADER: &str =
     "      id  deleted at (UTC)      deleted by            left                    name";
 
-/// `trove trash list`: the matching assets, newest first, at most `limit`.
+/// `trove trash list`: the matching rows (deleted folders, then assets,
+/// each newest first), at most `limit`.
 pub async fn list(state: &AppState, selection: &TrashSelection, limit: u32) -> anyhow::Result<()> {
     let resolved = resolve(state, selection).await?;
-    let (lines, total) = preview(state, &resolved, limit).await?;
+    let found = preview(state, &resolved, limit).await?;
     let mut out = std::io::stdout().lock();
-    if total == 0 {
+    if found.total() == 0 {
         writeln!(
             out,
             "Nothing in the Trash of {} matches.",
@@ -188,17 +250,18 @@ pub async fn list(state: &AppState, selection: &TrashSelection, limit: u32) -> a
         return Ok(());
     }
     writeln!(out, "{HEADER}")?;
-    for line in &lines {
+    for line in &found.lines {
         writeln!(out, "{line}")?;
     }
-    let shown = lines.len() as u64;
+    let shown = found.lines.len() as u64;
     writeln!(
         out,
-        "{} in the Trash of {} match{}",
-        assets_count(total),
+        "{} in the Trash of {} match{}{}",
+        mix_count(found.folders, found.assets),
         resolved.space_name,
-        if shown < total {
-            format!("; the newest {shown} are shown (--limit)")
+        if found.total() == 1 { "es" } else { "" },
+        if shown < found.total() {
+            format!("; --limit shows the first {shown}")
         } else {
             String::new()
         }
@@ -207,7 +270,9 @@ pub async fn list(state: &AppState, selection: &TrashSelection, limit: u32) -> a
 }
 
 /// `trove trash restore`: shows what matches, asks (unless `yes`), then
-/// restores exactly that many in one change; a dry run stops after showing.
+/// restores exactly that in one change, as the Trash page's Restore does
+/// (a folder with everything deleted with it); a dry run works it all out
+/// and rolls it back.
 pub async fn restore(
     state: &AppState,
     selection: &TrashSelection,
@@ -216,8 +281,8 @@ pub async fn restore(
 ) -> anyhow::Result<()> {
     const SHOWN: u32 = 20;
     let resolved = resolve(state, selection).await?;
-    let (lines, total) = preview(state, &resolved, SHOWN).await?;
-    if total == 0 {
+    let found = preview(state, &resolved, SHOWN).await?;
+    if found.total() == 0 {
         println!(
             "Nothing in the Trash of {} matches; nothing to restore.",
             resolved.space_name
@@ -225,41 +290,77 @@ pub async fn restore(
         return Ok(());
     }
     println!("{HEADER}");
-    for line in &lines {
+    for line in &found.lines {
         println!("{line}");
     }
-    if total > lines.len() as u64 {
-        println!("… and {} more", total - lines.len() as u64);
+    let shown = found.lines.len() as u64;
+    if found.total() > shown {
+        println!("… and {} more", found.total() - shown);
     }
-    let what = format!("{} to {}", assets_count(total), resolved.space_name);
     let effect = if dry_run {
         Effect::DryRun
     } else {
-        if !yes && !confirm(&format!("Restore {what}? [y/N] "))? {
+        let what = mix_count(found.folders, found.assets);
+        let question = format!("Restore {what} to {}? [y/N] ", resolved.space_name);
+        if !yes && !confirm(&question)? {
             println!("Nothing was restored.");
             return Ok(());
         }
         Effect::Apply
     };
-    let pick = Pick::Matching {
-        filters: &resolved.filters,
-        expected: total,
+    // Assets by the filters, guarded by the number shown; folder rows by
+    // id, as the page names the folders ticked beside "all matching".
+    let folders = if found.folders > 0 {
+        matching_folders(state, &resolved).await?
+    } else {
+        Vec::new()
     };
+    let pick = if found.assets > 0 {
+        Pick::Matching {
+            filters: &resolved.filters,
+            expected: found.assets,
+        }
+    } else {
+        Pick::Ids(&[])
+    };
+    anyhow::ensure!(
+        found.assets > 0 || !folders.is_empty(),
+        "the folders shown are no longer in Trash; nothing was restored"
+    );
     let outcome = restore_assets(
         &state.pool,
         resolved.space,
         None,
         pick,
-        &[],
+        &folders,
         &state.clock,
         effect,
     )
     .await
     .map_err(user_error)?;
+    let what = mix_count(outcome.folders, outcome.restored);
     if dry_run {
-        println!("Dry run: would restore {what}. Nothing was changed.");
-    } else {
-        println!("Restored {}.", assets_count(outcome.restored));
+        println!(
+            "Dry run: would restore {what} to {}. Nothing was changed.",
+            resolved.space_name
+        );
+        return Ok(());
+    }
+    println!("Restored {what}.");
+    for (old, new) in &outcome.renamed {
+        println!("“{old}” is back as “{new}”: a folder there has its name now.");
+    }
+    if outcome.to_top_level > 0 {
+        println!(
+            "{} came back at the top level: the folder they were in was deleted permanently.",
+            outcome.to_top_level
+        );
+    }
+    if outcome.folders_skipped > 0 {
+        println!(
+            "{} of the folders shown had been restored meanwhile.",
+            outcome.folders_skipped
+        );
     }
     Ok(())
 }

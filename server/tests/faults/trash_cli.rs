@@ -3,7 +3,7 @@
 
 use sqlx::SqlitePool;
 
-use crate::db::trashed_count;
+use crate::db::{space_id, trashed_count};
 use crate::process::{Trove, OWNER, SPACE};
 
 const ALEX: &str = "alex@faults.test";
@@ -101,4 +101,79 @@ async fn an_admin_restores_what_one_person_deleted_today_from_the_command_line()
         .await;
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("there is no space"));
+}
+
+/// A folder the manager deleted with its 3 assets is one row in Trash, as
+/// on the Trash page: the command line lists it, counts it, and brings it
+/// back with everything that was deleted with it.
+#[tokio::test]
+async fn a_deleted_folder_is_listed_counted_and_restored_whole() {
+    use app::assets::folders::data::{create, move_items, MovedAssets};
+    use app::clock::Clock;
+    use app::ids::{SpaceId, UserId};
+    use app::trash::bulk::{trash_assets, Effect, Pick};
+
+    const MANAGER: &str = "manager@faults.test";
+    let trove = Trove::new();
+    trove.add_user(MANAGER, SPACE, "asset-manager").await;
+    trove.seed(SPACE, 5).await;
+    let db = trove.open_db().await;
+    let pool = trove.database().await;
+    let space = SpaceId(space_id(&db, SPACE).await);
+    let manager = UserId(user_id(&db, MANAGER).await);
+    let clock = Clock::system();
+    let now = clock.now();
+    let folder = create(&pool, space, None, "Campaign", Some(manager), now)
+        .await
+        .unwrap()
+        .id;
+    let inside = MovedAssets::Ids(&[1, 2, 3]);
+    move_items(&pool, space, Some(folder), &[], inside, now)
+        .await
+        .unwrap();
+    trash_assets(
+        &pool,
+        space,
+        manager,
+        Pick::Ids(&[]),
+        &[folder.0],
+        &clock,
+        Effect::Apply,
+    )
+    .await
+    .unwrap();
+    assert_eq!(trashed_count(&db, SPACE).await, 3);
+    let in_trash = ["--space", SPACE, "--deleted-by", MANAGER, "--since", "1d"];
+    let command = |verb: &[&'static str], extra: &[&'static str]| -> Vec<&'static str> {
+        [verb, &in_trash[..], extra].concat()
+    };
+
+    let listed = trove
+        .run(&command(&["trash", "list"], &[]), &[], None)
+        .await;
+    assert!(listed.contains("Campaign"), "{listed}");
+    assert!(listed.contains("Folder, 3 assets inside"), "{listed}");
+    assert!(listed.contains("1 folder in the Trash of"), "{listed}");
+
+    let dry = trove
+        .run(&command(&["trash", "restore"], &["--dry-run"]), &[], None)
+        .await;
+    assert!(
+        dry.contains("Dry run: would restore 1 folder and 3 assets"),
+        "{dry}"
+    );
+    assert_eq!(trashed_count(&db, SPACE).await, 3);
+
+    let done = trove
+        .run(&command(&["trash", "restore"], &["--yes"]), &[], None)
+        .await;
+    assert!(done.contains("Restored 1 folder and 3 assets."), "{done}");
+    assert_eq!(trashed_count(&db, SPACE).await, 0);
+    let back: (Option<i64>, i64) =
+        sqlx::query_as("SELECT deleted_at, live_assets FROM folders WHERE id = $1")
+            .bind(folder.0)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(back, (None, 3), "the folder is live, with its 3 assets");
 }
