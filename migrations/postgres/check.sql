@@ -153,6 +153,19 @@ BEGIN
         format('INSERT INTO folders (space_id, parent_id, name, created_at, updated_at)
                 VALUES (%s, %s, %L, 1, 1)', pg_temp.id('s1'), pg_temp.id('alpha'), 'INNER'),
         '23505', 'sibling folders Inner and INNER');
+    -- …nor without its zero-width (non-)joiners (0007), nor in another
+    -- Unicode form;
+    PERFORM pg_temp.assert_fails(
+        format('INSERT INTO folders (space_id, parent_id, name, created_at, updated_at)
+                VALUES (%s, NULL, %L, 1, 1)', pg_temp.id('s1'), 'BE' || chr(8204) || 'TA' || chr(8205)),
+        '23505', 'top-level folders Beta and BE+ZWNJ+TA+ZWJ');
+    INSERT INTO folders (space_id, parent_id, name, created_at, updated_at)
+    VALUES (pg_temp.id('s2'), NULL, 'Caf' || chr(233), 1, 1) RETURNING id INTO i;
+    INSERT INTO k VALUES ('s2/cafe', i);
+    PERFORM pg_temp.assert_fails(
+        format('INSERT INTO folders (space_id, parent_id, name, created_at, updated_at)
+                VALUES (%s, NULL, %L, 1, 1)', pg_temp.id('s2'), 'CAFE' || chr(769)),
+        '23505', 'top-level folders Café in NFC and CAFÉ in NFD');
     -- but fine in another folder, another space, or beside one in Trash.
     INSERT INTO folders (space_id, parent_id, name, created_at, updated_at)
     VALUES (pg_temp.id('s1'), pg_temp.id('beta'), 'inner', 1, 1) RETURNING id INTO i;

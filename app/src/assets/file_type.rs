@@ -6,6 +6,8 @@ pub const SNIFF_BYTES: usize = 8 * 1024;
 
 pub use super::model::MAX_NAME_CHARS;
 
+use unicode_normalization::UnicodeNormalization as _;
+
 /// The MIME type of a file from its first bytes. The name only refines
 /// plain text (CSV, Markdown, JSON), which has no magic number.
 pub fn sniff(head: &[u8], name: &str) -> String {
@@ -106,11 +108,14 @@ pub fn is_hidden(c: char) -> bool {
 }
 
 /// The name a file is shown and downloaded under: the last part of what the
-/// browser sent (never a path), without [hidden](is_hidden) characters, trimmed, at
-/// most [`MAX_NAME_CHARS`] characters; "untitled" when nothing is left.
+/// browser sent (never a path), without [hidden](is_hidden) characters, in
+/// NFC, trimmed, at most [`MAX_NAME_CHARS`] characters; "untitled" when
+/// nothing is left.
 pub fn clean_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = last.chars().filter(|c| !is_hidden(*c)).collect();
+    // Hidden characters go before composing: one between a letter and its
+    // accent would keep them apart.
+    let cleaned: String = last.chars().filter(|c| !is_hidden(*c)).nfc().collect();
     let trimmed = cleaned.trim().trim_start_matches('.').trim();
     let name: String = trimmed.chars().take(MAX_NAME_CHARS).collect();
     if name.is_empty() {
@@ -127,9 +132,11 @@ pub fn validate_rename(input: &str) -> Result<String, String> {
 }
 
 /// A name typed for a `thing` ("asset", "folder"): the rules of
-/// [`validate_rename`].
+/// [`validate_rename`], answered in NFC: one form per name, so that names
+/// that look the same are the same text.
 pub fn validate_name(input: &str, thing: &str) -> Result<String, String> {
-    let name = input.trim();
+    let composed: String = input.trim().nfc().collect();
+    let name = composed.as_str();
     if name.is_empty() {
         return Err(format!("Give the {thing} a name."));
     }
@@ -258,6 +265,26 @@ mod tests {
             validate_rename("👩\u{200D}💻.png"),
             Ok("👩\u{200D}💻.png".into())
         );
+    }
+
+    /// One name, one form: an accented letter typed as a letter and a
+    /// combining accent (NFD, as macOS writes file names) is kept composed
+    /// (NFC), so it cannot pass for another name that looks the same.
+    #[test]
+    fn names_are_kept_in_nfc() {
+        assert_eq!(clean_name("Cafe\u{301}.png"), "Caf\u{E9}.png");
+        assert_eq!(
+            validate_rename("Cafe\u{301}.png"),
+            Ok("Caf\u{E9}.png".into())
+        );
+        assert_eq!(
+            validate_name("Cre\u{300}me", "folder"),
+            Ok("Cr\u{E8}me".into())
+        );
+        // A hidden character between a letter and its accent goes first.
+        assert_eq!(clean_name("e\u{200B}\u{301}.txt"), "\u{E9}.txt");
+        // The length is counted composed.
+        assert!(validate_rename(&"e\u{301}".repeat(MAX_NAME_CHARS)).is_ok());
     }
 
     #[test]

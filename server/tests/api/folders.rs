@@ -218,3 +218,71 @@ async fn a_folder_holds_uploads_goes_to_trash_whole_and_comes_back() {
     let (status, _) = create(&app, Some(folder), "Mine").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+/// Look-alike names are one name: beside a folder, a name that differs only
+/// by a zero-width (non-)joiner, or by the Unicode form of its letters, is
+/// refused as another case is (409), whether created, renamed or moved
+/// there. What is stored is the composed form (NFC), for folders and files.
+#[tokio::test]
+async fn look_alike_folder_names_are_refused_and_names_are_kept_in_nfc() {
+    let app = TestApp::new().await;
+    app.space_with_assets("marketing", 1).await;
+    let (_, inner) = create(&app, None, "Inner").await;
+    let inner = inner["id"].as_i64().unwrap();
+    let pairs = [
+        ("Reports", "Reports\u{200C}"),
+        ("Budget", "Budget\u{200D}"),
+        ("Caf\u{E9}", "Cafe\u{301}"),
+    ];
+    for (n, (first, twin)) in pairs.into_iter().enumerate() {
+        let (status, answer) = create(&app, None, first).await;
+        assert_eq!(status, StatusCode::OK, "{first:?}: {answer}");
+        let (status, answer) = create(&app, None, twin).await;
+        assert_eq!(status, StatusCode::CONFLICT, "created {twin:?}: {answer}");
+        let message = answer["message"].as_str().unwrap_or_default();
+        assert!(message.contains("already exists here"), "{message}");
+
+        let (_, other) = create(&app, None, &format!("Other {n}")).await;
+        let rename = json!({ "space": "marketing", "id": other["id"], "name": twin });
+        let (status, answer) = post(&app, "/api/rename_folder", rename).await;
+        assert_eq!(
+            status,
+            StatusCode::CONFLICT,
+            "renamed to {twin:?}: {answer}"
+        );
+
+        let (status, below) = create(&app, Some(inner), twin).await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{twin:?} in another folder: {below}"
+        );
+        let up = json!({ "space": "marketing", "folder_ids": [below["id"]] });
+        let (status, answer) = post(&app, "/api/move_to_folder", up).await;
+        assert_eq!(status, StatusCode::CONFLICT, "moved {twin:?}: {answer}");
+    }
+
+    let (status, folder) = create(&app, None, "Cre\u{300}me").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(folder["name"], "Cr\u{E8}me");
+    let (_, listed) = app.get_json("/api/list_folders?space=marketing").await;
+    let names: Vec<&str> = listed["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["name"].as_str())
+        .collect();
+    assert!(names.contains(&"Cr\u{E8}me"), "{names:?}");
+
+    // An upload named with a combining accent ("Cafe\u{301}.txt").
+    let request = axum::http::Request::post("/api/upload?space=marketing&name=Cafe%CC%81.txt")
+        .header("host", "trove.test")
+        .header("origin", "http://trove.test")
+        .header("content-type", "text/plain")
+        .body(axum::body::Body::from("menu\n"))
+        .unwrap();
+    let (status, _, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let asset: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(asset["name"], "Caf\u{E9}.txt");
+}

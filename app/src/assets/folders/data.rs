@@ -143,14 +143,44 @@ pub(super) fn too_deep() -> AppError {
     ))
 }
 
+/// The key live sibling folders' names are unique by, as SQL over the text
+/// `expr`: the name without the zero-width non-joiner and joiner (U+200C,
+/// U+200D: "Reports" with one reads as "Reports"), compared ignoring case.
+/// The unique index `folders_live_name` (migration 0007) is on this very
+/// expression, so it serves these lookups and holds the rule for every
+/// server; names are in NFC already (`file_type::validate_name`).
+/// PostgreSQL's `replace` refuses the nondeterministic `nocase` collation,
+/// hence "C" inside it.
+pub(crate) fn sibling_key(expr: &str) -> String {
+    match crate::db::dialect() {
+        crate::db::Dialect::Sqlite => {
+            format!("replace(replace({expr}, char(8204), ''), char(8205), '') COLLATE NOCASE")
+        }
+        crate::db::Dialect::Postgres => format!(
+            "replace(replace({expr} COLLATE \"C\", chr(8204), ''), chr(8205), '') COLLATE nocase"
+        ),
+    }
+}
+
+/// [`sibling_key`] in Rust, for names compared before they reach the
+/// database (folders restored together). Lower case for every script, so
+/// it may find a clash where SQLite's NOCASE (ASCII only) would not, never
+/// the other way.
+pub(crate) fn sibling_key_of(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '\u{200C}' | '\u{200D}'))
+        .collect::<String>()
+        .to_lowercase()
+}
+
 fn name_taken(name: &str) -> AppError {
     AppError::Conflict(format!(
         "A folder named “{name}” already exists here. Choose another name."
     ))
 }
 
-/// Whether a live folder named `name` (case-insensitively) is directly in
-/// `parent`, other than `except`.
+/// Whether a live folder whose name is `name` by [`sibling_key`] is
+/// directly in `parent`, other than `except`.
 async fn sibling_named(
     conn: &mut AnyConnection,
     space: SpaceId,
@@ -158,11 +188,13 @@ async fn sibling_named(
     name: &str,
     except: Option<FolderId>,
 ) -> Result<bool, AppError> {
-    let found: Option<i64> = sqlx::query_scalar(
+    let found: Option<i64> = sqlx::query_scalar(&format!(
         "SELECT 1 FROM folders
-         WHERE space_id = $1 AND coalesce(parent_id, 0) = $2 AND name = $3 AND deleted_at IS NULL
+         WHERE space_id = $1 AND coalesce(parent_id, 0) = $2 AND {} = {} AND deleted_at IS NULL
                AND id IS DISTINCT FROM $4",
-    )
+        sibling_key("name"),
+        sibling_key("$3"),
+    ))
     .bind(space)
     .bind(parent.map_or(0, |p| p.0))
     .bind(name)
@@ -416,6 +448,139 @@ mod tests {
             create(&pool, space, Some(parent), "too deep", None, now).await,
             Err(AppError::Validation(m)) if m.contains("20 levels")
         ));
+    }
+
+    /// Names that look the same are one name among siblings, as names
+    /// that differ only in case are: with a zero-width (non-)joiner, or in
+    /// another Unicode form (a letter and a combining accent for the
+    /// accented letter). Creating, renaming and moving all refuse the
+    /// look-alike; names are kept in NFC, joiners and all.
+    #[tokio::test]
+    async fn look_alike_sibling_names_clash_and_names_are_kept_in_nfc() {
+        use crate::assets::file_type::validate_name;
+        let (pool, _dir) = test_pool().await;
+        let space = space(&pool).await;
+        let now = Timestamp::from_millis(2);
+        let typed = |raw: &str| validate_name(raw, "folder").unwrap();
+        let inner = folder(&pool, space, None, "Inner").await;
+        let pairs = [
+            ("Reports", "Reports\u{200C}"),
+            ("Budget", "Budget\u{200D}"),
+            ("Caf\u{E9}", "Cafe\u{301}"),
+            ("Caf\u{E9} 2", "CAFe\u{301}\u{200D} 2"),
+        ];
+        for (n, (first, twin)) in pairs.into_iter().enumerate() {
+            folder(&pool, space, None, &typed(first)).await;
+            let created = create(&pool, space, None, &typed(twin), None, now).await;
+            assert!(
+                matches!(&created, Err(AppError::Conflict(_))),
+                "created {twin:?} beside {first:?}: {created:?}"
+            );
+            let other = folder(&pool, space, None, &format!("Other {n}")).await;
+            let renamed = rename(&pool, space, other, &typed(twin), now).await;
+            assert!(
+                matches!(&renamed, Err(AppError::Conflict(_))),
+                "renamed to {twin:?} beside {first:?}: {renamed:?}"
+            );
+            // The look-alike is fine in another folder, not moved beside it.
+            let below = create(&pool, space, Some(inner), &typed(twin), None, now)
+                .await
+                .unwrap();
+            let up = [below.id.0];
+            let moved = move_items(&pool, space, None, &up, MovedAssets::Ids(&[]), now).await;
+            assert!(
+                matches!(moved, Err(AppError::Conflict(m)) if m.contains(&below.name)),
+                "moved {twin:?} beside {first:?}"
+            );
+        }
+        // Kept in NFC: a combining accent typed is stored composed, and a
+        // joiner (which Persian and emoji need) stays.
+        let typed_nfd = create(&pool, space, None, &typed("Cre\u{300}me"), None, now).await;
+        assert_eq!(typed_nfd.unwrap().name, "Cr\u{E8}me");
+        let persian = "\u{645}\u{6CC}\u{200C}\u{62E}";
+        let kept = create(&pool, space, None, &typed(persian), None, now).await;
+        assert_eq!(kept.unwrap().name, persian);
+        // The database holds the rule by itself (for two servers, or a
+        // check that raced): its unique index refuses a look-alike that
+        // skips the checks above.
+        let raw = sqlx::query(
+            "INSERT INTO folders (space_id, parent_id, name, created_at, updated_at)
+             VALUES ($1, NULL, $2, 0, 0)",
+        )
+        .bind(space)
+        .bind("\u{200D}REPORTS\u{200C}")
+        .execute(&pool)
+        .await;
+        assert!(raw.is_err(), "the index let a look-alike in");
+    }
+
+    /// Before migration 0007, SQLite let live siblings differ only by a
+    /// zero-width (non-)joiner: the migration keeps the oldest one's name
+    /// and renames the others, so that the new unique index can be built.
+    /// (PostgreSQL's ICU collation refused those already; there the
+    /// migration puts stored names into NFC.)
+    #[tokio::test]
+    async fn the_name_key_migration_mends_existing_rows() {
+        use crate::db::{test_database_url, Dialect, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+        use sqlx::Connection as _;
+        let dir = tempfile::tempdir().unwrap();
+        let url = test_database_url(&dir).await;
+        let dialect = Dialect::of_url(&url).unwrap();
+        let (all, folder) = match dialect {
+            Dialect::Sqlite => (&SQLITE_MIGRATIONS, "migrations"),
+            Dialect::Postgres => (&POSTGRES_MIGRATIONS, "migrations/postgres"),
+        };
+        // The migrations before 0007, from a copy of their folder.
+        let before = tempfile::tempdir().unwrap();
+        let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(folder);
+        for entry in std::fs::read_dir(source).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.ends_with(".sql") && name.as_str() < "0007" {
+                std::fs::copy(&path, before.path().join(&name)).unwrap();
+            }
+        }
+        let before = sqlx::migrate::Migrator::new(before.path()).await.unwrap();
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+        before.run(&mut conn).await.unwrap();
+        sqlx::query("INSERT INTO spaces (slug, name, created_at) VALUES ('s', 'S', 0)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let names: &[&str] = match dialect {
+            Dialect::Sqlite => &["Reports", "reports\u{200C}", "REPORTS\u{200D}", "Budget"],
+            Dialect::Postgres => &["Reports", "Cre\u{300}me"],
+        };
+        for name in names {
+            sqlx::query(
+                "INSERT INTO folders (space_id, name, created_at, updated_at)
+                 SELECT id, $1, 0, 0 FROM spaces WHERE slug = 's'",
+            )
+            .bind(*name)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        }
+        all.run(&mut conn).await.unwrap();
+        let kept: Vec<String> = sqlx::query_scalar("SELECT name FROM folders ORDER BY id")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+        match dialect {
+            Dialect::Sqlite => assert_eq!(
+                kept,
+                [
+                    "Reports",
+                    "reports\u{200C} (renamed #2)",
+                    "REPORTS\u{200D} (renamed #3)",
+                    "Budget"
+                ]
+            ),
+            Dialect::Postgres => assert_eq!(kept, ["Reports", "Cr\u{E8}me"]),
+        }
     }
 
     #[tokio::test]

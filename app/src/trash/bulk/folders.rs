@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use sqlx::AnyConnection;
 
 use super::states::{check_known, json_ids};
+use crate::assets::folders::data::{sibling_key, sibling_key_of};
 use crate::assets::folders::model::MAX_DEPTH;
 use crate::error::AppError;
 use crate::ids::{BatchId, SpaceId, UserId};
@@ -228,7 +229,9 @@ async fn check_depth(tx: &mut AnyConnection, folders: &[i64]) -> Result<(), AppE
 
 /// Gives each folder about to be restored whose name a live folder beside
 /// it has, or one restored beside it in this change, a free name: "Spring
-/// 25 (restored)", "Spring 25 (restored 2)"… Only the topmost restored
+/// 25 (restored)", "Spring 25 (restored 2)"… Names are compared as the
+/// unique index compares them ([`sibling_key`]: without case or zero-width
+/// joiners), or the restore would fail on it. Only the topmost restored
 /// folders can have live siblings (below them every sibling was in Trash),
 /// but any two restored folders of one parent can share a name (one
 /// deleted before a new one of its name was made, and both come back).
@@ -254,15 +257,17 @@ async fn free_names(
         let mut candidate = None;
         for attempt in 0..=MAX_NAME_ATTEMPTS {
             let name = restored_name(&name, attempt, id);
-            if here.contains(&name.to_lowercase()) {
+            if here.contains(&sibling_key_of(&name)) {
                 continue;
             }
             let live: Option<i64> = if topmost {
-                sqlx::query_scalar(
+                sqlx::query_scalar(&format!(
                     "SELECT 1 FROM folders
-                     WHERE space_id = $1 AND coalesce(parent_id, 0) = $2 AND name = $3
+                     WHERE space_id = $1 AND coalesce(parent_id, 0) = $2 AND {} = {}
                            AND deleted_at IS NULL",
-                )
+                    sibling_key("name"),
+                    sibling_key("$3"),
+                ))
                 .bind(space)
                 .bind(parent.unwrap_or(0))
                 .bind(&name)
@@ -272,7 +277,7 @@ async fn free_names(
                 None
             };
             if live.is_none() {
-                here.insert(name.to_lowercase());
+                here.insert(sibling_key_of(&name));
                 candidate = Some(name);
                 break;
             }
@@ -630,6 +635,56 @@ mod tests {
         let mut expected = vec![t.campaigns.0, t.spring.0, again.0];
         expected.sort_unstable();
         assert_eq!(live, expected);
+    }
+
+    /// Restored folders get free names by the rule of the unique index:
+    /// a name that differs only by a zero-width (non-)joiner is taken, among
+    /// the folders restored together and beside live ones.
+    #[tokio::test]
+    async fn restored_folders_give_way_to_look_alike_names() {
+        let t = tree().await;
+        trash(&t, &[], &[t.spring], NOW.minus_millis(10)).await;
+        let twin = folder(&t.pool, t.space, Some(t.campaigns), "spring\u{200C}").await;
+        trash(&t, &[], &[t.campaigns], NOW).await;
+        let both = restore_assets(
+            &t.pool,
+            t.space,
+            Some(t.by),
+            Pick::Ids(&[]),
+            &[t.campaigns.0, t.spring.0],
+            &Clock::frozen(NOW),
+            Effect::Apply,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            both.renamed,
+            [(
+                "spring\u{200C}".to_owned(),
+                "spring\u{200C} (restored)".to_owned()
+            )]
+        );
+        // Spring again, beside a live look-alike of it and of its first
+        // free name.
+        trash(&t, &[], &[t.spring], NOW).await;
+        let live_twin = folder(&t.pool, t.space, Some(t.campaigns), "SPRING\u{200D}").await;
+        let again = restore_assets(
+            &t.pool,
+            t.space,
+            Some(t.by),
+            Pick::Ids(&[]),
+            &[t.spring.0],
+            &Clock::frozen(NOW),
+            Effect::Apply,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            again.renamed,
+            [("Spring".to_owned(), "Spring (restored 2)".to_owned())]
+        );
+        let live = live(&t.pool, "folders").await;
+        assert!(live.contains(&twin.0) && live.contains(&live_twin.0));
     }
 
     /// A folder whose old parent was moved deep while it was in Trash does

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use crate::db::Sql;
 use sqlx::{AnyConnection, AnyPool};
 
-use super::{path, push_within, too_deep, MAX_DEPTH};
+use super::{path, push_within, sibling_key, too_deep, MAX_DEPTH};
 use crate::assets::data::push_live_scope;
 use crate::assets::folders::model::{MoveItemsOutcome, Within};
 use crate::error::AppError;
@@ -234,16 +234,18 @@ async fn check_names_free(
     to: Option<FolderId>,
     folders: &[i64],
 ) -> Result<(), AppError> {
-    let clashes: Vec<String> = sqlx::query_scalar(
+    let clashes: Vec<String> = sqlx::query_scalar(&format!(
         "SELECT DISTINCT m.name FROM folders m
          WHERE m.id IN (SELECT value FROM json_each($1))
            AND EXISTS (SELECT 1 FROM folders o
-                       WHERE o.space_id = $2 AND o.deleted_at IS NULL AND o.name = m.name
+                       WHERE o.space_id = $2 AND o.deleted_at IS NULL AND {} = {}
                              AND o.id <> m.id
                              AND (coalesce(o.parent_id, 0) = $3
                                   OR o.id IN (SELECT value FROM json_each($1))))
          ORDER BY m.name",
-    )
+        sibling_key("o.name"),
+        sibling_key("m.name"),
+    ))
     .bind(serde_json::to_string(folders).unwrap_or_default())
     .bind(space)
     .bind(to.map_or(0, |t| t.0))
