@@ -9,6 +9,8 @@ use std::fmt;
 use std::hash::Hash;
 use std::time::Duration;
 
+pub use moka::ops::compute::Op;
+
 /// How long a remembered answer is used before it is read again.
 pub const FRESH_FOR: Duration = Duration::from_secs(5);
 
@@ -47,6 +49,16 @@ where
         self.entries.invalidate(key);
     }
 
+    /// Puts, keeps or removes the entry for `key`, as `change` decides from
+    /// the current one. Updates of one key run one at a time (moka's
+    /// `and_compute_with`), so a decision cannot be undone by a write that
+    /// raced it; `insert` and `invalidate` do not wait for them.
+    pub fn update(&self, key: K, change: impl FnOnce(Option<&V>) -> Op<V>) {
+        self.entries
+            .entry(key)
+            .and_compute_with(|current| change(current.as_ref().map(moka::Entry::value)));
+    }
+
     /// Forgets everything (after a change that touches many entries).
     pub fn invalidate_all(&self) {
         self.entries.invalidate_all();
@@ -76,5 +88,21 @@ mod tests {
         recent.insert(2, "two");
         recent.invalidate_all();
         assert_eq!(recent.get(&2), None);
+    }
+
+    #[test]
+    fn updates_decide_from_the_current_entry() {
+        let recent: Recent<u32, &str> = Recent::new(10);
+        recent.update(1, |current| match current {
+            None => Op::Put("one"),
+            Some(_) => Op::Nop,
+        });
+        recent.update(1, |_| Op::Nop);
+        assert_eq!(recent.get(&1), Some("one"));
+        recent.update(1, |current| {
+            assert_eq!(current, Some(&"one"));
+            Op::Remove
+        });
+        assert_eq!(recent.get(&1), None);
     }
 }

@@ -47,6 +47,10 @@ pub struct AppState {
     /// Members' roles by (user, space slug), read on every request; kept
     /// a few seconds (`crate::recent`). Only found memberships are kept.
     pub recent_access: Recent<(UserId, String), SpaceRole>,
+    /// Accounts' session generations (`None`: no such account), read on
+    /// every request to end sessions from before a password change; kept a
+    /// few seconds (`crate::recent`).
+    pub recent_session_generations: Recent<UserId, Option<i64>>,
 }
 
 /// Limits on each request (the connection's own are the listener's).

@@ -20,8 +20,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use app::auth::session_store::RecentSessions;
-use app::db::SessionRows;
+use app::auth::session_store::CachedSessions;
 use app::error::AppError;
 use app::site::PublicOrigin;
 use app::state::AppState;
@@ -44,14 +43,14 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session_store::ExpiredDeletion;
-use tower_sessions::{CachingSessionStore, Expiry, SessionManagerLayer};
+use tower_sessions::{Expiry, SessionManagerLayer};
 
-/// The session store: recent sessions in memory in front of the SQLite rows.
-type SessionStore = CachingSessionStore<RecentSessions, SessionRows>;
-/// Sessions and memberships remembered at most (each entry is a few hundred
-/// bytes; past this, the least used are read from the database again).
+/// Sessions, memberships and accounts' session generations remembered at
+/// most (each entry is a few hundred bytes or less; past this, the least
+/// used are read from the database again).
 const RECENT_SESSIONS_CAPACITY: u64 = 50_000;
 pub(crate) const RECENT_ACCESS_CAPACITY: u64 = 50_000;
+pub(crate) const RECENT_USERS_CAPACITY: u64 = 50_000;
 
 /// The Leptos options: what cargo-leptos compiled in (or the `LEPTOS_*`
 /// environment), with the address we actually serve on.
@@ -181,13 +180,11 @@ pub fn router(state: AppState) -> Router {
 /// HttpOnly, SameSite=Lax, Secure over HTTPS; ends after 12 idle hours (and
 /// 7 days after sign-in, see `app::auth::session`).
 ///
-/// Sessions are read through a few seconds' memory (`RecentSessions`), so
-/// most requests skip the session query; sign-out deletes from both.
-fn session_layer(state: &AppState) -> SessionManagerLayer<SessionStore> {
-    let store = CachingSessionStore::new(
-        RecentSessions::new(RECENT_SESSIONS_CAPACITY),
-        state.sessions.clone(),
-    );
+/// Sessions are read through a few seconds' memory (`CachedSessions`), so
+/// most requests skip the session query; sign-out is final, whatever
+/// requests are still in flight.
+fn session_layer(state: &AppState) -> SessionManagerLayer<CachedSessions> {
+    let store = CachedSessions::new(state.sessions.clone(), RECENT_SESSIONS_CAPACITY);
     SessionManagerLayer::new(store)
         .with_name("trove_session")
         .with_http_only(true)

@@ -16,7 +16,7 @@ use app::state::AppState;
 use app::storage::Storage;
 use leptos::config::LeptosOptions;
 
-use crate::RECENT_ACCESS_CAPACITY;
+use crate::{RECENT_ACCESS_CAPACITY, RECENT_USERS_CAPACITY};
 
 /// Where the data lives: the database and the files.
 #[derive(Debug, Clone)]
@@ -113,6 +113,7 @@ pub async fn open_state(
         max_upload_bytes: app::state::DEFAULT_MAX_UPLOAD_BYTES,
         request_limits: app::state::RequestLimits::default(),
         recent_access: Recent::new(RECENT_ACCESS_CAPACITY),
+        recent_session_generations: Recent::new(RECENT_USERS_CAPACITY),
     })
 }
 

@@ -46,7 +46,7 @@ pub async fn sign_in(
     // PostgreSQL its case-insensitive collation also equates full-width
     // letters and ignorable characters), or what was typed.
     let account = match &found {
-        Some((user, _)) => format!("user {}", user.id.0),
+        Some((user, _, _)) => format!("user {}", user.id.0),
         None => email.clone(),
     };
     // Reserved before the password is checked: parallel guesses cannot all
@@ -65,7 +65,7 @@ pub async fn sign_in(
     // Verify against a real hash even for unknown emails, so the answer takes
     // as long either way and does not reveal which accounts exist.
     let (user, hash) = match found {
-        Some((user, hash)) => (Some(user), hash),
+        Some((user, hash, generation)) => (Some((user, generation)), hash),
         None => (None, hashing::dummy_hash().clone()),
     };
     // Each check holds ~19 MiB for tens of milliseconds: at most one per
@@ -85,11 +85,11 @@ pub async fn sign_in(
             });
         }
     };
-    let Some(user) = user.filter(|_| matches) else {
+    let Some((user, generation)) = user.filter(|_| matches) else {
         return Err(AppError::InvalidCredentials);
     };
     attempt.succeeded().await;
-    session::sign_in(user.id, now).await?;
+    session::sign_in(user.id, generation, now).await?;
     tracing::info!(user = user.id.0, "signed in");
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())

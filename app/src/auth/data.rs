@@ -12,6 +12,10 @@ use crate::time::Timestamp;
 
 /// Creates a user, or updates the name and password of the one with that
 /// email. Returns the user's id.
+///
+/// A new password hash (every `trove user add`: hashes are salted) ends
+/// the account's sessions: their generation is now behind (see
+/// `session::user_id_in`).
 pub async fn upsert_user(
     db: impl AnyExecutor<'_>,
     email: &str,
@@ -21,7 +25,9 @@ pub async fn upsert_user(
 ) -> Result<UserId, AppError> {
     sqlx::query_scalar(
         "INSERT INTO users (email, name, password_hash, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (email) DO UPDATE SET name = excluded.name, password_hash = excluded.password_hash
+         ON CONFLICT (email) DO UPDATE SET name = excluded.name, password_hash = excluded.password_hash,
+           session_generation = users.session_generation
+             + CASE WHEN users.password_hash = excluded.password_hash THEN 0 ELSE 1 END
          RETURNING id",
     )
     .bind(email.trim())
@@ -60,17 +66,33 @@ pub async fn set_membership(
     Ok(())
 }
 
-/// The user with that email and their password hash.
+/// The user with that email, their password hash and the generation of
+/// sessions that hash starts (read together: a session started with a
+/// hash that was just replaced is behind).
 pub async fn find_for_sign_in(
     db: impl AnyExecutor<'_>,
     email: &str,
-) -> Result<Option<(User, PasswordHash)>, AppError> {
-    let row: Option<(UserId, String, String, PasswordHash)> =
-        sqlx::query_as("SELECT id, email, name, password_hash FROM users WHERE email = $1")
-            .bind(email.trim())
-            .fetch_optional(db)
-            .await?;
-    Ok(row.map(|(id, email, name, hash)| (User { id, email, name }, hash)))
+) -> Result<Option<(User, PasswordHash, i64)>, AppError> {
+    let row: Option<(UserId, String, String, PasswordHash, i64)> = sqlx::query_as(
+        "SELECT id, email, name, password_hash, session_generation FROM users WHERE email = $1",
+    )
+    .bind(email.trim())
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(id, email, name, hash, generation)| (User { id, email, name }, hash, generation)))
+}
+
+/// The generation of the user's sessions (see `upsert_user`), or `None` if
+/// there is no such user.
+pub async fn session_generation(
+    db: impl AnyExecutor<'_>,
+    user: UserId,
+) -> Result<Option<i64>, AppError> {
+    sqlx::query_scalar("SELECT session_generation FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_optional(db)
+        .await
+        .map_err(AppError::from)
 }
 
 pub async fn find_user(db: impl AnyExecutor<'_>, id: UserId) -> Result<Option<User>, AppError> {
@@ -105,4 +127,38 @@ pub async fn list_for_user(
             role,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_new_password_hash_starts_a_new_generation_of_sessions() {
+        let (pool, _dir) = crate::db::test_pool().await;
+        let first = PasswordHash::from_stored("first");
+        let at = Timestamp::from_millis(1);
+        let user = upsert_user(&pool, "ann@test.example", "Ann", &first, at)
+            .await
+            .unwrap();
+        assert_eq!(session_generation(&pool, user).await.unwrap(), Some(0));
+        // The same hash (a new name only): the sessions live on.
+        upsert_user(&pool, "ann@test.example", "Ann B", &first, at)
+            .await
+            .unwrap();
+        assert_eq!(session_generation(&pool, user).await.unwrap(), Some(0));
+        let second = PasswordHash::from_stored("second");
+        upsert_user(&pool, "ANN@test.example", "Ann", &second, at)
+            .await
+            .unwrap();
+        let (_, hash, generation) = find_for_sign_in(&pool, "ann@test.example")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(hash == second && generation == 1);
+        assert_eq!(
+            session_generation(&pool, UserId(user.0 + 1)).await.unwrap(),
+            None
+        );
+    }
 }

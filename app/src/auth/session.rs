@@ -1,6 +1,6 @@
 //! The signed-in session and the one permission check every server function
-//! makes. Sessions are server-side rows (tower-sessions with its SQLite
-//! store); the cookie holds only a random id.
+//! makes. Sessions are server-side rows in the database (tower-sessions,
+//! see `session_store`); the cookie holds only a random id.
 
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
@@ -31,6 +31,11 @@ pub struct SignedIn {
     /// (Sessions saved before this field existed read as the epoch.)
     #[serde(default)]
     pub touched_at: Timestamp,
+    /// The account's session generation at sign-in: a new password counts
+    /// the account's up and so ends this session (`data::upsert_user`).
+    /// (Sessions saved before this field existed read as 0, as do accounts.)
+    #[serde(default)]
+    pub generation: i64,
 }
 
 impl SignedIn {
@@ -54,8 +59,9 @@ async fn session() -> Result<Session, AppError> {
         .map_err(|e| AppError::internal(format!("session layer missing: {e}")))
 }
 
-/// Starts a session for `user_id` with a fresh id (no session fixation).
-pub async fn sign_in(user_id: UserId, now: Timestamp) -> Result<(), AppError> {
+/// Starts a session for `user_id` with a fresh id (no session fixation),
+/// of the account's session `generation` as read with its password hash.
+pub async fn sign_in(user_id: UserId, generation: i64, now: Timestamp) -> Result<(), AppError> {
     let session = session().await?;
     session.cycle_id().await.map_err(AppError::internal)?;
     session
@@ -65,13 +71,16 @@ pub async fn sign_in(user_id: UserId, now: Timestamp) -> Result<(), AppError> {
                 user_id,
                 signed_in_at: now,
                 touched_at: now,
+                generation,
             },
         )
         .await
         .map_err(AppError::internal)
 }
 
-/// Ends the session: its row is deleted, so the cookie is dead everywhere.
+/// Ends the session: its row is deleted, so the cookie is dead here at
+/// once and on other servers on the database within `recent::FRESH_FOR`;
+/// requests still in flight cannot bring it back (`session_store`).
 pub async fn sign_out() -> Result<(), AppError> {
     session().await?.flush().await.map_err(AppError::internal)
 }
@@ -82,32 +91,52 @@ pub async fn current_user_id(state: &AppState) -> Result<UserId, AppError> {
 }
 
 /// The user signed in to `session` (from a server function or an axum
-/// handler), or 401. An expired session is ended on the spot.
+/// handler), or 401. An expired session, or one from before the account's
+/// password changed, is ended on the spot.
 pub async fn user_id_in(session: &Session, state: &AppState) -> Result<UserId, AppError> {
     let signed_in: Option<SignedIn> = session.get(SESSION_KEY).await.map_err(AppError::internal)?;
     let now = state.clock.now();
-    match signed_in {
-        Some(s) if !s.is_expired(now) => {
-            if now.millis_since(s.touched_at) >= TOUCH_INTERVAL_MILLIS {
-                // Modifying the session makes the layer save it, which
-                // renews its 12-hour idle expiry.
-                let touched = SignedIn {
-                    touched_at: now,
-                    ..s
-                };
-                session
-                    .insert(SESSION_KEY, touched)
-                    .await
-                    .map_err(AppError::internal)?;
-            }
-            Ok(s.user_id)
-        }
-        Some(_) => {
-            session.flush().await.map_err(AppError::internal)?;
-            Err(AppError::Unauthorized)
-        }
-        None => Err(AppError::Unauthorized),
+    let Some(s) = signed_in else {
+        return Err(AppError::Unauthorized);
+    };
+    if s.is_expired(now) || !is_current(state, &s).await? {
+        session.flush().await.map_err(AppError::internal)?;
+        return Err(AppError::Unauthorized);
     }
+    if now.millis_since(s.touched_at) >= TOUCH_INTERVAL_MILLIS {
+        // Modifying the session makes the layer save it, which renews its
+        // 12-hour idle expiry.
+        let touched = SignedIn {
+            touched_at: now,
+            ..s
+        };
+        session
+            .insert(SESSION_KEY, touched)
+            .await
+            .map_err(AppError::internal)?;
+    }
+    Ok(s.user_id)
+}
+
+/// Whether the session is of the account's current generation, that is,
+/// the password has not changed since sign-in (and the account exists).
+///
+/// The generation is remembered per user for `recent::FRESH_FOR`, so this
+/// adds no query to most requests; the price is that a password set with
+/// `trove user add` ends sessions on each server up to that long after.
+/// A session newer than what is remembered (signed in with the new
+/// password meanwhile) is current: generations only count up.
+async fn is_current(state: &AppState, signed_in: &SignedIn) -> Result<bool, AppError> {
+    let user = signed_in.user_id;
+    let generation = match state.recent_session_generations.get(&user) {
+        Some(generation) => generation,
+        None => {
+            let generation = super::data::session_generation(&state.pool, user).await?;
+            state.recent_session_generations.insert(user, generation);
+            generation
+        }
+    };
+    Ok(generation.is_some_and(|generation| signed_in.generation >= generation))
 }
 
 /// The one permission check, for server functions: signed out → 401; a
@@ -189,6 +218,7 @@ mod tests {
             user_id: UserId(1),
             signed_in_at: at,
             touched_at: at,
+            generation: 0,
         };
         assert!(!s.is_expired(at));
         assert!(!s.is_expired(at.plus_millis(ABSOLUTE_LIFETIME_MILLIS - 1)));
@@ -206,11 +236,13 @@ mod tests {
             user_id: UserId(7),
             signed_in_at: Timestamp::from_millis(1_000),
             touched_at: Timestamp::from_millis(2_000),
+            generation: 3,
         };
-        let stored = r#"{"user_id":7,"signed_in_at":1000,"touched_at":2000}"#;
+        let stored = r#"{"user_id":7,"signed_in_at":1000,"touched_at":2000,"generation":3}"#;
         assert_eq!(serde_json::to_string(&s).unwrap(), stored);
         let before_touched_at: SignedIn =
             serde_json::from_str(r#"{"user_id":7,"signed_in_at":1000}"#).unwrap();
         assert_eq!(before_touched_at.touched_at, Timestamp::EPOCH);
+        assert_eq!(before_touched_at.generation, 0);
     }
 }

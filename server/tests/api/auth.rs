@@ -1,10 +1,17 @@
 //! Signing in and out: sessions, the origin check on mutations, wrong
 //! passwords, throttling and the redirect to sign in.
 
+use std::str::FromStr as _;
+
+use app::auth::data::upsert_user;
 use app::auth::model::Role;
+use app::auth::password;
+use app::clock::MILLIS_PER_MINUTE;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use serde_json::Value;
+use tower_sessions::session::Id;
+use tower_sessions::SessionStore as _;
 
 use crate::harness::{encode, TestApp, OWNER, PASSWORD};
 
@@ -64,6 +71,112 @@ async fn sign_in_rotates_the_session_and_sign_out_ends_it() {
         app.get("/api/list_spaces").await.0,
         StatusCode::UNAUTHORIZED
     );
+}
+
+/// Whether the session of `cookie` ("trove_session=…") has a row.
+async fn session_row_exists(app: &TestApp, cookie: &str) -> bool {
+    let id = Id::from_str(cookie.trim_start_matches("trove_session=")).unwrap();
+    app.state.sessions.load(&id).await.unwrap().is_some()
+}
+
+/// Sign-out is final: a request that began before it (a slow upload) and
+/// saves the session as it ends (the five-minute renewal is due) must not
+/// bring the session back, in this server's memory or in the table.
+#[tokio::test]
+async fn a_request_in_flight_cannot_undo_sign_out() {
+    let mut app = TestApp::new().await;
+    app.space_with_assets("own", 1).await;
+    let cookie = app.cookie.lock().unwrap().clone().unwrap();
+    // Six minutes on, the next request renews the session.
+    let later = app.state.clock.now().plus_millis(6 * MILLIS_PER_MINUTE);
+    app.freeze_clock(later);
+
+    // The upload's body: its first read says the upload is under way
+    // (authorized, the renewal made), then waits until sign-out is done.
+    let (started, upload_started) = tokio::sync::oneshot::channel::<()>();
+    let (release, released) = tokio::sync::oneshot::channel::<()>();
+    let body = futures::stream::unfold(Some((started, released)), |waiting| async move {
+        let (started, released) = waiting?;
+        let _ = started.send(());
+        let _ = released.await;
+        Some((
+            Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"slow")),
+            None,
+        ))
+    });
+    let upload = Request::post("/api/upload?space=own&name=slow.txt")
+        .header(header::ORIGIN, "http://trove.test")
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .body(Body::from_stream(body))
+        .unwrap();
+    let sign_out = async {
+        upload_started.await.unwrap();
+        assert_eq!(app.post_form("/api/sign_out", "").await.0, StatusCode::OK);
+        assert!(!session_row_exists(&app, &cookie).await);
+        release.send(()).unwrap();
+    };
+    let ((status, _, _), ()) = tokio::join!(app.send(upload), sign_out);
+    assert_eq!(status, StatusCode::CREATED, "the upload began signed in");
+
+    // The old cookie, replayed: refused at once (this server's memory)...
+    assert_eq!(
+        app.get("/api/list_spaces").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    // ...and by the table, which another server (or this one, once its
+    // memory of sessions has expired) reads.
+    assert!(!session_row_exists(&app, &cookie).await);
+    app.freeze_clock(later); // a new router: nothing remembered
+    assert_eq!(
+        app.get("/api/list_spaces").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+/// A new password (`trove user add` on an existing account calls
+/// `upsert_user`) ends every session of that account, and only those.
+#[tokio::test]
+async fn a_new_password_ends_the_account_s_sessions() {
+    let app = TestApp::new().await;
+    app.space_with_assets("own", 1).await;
+    let first = app.cookie.lock().unwrap().clone().unwrap();
+    assert_eq!(app.sign_in(OWNER, PASSWORD).await, StatusCode::OK);
+    let second = app.cookie.lock().unwrap().clone().unwrap();
+    app.member("viewer@test.example", "own", Role::Viewer).await;
+    assert_eq!(
+        app.sign_in("viewer@test.example", PASSWORD).await,
+        StatusCode::OK
+    );
+    let viewer = app.cookie.lock().unwrap().clone().unwrap();
+    let status_with = |cookie: &str| {
+        *app.cookie.lock().unwrap() = Some(cookie.to_owned());
+        app.get("/api/list_spaces")
+    };
+    for cookie in [&first, &second, &viewer] {
+        assert_eq!(status_with(cookie).await.0, StatusCode::OK);
+    }
+
+    let hash = password::hash("a brand new password").unwrap();
+    upsert_user(&app.state.pool, OWNER, OWNER, &hash, app.state.clock.now())
+        .await
+        .unwrap();
+    // Written behind the server's back, as the CLI does: forget the
+    // generations it remembers instead of waiting `recent::FRESH_FOR`.
+    app.state.recent_session_generations.invalidate_all();
+
+    for cookie in [&first, &second] {
+        assert_eq!(status_with(cookie).await.0, StatusCode::UNAUTHORIZED);
+        assert!(
+            !session_row_exists(&app, cookie).await,
+            "ended, not just refused"
+        );
+    }
+    assert_eq!(status_with(&viewer).await.0, StatusCode::OK);
+    assert_eq!(
+        app.sign_in(OWNER, "a brand new password").await,
+        StatusCode::OK
+    );
+    assert_eq!(app.get("/api/list_spaces").await.0, StatusCode::OK);
 }
 
 #[tokio::test]

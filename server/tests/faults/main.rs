@@ -10,7 +10,8 @@
 //!   (30 by default): no 5xx, and the responses add up to the audit log.
 //! - `servers`: two `trove serve` processes on the same data, as behind a
 //!   load balancer: changes seen across, one throttle, purges at once,
-//!   a move racing a restore.
+//!   a move racing a restore, a new password (`trove user add`) ending
+//!   sessions on both.
 //! - `malformed`: every endpoint, found in the server-function registry and
 //!   `server::PLAIN_ROUTES` (so a new one is covered as soon as it exists),
 //!   gets broken input: always a 4xx, never a 5xx, and nothing changes.

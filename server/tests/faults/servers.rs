@@ -2,7 +2,9 @@
 //! behind a load balancer: what one does, the other sees at once; the
 //! sign-in throttle counts failures on both; both purge at the same moment
 //! and every expired asset goes once; a move on one racing a restore on the
-//! other leaves every asset in one state. Nothing is kept in one process.
+//! other leaves every asset in one state; a password set with `trove user
+//! add` ends the account's sessions on both (within `recent::FRESH_FOR`).
+//! Nothing is kept in one process.
 //!
 //! `make test` runs them on the embedded default (one SQLite file, the
 //! local file store); `make test-scale` runs them again on PostgreSQL
@@ -142,6 +144,58 @@ async fn five_wrong_passwords_over_two_servers_lock_the_account_on_both() {
             answer.text()
         );
         assert!(answer.text().contains("Too many failed sign-in attempts"));
+    }
+}
+
+/// `trove user add` on an existing account (a new password) ends the
+/// account's sessions on every server: within `recent::FRESH_FOR` where
+/// the server remembers the account, at once where it does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_set_with_the_cli_ends_the_account_s_sessions_on_every_server() {
+    let _alone = exclusive().await;
+    let (a, b) = two_servers(&[]).await;
+    let on_a = a.sign_in(OWNER).await;
+    let on_b = on(&b, &on_a);
+    for client in [&on_a, &on_b] {
+        assert_eq!(client.get("/api/list_spaces").await.status, 200);
+    }
+    let password = "a brand new password";
+    a.run(
+        &[
+            "user", "add", "--email", OWNER, "--space", SPACE, "--role", "owner",
+        ],
+        &[],
+        Some(&format!("{password}\n")),
+    )
+    .await;
+    let deadline = Instant::now() + app::recent::FRESH_FOR + Duration::from_secs(5);
+    for client in [&on_a, &on_b] {
+        loop {
+            let answer = client.get("/api/list_spaces").await;
+            if answer.status == 401 {
+                break;
+            }
+            assert_eq!(answer.status, 200, "{}", answer.text());
+            assert!(Instant::now() < deadline, "the old session still works");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    let form = |password: &str| format!("email={}&password={}", encode(OWNER), encode(password));
+    for server in [&a, &b] {
+        let old = server
+            .client()
+            .post_form("/api/sign_in", &form(PASSWORD))
+            .await;
+        assert_eq!(old.status, 401, "the old password: {}", old.text());
+        let new = server
+            .client()
+            .post_form("/api/sign_in", &form(password))
+            .await;
+        assert!(
+            (200..400).contains(&new.status),
+            "the new password: {}",
+            new.text()
+        );
     }
 }
 

@@ -4,7 +4,7 @@
 //! only part of it.
 #![allow(dead_code)]
 
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use app::assets::data::{insert, NewAsset};
 use app::auth::data::{set_membership, upsert_user};
@@ -216,8 +216,11 @@ impl TestApp {
 
     /// Creates (or updates) a user with `PASSWORD` and gives them `role` in `space`.
     pub async fn member(&self, email: &str, space: &str, role: Role) {
-        let hash = password::hash(PASSWORD).unwrap();
-        let user = upsert_user(&self.state.pool, email, email, &hash, Timestamp::EPOCH)
+        // One hash for every call: a new one (a new salt) would be a new
+        // password, which ends the user's sessions.
+        static HASH: OnceLock<password::PasswordHash> = OnceLock::new();
+        let hash = HASH.get_or_init(|| password::hash(PASSWORD).unwrap());
+        let user = upsert_user(&self.state.pool, email, email, hash, Timestamp::EPOCH)
             .await
             .unwrap();
         let space = ensure(&self.state.pool, space, space, Timestamp::EPOCH)
