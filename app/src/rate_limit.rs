@@ -13,6 +13,9 @@
 //! Keys are SHA-256 digests of the account (its id, or the email typed for
 //! an unknown one) and the address: not the plain values, though a digest
 //! of an IPv4 address or a known email can be found by trying them all.
+//! An id and a typed email are parts of different kinds (a tag byte, and
+//! every part length-prefixed), so no text typed as an email can name a
+//! real account's key and lock it out ([`Account`]).
 //!
 //! An attempt is *reserved* before the password is checked: [`begin`]
 //! counts it as a failure at once, in one transaction that also checks the
@@ -29,6 +32,7 @@ use std::net::{IpAddr, Ipv6Addr};
 use sha2::{Digest as _, Sha256};
 use sqlx::AnyPool;
 
+use crate::ids::UserId;
 use crate::time::{Timestamp, MILLIS_PER_MINUTE};
 
 /// How many failures each key may have in one window.
@@ -136,13 +140,40 @@ async fn take_back(pool: &AnyPool, keys: &[&String]) -> Result<(), sqlx::Error> 
     Ok(())
 }
 
-/// A key's stored form: SHA-256 over its kind and parts, hex.
-fn digest(kind: &str, parts: &[&str]) -> String {
+/// Whose sign-in an attempt is. A known account counts by its id, so that
+/// every spelling the database takes for its email counts as one; an
+/// unknown email counts by the text typed (trimmed, lowercased).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Account<'a> {
+    Known(UserId),
+    Unknown(&'a str),
+}
+
+impl Account<'_> {
+    /// Its part of a key: a tag byte for its kind, then the id or the
+    /// email. Typed text only ever follows the email's tag, so it cannot
+    /// spell a known account's part (the email `user 3` once locked user 3).
+    fn key_part(&self) -> Vec<u8> {
+        let (tag, value) = match self {
+            Account::Known(id) => (b'k', id.0.to_string()),
+            Account::Unknown(email) => (b'e', email.trim().to_lowercase()),
+        };
+        let mut part = Vec::with_capacity(1 + value.len());
+        part.push(tag);
+        part.extend_from_slice(value.as_bytes());
+        part
+    }
+}
+
+/// A key's stored form: SHA-256 over its kind and parts, hex. Each part is
+/// length-prefixed, so no text inside one (a NUL included) can shift the
+/// boundary between two.
+fn digest(kind: &str, parts: &[&[u8]]) -> String {
     let mut hash = Sha256::new();
     hash.update(kind.as_bytes());
     for part in parts {
-        hash.update([0]);
-        hash.update(part.as_bytes());
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part);
     }
     let hex: String = hash
         .finalize()
@@ -153,12 +184,12 @@ fn digest(kind: &str, parts: &[&str]) -> String {
 }
 
 /// The pair's, the address's and the account's keys.
-fn keys(ip: Option<IpAddr>, account: &str) -> [String; 3] {
-    let account = account.trim().to_lowercase();
+fn keys(ip: Option<IpAddr>, account: Account<'_>) -> [String; 3] {
+    let account = account.key_part();
     let ip = client_key(ip).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
     [
-        digest("pair", &[&account, &ip]),
-        digest("ip", &[&ip]),
+        digest("pair", &[&account, ip.as_bytes()]),
+        digest("ip", &[ip.as_bytes()]),
         digest("account", &[&account]),
     ]
 }
@@ -182,8 +213,7 @@ impl SignInLimiter {
         self.limits.window_minutes * MILLIS_PER_MINUTE
     }
 
-    /// Reserves an attempt to sign in to `account` (the account's id when
-    /// it exists, else the email typed) from `ip` at `now`, or
+    /// Reserves an attempt to sign in to `account` from `ip` at `now`, or
     /// refuses it (the inner `Err`) while any of its keys is at its limit.
     /// Counting and checking are one transaction: each key's row is
     /// counted up (or its ended window started anew) and the counts read
@@ -194,7 +224,7 @@ impl SignInLimiter {
         &self,
         pool: &AnyPool,
         ip: Option<IpAddr>,
-        account: &str,
+        account: Account<'_>,
         now: Timestamp,
     ) -> Result<Result<Attempt, RetryAfter>, sqlx::Error> {
         let keys = keys(ip, account);
@@ -291,7 +321,11 @@ mod tests {
         email: &str,
         at: Timestamp,
     ) -> Result<(), RetryAfter> {
-        limiter.begin(pool, ip, email, at).await.unwrap().map(drop)
+        limiter
+            .begin(pool, ip, Account::Unknown(email), at)
+            .await
+            .unwrap()
+            .map(drop)
     }
 
     #[tokio::test]
@@ -336,7 +370,12 @@ mod tests {
                 .is_err()
         );
         let owner = limiter
-            .begin(&pool, ip(1), "owner@example.com", t0_plus(61))
+            .begin(
+                &pool,
+                ip(1),
+                Account::Unknown("owner@example.com"),
+                t0_plus(61),
+            )
             .await
             .unwrap()
             .unwrap();
@@ -399,11 +438,42 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn no_typed_email_can_name_a_known_account() {
+        let (pool, _dir) = test_pool().await;
+        let limiter = limits(3, 100, 100);
+        // What a known account's key was built from before it was tagged,
+        // and its id with and without the tag.
+        for typed in ["user 3", "3", "k3"] {
+            for i in 0..3 {
+                try_once(&limiter, &pool, ip(1), typed, t0_plus(i))
+                    .await
+                    .unwrap();
+            }
+            assert!(try_once(&limiter, &pool, ip(1), typed, t0_plus(9))
+                .await
+                .is_err());
+        }
+        let owner = limiter
+            .begin(&pool, ip(1), Account::Known(UserId(3)), t0_plus(10))
+            .await
+            .unwrap();
+        assert!(owner.is_ok(), "the typed emails locked user 3");
+        // And each kind keeps its parts apart.
+        assert_ne!(
+            keys(ip(1), Account::Known(UserId(3))),
+            keys(ip(1), Account::Unknown("user 3"))
+        );
+    }
+
+    #[tokio::test]
     async fn a_cancelled_attempt_does_not_count() {
         let (pool, _dir) = test_pool().await;
         let limiter = limits(2, 100, 100);
         for _ in 0..10 {
-            let attempt = limiter.begin(&pool, ip(1), "a@x", T0).await.unwrap();
+            let attempt = limiter
+                .begin(&pool, ip(1), Account::Unknown("a@x"), T0)
+                .await
+                .unwrap();
             attempt.unwrap().cancel().await;
         }
         assert!(try_once(&limiter, &pool, ip(1), "a@x", T0).await.is_ok());
@@ -415,9 +485,10 @@ mod tests {
         // only the first `per_pair` get through.
         let (pool, _dir) = test_pool().await;
         let limiter = limits(5, 100, 100);
-        let started =
-            futures::future::join_all((0..60).map(|_| limiter.begin(&pool, ip(1), "a@x", T0)))
-                .await;
+        let started = futures::future::join_all(
+            (0..60).map(|_| limiter.begin(&pool, ip(1), Account::Unknown("a@x"), T0)),
+        )
+        .await;
         let through = started.iter().filter(|a| matches!(a, Ok(Ok(_)))).count();
         assert_eq!(through, 5);
     }
@@ -453,7 +524,7 @@ mod tests {
         let limiter = limits(2, 100, 100);
         try_once(&limiter, &pool, ip(1), "a@x", T0).await.unwrap();
         let attempt = limiter
-            .begin(&pool, ip(1), "a@x", t0_plus(1))
+            .begin(&pool, ip(1), Account::Unknown("a@x"), t0_plus(1))
             .await
             .unwrap();
         attempt.unwrap().succeeded().await;
@@ -464,7 +535,10 @@ mod tests {
             .await
             .is_ok());
         for _ in 0..50 {
-            let attempt = limiter.begin(&pool, ip(1), "b@x", T0).await.unwrap();
+            let attempt = limiter
+                .begin(&pool, ip(1), Account::Unknown("b@x"), T0)
+                .await
+                .unwrap();
             attempt.unwrap().succeeded().await;
         }
     }

@@ -45,15 +45,16 @@ pub async fn sign_in(
     // every spelling the database takes for its email counts as one; on
     // PostgreSQL its case-insensitive collation also equates full-width
     // letters and ignorable characters), or what was typed.
+    // The two kinds never share a key: see `rate_limit::Account`.
     let account = match &found {
-        Some((user, _, _)) => format!("user {}", user.id.0),
-        None => email.clone(),
+        Some((user, _, _)) => crate::rate_limit::Account::Known(user.id),
+        None => crate::rate_limit::Account::Unknown(&email),
     };
     // Reserved before the password is checked: parallel guesses cannot all
     // pass the limit before the first failure is counted.
     let attempt = match state
         .sign_in_limiter
-        .begin(&state.pool, ip, &account, now)
+        .begin(&state.pool, ip, account, now)
         .await?
     {
         Ok(attempt) => attempt,

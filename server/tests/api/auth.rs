@@ -223,6 +223,29 @@ async fn repeated_sign_in_attempts_are_throttled() {
         .starts_with("Too many failed sign-in attempts. Try again in"));
 }
 
+/// A known account is throttled under its id, an unknown email under the
+/// text typed: the two must never meet, or anyone could lock an account
+/// out without knowing its email by typing what its key is made of.
+#[tokio::test]
+async fn an_email_spelling_an_account_s_id_does_not_lock_it_out() {
+    let app = TestApp::with_default_limits().await;
+    app.space_with_assets_unsigned("own", 1).await;
+    app.member(OWNER, "own", Role::Owner).await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(OWNER)
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        let body = format!("email={}&password=guess", encode(&format!("user {id}")));
+        assert_eq!(
+            app.post_form("/api/sign_in", &body).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(app.sign_in(OWNER, PASSWORD).await, StatusCode::OK);
+}
+
 /// The account is counted by what the database finds, not by the text
 /// typed: every spelling its lookup takes (on PostgreSQL's ICU collation
 /// also full-width letters) counts against one account.
