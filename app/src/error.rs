@@ -98,25 +98,7 @@ impl utoipa::ToSchema for AppError {
 
 impl From<AppError> for WireError {
     fn from(error: AppError) -> Self {
-        let code = match &error {
-            AppError::Unauthorized => "unauthorized",
-            AppError::InvalidCredentials => "invalid_credentials",
-            AppError::Forbidden => "forbidden",
-            AppError::NotFound => "not_found",
-            AppError::UnknownAssets { .. } => "unknown_assets",
-            AppError::Validation(_) => "validation",
-            AppError::Conflict(_) => "conflict",
-            AppError::CountChanged { .. } => "count_changed",
-            AppError::KeyReused(_) => "idempotency_key_reused",
-            AppError::RateLimited(_) => "rate_limited",
-            AppError::TooLarge(_) => "too_large",
-            AppError::UnsupportedType(_) => "unsupported_type",
-            AppError::StorageFull => "storage_full",
-            AppError::WrongHost => "wrong_host",
-            AppError::Unavailable => "unavailable",
-            AppError::Internal => "internal",
-            AppError::Network => "network",
-        };
+        let code = error.code();
         let message = error.to_string();
         let count = match &error {
             AppError::CountChanged { count, .. } => Some(*count),
@@ -169,6 +151,29 @@ impl AppError {
         Self::Validation(message.into())
     }
 
+    /// The stable code programs read (`error` in the JSON form).
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthorized => "unauthorized",
+            AppError::InvalidCredentials => "invalid_credentials",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::UnknownAssets { .. } => "unknown_assets",
+            AppError::Validation(_) => "validation",
+            AppError::Conflict(_) => "conflict",
+            AppError::CountChanged { .. } => "count_changed",
+            AppError::KeyReused(_) => "idempotency_key_reused",
+            AppError::RateLimited(_) => "rate_limited",
+            AppError::TooLarge(_) => "too_large",
+            AppError::UnsupportedType(_) => "unsupported_type",
+            AppError::StorageFull => "storage_full",
+            AppError::WrongHost => "wrong_host",
+            AppError::Unavailable => "unavailable",
+            AppError::Internal => "internal",
+            AppError::Network => "network",
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
@@ -188,6 +193,23 @@ impl AppError {
         }
     }
 
+    /// Logs this error as the answer to a request, at [`log_level`] for its
+    /// status. Every server function's and handler's error passes here once
+    /// (so `#[instrument]` takes no `err`: it logs every `Err`, a 404 too,
+    /// at ERROR).
+    #[cfg(feature = "ssr")]
+    pub fn log_answer(&self) {
+        let (status, error) = (self.status().as_u16(), self.code());
+        let level = log_level(self.status());
+        if level == tracing::Level::ERROR {
+            tracing::error!(status, error, "answered with an error");
+        } else if level == tracing::Level::WARN {
+            tracing::warn!(status, error, "answered with an error");
+        } else {
+            tracing::debug!(status, error, message = %self, "answered with an error");
+        }
+    }
+
     /// Logs the real cause on the server and returns the generic error.
     #[cfg(feature = "ssr")]
     pub fn internal(cause: impl std::fmt::Display) -> Self {
@@ -195,6 +217,23 @@ impl AppError {
         #[cfg(test)]
         eprintln!("internal error: {cause}");
         Self::Internal
+    }
+}
+
+/// How loudly an answer with `status` is logged. A client's mistake (4xx:
+/// an Undo of a batch already restored, an unknown id, a Viewer's click) is
+/// routine, not an incident: debug. The server's own failures (5xx) are
+/// errors, except 503: busy (overload, the time limit, a lock wait) is not
+/// broken, the client is told to retry, and one line per refused request at
+/// error would flood the log just when the server is short of time.
+#[cfg(feature = "ssr")]
+pub fn log_level(status: StatusCode) -> tracing::Level {
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        tracing::Level::WARN
+    } else if status.is_server_error() {
+        tracing::Level::ERROR
+    } else {
+        tracing::Level::DEBUG
     }
 }
 
@@ -207,6 +246,7 @@ impl FromServerFnError for AppError {
     #[cfg(feature = "ssr")]
     fn ser(&self) -> leptos::server_fn::Bytes {
         use leptos::prelude::use_context;
+        self.log_answer();
         let plain_form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
             parts
                 .headers
@@ -284,6 +324,17 @@ impl From<sqlx::Error> for AppError {
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
+        self.log_answer();
+        self.into_quiet_response()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The answer without the log line, for callers that log it themselves
+    /// with more to say (the guards name the host or origin refused).
+    pub fn into_quiet_response(self) -> axum::response::Response {
+        use axum::response::IntoResponse as _;
         (self.status(), axum::Json(self)).into_response()
     }
 }
@@ -327,6 +378,26 @@ mod tests {
         };
         assert!(message.chars().count() < 300, "{} chars", message.len());
         assert!(message.ends_with('…'));
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn only_the_server_s_own_failures_are_logged_as_errors() {
+        use tracing::Level;
+        for error in [
+            AppError::NotFound,
+            AppError::Forbidden,
+            AppError::Unauthorized,
+            AppError::validation("x"),
+            AppError::Conflict("x".into()),
+            AppError::KeyReused("x".into()),
+            AppError::RateLimited("x".into()),
+        ] {
+            assert_eq!(log_level(error.status()), Level::DEBUG, "{error:?}");
+        }
+        assert_eq!(log_level(AppError::Internal.status()), Level::ERROR);
+        assert_eq!(log_level(AppError::StorageFull.status()), Level::ERROR);
+        assert_eq!(log_level(AppError::Unavailable.status()), Level::WARN);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use app::state::RequestLimits;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 /// 421 for a request whose Host (HTTP/1.1) or `:authority` (HTTP/2, and
 /// absolute-form HTTP/1.1 targets) does not name this server. A page on
@@ -36,7 +36,8 @@ pub async fn known_host(
         Some(host) if site.allows_host(&host) => next.run(request).await,
         _ if request.uri().path() == "/healthz" => next.run(request).await,
         host => {
-            tracing::warn!(?host, "refused a request for another host name");
+            // A client's doing (or an attack's), not the server's failure.
+            tracing::info!(?host, "refused a request for another host name");
             error_response(&AppError::WrongHost)
         }
     }
@@ -65,7 +66,7 @@ pub async fn same_origin_mutations(
     if source.is_some_and(|source| site.allows_source(source)) {
         return next.run(request).await;
     }
-    tracing::warn!(?source, uri = %request.uri(), "refused a cross-origin request");
+    tracing::info!(?source, uri = %request.uri(), "refused a cross-origin request");
     error_response(&AppError::Forbidden)
 }
 
@@ -121,6 +122,8 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
+/// The refusal, logged above with what was refused rather than again by
+/// `AppError`'s own answer line.
 fn error_response(error: &AppError) -> Response {
-    error.clone().into_response()
+    error.clone().into_quiet_response()
 }

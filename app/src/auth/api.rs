@@ -59,7 +59,8 @@ pub async fn sign_in(
     {
         Ok(attempt) => attempt,
         Err(retry) => {
-            tracing::warn!(?ip, "sign-in refused: too many failed attempts");
+            // A 429 is the client's doing: worth a line, not a warning.
+            tracing::info!(?ip, "sign-in refused: too many failed attempts");
             return Err(AppError::RateLimited(retry.message()));
         }
     };

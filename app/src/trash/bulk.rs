@@ -49,10 +49,7 @@ pub async fn move_to_trash(
 /// fail the whole request, naming them), or every live asset matching a
 /// search (all of them without one) if they are the confirmed number; and
 /// the listed `folders` with everything live inside them, in the same batch.
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(skip(pool, pick, clock), err(Debug))
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool, pick, clock)))]
 pub async fn trash_assets(
     pool: &AnyPool,
     space: SpaceId,
@@ -182,10 +179,7 @@ pub async fn delete_permanently(
 /// audit entry; their files are removed only after it commits (a crash in
 /// between leaves orphan files, which the purge's sweep removes).
 #[allow(clippy::too_many_arguments)]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(skip(pool, storage, pick, clock), err(Debug))
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool, storage, pick, clock)))]
 pub async fn delete_assets_permanently(
     pool: &AnyPool,
     storage: &Storage,

@@ -176,7 +176,7 @@ pub async fn count_trash(
 /// One page of a space's restorable trashed assets, newest first, with the
 /// total that match and who has assets in Trash. Assets whose 14 days are
 /// over are gone from Trash even before the purge removes them.
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool), err(Debug)))]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool)))]
 pub async fn list_trash(
     pool: &AnyPool,
     space: SpaceId,

@@ -393,3 +393,61 @@ async fn trash_filters_by_day_and_refuses_bad_days() {
         assert!(body["message"].is_string(), "{bad}: {body}");
     }
 }
+
+/// The ERROR events logged on this thread while it is alive.
+struct ErrorEvents {
+    seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    _guard: tracing::subscriber::DefaultGuard,
+}
+
+impl ErrorEvents {
+    fn capture() -> Self {
+        use tracing_subscriber::layer::SubscriberExt as _;
+        let seen = std::sync::Arc::default();
+        let layer = ErrorLayer(std::sync::Arc::clone(&seen));
+        let subscriber = tracing_subscriber::registry().with(layer);
+        Self {
+            seen,
+            _guard: tracing::subscriber::set_default(subscriber),
+        }
+    }
+
+    fn seen(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+struct ErrorLayer(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for ErrorLayer {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        if *event.metadata().level() == tracing::Level::ERROR {
+            let mut fields = String::new();
+            event.record(
+                &mut |field: &tracing::field::Field, value: &dyn std::fmt::Debug| {
+                    fields.push_str(&format!("{field}={value:?} "));
+                },
+            );
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("{}: {fields}", event.metadata().target()));
+        }
+    }
+}
+
+/// An Undo of a batch the space does not know is the client's mistake: a
+/// 404, logged below ERROR, where the server's own failures are.
+#[tokio::test]
+async fn a_refused_undo_is_not_logged_as_an_error() {
+    let app = TestApp::new().await;
+    app.space_with_assets("own", 1).await;
+    let errors = ErrorEvents::capture();
+    let undo = serde_json::json!({
+        "space": "own",
+        "batch": "6f1c0c1e-8d5b-4a5e-9f3a-2b7c9d0e1f2a",
+    });
+    let (status, _, _) = app.post_json("/api/restore_batch", &undo).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(errors.seen(), Vec::<String>::new());
+}

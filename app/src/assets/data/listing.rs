@@ -130,7 +130,7 @@ pub(super) fn cursor_for(sort: SortKey, asset: &Asset) -> String {
 /// listing a folder without a search), plus how many match (see
 /// `crate::search` for how a search stays fast at any size). A folder that
 /// is not a live folder of `space` is a 404.
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool), err))]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool)))]
 pub async fn list_live(
     pool: &AnyPool,
     space: SpaceId,

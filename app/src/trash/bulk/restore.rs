@@ -20,7 +20,7 @@ use crate::time::Timestamp;
 
 /// Undo: puts back the assets of one batch that are still in Trash and
 /// still restorable. A batch unknown in this space is a 404.
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool), err(Debug)))]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool)))]
 pub async fn restore_batch(
     pool: &AnyPool,
     space: SpaceId,
@@ -135,10 +135,7 @@ pub async fn restore_from_trash(
 /// confirmed number; and the listed trashed `folders` with everything of
 /// their batch inside. Folders in Trash above anything restored come back
 /// too. `actor` is who asked (`None`: the command line).
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(skip(pool, pick, clock), err(Debug))
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool, pick, clock)))]
 pub async fn restore_assets(
     pool: &AnyPool,
     space: SpaceId,

@@ -81,7 +81,7 @@ async fn not_live(
 /// not live here, 400 for a folder moved into itself or a folder inside it
 /// or past [`MAX_DEPTH`], 409 naming folders whose name is taken there.
 /// Rows already there are counted as moved.
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool), err(Debug)))]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool)))]
 pub async fn move_items(
     pool: &AnyPool,
     space: SpaceId,
