@@ -45,11 +45,13 @@ Every operation but `sign_in` works on the session that `POST /api/sign_in` \
 starts: its cookie `trove_session` (HttpOnly) goes with every later request.\n\n\
 Changes (every POST) must carry an `Origin` header naming this site (or, \
 without one, a `Referer` on it); others are refused with 403.\n\n\
-POSTs other than signing in and the upload accept an `Idempotency-Key` \
-header: a retry with the same key and the same request within 24 hours gets \
-the first answer again (marked `Idempotent-Replayed: true`) instead of acting \
-twice; the same key with another request is 422 `idempotency_key_reused`, and \
-a retry while the first is still running is 409.\n\n\
+POSTs other than signing in accept an `Idempotency-Key` header: a retry \
+with the same key and the same request (an upload: the same target and file) \
+within 24 hours gets the first answer again (marked `Idempotent-Replayed: \
+true`) instead of acting twice; the same key with another request is 422 \
+`idempotency_key_reused`, and a retry while the first is still running is \
+409. Only answers of requests that acted (2xx) are kept: a refusal is not, \
+and a retry is judged afresh by who the user is then.\n\n\
 Every error is JSON (`Error`): a stable `error` code for programs and a \
 `message` for people, with the HTTP status that fits.";
 
@@ -257,10 +259,12 @@ fn upload(schemas: &mut Schemas) -> Operation {
         .parameter(query("space", text(), true))
         .parameter(query("name", text(), false))
         .parameter(origin())
+        .parameter(idempotency_key())
         .request_body(Some(request.build()));
     let created = ResponseBuilder::new()
         .description("Stored.")
         .content(JSON, Content::new(Some(body::<Asset>(schemas))));
+    let created = replayable(created);
     with_answers::<AppError>(operation, "201", created, schemas)
 }
 

@@ -1,60 +1,124 @@
-//! `Idempotency-Key` on the JSON mutations: a client that retries a request
-//! (a timeout, a dropped connection) with the same key and the same request
-//! gets the first answer again instead of acting twice. Keys belong to the
-//! signed-in user and are kept 24 hours (the purge job forgets older ones);
-//! the same key with a different request is 422, and a retry that arrives
-//! while the first request is still running is 409.
+//! `Idempotency-Key` on the JSON mutations and on uploads: a client that
+//! retries a request (a timeout, a dropped connection) with the same key
+//! and the same request gets the first answer again instead of acting
+//! twice. Keys belong to the signed-in user and are kept 24 hours (the
+//! purge job forgets older ones); the same key with a different request is
+//! 422, and a retry that arrives while the first request is still running
+//! is 409.
 //!
-//! The key is claimed (a row with no answer yet) before the request runs
-//! and the answer stored after it, so of two requests racing with one key
-//! exactly one acts. An answer that is not final (5xx, 429) is not kept:
-//! the key is released and a retry acts. A crash between a change's commit
-//! and storing its answer leaves the claim; once older than the request
-//! time limit, a retry may take it over and act again (the bulk changes
-//! are themselves safe to repeat: a second move skips, a stale count 409s).
+//! Only a request that may act touches its key. First the session must be
+//! able to change something in the space the request names, read as the
+//! endpoint reads it (the JSON body's `space`, the upload's `?space=`):
+//! a signed-out visitor, a Viewer, a stranger to the space, a path that is
+//! no mutation or a body without a space goes straight to the endpoint,
+//! which refuses it, and nothing is written. The same check comes before a
+//! stored answer is replayed, so a member who can no longer change the
+//! space gets the endpoint's refusal, not their old 200. (The check is the
+//! space's, not the endpoint's own permission: a member downgraded from
+//! Admin to Asset Manager still gets their earlier answer to a permanent
+//! delete; an upload's replay does run the handler's own check.)
+//!
+//! Then the key is claimed (a row with no answer yet) before the request
+//! runs, so of two requests racing with one key exactly one acts and the
+//! other gets 409. Only the answer of a request that acted (2xx) is kept:
+//! any other answer (a 403 for a permission the space check did not cover,
+//! a 404, a 5xx) releases the key, so a refusal leaves no row and a retry
+//! is judged afresh. A running request renews its claim every
+//! [`RENEW_EVERY`], and one cut off (the client went away, the time limit)
+//! releases it at once. A claim not renewed for [`STALE_AFTER`] was left by
+//! a crash between a change's commit and storing its answer, and a retry
+//! may take it over and act again (the bulk changes are themselves safe to
+//! repeat: a second move skips, a stale count 409s).
+//!
+//! An upload's body may be gigabytes and is never held here. Its claim
+//! names the request's target (space, folder, and the name for a raw body);
+//! the handler digests the file (its name and bytes) as it streams into the
+//! store and puts the [`FileFingerprint`] on its answer, and the key keeps
+//! target and digest together. A retry of an answered upload is read again
+//! through the same digest, storing nothing ([`UploadUnderKey::Retry`]),
+//! and gets the first answer if the file is the same, or 422.
 
+use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
+use app::auth::model::{Permission, Role};
 use app::error::AppError;
-use app::ids::UserId;
 use app::state::AppState;
-use app::time::{Timestamp, MILLIS_PER_DAY};
-use axum::body::{Body, Bytes};
-use axum::extract::Request;
-use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use app::time::MILLIS_PER_DAY;
+use axum::body::Body;
+use axum::extract::{Query, Request};
+use axum::http::{header, HeaderName, Method};
 use axum::response::{IntoResponse as _, Response};
 use futures::future::{BoxFuture, Either};
 use sha2::{Digest as _, Sha256};
-use sqlx::AnyPool;
 use tower::{Layer, Service, ServiceExt as _};
 use tower_sessions::Session;
+
+mod file_digest;
+mod keys;
+
+pub use file_digest::{FileDigest, FileFingerprint, UploadUnderKey};
+pub use keys::forget_expired;
+use keys::{claim, key_reused, Answer, Claim, Held, Keyed};
 
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 /// Set on an answer that is a stored one.
 pub const REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 /// How long a key and its answer are kept.
 pub const KEPT_MILLIS: i64 = MILLIS_PER_DAY;
+/// How often a running request renews its claim.
+pub const RENEW_EVERY: Duration = Duration::from_secs(10);
+/// A claim not renewed for this long was abandoned (its server stopped).
+pub const STALE_AFTER: Duration = Duration::from_secs(30);
 /// The longest key accepted (visible ASCII).
 const MAX_KEY_CHARS: usize = 255;
-/// Requests bodies are read in full to fingerprint them; JSON mutations
-/// are small (10,000 ids is about 100 KB).
+/// JSON bodies are read in full to fingerprint them; the mutations' are
+/// small (10,000 ids is about 100 KB).
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// Answers larger than this are not kept (none of the mutations' are).
 const MAX_ANSWER_BYTES: usize = 256 * 1024;
+const UPLOAD: &str = "/api/upload";
+const SIGN_IN: &str = "/api/sign_in";
+/// What a role must allow one of for its requests to claim keys.
+const CHANGES: [Permission; 4] = [
+    Permission::Upload,
+    Permission::Delete,
+    Permission::Purge,
+    Permission::Manage,
+];
 
-/// The layer. A request it does not apply to (anything but a POST to
-/// `/api/…` other than the upload and signing in, with the header) goes
-/// straight through: no state clone, no boxed future, so the listing and
-/// every GET pay nothing for it.
+/// The layer. A request it does not apply to (anything but a POST with the
+/// header to a mutation: a server function other than signing in, or the
+/// upload) goes straight through: no state clone, no boxed future, so the
+/// listing and every GET pay nothing for it.
 #[derive(Clone)]
 pub struct IdempotencyLayer {
     state: AppState,
+    endpoints: Arc<HashSet<String>>,
 }
 
 impl IdempotencyLayer {
     pub fn new(state: AppState) -> Self {
-        Self { state }
+        // Every POST the router serves: a key on any other path (an
+        // unknown one is the HTML 404) is never claimed.
+        let server_fns = leptos::server_fn::axum::server_fn_paths()
+            .filter(|(_, method)| *method == Method::POST)
+            .map(|(path, _)| path.to_owned());
+        let plain = crate::PLAIN_ROUTES
+            .iter()
+            .filter(|(method, _)| *method == "POST")
+            .map(|(_, path)| (*path).to_owned());
+        let endpoints = server_fns
+            .chain(plain)
+            .filter(|path| path != SIGN_IN)
+            .collect();
+        Self {
+            state,
+            endpoints: Arc::new(endpoints),
+        }
     }
 }
 
@@ -65,6 +129,7 @@ impl<S> Layer<S> for IdempotencyLayer {
         Idempotency {
             inner,
             state: self.state.clone(),
+            endpoints: Arc::clone(&self.endpoints),
         }
     }
 }
@@ -73,6 +138,7 @@ impl<S> Layer<S> for IdempotencyLayer {
 pub struct Idempotency<S> {
     inner: S,
     state: AppState,
+    endpoints: Arc<HashSet<String>>,
 }
 
 impl<S> Service<Request> for Idempotency<S>
@@ -91,8 +157,7 @@ where
     fn call(&mut self, request: Request) -> Self::Future {
         let applies = request.method() == Method::POST
             && request.headers().contains_key(IDEMPOTENCY_KEY)
-            && request.uri().path().starts_with("/api/")
-            && !matches!(request.uri().path(), "/api/upload" | "/api/sign_in");
+            && self.endpoints.contains(request.uri().path());
         if !applies {
             return Either::Left(self.inner.call(request));
         }
@@ -127,14 +192,17 @@ where
             .into_response()
         }
     };
-    let user = match request.extensions().get::<Session>() {
-        Some(session) => app::auth::session::user_id_in(session, &state).await,
-        None => Err(AppError::Unauthorized),
-    };
-    // Signed out: the endpoint answers 401 itself.
-    let Ok(user) = user else {
+    let Some(session) = request.extensions().get::<Session>().cloned() else {
         return run(inner, request).await;
     };
+    // Signed out: the endpoint answers 401 itself.
+    let Ok(user) = app::auth::session::user_id_in(&session, &state).await else {
+        return run(inner, request).await;
+    };
+    if request.uri().path() == UPLOAD {
+        let keyed = Keyed { state, user, key };
+        return replay_upload(keyed, &session, request, inner).await;
+    }
     let (parts, body) = request.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,
@@ -142,36 +210,114 @@ where
             return AppError::TooLarge("The request is too large.".to_owned()).into_response()
         }
     };
-    let fingerprint = fingerprint(&parts.method, parts.uri.to_string().as_bytes(), &bytes);
-    let now = state.clock.now();
-    let stale_claim = now
-        .minus_millis(i64::try_from(state.request_limits.timeout.as_millis()).unwrap_or(i64::MAX));
-    match claim(&state.pool, user, &key, &fingerprint, now, stale_claim).await {
-        Ok(Claim::Mine) => {}
-        Ok(Claim::Answered(answer)) => return answer,
+    let target = parts.uri.to_string();
+    let fingerprint = fingerprint(&parts.method, target.as_bytes(), &bytes);
+    let request = Request::from_parts(parts, Body::from(bytes.clone()));
+    // The space as the server function reads it: the JSON body's `space`
+    // (serde's rules, so a duplicated field is refused here as there).
+    let space = serde_json::from_slice::<NamedSpace>(&bytes)
+        .ok()
+        .map(|named| named.space);
+    match may_act(&state, &session, space.as_deref()).await {
+        Ok(true) => {}
+        Ok(false) => return run(inner, request).await,
         Err(error) => return error.into_response(),
     }
-    let response = run(inner, Request::from_parts(parts, Body::from(bytes))).await;
-    let status = response.status();
-    if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
-        release(&state.pool, user, &key).await;
-        return response;
-    }
-    let (parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_ANSWER_BYTES).await else {
-        release(&state.pool, user, &key).await;
-        return AppError::Internal.into_response();
+    let held = match claim(Keyed { state, user, key }, &fingerprint).await {
+        Ok(Claim::Mine(held)) => held,
+        Ok(Claim::Refused(refusal)) => return refusal,
+        Ok(Claim::Kept { request, answer }) if request == fingerprint => return answer,
+        Ok(Claim::Kept { .. }) => return key_reused().into_response(),
+        Err(error) => return error.into_response(),
     };
-    let content_type = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    if let Err(error) = store(&state.pool, user, &key, status, content_type, &bytes).await {
-        tracing::warn!(%error, "could not keep an idempotent answer; the key is released");
-        release(&state.pool, user, &key).await;
+    let response = renewing(&held, run(inner, request)).await;
+    keep_if_acted(held, &fingerprint, response).await
+}
+
+/// An upload with the header: as [`replay`], but the body streams through
+/// the handler, which fingerprints the file on the way.
+async fn replay_upload<S>(
+    keyed: Keyed,
+    session: &Session,
+    mut request: Request,
+    inner: S,
+) -> Response
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    // The space as the handler reads it: its `Query` of the target.
+    let space = Query::<HashMap<String, String>>::try_from_uri(request.uri())
+        .ok()
+        .and_then(|Query(query)| query.get("space").cloned());
+    match may_act(&keyed.state, session, space.as_deref()).await {
+        Ok(true) => {}
+        Ok(false) => return run(inner, request).await,
+        Err(error) => return error.into_response(),
     }
-    Response::from_parts(parts, Body::from(bytes))
+    let method = request.method().clone();
+    let target = request.uri().to_string();
+    // The claim names the target; once answered, target and file.
+    let claimed = fingerprint(&method, target.as_bytes(), b"");
+    let whole = |file: &FileFingerprint| fingerprint(&method, target.as_bytes(), &file.0);
+    let held = match claim(keyed, &claimed).await {
+        Ok(Claim::Mine(held)) => held,
+        Ok(Claim::Refused(refusal)) => return refusal,
+        // Answered: the same request only if the file is the same.
+        Ok(Claim::Kept {
+            request: kept,
+            answer,
+        }) => {
+            request.extensions_mut().insert(UploadUnderKey::Retry);
+            let read = run(inner, request).await;
+            return match read.extensions().get::<FileFingerprint>() {
+                Some(file) if whole(file) == kept => answer,
+                Some(_) => key_reused().into_response(),
+                // Refused by the handler (its own permission check, a
+                // broken body): its answer.
+                None => read,
+            };
+        }
+        Err(error) => return error.into_response(),
+    };
+    request.extensions_mut().insert(UploadUnderKey::First);
+    let response = renewing(&held, run(inner, request)).await;
+    match response.extensions().get::<FileFingerprint>().map(whole) {
+        Some(fingerprint) => keep_if_acted(held, &fingerprint, response).await,
+        None => {
+            held.release().await;
+            response
+        }
+    }
+}
+
+/// A body's `space`, read as the server functions' JSON decoder reads it.
+#[derive(serde::Deserialize)]
+struct NamedSpace {
+    space: String,
+}
+
+/// Whether the session may change anything in `space`: only such a
+/// request claims its key, or is answered from it. Any other goes to the
+/// endpoint, which refuses it (401, 403, 404, 400) with nothing written.
+async fn may_act(
+    state: &AppState,
+    session: &Session,
+    space: Option<&str>,
+) -> Result<bool, AppError> {
+    let Some(space) = space else {
+        return Ok(false);
+    };
+    match app::auth::session::authorize_session(session, state, space, Permission::View).await {
+        Ok(access) => Ok(may_change(access.role)),
+        Err(error) if error.status().is_server_error() => Err(error),
+        Err(_) => Ok(false),
+    }
+}
+
+fn may_change(role: Role) -> bool {
+    CHANGES
+        .into_iter()
+        .any(|permission| role.allows(permission))
 }
 
 async fn run<S>(inner: S, request: Request) -> Response
@@ -182,6 +328,53 @@ where
         Ok(response) => response,
         Err(never) => match never {},
     }
+}
+
+/// Waits for `running` while renewing its claim every [`RENEW_EVERY`], so
+/// that a retry finds it alive (409) however long the request takes: an
+/// upload of a large file may take an hour.
+async fn renewing(held: &Held, running: impl std::future::Future<Output = Response>) -> Response {
+    let renew = async {
+        let first = tokio::time::Instant::now() + RENEW_EVERY;
+        let mut ticks = tokio::time::interval_at(first, RENEW_EVERY);
+        loop {
+            ticks.tick().await;
+            held.renew().await;
+        }
+    };
+    futures::pin_mut!(running, renew);
+    match futures::future::select(running, renew).await {
+        Either::Left((response, _)) => response,
+        Either::Right(((), running)) => running.await,
+    }
+}
+
+/// Keeps the answer of a request that acted (2xx) under its key, with the
+/// request's `fingerprint`; any other answer releases the key.
+async fn keep_if_acted(held: Held, fingerprint: &[u8], response: Response) -> Response {
+    let status = response.status();
+    if !status.is_success() {
+        held.release().await;
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_ANSWER_BYTES).await else {
+        held.release().await;
+        return AppError::Internal.into_response();
+    };
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    held.keep(Answer {
+        fingerprint,
+        status,
+        content_type,
+        body: &bytes,
+    })
+    .await;
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// SHA-256 of the method, the path with its query, and the body.
@@ -195,142 +388,17 @@ fn fingerprint(method: &Method, target: &[u8], body: &[u8]) -> Vec<u8> {
     hash.finalize().to_vec()
 }
 
-enum Claim {
-    /// This request holds the key: run it.
-    Mine,
-    /// The key's answer (a stored one, or a refusal).
-    Answered(Response),
-}
-
-type Row = (
-    Vec<u8>,
-    Timestamp,
-    Option<i64>,
-    Option<String>,
-    Option<Vec<u8>>,
-);
-
-/// Claims `key` for `user`, or answers from what the key already holds.
-async fn claim(
-    pool: &AnyPool,
-    user: UserId,
-    key: &str,
-    fingerprint: &[u8],
-    now: Timestamp,
-    stale_claim: Timestamp,
-) -> Result<Claim, AppError> {
-    let mut tx = app::db::begin_write_on(pool).await?;
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT request_hash, created_at, status, content_type, body
-         FROM idempotency_keys WHERE user_id = $1 AND key = $2",
-    )
-    .bind(user)
-    .bind(key)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let expired = |created: Timestamp| created <= now.minus_millis(KEPT_MILLIS);
-    let answer = match row {
-        Some((_, created, _, _, _)) if expired(created) => None,
-        Some((hash, _, _, _, _)) if hash != fingerprint => Some(
-            AppError::KeyReused(
-                "This Idempotency-Key was already used for a different request. Use a new key for a new request."
-                    .to_owned(),
-            )
-            .into_response(),
-        ),
-        Some((_, created, None, _, _)) if created > stale_claim => Some(
-            AppError::Conflict(
-                "A request with this Idempotency-Key is still in progress. Try again in a moment."
-                    .to_owned(),
-            )
-            .into_response(),
-        ),
-        // Claimed by a request that never answered (a crash): take it over.
-        Some((_, _, None, _, _)) => None,
-        Some((_, _, Some(status), content_type, body)) => Some(stored(status, content_type, body)),
-        None => None,
-    };
-    if let Some(answer) = answer {
-        return Ok(Claim::Answered(answer));
-    }
-    sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (user_id, key) DO UPDATE SET request_hash = excluded.request_hash,
-             created_at = excluded.created_at, status = NULL, content_type = NULL, body = NULL",
-    )
-    .bind(user)
-    .bind(key)
-    .bind(fingerprint)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(Claim::Mine)
-}
-
-/// A kept answer, marked as replayed.
-fn stored(status: i64, content_type: Option<String>, body: Option<Vec<u8>>) -> Response {
-    let status = u16::try_from(status)
-        .ok()
-        .and_then(|s| StatusCode::from_u16(s).ok())
-        .unwrap_or(StatusCode::OK);
-    let mut response = (status, Bytes::from(body.unwrap_or_default())).into_response();
-    let headers = response.headers_mut();
-    if let Some(value) = content_type.and_then(|t| HeaderValue::from_str(&t).ok()) {
-        headers.insert(header::CONTENT_TYPE, value);
-    }
-    headers.insert(REPLAYED, HeaderValue::from_static("true"));
-    response
-}
-
-async fn store(
-    pool: &AnyPool,
-    user: UserId,
-    key: &str,
-    status: StatusCode,
-    content_type: Option<String>,
-    body: &[u8],
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE idempotency_keys SET status = $1, content_type = $2, body = $3
-         WHERE user_id = $4 AND key = $5",
-    )
-    .bind(i64::from(status.as_u16()))
-    .bind(content_type)
-    .bind(body)
-    .bind(user)
-    .bind(key)
-    .execute(pool)
-    .await
-    .map(drop)
-}
-
-/// Lets a retry act: the answer was not final.
-async fn release(pool: &AnyPool, user: UserId, key: &str) {
-    let deleted = sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2")
-        .bind(user)
-        .bind(key)
-        .execute(pool)
-        .await;
-    if let Err(error) = deleted {
-        tracing::warn!(%error, "could not release an idempotency key");
-    }
-}
-
-/// Forgets keys older than [`KEPT_MILLIS`]; returns how many.
-pub async fn forget_expired(pool: &AnyPool, now: Timestamp) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM idempotency_keys WHERE created_at <= $1")
-            .bind(now.minus_millis(KEPT_MILLIS))
-            .execute(pool)
-            .await?
-            .rows_affected(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_roles_that_may_change_something_claim_keys() {
+        assert!(!may_change(Role::Viewer));
+        for role in [Role::Owner, Role::Admin, Role::AssetManager] {
+            assert!(may_change(role), "{role:?}");
+        }
+    }
 
     #[test]
     fn the_fingerprint_covers_method_target_and_body() {

@@ -9,8 +9,13 @@
 //! complete, accepted file is committed under its key and gets its row.
 //! One request per file lets the browser show each file's progress and
 //! lets one file fail alone.
+//!
+//! Under an `Idempotency-Key` the file is also digested as it streams (the
+//! layer compares a retry's file with the first's by it; see
+//! `crate::idempotency`), and a retry of an answered upload is only read.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use app::assets::folders::data::require_live;
 use app::assets::ingest::ingest;
@@ -29,12 +34,15 @@ use bytes::Bytes;
 use futures::{Stream, StreamExt as _};
 use tower_sessions::Session;
 
+use crate::idempotency::{FileDigest, FileFingerprint, UploadUnderKey};
+
 pub async fn upload(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
     session: Session,
     request: Request,
 ) -> Response {
+    let keyed = request.extensions().get::<UploadUnderKey>().copied();
     let space = query.get("space").map(String::as_str).unwrap_or_default();
     let folder = match query.get("folder").map(|f| f.parse::<i64>()) {
         None => None,
@@ -55,23 +63,39 @@ pub async fn upload(
         });
     let result = if is_multipart {
         match Multipart::from_request(request, &state).await {
-            Ok(multipart) => receive_multipart(&state, &session, to, multipart).await,
+            Ok(multipart) => receive_multipart(&state, &session, to, keyed, multipart).await,
             Err(_) => Err(AppError::validation(
                 "Send the file as multipart/form-data in a field named \"file\", or as the body with its name in `name`.",
             )),
         }
     } else {
         match query.get("name") {
-            Some(name) => receive_body(&state, &session, to, name, request).await,
+            Some(name) => receive_body(&state, &session, to, keyed, name, request).await,
             None => Err(AppError::validation(
                 "Name the file in `name` (or send it as multipart/form-data in a field named \"file\").",
             )),
         }
     };
-    match result {
-        Ok(asset) => (StatusCode::CREATED, Json(asset)).into_response(),
-        Err(error) => error.into_response(),
+    let received = match result {
+        Ok(received) => received,
+        Err(error) => return error.into_response(),
+    };
+    let mut answer = match received.asset {
+        Some(asset) => (StatusCode::CREATED, Json(asset)).into_response(),
+        // A retry's file, only read: the layer answers from the key.
+        None => StatusCode::OK.into_response(),
+    };
+    if let Some(file) = received.file {
+        answer.extensions_mut().insert(file);
     }
+    answer
+}
+
+/// What became of an upload's file: the new asset (none when a retry's
+/// file was only read), and its fingerprint under a key.
+struct Received {
+    asset: Option<Asset>,
+    file: Option<FileFingerprint>,
 }
 
 /// Where an upload goes: a space, and a folder of it or its top level.
@@ -103,9 +127,10 @@ async fn receive_body(
     state: &AppState,
     session: &Session,
     to: Destination<'_>,
+    keyed: Option<UploadUnderKey>,
     raw_name: &str,
     request: Request,
-) -> Result<Asset, AppError> {
+) -> Result<Received, AppError> {
     let access = to.authorize(state, session).await?;
     let limit = state.max_upload_bytes;
     let idle = state.request_limits.body_idle;
@@ -121,7 +146,7 @@ async fn receive_body(
         // The route's body limit, or the client went away mid-body.
         AppError::validation("The upload broke off before the whole file arrived.")
     });
-    store(state, access, to.folder, raw_name, limit, chunks).await
+    store(state, access, to.folder, keyed, raw_name, limit, chunks).await
 }
 
 /// The file is the multipart field `file`.
@@ -129,8 +154,9 @@ async fn receive_multipart(
     state: &AppState,
     session: &Session,
     to: Destination<'_>,
+    keyed: Option<UploadUnderKey>,
     mut multipart: Multipart,
-) -> Result<Asset, AppError> {
+) -> Result<Received, AppError> {
     let access = to.authorize(state, session).await?;
     let limit = state.max_upload_bytes;
     let idle = state.request_limits.body_idle;
@@ -143,33 +169,70 @@ async fn receive_multipart(
         }
         let raw_name = field.file_name().unwrap_or_default().to_owned();
         let chunks = each_within(idle, field, broken(limit));
-        return store(state, access, to.folder, &raw_name, limit, chunks).await;
+        return store(state, access, to.folder, keyed, &raw_name, limit, chunks).await;
     }
     Err(AppError::validation("Choose a file to upload."))
 }
 
 /// Streams the chunks through the ingest pipeline; a stream error ends the
-/// upload (and `ingest` leaves nothing behind).
+/// upload (and `ingest` leaves nothing behind). Under a key the file is
+/// digested on the way, and a retry's is only read through the digest.
 async fn store(
     state: &AppState,
     access: app::auth::session::Access,
     folder: Option<FolderId>,
+    keyed: Option<UploadUnderKey>,
     raw_name: &str,
     limit: u64,
     chunks: impl Stream<Item = Result<Bytes, AppError>>,
-) -> Result<Asset, AppError> {
-    ingest(
-        &state.pool,
-        &state.storage,
-        access.space.id,
-        folder,
-        Some(access.user_id),
-        raw_name,
-        limit,
-        &state.clock,
-        Box::pin(chunks),
-    )
-    .await
+) -> Result<Received, AppError> {
+    // Fed chunk by chunk; shared with the stream, which `ingest` owns.
+    let digest = keyed.map(|_| Mutex::new(FileDigest::new(raw_name)));
+    let chunks = chunks.inspect(|chunk| {
+        if let (Some(digest), Ok(bytes)) = (&digest, chunk) {
+            if let Ok(mut digest) = digest.lock() {
+                digest.update(bytes);
+            }
+        }
+    });
+    let asset = if keyed == Some(UploadUnderKey::Retry) {
+        read_through(Box::pin(chunks), limit).await?;
+        None
+    } else {
+        let asset = ingest(
+            &state.pool,
+            &state.storage,
+            access.space.id,
+            folder,
+            Some(access.user_id),
+            raw_name,
+            limit,
+            &state.clock,
+            Box::pin(chunks),
+        )
+        .await?;
+        Some(asset)
+    };
+    let file = digest
+        .map(|digest| digest.into_inner().map(FileDigest::finish))
+        .transpose()
+        .map_err(AppError::internal)?;
+    Ok(Received { asset, file })
+}
+
+/// Reads a file to its end within the size limit, keeping nothing.
+async fn read_through(
+    mut chunks: impl Stream<Item = Result<Bytes, AppError>> + Unpin,
+    limit: u64,
+) -> Result<(), AppError> {
+    let mut size = 0_u64;
+    while let Some(chunk) = chunks.next().await {
+        size = size.saturating_add(chunk?.len() as u64);
+        if size > limit {
+            return Err(too_large("The file", limit));
+        }
+    }
+    Ok(())
 }
 
 /// A body stream whose every chunk must arrive within `idle`; it ends at

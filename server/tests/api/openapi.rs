@@ -37,6 +37,14 @@ async fn the_openapi_document_describes_every_endpoint() {
             ["schema"]["$ref"],
         "#/components/schemas/Asset"
     );
+    let upload_headers: Vec<&str> = document["paths"]["/api/upload"]["post"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["in"] == "header")
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(upload_headers, ["Origin", "Idempotency-Key"]);
 
     let schemas = &document["components"]["schemas"];
     for name in ["MoveOutcome", "TrashMatching", "MoveToTrash", "Error"] {
