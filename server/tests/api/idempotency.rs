@@ -409,13 +409,22 @@ async fn an_upload_cut_off_releases_its_key_for_the_retry() {
         () = tokio::time::sleep(std::time::Duration::from_secs(5)) => panic!("no claim"),
     }
     drop(sender);
-    for _ in 0..200 {
-        if kept_keys(&app).await == 0 {
-            break;
+    // The claim is released by a task the drop starts: its DELETE may take
+    // a while on a loaded database (the full suite on PostgreSQL), but it
+    // must land before the claim would have gone stale, which is what a
+    // retry would otherwise wait for.
+    let released = async {
+        while kept_keys(&app).await != 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    // The retry acts at once, rather than 409 until the claim goes stale.
+    };
+    assert!(
+        tokio::time::timeout(server::idempotency::STALE_AFTER, released)
+            .await
+            .is_ok(),
+        "the dropped upload's claim was not released before it went stale"
+    );
+    // The retry acts then, rather than 409 until the claim goes stale.
     let (status, headers, asset) = upload_then(&app, "k").await;
     assert_eq!(status, StatusCode::CREATED, "{asset}");
     assert!(headers.get("idempotent-replayed").is_none());
