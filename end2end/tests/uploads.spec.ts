@@ -97,11 +97,18 @@ test("a refused file says why while the others carry on; an upload can be cancel
     await route.continue().catch(() => {});
     released();
   });
+  // The browser gives the request up after the page aborts it, not at
+  // once: only then may the held request be let go (let go before, it
+  // reached the server now and then).
+  const givenUp = page.waitForEvent("requestfailed", (request) =>
+    request.url().includes("second-thoughts"),
+  );
   await page.getByLabel("Upload").setInputFiles([
     { name: "second-thoughts.csv", mimeType: "text/csv", buffer: Buffer.from("x\n") },
   ]);
   await uploads.getByRole("button", { name: "Cancel upload of second-thoughts.csv" }).click();
   await expect(uploads.getByRole("listitem").filter({ hasText: "second-thoughts.csv" })).toContainText("Cancelled");
+  await givenUp;
   cancelled();
   await letGo;
   await page.unroute("**/api/upload**");
