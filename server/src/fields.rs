@@ -26,7 +26,7 @@ pub const MAX_JSON_BYTES: usize = 2 * 1024 * 1024;
 /// Each JSON endpoint's path and the names of its fields.
 type Fields = BTreeMap<String, BTreeSet<String>>;
 
-static FIELDS: LazyLock<Fields> = LazyLock::new(|| json_fields(&app::openapi::document()));
+static FIELDS: LazyLock<Fields> = LazyLock::new(|| json_fields(&crate::openapi::SPEC));
 
 /// The fields of every operation whose request body is JSON.
 fn json_fields(document: &OpenApi) -> Fields {

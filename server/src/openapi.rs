@@ -8,9 +8,12 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use bytes::Bytes;
 
+/// The document, built once for the process: served from here, and read
+/// by `fields` for each endpoint's fields.
+pub static SPEC: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(app::openapi::document);
+
 static DOCUMENT: LazyLock<Bytes> = LazyLock::new(|| {
-    let document = app::openapi::document();
-    Bytes::from(serde_json::to_vec(&document).expect("the OpenAPI document is JSON"))
+    Bytes::from(serde_json::to_vec(&*SPEC).expect("the OpenAPI document is JSON"))
 });
 
 pub async fn document() -> impl IntoResponse {

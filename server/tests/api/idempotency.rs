@@ -53,19 +53,10 @@ fn upload_request(key: &str, space: &str, name: &str, body: Body) -> Request<Bod
 /// An upload in the multipart field `file`, framed by `boundary` (clients
 /// pick a new one for every request, a retry too).
 fn multipart_request(key: &str, boundary: &str, name: &str, bytes: &[u8]) -> Request<Body> {
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let (content_type, body) = crate::harness::multipart_file_in(boundary, name, bytes);
     Request::post("/api/upload?space=own")
         .header(header::ORIGIN, "http://trove.test")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
+        .header(header::CONTENT_TYPE, content_type)
         .header("idempotency-key", key)
         .body(Body::from(body))
         .unwrap()

@@ -398,7 +398,12 @@ pub fn tiny_png() -> Vec<u8> {
 /// A multipart body with one file in the field `file`, as the browser sends
 /// an upload, and its content type.
 pub fn multipart_file(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "trove-test-boundary-7d1f";
+    multipart_file_in("trove-test-boundary-7d1f", name, bytes)
+}
+
+/// [`multipart_file`] framed by `boundary` (clients pick a new one for
+/// every request, a retry too).
+pub fn multipart_file_in(boundary: &str, name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
          Content-Type: application/octet-stream\r\n\r\n"
