@@ -2,6 +2,11 @@
 //! row at a page boundary; the next page starts strictly after it. Cursors
 //! are base64url JSON; anything that does not decode to a cursor for the
 //! current sort (edited, truncated, from another sort) is refused.
+//! Listings that show folders before their assets are paged by `two_part`.
+
+mod two_part;
+
+pub use two_part::{read_page, Order, Page, Part, Phase};
 
 use crate::db::Sql;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
@@ -70,49 +75,7 @@ pub enum Position {
     Before(Cursor),
 }
 
-/// Which part of a listing in two parts (folders first, then assets) a
-/// page or a cursor stands in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Folders,
-    Assets,
-}
-
 impl Position {
-    /// Where a page of a two-part listing starts: the first page in its
-    /// folders (when it shows any: `folders` names their cursors), else in
-    /// the part the cursor belongs to (400 if it is neither's).
-    pub fn decode_two_part(
-        at: &crate::paging::PageAt,
-        assets: (&str, KeyKind),
-        folders: Option<(&str, KeyKind)>,
-    ) -> Result<(Phase, Self), crate::error::AppError> {
-        match (Self::decode(at, assets.0, assets.1), folders) {
-            (Ok(Self::First), Some(_)) => Ok((Phase::Folders, Self::First)),
-            (Ok(position), _) => Ok((Phase::Assets, position)),
-            (Err(error), None) => Err(error),
-            (Err(_), Some((sort, kind))) => Ok((Phase::Folders, Self::decode(at, sort, kind)?)),
-        }
-    }
-
-    /// The reads of one page of a two-part listing from here, in `phase`:
-    /// forward, the folders run out into the assets; backward (when the
-    /// listing shows folders at all), the assets into the folders. The
-    /// second read starts at that part's end, with no cursor.
-    pub fn reads(
-        &self,
-        phase: Phase,
-        shows_folders: bool,
-    ) -> [(Option<Phase>, Option<&Cursor>); 2] {
-        let (cursor, forward) = self.seek();
-        let then = match (phase, forward) {
-            (Phase::Folders, true) => Some(Phase::Assets),
-            (Phase::Assets, false) if shows_folders => Some(Phase::Folders),
-            _ => None,
-        };
-        [(Some(phase), cursor), (then, None)]
-    }
-
     /// Decodes the cursor of `at` for listing `sort` (400 if it is not one).
     pub fn decode(
         at: &crate::paging::PageAt,

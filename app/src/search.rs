@@ -145,6 +145,44 @@ impl Narrowed {
     }
 }
 
+/// A listing's search, when it has one, with what [`narrow`] found of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Searched<'a>(Option<(&'a NameSearch, Narrowed)>);
+
+impl<'a> Searched<'a> {
+    /// Narrows `search` (if any) among the rows `scope` keeps, as
+    /// [`narrow`] does.
+    pub async fn run(
+        conn: &mut AnyConnection,
+        search: Option<&'a NameSearch>,
+        scope: impl for<'q> FnOnce(&mut Sql<'q>),
+    ) -> Result<Self, AppError> {
+        Ok(Self(match search {
+            Some(search) => Some((search, narrow(conn, search, scope).await?)),
+            None => None,
+        }))
+    }
+
+    /// A read of the listing's assets (`qb`, on `assets a`) kept to the
+    /// matches; `None` when the search found none, so it need not run.
+    pub fn keep_matches(&'a self, mut qb: Sql<'a>) -> Option<Sql<'a>> {
+        match &self.0 {
+            Some((_, narrowed)) if narrowed.is_empty() => None,
+            Some((search, narrowed)) => {
+                narrowed.push_condition(search, &mut qb);
+                Some(qb)
+            }
+            None => Some(qb),
+        }
+    }
+
+    /// The count to show and whether it is only a lower bound, when there
+    /// is a search.
+    pub fn total(&self) -> Option<(i64, bool)> {
+        self.0.as_ref().map(|(_, narrowed)| narrowed.total())
+    }
+}
+
 /// Collects up to the cap + 1 ids matching `search` among the rows that
 /// `scope` keeps (it appends " AND …" conditions on `assets a`, and should
 /// name `a.space_id` and `a.deleted_at` so that the partial indexes apply).

@@ -6,58 +6,17 @@ use std::collections::{BTreeSet, HashMap};
 use crate::db::Sql;
 use sqlx::AnyConnection;
 
-use super::TrashFilters;
+use super::filters::Scope;
+use super::{newest_first_cursor, NEWEST_FIRST};
 use crate::assets::folders::data::paths;
 use crate::assets::folders::model::path_label;
 use crate::error::AppError;
-use crate::ids::{FolderId, SpaceId};
-use crate::keyset::{Cursor, CursorKey};
+use crate::ids::FolderId;
+use crate::keyset::{Order, Part};
 use crate::time::Timestamp;
-use crate::trash::model::restorable_after;
 
 /// Cursors among Trash's folder rows.
 pub(super) const FOLDERS_CURSOR: &str = "trash-folders";
-
-/// " AND …" on `assets a` or `folders a`: only rows that are not inside a
-/// folder deleted with them (those come back with it, and are not rows of
-/// their own in Trash).
-pub(crate) fn push_topmost(qb: &mut Sql<'_>, parent_column: &str) {
-    qb.push(format_args!(
-        " AND NOT EXISTS (SELECT 1 FROM folders p \
-         WHERE p.id = a.{parent_column} AND p.delete_batch = a.delete_batch)"
-    ));
-}
-
-/// The folder rows Trash may show (" AND …" on `folders a`): the space's
-/// topmost trashed folders still within their 14 days, by the filters.
-/// (No folder is of an asset type: a type filter shows none.)
-pub(super) fn push_folder_scope<'a>(
-    qb: &mut Sql<'a>,
-    space: SpaceId,
-    filters: &'a TrashFilters,
-    now: Timestamp,
-) {
-    qb.push(" AND a.space_id = ")
-        .push_bind(space)
-        .push(" AND a.deleted_at IS NOT NULL AND a.deleted_at > ")
-        .push_bind(restorable_after(now));
-    push_topmost(qb, "parent_id");
-    if filters.kind.is_some() {
-        qb.push(" AND FALSE");
-    }
-    if let Some(user) = filters.deleted_by {
-        qb.push(" AND a.deleted_by = ").push_bind(user);
-    }
-    if let Some(from) = filters.deleted_from {
-        qb.push(" AND a.deleted_at >= ").push_bind(from);
-    }
-    if let Some(before) = filters.deleted_before {
-        qb.push(" AND a.deleted_at < ").push_bind(before);
-    }
-    if let Some(search) = &filters.search {
-        search.push_condition_on(qb, "a.name");
-    }
-}
 
 #[derive(sqlx::FromRow)]
 pub(super) struct FolderRow {
@@ -70,46 +29,39 @@ pub(super) struct FolderRow {
     pub(super) deleted_at: Timestamp,
 }
 
-impl FolderRow {
-    pub(super) fn cursor(&self) -> String {
-        Cursor {
-            sort: FOLDERS_CURSOR.to_owned(),
-            key: CursorKey::Int(self.deleted_at.millis()),
-            id: self.id.0,
-        }
-        .encode()
+/// Trash's folder rows: the space's topmost trashed folders still within
+/// their 14 days, by the filters, newest first.
+pub(super) struct TrashedFolders<'a>(pub(super) Scope<'a>);
+
+impl Part for TrashedFolders<'_> {
+    type Row = FolderRow;
+    type Item = FolderRow;
+
+    fn select(&self) -> Option<Sql<'_>> {
+        let mut qb = Sql::new(
+            "SELECT a.id, a.name, a.parent_id, a.parent_gone, u.name AS deleted_by, a.deleted_at \
+             FROM folders a LEFT JOIN users u ON u.id = a.deleted_by WHERE TRUE",
+        );
+        self.0.push_folders(&mut qb);
+        Some(qb)
+    }
+
+    fn order(&self) -> Order {
+        NEWEST_FIRST
+    }
+
+    fn cursor(&self, row: &FolderRow) -> String {
+        newest_first_cursor(FOLDERS_CURSOR, row.deleted_at, row.id.0)
     }
 }
 
-/// `SELECT` of a page of folder rows after `cursor`, newest first when
-/// reading `forward`.
-pub(super) fn read_folders<'a>(
-    space: SpaceId,
-    filters: &'a TrashFilters,
-    now: Timestamp,
-    cursor: Option<&Cursor>,
-    forward: bool,
-    take: usize,
-) -> Sql<'a> {
-    let mut qb = Sql::new(
-        "SELECT a.id, a.name, a.parent_id, a.parent_gone, u.name AS deleted_by, a.deleted_at \
-         FROM folders a LEFT JOIN users u ON u.id = a.deleted_by WHERE TRUE",
-    );
-    push_folder_scope(&mut qb, space, filters, now);
-    super::push_newest_first(&mut qb, cursor, forward, take);
-    qb
-}
-
-/// How many folder rows Trash has for `filters`.
-pub(super) async fn count_folders(
-    conn: &mut AnyConnection,
-    space: SpaceId,
-    filters: &TrashFilters,
-    now: Timestamp,
-) -> Result<i64, AppError> {
-    let mut qb = Sql::new("SELECT COUNT(*) FROM folders a WHERE TRUE");
-    push_folder_scope(&mut qb, space, filters, now);
-    Ok(qb.build_query_scalar().fetch_one(&mut *conn).await?)
+impl TrashedFolders<'_> {
+    /// How many folder rows Trash has for the filters.
+    pub(super) async fn count(&self, conn: &mut AnyConnection) -> Result<i64, AppError> {
+        let mut qb = Sql::new("SELECT COUNT(*) FROM folders a WHERE TRUE");
+        self.0.push_folders(&mut qb);
+        Ok(qb.build_query_scalar().fetch_one(&mut *conn).await?)
+    }
 }
 
 /// The assets deleted with each of `folders` (inside it, in its batch).
