@@ -206,6 +206,12 @@ async fn take_write_lock(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// A list of ids as the JSON array a statement reads with
+/// `json_each(…)`: one bound value, however many ids.
+pub fn json_ids<T: serde::Serialize>(ids: &[T]) -> String {
+    serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned())
+}
+
 /// Refreshes the planner's statistics where they are stale; `trove serve`
 /// calls it once at start-up, before it takes requests.
 ///

@@ -9,6 +9,8 @@ use leptos::server_fn::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{AssetId, FolderId};
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(into = "WireError", from = "WireError")]
 pub enum AppError {
@@ -21,10 +23,15 @@ pub enum AppError {
     Forbidden,
     #[error("Not found.")]
     NotFound,
-    /// Some ids of a bulk request are unknown in the space: `ids` lists
-    /// them for programs, the message names them for people.
+    /// Some ids of a bulk request are not in the space (or not in the
+    /// state the change needs): `assets` and `folders` list them for
+    /// programs, the message names them for people.
     #[error("{message}")]
-    UnknownAssets { ids: Vec<i64>, message: String },
+    UnknownItems {
+        assets: Vec<AssetId>,
+        folders: Vec<FolderId>,
+        message: String,
+    },
     /// The request itself is wrong; the message says how, in words for people.
     #[error("{0}")]
     Validation(String),
@@ -64,7 +71,7 @@ pub enum AppError {
 
 /// The JSON form: `{"error": "not_found", "message": "Not found."}`, a
 /// stable code for programs and a sentence for people, for every variant;
-/// `ids` too where the error names assets.
+/// `ids` and `folder_ids` too where the error names assets and folders.
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 struct WireError {
     /// A stable code for programs: `unauthorized`, `forbidden`,
@@ -77,7 +84,10 @@ struct WireError {
     message: String,
     /// The unknown asset ids (`unknown_assets`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    ids: Vec<i64>,
+    ids: Vec<AssetId>,
+    /// The unknown folder ids (`unknown_assets`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    folder_ids: Vec<FolderId>,
     /// How many match now (`count_changed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     count: Option<u64>,
@@ -104,14 +114,18 @@ impl From<AppError> for WireError {
             AppError::CountChanged { count, .. } => Some(*count),
             _ => None,
         };
+        let (ids, folder_ids) = match error {
+            AppError::UnknownItems {
+                assets, folders, ..
+            } => (assets, folders),
+            _ => (Vec::new(), Vec::new()),
+        };
         Self {
             error: code.to_owned(),
             message,
             count,
-            ids: match error {
-                AppError::UnknownAssets { ids, .. } => ids,
-                _ => Vec::new(),
-            },
+            ids,
+            folder_ids,
         }
     }
 }
@@ -123,8 +137,9 @@ impl From<WireError> for AppError {
             "invalid_credentials" => Self::InvalidCredentials,
             "forbidden" => Self::Forbidden,
             "not_found" => Self::NotFound,
-            "unknown_assets" => Self::UnknownAssets {
-                ids: wire.ids,
+            "unknown_assets" => Self::UnknownItems {
+                assets: wire.ids,
+                folders: wire.folder_ids,
                 message: wire.message,
             },
             "validation" => Self::Validation(wire.message),
@@ -158,7 +173,7 @@ impl AppError {
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
-            AppError::UnknownAssets { .. } => "unknown_assets",
+            AppError::UnknownItems { .. } => "unknown_assets",
             AppError::Validation(_) => "validation",
             AppError::Conflict(_) => "conflict",
             AppError::CountChanged { .. } => "count_changed",
@@ -178,7 +193,7 @@ impl AppError {
         match self {
             Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::NotFound | Self::UnknownAssets { .. } => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::UnknownItems { .. } => StatusCode::NOT_FOUND,
             Self::Validation(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) | Self::CountChanged { .. } => StatusCode::CONFLICT,
             Self::KeyReused(_) => StatusCode::UNPROCESSABLE_ENTITY,

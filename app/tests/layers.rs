@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Modules every feature may use, which use no feature.
-const SHARED: [&str; 20] = [
+const SHARED: [&str; 21] = [
     "audit",
+    "bulk_target",
     "clock",
     "cpu_gate",
     "db",

@@ -14,14 +14,14 @@ use app::assets::model::AssetKind;
 use app::clock::parse_offset;
 use app::error::AppError;
 use app::format::{assets_count, iso_datetime};
-use app::ids::{SpaceId, UserId};
+use app::ids::{FolderId, SpaceId, UserId};
 use app::paging::PageAt;
 use app::search::NameSearch;
 use app::state::AppState;
 use app::time::{Day, Timestamp, MILLIS_PER_MINUTE};
-use app::trash::bulk::{restore_assets, Effect, Pick};
+use app::bulk_target::{BulkTarget, Items, MAX_BULK_IDS};
+use app::trash::bulk::{restore_assets, BulkChange, Effect};
 use app::trash::listing::{count_trash, list_trash, TrashFilters, TrashParams};
-use app::trash::model::MAX_BULK_IDS;
 
 /// Which part of a space's Trash a command is about.
 #[derive(Debug, Clone, Default)]
@@ -210,7 +210,10 @@ async fn preview(state: &AppState, resolved: &Resolved, limit: u32) -> anyhow::R
 /// The ids of every folder row the selection finds, read page by page as
 /// the Trash page reads them (its folder rows come first, so they end
 /// where a page holds assets), for the restore to name.
-async fn matching_folders(state: &AppState, resolved: &Resolved) -> anyhow::Result<Vec<i64>> {
+async fn matching_folders(
+    state: &AppState,
+    resolved: &Resolved,
+) -> anyhow::Result<Vec<FolderId>> {
     const PAGE: u32 = 1_000;
     let now = state.clock.now();
     let mut ids = Vec::new();
@@ -220,7 +223,7 @@ async fn matching_folders(state: &AppState, resolved: &Resolved) -> anyhow::Resu
         let page = list_trash(&state.pool, resolved.space, &params, now)
             .await
             .map_err(user_error)?;
-        ids.extend(page.folders.iter().map(|folder| folder.id.0));
+        ids.extend(page.folders.iter().map(|folder| folder.id));
         anyhow::ensure!(
             ids.len() <= MAX_BULK_IDS,
             "more than {MAX_BULK_IDS} deleted folders match: narrow the selection (--since, --until, --deleted-by, --search)"
@@ -315,29 +318,27 @@ pub async fn restore(
     } else {
         Vec::new()
     };
-    let pick = if found.assets > 0 {
-        Pick::Matching {
-            filters: &resolved.filters,
+    let items = if found.assets > 0 {
+        Items::Matching {
+            filters: resolved.filters.clone(),
             expected: found.assets,
         }
     } else {
-        Pick::Ids(&[])
+        Items::Ids(Vec::new())
     };
     anyhow::ensure!(
         found.assets > 0 || !folders.is_empty(),
         "the folders shown are no longer in Trash; nothing was restored"
     );
-    let outcome = restore_assets(
-        &state.pool,
-        resolved.space,
-        None,
-        pick,
-        &folders,
-        &state.clock,
+    let change = BulkChange {
+        space: resolved.space,
+        actor: None,
+        target: BulkTarget { items, folders },
         effect,
-    )
-    .await
-    .map_err(user_error)?;
+    };
+    let outcome = restore_assets(&state.pool, &change, &state.clock)
+        .await
+        .map_err(user_error)?;
     let what = mix_count(outcome.folders, outcome.restored);
     if dry_run {
         println!(

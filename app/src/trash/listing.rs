@@ -360,6 +360,7 @@ pub async fn find_trashed_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::AssetId;
     use crate::clock::Clock;
     use crate::db::test_pool;
     use crate::paging::{ListingQuery, PageAt};
@@ -372,8 +373,8 @@ mod tests {
         TrashParams::parse(&TrashQuery::default(), 50).unwrap()
     }
 
-    fn page_ids(page: &TrashPage) -> Vec<i64> {
-        page.items.iter().map(|a| a.id.0).collect()
+    fn page_ids(page: &TrashPage) -> Vec<AssetId> {
+        page.items.iter().map(|a| a.id).collect()
     }
 
     #[tokio::test]
@@ -422,7 +423,7 @@ mod tests {
                 None => break,
             }
         }
-        let mut expected: Vec<i64> = ids[20..].iter().rev().copied().collect();
+        let mut expected: Vec<AssetId> = ids[20..].iter().rev().copied().collect();
         expected.extend(ids[..20].iter().rev());
         assert_eq!(seen, expected);
         assert_eq!(pages.len(), 4);

@@ -80,7 +80,7 @@ async fn permission_matrix_covers_every_server_function() {
         &app.state.pool,
         own,
         by,
-        &[own_ids[1]],
+        &[app::ids::AssetId(own_ids[1])],
         &Clock::frozen(Timestamp::from_millis(1)),
     )
     .await
@@ -98,7 +98,7 @@ async fn permission_matrix_covers_every_server_function() {
         &app.state.pool,
         own,
         by,
-        &[trashed],
+        &[app::ids::AssetId(trashed)],
         &Clock::frozen(Timestamp::from_millis(3)),
     )
     .await

@@ -9,7 +9,7 @@ use leptos::server_fn::codec::{GetUrl, Json};
 
 use super::model::{Folder, FolderPage, MoveItemsOutcome};
 use crate::error::AppError;
-use crate::ids::FolderId;
+use crate::ids::{AssetId, FolderId};
 
 /// Creates a folder: `POST /api/create_folder` with
 /// `{"space": "marketing", "parent": 4, "name": "Spring 25"}` (no `parent`:
@@ -57,49 +57,26 @@ pub async fn rename_folder(space: String, id: FolderId, name: String) -> Result<
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn move_to_folder(
     space: String,
-    ids: Option<Vec<i64>>,
-    folder_ids: Option<Vec<i64>>,
+    ids: Option<Vec<AssetId>>,
+    folder_ids: Option<Vec<FolderId>>,
     matching: Option<crate::assets::model::Matching>,
     expected_count: Option<u64>,
     to: Option<FolderId>,
 ) -> Result<MoveItemsOutcome, AppError> {
-    use super::data::MovedAssets;
+    use super::data::AssetFilters;
     use crate::auth::model::Permission;
+    use crate::bulk_target::{BulkTarget, TargetFields};
     let state = crate::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
-    let folders = folder_ids.unwrap_or_default();
-    let search = match &matching {
-        Some(m) => crate::search::NameSearch::parse(&m.search)?,
-        None => None,
-    };
-    let assets =
-        match (ids.as_deref(), &matching, expected_count) {
-            (ids, None, None) => {
-                let ids = ids.unwrap_or_default();
-                check_item_ids(ids, &folders)?;
-                MovedAssets::Ids(ids)
-            }
-            (None, Some(m), Some(expected)) => {
-                if !folders.is_empty() {
-                    check_item_ids(&[], &folders)?;
-                }
-                MovedAssets::Matching {
-                    search: search.as_ref(),
-                    within: m.within,
-                    expected,
-                }
-            }
-            (None, Some(_), None) => {
-                return Err(AppError::validation(
-                    "Say how many matching assets you confirmed (`expected_count`).",
-                ))
-            }
-            _ => return Err(AppError::validation(
-                "Send `ids` or `matching` with `expected_count` (and `folder_ids`, or only them).",
-            )),
-        };
+    let target = BulkTarget::from_fields(TargetFields {
+        ids,
+        folder_ids,
+        matching,
+        expected_count,
+    })?
+    .try_map(|matching| AssetFilters::parse(&matching))?;
     let now = state.clock.now();
-    super::data::move_items(&state.pool, access.space.id, to, &folders, assets, now).await
+    super::data::move_items(&state.pool, access.space.id, to, &target, now).await
 }
 
 /// The folders of one level, for the Move dialog's picker:
@@ -116,31 +93,4 @@ pub async fn list_folders(
     let state = crate::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::View).await?;
     super::data::picker_page(&state.pool, access.space.id, parent, after.as_deref()).await
-}
-
-/// A mixed id list of a request: at least one id, at most
-/// `MAX_BULK_IDS` in all, each positive and listed once.
-pub fn check_item_ids(assets: &[i64], folders: &[i64]) -> Result<(), AppError> {
-    const MAX_BULK_IDS: usize = 10_000;
-    let all = assets.len() + folders.len();
-    if all == 0 {
-        return Err(AppError::validation("Select at least one folder or asset."));
-    }
-    if all > MAX_BULK_IDS {
-        return Err(AppError::validation(format!(
-            "At most {MAX_BULK_IDS} folders and assets can be changed at once; this request has {all}."
-        )));
-    }
-    for ids in [assets, folders] {
-        if let Some(bad) = ids.iter().find(|id| **id <= 0) {
-            return Err(AppError::validation(format!("{bad} is not an id.")));
-        }
-        let unique: std::collections::HashSet<&i64> = ids.iter().collect();
-        if unique.len() != ids.len() {
-            return Err(AppError::validation(
-                "Each folder and asset may be listed once.",
-            ));
-        }
-    }
-    Ok(())
 }
