@@ -102,11 +102,9 @@ impl<F> BulkTarget<F> {
                     "Say how many matching assets you confirmed (`expected_count`).",
                 ))
             }
-            _ => {
-                return Err(AppError::validation(
-                    "Send `ids` or `matching` with `expected_count` (and `folder_ids`, or only them).",
-                ))
-            }
+            _ => return Err(AppError::validation(
+                "Send `ids` or `matching` with `expected_count` (and `folder_ids`, or only them).",
+            )),
         };
         let target = Self { items, folders };
         target.validate()?;
@@ -162,7 +160,10 @@ fn check_listed(kind: &str, ids: impl ExactSizeIterator<Item = i64>) -> Result<(
     let mut twice = BTreeSet::new();
     for id in ids {
         if id <= 0 {
-            return Err(AppError::validation(format!("{id} is not {kind} id.", kind = a(kind))));
+            return Err(AppError::validation(format!(
+                "{id} is not {kind} id.",
+                kind = a(kind)
+            )));
         }
         if !seen.insert(id) {
             twice.insert(id);
@@ -356,8 +357,10 @@ mod tests {
             error.to_string(),
             "These folders do not exist in this space: 3, 4. These assets do not exist in this space: 12. Nothing was moved."
         );
-        assert!(matches!(error, AppError::UnknownItems { assets, folders, .. }
-            if assets == [AssetId(12)] && folders == [FolderId(3), FolderId(4)]));
+        assert!(
+            matches!(error, AppError::UnknownItems { assets, folders, .. }
+            if assets == [AssetId(12)] && folders == [FolderId(3), FolderId(4)])
+        );
         let many = list_ids(1..=25);
         assert!(many.ends_with("20, … (25 in all)"), "{many}");
     }

@@ -33,6 +33,7 @@ pub mod encoding;
 pub mod error;
 pub mod format;
 pub mod ids;
+pub mod names;
 pub mod pages;
 pub mod paging;
 pub mod roles;

@@ -17,9 +17,7 @@ use sqlx::AnyConnection;
 use crate::db::{Dialect, Sql};
 use crate::error::AppError;
 use crate::ids::AssetId;
-use crate::paging::{
-    is_prefix_search, normalize_search, MATCH_COUNT_CAP, MAX_SEARCH_CHARS,
-};
+use crate::paging::{is_prefix_search, normalize_search, MATCH_COUNT_CAP, MAX_SEARCH_CHARS};
 
 /// A validated search of names.
 #[derive(Debug, Clone, PartialEq, Eq)]

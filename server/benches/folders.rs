@@ -21,10 +21,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::ensure;
 use app::assets::data::{list_live, ListParams};
-use app::assets::folders::data::{create, move_items};
-use app::bulk_target::BulkTarget;
+use app::assets::folders::data::create;
 use app::assets::folders::model::{Within, MAX_DEPTH};
 use app::assets::model::{AssetPage, SortDir, SortKey, PAGE_SIZE};
+use app::assets::moving::move_items;
+use app::bulk_target::BulkTarget;
 use app::clock::Clock;
 use app::ids::{BatchId, FolderId, SpaceId, UserId};
 use app::paging::PageAt;

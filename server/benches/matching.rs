@@ -11,11 +11,11 @@
 
 use std::time::{Duration, Instant};
 
+use app::assets::moving::AssetFilters;
+use app::bulk_target::{BulkTarget, Items};
 use app::clock::Clock;
 use app::ids::{SpaceId, UserId};
 use app::search::NameSearch;
-use app::assets::folders::data::AssetFilters;
-use app::bulk_target::{BulkTarget, Items};
 use app::trash::bulk::{trash_assets, BulkChange, Effect};
 use sqlx::SqlitePool;
 

@@ -11,6 +11,7 @@ use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use anyhow::Context as _;
 use app::assets::folders::model::mix_count;
 use app::assets::model::AssetKind;
+use app::bulk_target::{BulkTarget, Items, MAX_BULK_IDS};
 use app::clock::parse_offset;
 use app::error::AppError;
 use app::format::{assets_count, iso_datetime};
@@ -19,7 +20,6 @@ use app::paging::PageAt;
 use app::search::NameSearch;
 use app::state::AppState;
 use app::time::{Day, Timestamp, MILLIS_PER_MINUTE};
-use app::bulk_target::{BulkTarget, Items, MAX_BULK_IDS};
 use app::trash::bulk::{restore_assets, BulkChange, Effect};
 use app::trash::listing::{count_trash, list_trash, TrashFilters, TrashParams};
 
@@ -210,10 +210,7 @@ async fn preview(state: &AppState, resolved: &Resolved, limit: u32) -> anyhow::R
 /// The ids of every folder row the selection finds, read page by page as
 /// the Trash page reads them (its folder rows come first, so they end
 /// where a page holds assets), for the restore to name.
-async fn matching_folders(
-    state: &AppState,
-    resolved: &Resolved,
-) -> anyhow::Result<Vec<FolderId>> {
+async fn matching_folders(state: &AppState, resolved: &Resolved) -> anyhow::Result<Vec<FolderId>> {
     const PAGE: u32 = 1_000;
     let now = state.clock.now();
     let mut ids = Vec::new();

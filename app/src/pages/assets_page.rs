@@ -89,7 +89,10 @@ pub fn AssetsPage() -> impl IntoView {
     let on_moved = Callback::new(move |outcome: MoveItemsOutcome| {
         move_open.set(false);
         selection.clear();
-        done(format!("{} moved", mix_count(outcome.folders, outcome.assets)));
+        done(format!(
+            "{} moved",
+            mix_count(outcome.folders, outcome.assets)
+        ));
     });
     let on_created = Callback::new(move |created: Folder| {
         done(format!("Folder “{}” created", created.name));
@@ -176,7 +179,17 @@ async fn fetch_page(space: String, query: ListQuery) -> Result<AssetPage, AppErr
     let (after, before) = query.at.into_cursors();
     let search = Some(query.search).filter(|s| !s.trim().is_empty());
     let sort = Some(query.sort);
-    list_assets(space, query.folder, scope, search, sort, Some(dir), after, before).await
+    list_assets(
+        space,
+        query.folder,
+        scope,
+        search,
+        sort,
+        Some(dir),
+        after,
+        before,
+    )
+    .await
 }
 
 /// The exact number of live assets matching `m`, for "Select all {N}
@@ -187,7 +200,9 @@ async fn count_matching(space: String, m: Matching) -> Option<u64> {
         None => (None, SearchScope::All),
         Some(within) => (within.folder(), SearchScope::Folder),
     };
-    count_matching_assets(space, folder, Some(scope), search).await.ok()
+    count_matching_assets(space, folder, Some(scope), search)
+        .await
+        .ok()
 }
 
 /// Undo of a move to Trash, from the notice: the notice then says what
@@ -220,7 +235,10 @@ fn single_folder(listing: AssetsListing) -> Signal<Option<(FolderId, String)>> {
     let selection = listing.selection;
     Signal::derive(move || {
         selection.selected.track();
-        match (selection.ids().as_slice(), selection.folder_ids().as_slice()) {
+        match (
+            selection.ids().as_slice(),
+            selection.folder_ids().as_slice(),
+        ) {
             ([], [id]) => listing
                 .page
                 .get()

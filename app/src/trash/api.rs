@@ -82,7 +82,7 @@ pub async fn move_to_trash(
     expected_count: Option<u64>,
     dry_run: Option<bool>,
 ) -> Result<MoveOutcome, AppError> {
-    use crate::assets::folders::data::AssetFilters;
+    use crate::assets::moving::AssetFilters;
     use crate::bulk_target::TargetFields;
     let caller = caller(&space, Permission::Delete).await?;
     let fields = TargetFields {
@@ -224,8 +224,7 @@ pub async fn delete_permanently(
     };
     let change = change(&caller, fields, |m| TrashFilters::parse(&m), dry_run)?;
     let Caller { state, .. } = &caller;
-    super::bulk::delete_assets_permanently(&state.pool, &state.storage, &change, &state.clock)
-        .await
+    super::bulk::delete_assets_permanently(&state.pool, &state.storage, &change, &state.clock).await
 }
 
 /// Restores assets from Trash: `POST /api/restore_from_trash` with

@@ -20,7 +20,7 @@ use states::begin_bulk;
 
 use super::listing::TrashFilters;
 use super::model::{DeletePermanentlyOutcome, MoveOutcome};
-use crate::assets::folders::data::AssetFilters;
+use crate::assets::moving::AssetFilters;
 use crate::audit::{write_batch_entry, AuditAction, AuditEntry};
 use crate::bulk_target::Items;
 use crate::clock::Clock;
@@ -273,8 +273,8 @@ const FILE_REMOVALS_AT_ONCE: usize = 16;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::test_pool;
     use crate::bulk_target::BulkTarget;
+    use crate::db::test_pool;
     use crate::search::NameSearch;
     use crate::spaces::data::ensure;
     use crate::storage::FileKind;

@@ -360,9 +360,9 @@ pub async fn find_trashed_file(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::AssetId;
     use crate::clock::Clock;
     use crate::db::test_pool;
+    use crate::ids::AssetId;
     use crate::paging::{ListingQuery, PageAt};
     use crate::spaces::data::ensure;
     use crate::trash::bulk::move_to_trash;

@@ -20,10 +20,10 @@ use futures::TryStreamExt as _;
 use sqlx::AnyPool;
 
 use super::bulk::remove_files;
-use crate::db::json_ids;
 use super::model::{restorable_after, PurgeReport};
 use crate::audit::{AuditAction, AuditEntry};
 use crate::clock::Clock;
+use crate::db::json_ids;
 use crate::error::AppError;
 use crate::ids::SpaceId;
 use crate::storage::Storage;
@@ -448,9 +448,15 @@ mod tests {
             let assets = stored_assets(&f, 1).await;
             let (id, key) = assets[0].clone();
             let deleted_at = NOW.minus_millis(RETENTION_MILLIS - 1);
-            move_to_trash(&f.pool, f.space, f.user, &asset_ids(&[id]), &Clock::frozen(deleted_at))
-                .await
-                .unwrap();
+            move_to_trash(
+                &f.pool,
+                f.space,
+                f.user,
+                &asset_ids(&[id]),
+                &Clock::frozen(deleted_at),
+            )
+            .await
+            .unwrap();
             let (pool, space, user) = (f.pool.clone(), f.space, f.user);
             let restore = tokio::spawn(async move {
                 restore_from_trash(&pool, space, user, &asset_ids(&[id]), &Clock::frozen(NOW)).await

@@ -108,7 +108,8 @@ async fn an_admin_restores_what_one_person_deleted_today_from_the_command_line()
 /// back with everything that was deleted with it.
 #[tokio::test]
 async fn a_deleted_folder_is_listed_counted_and_restored_whole() {
-    use app::assets::folders::data::{create, move_items};
+    use app::assets::folders::data::create;
+    use app::assets::moving::move_items;
     use app::bulk_target::BulkTarget;
     use app::clock::Clock;
     use app::ids::{AssetId, SpaceId, UserId};

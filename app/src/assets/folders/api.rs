@@ -1,5 +1,6 @@
-//! Server functions for folders. Creating, renaming and moving need the
-//! upload permission ("upload & edit"); browsing needs only to see.
+//! Server functions for folders. Creating and renaming need the upload
+//! permission ("upload & edit"); browsing needs only to see. Moving folders
+//! and assets into a folder is the assets feature's (`assets::api`).
 //!
 //! `input_derive` on each `#[server]` repeats the macro's own derives and
 //! adds `utoipa::ToSchema` for the OpenAPI document (see `assets::api`).
@@ -7,9 +8,9 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
-use super::model::{Folder, FolderPage, MoveItemsOutcome};
+use super::model::{Folder, FolderPage};
 use crate::error::AppError;
-use crate::ids::{AssetId, FolderId};
+use crate::ids::FolderId;
 
 /// Creates a folder: `POST /api/create_folder` with
 /// `{"space": "marketing", "parent": 4, "name": "Spring 25"}` (no `parent`:
@@ -24,8 +25,7 @@ pub async fn create_folder(
     use crate::auth::model::Permission;
     let state = crate::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
-    let name =
-        crate::assets::file_type::validate_name(&name, "folder").map_err(AppError::Validation)?;
+    let name = crate::names::validate_name(&name, "folder").map_err(AppError::Validation)?;
     let now = state.clock.now();
     let user = Some(access.user_id);
     super::data::create(&state.pool, access.space.id, parent, &name, user, now).await
@@ -39,44 +39,9 @@ pub async fn rename_folder(space: String, id: FolderId, name: String) -> Result<
     use crate::auth::model::Permission;
     let state = crate::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
-    let name =
-        crate::assets::file_type::validate_name(&name, "folder").map_err(AppError::Validation)?;
+    let name = crate::names::validate_name(&name, "folder").map_err(AppError::Validation)?;
     let now = state.clock.now();
     super::data::rename(&state.pool, access.space.id, id, &name, now).await
-}
-
-/// Moves live folders (with everything inside) and assets into a folder:
-/// `POST /api/move_to_folder` with `{"space": "marketing", "ids": [7, 9],
-/// "folder_ids": [3], "to": 4}` (no `to`: to the top level), or every
-/// live asset matching a search with the number the person confirmed:
-/// `{"space": "marketing", "matching": {"search": "spring"},
-/// "expected_count": 340, "to": 4}` (409 with `count` if that many no
-/// longer match). All or nothing; a folder cannot go into itself or a
-/// folder inside it.
-#[server(prefix = "/api", endpoint = "move_to_folder", input = Json,
-    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
-pub async fn move_to_folder(
-    space: String,
-    ids: Option<Vec<AssetId>>,
-    folder_ids: Option<Vec<FolderId>>,
-    matching: Option<crate::assets::model::Matching>,
-    expected_count: Option<u64>,
-    to: Option<FolderId>,
-) -> Result<MoveItemsOutcome, AppError> {
-    use super::data::AssetFilters;
-    use crate::auth::model::Permission;
-    use crate::bulk_target::{BulkTarget, TargetFields};
-    let state = crate::state::app_state()?;
-    let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
-    let target = BulkTarget::from_fields(TargetFields {
-        ids,
-        folder_ids,
-        matching,
-        expected_count,
-    })?
-    .try_map(|matching| AssetFilters::parse(&matching))?;
-    let now = state.clock.now();
-    super::data::move_items(&state.pool, access.space.id, to, &target, now).await
 }
 
 /// The folders of one level, for the Move dialog's picker:

@@ -9,10 +9,6 @@ use std::collections::{BTreeSet, HashMap};
 use crate::db::Sql;
 use sqlx::{AnyConnection, AnyPool};
 
-mod moving;
-
-pub use moving::{move_items, AssetFilters};
-
 use super::model::{Crumb, Folder, FolderPage, Within, MAX_DEPTH, PICKER_PAGE_SIZE};
 use crate::error::AppError;
 use crate::ids::{FolderId, SpaceId, UserId};
@@ -137,7 +133,7 @@ pub async fn paths(
     Ok(paths)
 }
 
-pub(super) fn too_deep() -> AppError {
+pub(crate) fn too_deep() -> AppError {
     AppError::validation(format!(
         "Folders can be nested at most {MAX_DEPTH} levels deep."
     ))
@@ -148,7 +144,7 @@ pub(super) fn too_deep() -> AppError {
 /// U+200D: "Reports" with one reads as "Reports"), compared ignoring case.
 /// The unique index `folders_live_name` (migration 0007) is on this very
 /// expression, so it serves these lookups and holds the rule for every
-/// server; names are in NFC already (`file_type::validate_name`).
+/// server; names are in NFC already (`names::validate_name`).
 /// PostgreSQL's `replace` refuses the nondeterministic `nocase` collation,
 /// hence "C" inside it.
 pub(crate) fn sibling_key(expr: &str) -> String {
@@ -355,11 +351,12 @@ pub async fn picker_page(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bulk_target::{BulkTarget, Items};
-    use crate::ids::AssetId;
     use crate::assets::data::{insert, list_live, ListParams, NewAsset};
     use crate::assets::model::{SortDir, SortKey};
+    use crate::assets::moving::{move_items, AssetFilters};
+    use crate::bulk_target::{BulkTarget, Items};
     use crate::db::test_pool;
+    use crate::ids::AssetId;
     use crate::paging::PageAt;
     use crate::spaces::data::ensure;
 
@@ -469,7 +466,7 @@ mod tests {
     /// look-alike; names are kept in NFC, joiners and all.
     #[tokio::test]
     async fn look_alike_sibling_names_clash_and_names_are_kept_in_nfc() {
-        use crate::assets::file_type::validate_name;
+        use crate::names::validate_name;
         let (pool, _dir) = test_pool().await;
         let space = space(&pool).await;
         let now = Timestamp::from_millis(2);
@@ -606,8 +603,7 @@ mod tests {
         let y = asset(&pool, space, Some(a), "y.png").await;
         let now = Timestamp::from_millis(5);
         for (into, what) in [(c, a), (a, a), (b, a)] {
-            let error = move_items(&pool, space, Some(into), &listed(&[what], &[]), now)
-            .await;
+            let error = move_items(&pool, space, Some(into), &listed(&[what], &[]), now).await;
             assert!(matches!(error, Err(AppError::Validation(m)) if m.contains("into itself")));
         }
         // "B" is taken at the top? No: a top-level "b" clashes with B moving up.
@@ -619,8 +615,7 @@ mod tests {
         // Unknown, foreign or trashed ids fail the whole move, named.
         let foreign = ensure(&pool, "o", "O", Timestamp::EPOCH).await.unwrap().id;
         let stranger = asset(&pool, foreign, None, "s.png").await;
-        let error = move_items(&pool, space, Some(c), &listed(&[], &[x, stranger]), now)
-        .await;
+        let error = move_items(&pool, space, Some(c), &listed(&[], &[x, stranger]), now).await;
         assert!(
             matches!(error, Err(AppError::UnknownItems { assets, .. }) if assets == [stranger])
         );

@@ -1,10 +1,11 @@
 use leptos::prelude::*;
 
-use crate::assets::folders::api::{list_folders, MoveToFolder};
+use super::AssetsListing;
+use crate::assets::api::MoveToFolder;
+use crate::assets::folders::api::list_folders;
 use crate::assets::folders::model::{
     mix_count, path_label, Folder, FolderPage, MoveItemsOutcome, TOP_LEVEL,
 };
-use super::AssetsListing;
 use crate::bulk_target::Items;
 use crate::format::items_count;
 use crate::ids::FolderId;

@@ -10,10 +10,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use sqlx::AnyConnection;
 
-use crate::bulk_target::unknown_items;
-use crate::db::json_ids;
 use crate::assets::folders::data::{sibling_key, sibling_key_of};
 use crate::assets::folders::model::MAX_DEPTH;
+use crate::bulk_target::unknown_items;
+use crate::db::json_ids;
 use crate::error::AppError;
 use crate::ids::{AssetId, BatchId, FolderId, SpaceId, UserId};
 use crate::time::Timestamp;
@@ -370,8 +370,7 @@ mod tests {
     use sqlx::AnyPool;
 
     use super::super::{
-        delete_assets_permanently, restore_assets, restore_batch, trash_assets, BulkChange,
-        Effect,
+        delete_assets_permanently, restore_assets, restore_batch, trash_assets, BulkChange, Effect,
     };
     use crate::bulk_target::BulkTarget;
     use crate::ids::AssetId;
@@ -617,7 +616,13 @@ mod tests {
         trash(&t, &[], &[t.campaigns], NOW).await;
         let restored = restore_assets(
             &t.pool,
-            &change(t.space, Some(t.by), &[], &[t.campaigns, t.spring], Effect::Apply),
+            &change(
+                t.space,
+                Some(t.by),
+                &[],
+                &[t.campaigns, t.spring],
+                Effect::Apply,
+            ),
             &Clock::frozen(NOW),
         )
         .await
@@ -646,7 +651,13 @@ mod tests {
         trash(&t, &[], &[t.campaigns], NOW).await;
         let both = restore_assets(
             &t.pool,
-            &change(t.space, Some(t.by), &[], &[t.campaigns, t.spring], Effect::Apply),
+            &change(
+                t.space,
+                Some(t.by),
+                &[],
+                &[t.campaigns, t.spring],
+                Effect::Apply,
+            ),
             &Clock::frozen(NOW),
         )
         .await
@@ -693,7 +704,7 @@ mod tests {
         for level in 2..=18 {
             chain = folder(&t.pool, t.space, Some(chain), &format!("C{level}")).await;
         }
-        crate::assets::folders::data::move_items(
+        crate::assets::moving::move_items(
             &t.pool,
             t.space,
             Some(chain),
@@ -717,8 +728,14 @@ mod tests {
     #[test]
     fn restored_names_stay_within_the_longest_name() {
         assert_eq!(super::restored_name("Spring", 0, FolderId(7)), "Spring");
-        assert_eq!(super::restored_name("Spring", 1, FolderId(7)), "Spring (restored)");
-        assert_eq!(super::restored_name("Spring", 2, FolderId(7)), "Spring (restored 2)");
+        assert_eq!(
+            super::restored_name("Spring", 1, FolderId(7)),
+            "Spring (restored)"
+        );
+        assert_eq!(
+            super::restored_name("Spring", 2, FolderId(7)),
+            "Spring (restored 2)"
+        );
         assert_eq!(
             super::restored_name("Spring", 20, FolderId(7)),
             "Spring (restored #7)"

@@ -8,13 +8,13 @@ use crate::assets::folders::model::mix_count;
 use crate::assets::model::AssetKind;
 use crate::auth::model::Permission;
 use crate::auth::ui::{use_current_space, use_space_slug, SignInRedirect};
+use crate::error::AppError;
 use crate::format::{assets_count, listing_count};
 use crate::ids::ItemId;
 use crate::routes;
 use crate::trash::api::{count_trash, list_trash, DeletePermanently, RestoreFromTrash};
 use crate::trash::model::{TrashMatching, TrashPage as Page, TrashQuery, RETENTION_DAYS};
 use crate::ui::confirm_dialog::ConfirmDialog;
-use crate::error::AppError;
 use crate::ui::listing::Listing;
 use crate::ui::listing_page::ListingPage;
 use crate::ui::search_field::{PrefixSearchNote, SearchField};
@@ -96,7 +96,13 @@ pub fn TrashPage() -> impl IntoView {
         });
     });
     let clear = Callback::new(move |()| selection.clear());
-    let purge_error = Signal::derive(move || purge.value().get().and_then(Result::err).map(|e| e.to_string()));
+    let purge_error = Signal::derive(move || {
+        purge
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    });
     let count = listing.count;
 
     view! {
@@ -161,7 +167,18 @@ async fn fetch_page(space: String, query: TrashQuery) -> Result<Page, AppError> 
     let q = Some(query.search).filter(|s| !s.trim().is_empty());
     let (from, to) = (query.from.map(|d| d.as_iso()), query.to.map(|d| d.as_iso()));
     let tz = Some(query.tz).filter(|tz| *tz != 0);
-    list_trash(space, q, query.deleted_by, query.kind, from, to, tz, after, before).await
+    list_trash(
+        space,
+        q,
+        query.deleted_by,
+        query.kind,
+        from,
+        to,
+        tz,
+        after,
+        before,
+    )
+    .await
 }
 
 /// The exact number of assets in Trash matching `m`, for "Select all {N}
@@ -169,7 +186,9 @@ async fn fetch_page(space: String, query: TrashQuery) -> Result<Page, AppError> 
 async fn count_matching(space: String, m: TrashMatching) -> Option<u64> {
     let q = Some(m.search).filter(|s| !s.trim().is_empty());
     let (from, to) = (m.from.map(|d| d.as_iso()), m.to.map(|d| d.as_iso()));
-    count_trash(space, q, m.deleted_by, m.kind, from, to, Some(m.tz)).await.ok()
+    count_trash(space, q, m.deleted_by, m.kind, from, to, Some(m.tz))
+        .await
+        .ok()
 }
 
 /// The Delete Permanently dialog's sentence: what goes, in words.

@@ -1,16 +1,19 @@
 //! Moving folders and assets into a folder, under the write lock: the
 //! checks that keep the tree a tree (no cycles, bounded depth, unique
-//! sibling names) hold when the move commits.
+//! sibling names) hold when the move commits. And what "all matching"
+//! names among a space's live assets ([`AssetFilters`]), which a move and
+//! a move to Trash act on. A change to both assets and folders, so it is
+//! the assets feature's, above its folders.
 
 use std::collections::BTreeSet;
 
 use crate::db::Sql;
 use sqlx::{AnyConnection, AnyPool};
 
-use super::{path, push_within, sibling_key, too_deep, MAX_DEPTH};
-use crate::assets::data::push_live_scope;
-use crate::assets::folders::model::{MoveItemsOutcome, Within};
-use crate::assets::model::Matching;
+use super::data::push_live_scope;
+use super::folders::data::{path, push_within, sibling_key, too_deep};
+use super::folders::model::{MoveItemsOutcome, Within, MAX_DEPTH};
+use super::model::Matching;
 use crate::bulk_target::{check_count, unknown_items, BulkTarget, Items};
 use crate::db::json_ids;
 use crate::error::AppError;
@@ -49,7 +52,13 @@ async fn not_live<Id>(
     ids: &[Id],
 ) -> Result<BTreeSet<Id>, AppError>
 where
-    Id: Ord + Copy + serde::Serialize + for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + Unpin,
+    Id: Ord
+        + Copy
+        + serde::Serialize
+        + for<'r> sqlx::Decode<'r, sqlx::Any>
+        + sqlx::Type<sqlx::Any>
+        + Send
+        + Unpin,
 {
     if ids.is_empty() {
         return Ok(BTreeSet::new());
@@ -94,12 +103,14 @@ pub async fn move_items(
     let missing_assets = not_live(&mut tx, "assets", space, listed).await?;
     if !missing_folders.is_empty() || !missing_assets.is_empty() {
         let state = " or are in Trash";
-        return Err(unknown_items(missing_assets, missing_folders, state, "moved"));
+        return Err(unknown_items(
+            missing_assets,
+            missing_folders,
+            state,
+            "moved",
+        ));
     }
-    if target_path
-        .iter()
-        .any(|crumb| folders.contains(&crumb.id))
-    {
+    if target_path.iter().any(|crumb| folders.contains(&crumb.id)) {
         return Err(AppError::validation(
             "A folder cannot be moved into itself or into a folder inside it.",
         ));
@@ -183,8 +194,7 @@ impl AssetFilters {
             Some(Within::TopLevel) => "the top level",
             Some(Within::Folder(_)) => "this folder",
         };
-        let filtered =
-            self.search.is_some() || self.within.is_some_and(|w| w.folder().is_some());
+        let filtered = self.search.is_some() || self.within.is_some_and(|w| w.folder().is_some());
         check_count(changed, expected, filtered, (verb, place))
     }
 }
