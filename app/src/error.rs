@@ -63,6 +63,11 @@ pub enum AppError {
     Unavailable,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
+    /// A change the database refused by one of its constraints. Internal
+    /// to the client (`internal`, 500, the same generic message), kept
+    /// apart so that the server can match on the kind of constraint.
+    #[error("Something went wrong on our side. Please try again.")]
+    ConstraintViolated(Constraint),
     /// Seen only by the client: the server could not be reached or answered
     /// with something that was not Trove's.
     #[error("Could not reach Trove. Check your connection and try again.")]
@@ -185,6 +190,7 @@ impl AppError {
             AppError::WrongHost => "wrong_host",
             AppError::Unavailable => "unavailable",
             AppError::Internal => "internal",
+            AppError::ConstraintViolated(_) => "internal",
             AppError::Network => "network",
         }
     }
@@ -204,6 +210,7 @@ impl AppError {
             Self::WrongHost => StatusCode::MISDIRECTED_REQUEST,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::ConstraintViolated(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Network => StatusCode::BAD_GATEWAY,
         }
     }
@@ -314,9 +321,35 @@ pub fn clip(message: &str) -> String {
     }
 }
 
+/// The kind of database constraint a change broke
+/// ([`AppError::ConstraintViolated`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Constraint {
+    Unique,
+    ForeignKey,
+    Check,
+    NotNull,
+}
+
+#[cfg(feature = "ssr")]
+impl Constraint {
+    /// The constraint `error` reports broken, on SQLite or PostgreSQL.
+    pub fn broken_by(error: &sqlx::Error) -> Option<Self> {
+        use sqlx::error::ErrorKind;
+        match error.as_database_error()?.kind() {
+            ErrorKind::UniqueViolation => Some(Self::Unique),
+            ErrorKind::ForeignKeyViolation => Some(Self::ForeignKey),
+            ErrorKind::CheckViolation => Some(Self::Check),
+            ErrorKind::NotNullViolation => Some(Self::NotNull),
+            _ => None,
+        }
+    }
+}
+
 /// Database failures are internal. A row that must exist and does not
 /// (`RowNotFound`) is a bug, not a 404: lookups that may find nothing use
-/// `fetch_optional` and say `NotFound` themselves.
+/// `fetch_optional` and say `NotFound` themselves. A broken constraint is
+/// internal too, but keeps its kind for the server to match.
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
@@ -330,7 +363,14 @@ impl From<sqlx::Error> for AppError {
             tracing::warn!(%error, "gave up waiting for a database lock");
             return Self::Unavailable;
         }
-        Self::internal(error)
+        match Constraint::broken_by(&error) {
+            Some(constraint) => {
+                // Logged as every internal error is.
+                let _ = Self::internal(error);
+                Self::ConstraintViolated(constraint)
+            }
+            None => Self::internal(error),
+        }
     }
 }
 
@@ -413,6 +453,38 @@ mod tests {
         assert_eq!(log_level(AppError::Internal.status()), Level::ERROR);
         assert_eq!(log_level(AppError::StorageFull.status()), Level::ERROR);
         assert_eq!(log_level(AppError::Unavailable.status()), Level::WARN);
+    }
+
+    /// The client sees a broken constraint as any internal error; the
+    /// server matches its kind.
+    #[cfg(feature = "ssr")]
+    #[tokio::test]
+    async fn a_broken_constraint_keeps_its_kind_and_says_internal() {
+        let (pool, _dir) = crate::db::test_pool().await;
+        let insert = "INSERT INTO spaces (name, slug, created_at) VALUES ('A', 'a', 0)";
+        sqlx::query(insert).execute(&pool).await.unwrap();
+        let again = sqlx::query(insert).execute(&pool).await.unwrap_err();
+        let error = AppError::from(again);
+        assert_eq!(error, AppError::ConstraintViolated(Constraint::Unique));
+        let no_date = sqlx::query("INSERT INTO spaces (name, slug) VALUES ('B', 'b')")
+            .execute(&pool)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            AppError::from(no_date),
+            AppError::ConstraintViolated(Constraint::NotNull)
+        );
+        assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let json = serde_json::to_string(&error).unwrap();
+        assert_eq!(
+            json,
+            serde_json::to_string(&AppError::Internal).unwrap(),
+            "the wire form is the generic internal error"
+        );
+        assert_eq!(
+            serde_json::from_str::<AppError>(&json).unwrap(),
+            AppError::Internal
+        );
     }
 
     #[test]

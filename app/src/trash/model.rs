@@ -12,7 +12,7 @@ mod summary;
 
 pub use summary::restored_summary;
 
-/// Trashed assets can be restored for this many days (DESIGN.md §4).
+/// Trashed assets can be restored for this many days (README, "Using it").
 pub const RETENTION_DAYS: i64 = 14;
 pub const RETENTION_MILLIS: i64 = RETENTION_DAYS * MILLIS_PER_DAY;
 

@@ -33,7 +33,7 @@ fn email_of(role: Role) -> String {
 }
 
 /// Every server function × every actor × {own space, other space}: the
-/// status is the one DESIGN.md §1 gives, and a refused request changes
+/// status is the one docs/roles.md gives, and a refused request changes
 /// nothing. A server function missing from `expected` fails the test.
 #[tokio::test]
 async fn permission_matrix_covers_every_server_function() {
