@@ -38,6 +38,9 @@ test-scale:
 unit:
 	# app and server only: with frontend in the same run, cargo would unify
 	# features and build app with `hydrate` too, which is not how it runs.
+	# app's `test-support` (test databases) comes with server's
+	# dev-dependency on app, in every test, bench and clippy --all-targets
+	# build; never in `cargo leptos build`.
 	cargo test -p app -p server --features app/ssr --no-fail-fast
 
 # The browser suite drives what `make run` serves: the release build. (A

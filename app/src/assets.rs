@@ -9,4 +9,6 @@ pub mod folders;
 #[cfg(feature = "ssr")]
 pub mod ingest;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod moving;
 pub mod ui;

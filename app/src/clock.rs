@@ -1,6 +1,15 @@
-//! The one clock of Trove. Nothing else reads the system time: retention,
-//! audit entries and purge all take `now` from here, so that demos and
-//! end-to-end tests can move time with `TROVE_CLOCK_OFFSET`.
+//! The one clock of Trove. Nothing else in Trove reads the system time:
+//! retention, audit entries, sessions' lifetimes and purge all take `now`
+//! from here, so that demos and end-to-end tests can move time with
+//! `TROVE_CLOCK_OFFSET`. Two readings are the system's own, unshifted
+//! ([`Clock::unshifted_system_time`]), because what they are compared with
+//! was written in system time by others: files' modification times (the
+//! orphan sweep) and sessions' idle expiry (set by tower-sessions, which
+//! reads the system time itself, as the session table's store does).
+//!
+//! Timers are not clocks: timeouts, deadlines and intervals (tokio's
+//! `Instant` and `interval`) measure elapsed time on the monotonic clock,
+//! which no offset should move, and stay where they are.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -27,7 +36,8 @@ impl Clock {
         }
     }
 
-    /// A clock that always reads `at`: for tests of rules at a given moment.
+    /// A clock that always reads `at`: for tests of rules at a given
+    /// moment, and for steps that must all see one moment (the purge).
     pub fn frozen(at: Timestamp) -> Self {
         Self {
             offset_millis: 0,
@@ -51,10 +61,11 @@ impl Clock {
         Timestamp::from_millis(system).plus_millis(self.offset_millis)
     }
 
-    /// The system time without the offset. Only for comparing with file
-    /// modification times (the orphan sweep's grace period), which the
-    /// offset does not shift: a shifted clock must not make a file written a
-    /// second ago look days old.
+    /// The system time without the offset. Only for comparing with times
+    /// that others wrote in system time, which the offset does not shift:
+    /// file modification times (the orphan sweep's grace period: a shifted
+    /// clock must not make a file written a second ago look days old) and
+    /// sessions' idle expiry (`auth::session_store`).
     pub fn unshifted_system_time(&self) -> SystemTime {
         SystemTime::now()
     }

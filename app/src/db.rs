@@ -19,6 +19,8 @@
 mod flag;
 mod sessions;
 mod sql;
+#[cfg(any(test, feature = "test-support"))]
+mod test_support;
 mod text_enum;
 
 use std::str::FromStr;
@@ -33,6 +35,10 @@ use sqlx::{Any, AnyConnection, AnyPool, Connection as _, Executor as _, Transact
 pub use flag::Flag;
 pub use sessions::SessionRows;
 pub use sql::{Sql, SqlRow};
+#[cfg(test)]
+pub use test_support::test_pool;
+#[cfg(any(test, feature = "test-support"))]
+pub use test_support::{raw_sqlite, test_database_url};
 pub(crate) use text_enum::text_enum;
 
 pub static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
@@ -129,19 +135,6 @@ pub async fn connect(database_url: &str) -> Result<AnyPool, sqlx::Error> {
         .await
 }
 
-/// A plain SQLite pool with the app's connection settings, on a database
-/// [`connect`] made: the raw-SQL baseline that benchmarks time the app
-/// against.
-pub async fn raw_sqlite(database_url: &str) -> Result<sqlx::SqlitePool, sqlx::Error> {
-    sqlx::sqlite::SqlitePoolOptions::new()
-        .max_connections(MAX_CONNECTIONS)
-        .after_connect(|conn, _| {
-            Box::pin(async move { conn.execute(SQLITE_SETTINGS).await.map(drop) })
-        })
-        .connect(database_url)
-        .await
-}
-
 /// Every pooled SQLite connection's settings: commits are durable at the
 /// next checkpoint (WAL, `synchronous = NORMAL`), writers wait up to 10 s
 /// for the lock, and 8 MiB of page cache (SQLite's default is 2 MiB: a bulk
@@ -206,6 +199,12 @@ async fn take_write_lock(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// A list of ids as the JSON array a statement reads with
+/// `json_each(…)`: one bound value, however many ids.
+pub fn json_ids<T: serde::Serialize>(ids: &[T]) -> String {
+    serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned())
+}
+
 /// Refreshes the planner's statistics where they are stale; `trove serve`
 /// calls it once at start-up, before it takes requests.
 ///
@@ -246,45 +245,6 @@ pub async fn durable_connection(
         conn.close_on_drop();
     }
     Ok(conn)
-}
-
-/// A fresh database for data tests: a SQLite file in a temporary directory
-/// (the directory lives as long as the returned guard), or with
-/// `TROVE_TEST_DATABASE_URL=postgres://…/db` a new database on that server.
-#[cfg(test)]
-pub async fn test_pool() -> (AnyPool, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = test_database_url(&dir).await;
-    let pool = connect(&url).await.expect("test database");
-    (pool, dir)
-}
-
-/// The URL of a fresh database for a test: a SQLite file in `dir`, or a new
-/// PostgreSQL database when `TROVE_TEST_DATABASE_URL` names a server. For
-/// the test suites (the app's and the server's), not for the app.
-#[doc(hidden)]
-pub async fn test_database_url(dir: &tempfile::TempDir) -> String {
-    match std::env::var("TROVE_TEST_DATABASE_URL") {
-        Ok(server) if server.starts_with("postgres") => fresh_postgres_database(&server).await,
-        _ => format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
-    }
-}
-
-/// Creates a database with a random name on the server of `url`; returns
-/// its URL.
-async fn fresh_postgres_database(url: &str) -> String {
-    let options = PgConnectOptions::from_str(url).expect("TROVE_TEST_DATABASE_URL");
-    let mut admin = sqlx::PgConnection::connect_with(&options)
-        .await
-        .expect("the test PostgreSQL server");
-    let name = format!("trove_test_{}", uuid::Uuid::new_v4().simple());
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .expect("CREATE DATABASE");
-    let _ = admin.close().await;
-    let (base, _) = url.rsplit_once('/').expect("a database URL ends in /name");
-    format!("{base}/{name}")
 }
 
 #[cfg(test)]

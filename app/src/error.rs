@@ -9,6 +9,8 @@ use leptos::server_fn::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{AssetId, FolderId};
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(into = "WireError", from = "WireError")]
 pub enum AppError {
@@ -21,10 +23,15 @@ pub enum AppError {
     Forbidden,
     #[error("Not found.")]
     NotFound,
-    /// Some ids of a bulk request are unknown in the space: `ids` lists
-    /// them for programs, the message names them for people.
+    /// Some ids of a bulk request are not in the space (or not in the
+    /// state the change needs): `assets` and `folders` list them for
+    /// programs, the message names them for people.
     #[error("{message}")]
-    UnknownAssets { ids: Vec<i64>, message: String },
+    UnknownItems {
+        assets: Vec<AssetId>,
+        folders: Vec<FolderId>,
+        message: String,
+    },
     /// The request itself is wrong; the message says how, in words for people.
     #[error("{0}")]
     Validation(String),
@@ -56,6 +63,11 @@ pub enum AppError {
     Unavailable,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
+    /// A change the database refused by one of its constraints. Internal
+    /// to the client (`internal`, 500, the same generic message), kept
+    /// apart so that the server can match on the kind of constraint.
+    #[error("Something went wrong on our side. Please try again.")]
+    ConstraintViolated(Constraint),
     /// Seen only by the client: the server could not be reached or answered
     /// with something that was not Trove's.
     #[error("Could not reach Trove. Check your connection and try again.")]
@@ -64,7 +76,7 @@ pub enum AppError {
 
 /// The JSON form: `{"error": "not_found", "message": "Not found."}`, a
 /// stable code for programs and a sentence for people, for every variant;
-/// `ids` too where the error names assets.
+/// `ids` and `folder_ids` too where the error names assets and folders.
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 struct WireError {
     /// A stable code for programs: `unauthorized`, `forbidden`,
@@ -77,7 +89,10 @@ struct WireError {
     message: String,
     /// The unknown asset ids (`unknown_assets`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    ids: Vec<i64>,
+    ids: Vec<AssetId>,
+    /// The unknown folder ids (`unknown_assets`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    folder_ids: Vec<FolderId>,
     /// How many match now (`count_changed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     count: Option<u64>,
@@ -104,14 +119,18 @@ impl From<AppError> for WireError {
             AppError::CountChanged { count, .. } => Some(*count),
             _ => None,
         };
+        let (ids, folder_ids) = match error {
+            AppError::UnknownItems {
+                assets, folders, ..
+            } => (assets, folders),
+            _ => (Vec::new(), Vec::new()),
+        };
         Self {
             error: code.to_owned(),
             message,
             count,
-            ids: match error {
-                AppError::UnknownAssets { ids, .. } => ids,
-                _ => Vec::new(),
-            },
+            ids,
+            folder_ids,
         }
     }
 }
@@ -123,8 +142,9 @@ impl From<WireError> for AppError {
             "invalid_credentials" => Self::InvalidCredentials,
             "forbidden" => Self::Forbidden,
             "not_found" => Self::NotFound,
-            "unknown_assets" => Self::UnknownAssets {
-                ids: wire.ids,
+            "unknown_assets" => Self::UnknownItems {
+                assets: wire.ids,
+                folders: wire.folder_ids,
                 message: wire.message,
             },
             "validation" => Self::Validation(wire.message),
@@ -158,7 +178,7 @@ impl AppError {
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
-            AppError::UnknownAssets { .. } => "unknown_assets",
+            AppError::UnknownItems { .. } => "unknown_assets",
             AppError::Validation(_) => "validation",
             AppError::Conflict(_) => "conflict",
             AppError::CountChanged { .. } => "count_changed",
@@ -170,6 +190,7 @@ impl AppError {
             AppError::WrongHost => "wrong_host",
             AppError::Unavailable => "unavailable",
             AppError::Internal => "internal",
+            AppError::ConstraintViolated(_) => "internal",
             AppError::Network => "network",
         }
     }
@@ -178,7 +199,7 @@ impl AppError {
         match self {
             Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::NotFound | Self::UnknownAssets { .. } => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::UnknownItems { .. } => StatusCode::NOT_FOUND,
             Self::Validation(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) | Self::CountChanged { .. } => StatusCode::CONFLICT,
             Self::KeyReused(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -189,6 +210,7 @@ impl AppError {
             Self::WrongHost => StatusCode::MISDIRECTED_REQUEST,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::ConstraintViolated(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Network => StatusCode::BAD_GATEWAY,
         }
     }
@@ -299,9 +321,35 @@ pub fn clip(message: &str) -> String {
     }
 }
 
+/// The kind of database constraint a change broke
+/// ([`AppError::ConstraintViolated`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Constraint {
+    Unique,
+    ForeignKey,
+    Check,
+    NotNull,
+}
+
+#[cfg(feature = "ssr")]
+impl Constraint {
+    /// The constraint `error` reports broken, on SQLite or PostgreSQL.
+    pub fn broken_by(error: &sqlx::Error) -> Option<Self> {
+        use sqlx::error::ErrorKind;
+        match error.as_database_error()?.kind() {
+            ErrorKind::UniqueViolation => Some(Self::Unique),
+            ErrorKind::ForeignKeyViolation => Some(Self::ForeignKey),
+            ErrorKind::CheckViolation => Some(Self::Check),
+            ErrorKind::NotNullViolation => Some(Self::NotNull),
+            _ => None,
+        }
+    }
+}
+
 /// Database failures are internal. A row that must exist and does not
 /// (`RowNotFound`) is a bug, not a 404: lookups that may find nothing use
-/// `fetch_optional` and say `NotFound` themselves.
+/// `fetch_optional` and say `NotFound` themselves. A broken constraint is
+/// internal too, but keeps its kind for the server to match.
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
@@ -315,7 +363,14 @@ impl From<sqlx::Error> for AppError {
             tracing::warn!(%error, "gave up waiting for a database lock");
             return Self::Unavailable;
         }
-        Self::internal(error)
+        match Constraint::broken_by(&error) {
+            Some(constraint) => {
+                // Logged as every internal error is.
+                let _ = Self::internal(error);
+                Self::ConstraintViolated(constraint)
+            }
+            None => Self::internal(error),
+        }
     }
 }
 
@@ -398,6 +453,38 @@ mod tests {
         assert_eq!(log_level(AppError::Internal.status()), Level::ERROR);
         assert_eq!(log_level(AppError::StorageFull.status()), Level::ERROR);
         assert_eq!(log_level(AppError::Unavailable.status()), Level::WARN);
+    }
+
+    /// The client sees a broken constraint as any internal error; the
+    /// server matches its kind.
+    #[cfg(feature = "ssr")]
+    #[tokio::test]
+    async fn a_broken_constraint_keeps_its_kind_and_says_internal() {
+        let (pool, _dir) = crate::db::test_pool().await;
+        let insert = "INSERT INTO spaces (name, slug, created_at) VALUES ('A', 'a', 0)";
+        sqlx::query(insert).execute(&pool).await.unwrap();
+        let again = sqlx::query(insert).execute(&pool).await.unwrap_err();
+        let error = AppError::from(again);
+        assert_eq!(error, AppError::ConstraintViolated(Constraint::Unique));
+        let no_date = sqlx::query("INSERT INTO spaces (name, slug) VALUES ('B', 'b')")
+            .execute(&pool)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            AppError::from(no_date),
+            AppError::ConstraintViolated(Constraint::NotNull)
+        );
+        assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let json = serde_json::to_string(&error).unwrap();
+        assert_eq!(
+            json,
+            serde_json::to_string(&AppError::Internal).unwrap(),
+            "the wire form is the generic internal error"
+        );
+        assert_eq!(
+            serde_json::from_str::<AppError>(&json).unwrap(),
+            AppError::Internal
+        );
     }
 
     #[test]

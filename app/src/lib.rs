@@ -9,7 +9,7 @@
 //! its data access and rules.
 //!
 //! - **Shared** modules use no feature: `ui` (widgets), `routes` (every
-//!   path), `ids`, `roles`, `paging`, `keyset`, `error`, `format`, `encoding`, `time`,
+//!   path), `ids`, `bulk_target`, `roles`, `paging`, `keyset`, `error`, `format`, `encoding`, `time`,
 //!   `clock`, `db`, `storage`, `audit`, `cpu_gate`, `rate_limit`, `recent`, `search`,
 //!   `site`, `state`.
 //! - **Features** form a line, each using only the ones before it:
@@ -28,10 +28,12 @@
 
 pub mod assets;
 pub mod auth;
+pub mod bulk_target;
 pub mod encoding;
 pub mod error;
 pub mod format;
 pub mod ids;
+pub mod names;
 pub mod pages;
 pub mod paging;
 pub mod roles;

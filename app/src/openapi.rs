@@ -27,8 +27,10 @@ use utoipa::ToSchema;
 
 use schemas::{body, clean_doc, summary, without_null, Schemas};
 
-use crate::assets::api::{CountMatchingAssets, GetAsset, ListAssets, RenameAsset, UploadLimit};
-use crate::assets::folders::api::{CreateFolder, ListFolders, MoveToFolder, RenameFolder};
+use crate::assets::api::{
+    CountMatchingAssets, GetAsset, ListAssets, MoveToFolder, RenameAsset, UploadLimit,
+};
+use crate::assets::folders::api::{CreateFolder, ListFolders, RenameFolder};
 use crate::assets::model::Asset;
 use crate::auth::api::{CurrentUser, ListSpaces, SignIn, SignOut};
 use crate::error::AppError;

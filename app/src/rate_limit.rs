@@ -200,6 +200,7 @@ impl SignInLimiter {
     }
 
     /// No practical limit, for tests that fail sign-in on purpose.
+    #[cfg(any(test, feature = "test-support"))]
     pub fn unlimited() -> Self {
         Self::new(Limits {
             per_pair: u32::MAX,
@@ -270,8 +271,8 @@ impl SignInLimiter {
         }))
     }
 
-    /// Deletes the windows that have ended (the purge job calls it);
-    /// returns how many.
+    /// Deletes the windows that have ended (the server's housekeeping
+    /// calls it); returns how many.
     pub async fn forget_ended(&self, pool: &AnyPool, now: Timestamp) -> Result<u64, sqlx::Error> {
         let ended_before = now.minus_millis(self.window_millis()).millis();
         let done = sqlx::query("DELETE FROM sign_in_failures WHERE started <= $1")

@@ -1,4 +1,4 @@
-//! Roles and permissions (DESIGN.md §1): the vocabulary every feature and
+//! Roles and permissions (docs/roles.md): the vocabulary every feature and
 //! the UI share, and the one table of who may do what.
 
 use serde::{Deserialize, Serialize};
@@ -48,7 +48,7 @@ impl Role {
         }
     }
 
-    /// The role table of DESIGN.md §1, in one place.
+    /// The role table of docs/roles.md, in one place.
     pub fn allows(self, permission: Permission) -> bool {
         use Permission::*;
         match self {

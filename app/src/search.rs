@@ -16,10 +16,8 @@ use sqlx::AnyConnection;
 
 use crate::db::{Dialect, Sql};
 use crate::error::AppError;
-use crate::format::assets_count;
-use crate::paging::{
-    is_prefix_search, normalize_search, MATCH_COUNT_CAP, MAX_MATCHING, MAX_SEARCH_CHARS,
-};
+use crate::ids::AssetId;
+use crate::paging::{is_prefix_search, normalize_search, MATCH_COUNT_CAP, MAX_SEARCH_CHARS};
 
 /// A validated search of names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,7 +208,7 @@ pub async fn all_matching_ids(
     search: Option<&NameSearch>,
     limit: usize,
     scope: impl for<'q> FnOnce(&mut Sql<'q>),
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<AssetId>, AppError> {
     let mut qb = Sql::new("");
     push_matching(&mut qb, search, limit, scope);
     Ok(qb.build_query_scalar().fetch_all(&mut *conn).await?)
@@ -270,46 +268,6 @@ pub fn push_matching<'a>(
     }
     scope(qb);
     qb.push(" LIMIT ").push_bind(limit as i64 + 1);
-}
-
-/// The guard of every "all matching" change: the set, read under the
-/// write lock, must be exactly the `expected` number the person confirmed.
-/// A different number changes nothing: 409 with the number that match now.
-/// Without any filter (`filtered` false) a count that is not the whole
-/// `place` is refused outright, so a filter lost on the way never widens
-/// the set.
-pub fn check_count(
-    found: usize,
-    expected: u64,
-    filtered: bool,
-    (verb, place): (&str, &str),
-) -> Result<(), AppError> {
-    if found > MAX_MATCHING {
-        return Err(AppError::validation(format!(
-            "More than {MAX_MATCHING} assets match; narrow the search. Nothing was {verb}."
-        )));
-    }
-    let count = found as u64;
-    if count != expected {
-        if !filtered {
-            return Err(AppError::validation(format!(
-                "The request asks for {expected} assets without a search or filter, but {place} has {count}. Nothing was {verb}."
-            )));
-        }
-        return Err(AppError::CountChanged {
-            count,
-            message: format!(
-                "{} {} now, not {expected}. Nothing was {verb}; confirm again to go ahead with {}.",
-                assets_count(count),
-                if count == 1 { "matches" } else { "match" },
-                if count == 1 { "it" } else { "them" }
-            ),
-        });
-    }
-    if count == 0 {
-        return Err(AppError::validation("Select at least one asset."));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

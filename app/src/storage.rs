@@ -2,16 +2,15 @@
 //! local file system in production (`LocalFileSystem`, which writes to a
 //! staging file, fsyncs and renames it into place, so a key never names half
 //! a file), memory in tests, and S3-compatible storage one constructor away
-//! (DESIGN.md §6). Originals live under `originals/`, JPEG thumbnails under
-//! `thumbnails/`, fanned out by the first two characters of a random,
-//! unguessable storage key.
+//! (README, "Running at scale"). Originals live under `originals/`, JPEG
+//! thumbnails under `thumbnails/`, fanned out by the first two characters
+//! of a random, unguessable storage key.
 
 pub mod s3;
 mod staging;
 mod thumbnail;
 mod upload;
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -20,7 +19,6 @@ use bytes::Bytes;
 use futures::stream::{BoxStream, TryChunksError};
 use futures::{StreamExt as _, TryStreamExt as _};
 use object_store::local::LocalFileSystem;
-use object_store::memory::InMemory;
 use object_store::path::Path as ObjectPath;
 use object_store::{
     GetOptions, GetResult, GetResultPayload, ObjectMeta, ObjectStore, ObjectStoreExt,
@@ -109,8 +107,13 @@ impl Storage {
     }
 
     /// Files in memory, for tests.
+    #[cfg(test)]
     pub fn in_memory() -> Self {
-        Self::over(Arc::new(InMemory::new()), None, UPLOAD_PART_BYTES)
+        Self::over(
+            Arc::new(object_store::memory::InMemory::new()),
+            None,
+            UPLOAD_PART_BYTES,
+        )
     }
 
     fn over(store: Arc<dyn ObjectStore>, local_root: Option<PathBuf>, part_bytes: usize) -> Self {
@@ -281,11 +284,12 @@ impl Storage {
     }
 
     /// Every key of [`Storage::old_keys`] at once, and the stale staging
-    /// files removed: for tests and small stores.
+    /// files removed: for tests.
+    #[cfg(test)]
     pub async fn keys_older_than(
         &self,
         cutoff: SystemTime,
-    ) -> Result<(BTreeSet<String>, u64), StorageError> {
+    ) -> Result<(std::collections::BTreeSet<String>, u64), StorageError> {
         let pages: Vec<Vec<String>> = self.old_keys(cutoff, 1_000).try_collect().await?;
         let stale = self.remove_stale_staging(cutoff).await?;
         Ok((pages.into_iter().flatten().collect(), stale))

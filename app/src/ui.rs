@@ -3,6 +3,7 @@
 pub mod confirm_dialog;
 pub mod error_notice;
 pub mod listing;
+pub mod listing_page;
 pub mod local_time;
 pub mod modal;
 pub mod not_found;

@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Modules every feature may use, which use no feature.
-const SHARED: [&str; 20] = [
+const SHARED: [&str; 22] = [
     "audit",
+    "bulk_target",
     "clock",
     "cpu_gate",
     "db",
@@ -15,6 +16,7 @@ const SHARED: [&str; 20] = [
     "error",
     "format",
     "ids",
+    "names",
     "keyset",
     "paging",
     "rate_limit",
@@ -159,4 +161,108 @@ fn there_are_no_cycles() {
             panic!("a cycle: {}", cycle.join(" -> "));
         }
     }
+}
+
+/// The code of `text` that is not a test: an inline `#[cfg(test)]` module
+/// goes last in a file by our style, so the text stops there.
+fn product_code(text: &str) -> &str {
+    text.find("#[cfg(test)]\nmod tests")
+        .map_or(text, |end| &text[..end])
+}
+
+/// Inside a feature, a sub-feature (a folder with a model or endpoints of
+/// its own beside its `.rs` file, such as `assets/folders`) sits below the rest of its feature: it may use itself,
+/// shared modules and the features before its own, never its feature's
+/// other modules (`crate::assets::model`, or `super::super::data` from
+/// `assets/folders/data.rs`), so that the two cannot import each other.
+/// Test modules may use anything.
+#[test]
+fn sub_features_sit_below_their_feature() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for feature in FEATURES {
+        let dir = src.join(feature);
+        for entry in std::fs::read_dir(&dir).expect("a feature folder") {
+            let sub_dir = entry.expect("dir entry").path();
+            let Some(sub) = sub_dir
+                .file_name()
+                .and_then(|n| n.to_str())
+                .map(str::to_owned)
+            else {
+                continue;
+            };
+            // A sub-feature has a model or endpoints of its own; other
+            // folders (`ui/`, `data/`) are parts of their feature.
+            let own_feature = ["api.rs", "model.rs"]
+                .iter()
+                .any(|f| sub_dir.join(f).is_file());
+            if !own_feature || !dir.join(format!("{sub}.rs")).is_file() {
+                continue;
+            }
+            let mut files = vec![dir.join(format!("{sub}.rs"))];
+            rust_files(&sub_dir, &mut files);
+            for file in files {
+                if file.file_name().is_some_and(|n| n == "tests.rs") {
+                    continue;
+                }
+                checked += 1;
+                // How deep below the feature's folder the file's module is:
+                // `folders.rs` 1, `folders/data.rs` 2.
+                let depth = file
+                    .strip_prefix(&dir)
+                    .expect("in the feature")
+                    .components()
+                    .count();
+                let text = std::fs::read_to_string(&file).expect("readable file");
+                for (line_no, line) in product_code(&text).lines().enumerate() {
+                    let place = format!(
+                        "{}:{}",
+                        file.strip_prefix(&src).unwrap().display(),
+                        line_no + 1
+                    );
+                    let prefix = format!("crate::{feature}::");
+                    for part in line.split(prefix.as_str()).skip(1) {
+                        if !part.starts_with(&format!("{sub}::"))
+                            && !part.starts_with(&format!("{sub};"))
+                        {
+                            wrong.push(format!(
+                                "{feature}/{sub} uses crate::{feature}::{part} at {place}"
+                            ));
+                        }
+                    }
+                    for part in line
+                        .split("super::")
+                        .enumerate()
+                        .skip(1)
+                        .filter(|(_, p)| !p.starts_with("super::"))
+                        .map(|(i, p)| (i, p))
+                    {
+                        let (index, rest) = part;
+                        // How many `super::` in a row end here.
+                        let ups = line
+                            .split("super::")
+                            .take(index)
+                            .collect::<Vec<_>>()
+                            .iter()
+                            .rev()
+                            .take_while(|p| p.is_empty())
+                            .count()
+                            + 1;
+                        let target: String = rest
+                            .chars()
+                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                            .collect();
+                        if ups == depth && target != sub {
+                            wrong.push(format!(
+                                "{feature}/{sub} uses {feature}::{target} (super::) at {place}"
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "no sub-feature found: the test reads nothing");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -7,7 +7,7 @@ import { origin, removeForGood, uploadTexts } from "./support/api";
 
 // "Select all N matching" with a search, in Assets and in Trash: the server
 // resolves the set and changes it only if it is still the number the person
-// confirmed (DESIGN.md §3, issue 13).
+// confirmed (README, "Using it"; issue 13).
 
 const numbered = (prefix: string, count: number) =>
   Array.from({ length: count }, (_, i) => `${prefix}-${String(i + 1).padStart(2, "0")}.txt`);

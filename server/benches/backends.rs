@@ -19,9 +19,9 @@ use app::assets::data::{list_live, ListParams};
 use app::assets::folders::model::Within;
 use app::assets::model::{SortDir, SortKey, PAGE_SIZE};
 use app::clock::Clock;
-use app::ids::{SpaceId, UserId};
+use app::ids::{AssetId, SpaceId, UserId};
 use app::paging::PageAt;
-use app::trash::bulk::{restore_batch, trash_assets, Effect, Pick};
+use app::trash::bulk::{restore_batch, trash_assets, BulkChange};
 
 const MOVED: usize = 10_000;
 const ROUNDS: usize = 5;
@@ -136,7 +136,7 @@ async fn main() -> anyhow::Result<()> {
 
     // Bulk delete: 10,000 ids, the app's move and Undo against one raw
     // UPDATE (and its undo) on the same rows.
-    let ids: Vec<i64> =
+    let ids: Vec<AssetId> =
         sqlx::query_scalar("SELECT id FROM assets WHERE space_id = $1 ORDER BY id LIMIT $2")
             .bind(space)
             .bind(MOVED as i64)
@@ -170,16 +170,8 @@ async fn main() -> anyhow::Result<()> {
 
         let clock = Clock::system();
         let started = Instant::now();
-        let outcome = trash_assets(
-            &pool,
-            space,
-            user,
-            Pick::Ids(&ids),
-            &[],
-            &clock,
-            Effect::Apply,
-        )
-        .await?;
+        let change = BulkChange::ids(space, user, &ids);
+        let outcome = trash_assets(&pool, &change, &clock).await?;
         moves.push(started.elapsed());
         anyhow::ensure!(outcome.moved == MOVED as u64);
         let started = Instant::now();

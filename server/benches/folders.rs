@@ -21,14 +21,16 @@ use std::time::{Duration, Instant};
 
 use anyhow::ensure;
 use app::assets::data::{list_live, ListParams};
-use app::assets::folders::data::{create, move_items, MovedAssets};
+use app::assets::folders::data::create;
 use app::assets::folders::model::{Within, MAX_DEPTH};
 use app::assets::model::{AssetPage, SortDir, SortKey, PAGE_SIZE};
+use app::assets::moving::move_items;
+use app::bulk_target::BulkTarget;
 use app::clock::Clock;
 use app::ids::{BatchId, FolderId, SpaceId, UserId};
 use app::paging::PageAt;
 use app::time::Timestamp;
-use app::trash::bulk::{restore_batch, trash_assets, Effect, Pick};
+use app::trash::bulk::{restore_batch, trash_assets, BulkChange, Effect};
 use sqlx::{AnyPool, Row as _, SqlitePool};
 
 /// First pages read per listing (top level; folders, cycling through all).
@@ -405,16 +407,13 @@ async fn big_folder(
         let raw_trash_ms = ms(started);
         ensure!((raw_folders, raw_assets) == (folders, inside as u64));
         let started = Instant::now();
-        let outcome = trash_assets(
-            &pool,
+        let change = BulkChange {
             space,
-            user,
-            Pick::Ids(&[]),
-            &[big.0],
-            &clock,
-            Effect::Apply,
-        )
-        .await?;
+            actor: user,
+            target: BulkTarget::ids(Vec::new(), vec![big]),
+            effect: Effect::Apply,
+        };
+        let outcome = trash_assets(&pool, &change, &clock).await?;
         let app_trash_ms = ms(started);
         ensure!(
             (outcome.moved, outcome.folders, outcome.inside) == (0, 1, inside as u64),
@@ -456,15 +455,8 @@ async fn big_folder(
         let raw_move_ms = ms(started);
         ensure!(changed == 1);
         let started = Instant::now();
-        let moved = move_items(
-            &pool,
-            space,
-            Some(other),
-            &[big.0],
-            MovedAssets::Ids(&[]),
-            clock.now(),
-        )
-        .await?;
+        let target = BulkTarget::ids(Vec::new(), vec![big]);
+        let moved = move_items(&pool, space, Some(other), &target, clock.now()).await?;
         let app_move_ms = ms(started);
         ensure!((moved.folders, moved.assets) == (1, 0));
         for db in [&pool, &copy] {

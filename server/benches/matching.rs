@@ -1,6 +1,6 @@
 //! "Select all N matching" at scale: moving the 50,000 of 100,000 assets
 //! whose names match a search to Trash (`app::trash::bulk::trash_assets`
-//! with `Pick::Matching`, what `POST /api/move_to_trash` runs after its
+//! with `Items::Matching`, what `POST /api/move_to_trash` runs after its
 //! session and permission checks) next to the raw SQL a DBA would write,
 //! `UPDATE assets SET … WHERE space_id = ? AND deleted_at IS NULL AND name
 //! LIKE '%spring-25%'`, on a copy of the same database, in the same run.
@@ -11,10 +11,12 @@
 
 use std::time::{Duration, Instant};
 
+use app::assets::moving::AssetFilters;
+use app::bulk_target::{BulkTarget, Items};
 use app::clock::Clock;
 use app::ids::{SpaceId, UserId};
 use app::search::NameSearch;
-use app::trash::bulk::{trash_assets, AssetFilters, Effect, Pick};
+use app::trash::bulk::{trash_assets, BulkChange, Effect};
 use sqlx::SqlitePool;
 
 const TERM: &str = "spring-25";
@@ -85,19 +87,19 @@ async fn main() -> anyhow::Result<()> {
         let writer =
             (round == ROUNDS).then(|| tokio::spawn(one_row_write_during(pool.clone(), space)));
         let started = Instant::now();
-        let outcome = trash_assets(
-            &pool,
+        let change = BulkChange {
             space,
-            user,
-            Pick::Matching {
-                filters: &filters,
-                expected: expected as u64,
+            actor: user,
+            target: BulkTarget {
+                items: Items::Matching {
+                    filters,
+                    expected: expected as u64,
+                },
+                folders: Vec::new(),
             },
-            &[],
-            &clock,
-            Effect::Apply,
-        )
-        .await?;
+            effect: Effect::Apply,
+        };
+        let outcome = trash_assets(&pool, &change, &clock).await?;
         let ours_ms = started.elapsed().as_secs_f64() * 1e3;
         assert_eq!(outcome.moved, expected as u64);
         print!(

@@ -1,4 +1,4 @@
-//! Demo data for `make run` on an empty database (DESIGN.md §2): three
+//! Demo data for `make run` on an empty database (README, "Demo accounts"): three
 //! people, two spaces, and real small files (generated images with
 //! thumbnails, PDFs, text, audio and video) with varied names, sizes and dates.
 

@@ -21,6 +21,15 @@ use axum::response::{IntoResponse, Response};
 use object_store::{GetOptions, GetRange};
 use tower_sessions::Session;
 
+use crate::routes::PlainRoutes;
+
+pub fn routes() -> PlainRoutes {
+    PlainRoutes::new()
+        .get("/files/{space}/{id}/thumbnail", thumbnail)
+        .get("/files/{space}/trash/{id}/thumbnail", trash_thumbnail)
+        .get("/files/{space}/{id}/download", download)
+}
+
 /// `GET /files/{space}/{id}/thumbnail`: the JPEG thumbnail of a live image.
 pub async fn thumbnail(
     State(state): State<AppState>,

@@ -1,10 +1,10 @@
 //! `Idempotency-Key` on the JSON mutations and on uploads: a client that
 //! retries a request (a timeout, a dropped connection) with the same key
 //! and the same request gets the first answer again instead of acting
-//! twice. Keys belong to the signed-in user and are kept 24 hours (the
-//! purge job forgets older ones); the same key with a different request is
-//! 422, and a retry that arrives while the first request is still running
-//! is 409.
+//! twice. Keys belong to the signed-in user and are kept 24 hours
+//! (housekeeping forgets older ones); the same key with a different request
+//! is 422, and a retry that arrives while the first request is still
+//! running is 409.
 //!
 //! Only a request that may act touches its key. First the session must be
 //! able to change something in the space the request names, read as the
@@ -101,13 +101,15 @@ pub struct IdempotencyLayer {
 }
 
 impl IdempotencyLayer {
-    pub fn new(state: AppState) -> Self {
+    /// `plain_routes`: the router's routes other than server functions,
+    /// as (method, path).
+    pub fn new(state: AppState, plain_routes: &[(&str, &str)]) -> Self {
         // Every POST the router serves: a key on any other path (an
         // unknown one is the HTML 404) is never claimed.
         let server_fns = leptos::server_fn::axum::server_fn_paths()
             .filter(|(_, method)| *method == Method::POST)
             .map(|(path, _)| path.to_owned());
-        let plain = crate::PLAIN_ROUTES
+        let plain = plain_routes
             .iter()
             .filter(|(method, _)| *method == "POST")
             .map(|(_, path)| (*path).to_owned());

@@ -1,19 +1,26 @@
-//! The Trove server: configuration, the axum router around the Leptos app,
-//! file routes, demo data and the synthetic seeder. `main.rs` is the CLI.
+//! The Trove server: configuration, the axum router around the Leptos app
+//! (with each feature's own routes merged in [`router`]), housekeeping,
+//! demo data, the synthetic seeder and the Trash commands. `main.rs` is the
+//! CLI.
 
 pub mod demo;
 pub mod fields;
 pub mod files;
 pub mod guard;
+pub mod health;
+mod housekeeping;
 pub mod idempotency;
 pub mod listen;
 mod open;
 pub mod openapi;
+pub mod routes;
 pub mod seed;
-pub mod trash_command;
+pub mod trash_cli;
 pub mod upload;
 
-pub use open::{open_state, DataConfig};
+pub use housekeeping::{forget_expired, housekeeping, purge_trash};
+pub use open::{open_state, DataArgs, DataConfig};
+pub use routes::PlainRoutes;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -24,16 +31,11 @@ use app::auth::session_store::CachedSessions;
 use app::error::AppError;
 use app::site::PublicOrigin;
 use app::state::AppState;
-use app::trash::model::PurgeReport;
-use app::trash::purge::{purge, ORPHAN_GRACE};
 use app::{shell, App};
-use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse as _, Response};
-use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -62,44 +64,20 @@ pub fn leptos_options(addr: SocketAddr) -> anyhow::Result<LeptosOptions> {
     Ok(options)
 }
 
-/// Leptos options for tests: no compiled site needed.
-pub fn test_leptos_options(site_root: &Path) -> LeptosOptions {
-    LeptosOptions::builder()
-        .output_name("trove")
-        .site_root(site_root.display().to_string())
-        .site_pkg_dir("pkg")
-        .build()
+/// Every feature's routes that are not server functions, merged here and
+/// nowhere else (see [`routes`]).
+fn plain_routes(max_upload_bytes: u64) -> PlainRoutes {
+    health::routes()
+        .merge(openapi::routes())
+        .merge(files::routes())
+        .merge(upload::routes(max_upload_bytes))
 }
 
-/// The routes that are not server functions (those are registered by
-/// Leptos and listed by `leptos::server_fn::axum::server_fn_paths`), as
-/// (method, path). The router is built from this list, so tests that walk
-/// every endpoint see a new route as soon as it exists.
-pub const PLAIN_ROUTES: [(&str, &str); 6] = [
-    ("GET", "/healthz"),
-    ("GET", "/api/openapi.json"),
-    ("GET", "/files/{space}/{id}/thumbnail"),
-    ("GET", "/files/{space}/trash/{id}/thumbnail"),
-    ("GET", "/files/{space}/{id}/download"),
-    ("POST", "/api/upload"),
-];
-
-fn plain_route(state: &AppState, path: &str) -> axum::routing::MethodRouter<AppState> {
-    match path {
-        "/healthz" => get(healthz),
-        "/api/openapi.json" => get(openapi::document),
-        "/files/{space}/{id}/thumbnail" => get(files::thumbnail),
-        "/files/{space}/trash/{id}/thumbnail" => get(files::trash_thumbnail),
-        "/files/{space}/{id}/download" => get(files::download),
-        // The limit is checked while streaming too; this lets the body
-        // through up to it (plus the multipart framing).
-        "/api/upload" => post(upload::upload).layer(DefaultBodyLimit::max(
-            usize::try_from(state.max_upload_bytes)
-                .unwrap_or(usize::MAX)
-                .saturating_add(64 * 1024),
-        )),
-        other => unreachable!("PLAIN_ROUTES lists {other} without a handler"),
-    }
+/// What [`router`] serves besides the server functions, as (method, path):
+/// for the tests that walk every endpoint, which see a new route as soon
+/// as a feature adds it.
+pub fn plain_route_list() -> Vec<(&'static str, &'static str)> {
+    plain_routes(0).listed().to_vec()
 }
 
 /// The app's routes, generated once per process. Generating them renders
@@ -120,11 +98,10 @@ pub fn router(state: AppState) -> Router {
     let leptos_options = state.leptos_options.clone();
     let site = state.public_origin.clone();
     let limits = state.request_limits;
-    let mut router = Router::new();
-    for (_, path) in PLAIN_ROUTES {
-        router = router.route(path, plain_route(&state, path));
-    }
-    router
+    let plain = plain_routes(state.max_upload_bytes);
+    let idempotency = idempotency::IdempotencyLayer::new(state.clone(), plain.listed());
+    plain
+        .into_router()
         .leptos_routes_with_context(
             &state,
             routes,
@@ -136,7 +113,7 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Inside the session layer: a key belongs to the signed-in user.
-        .layer(idempotency::IdempotencyLayer::new(state.clone()))
+        .layer(idempotency)
         // Outside it: a request with a misspelt field never acted, so it
         // has no answer to keep.
         .layer(middleware::from_fn(fields::refuse_unknown))
@@ -184,7 +161,11 @@ pub fn router(state: AppState) -> Router {
 /// most requests skip the session query; sign-out is final, whatever
 /// requests are still in flight.
 fn session_layer(state: &AppState) -> SessionManagerLayer<CachedSessions> {
-    let store = CachedSessions::new(state.sessions.clone(), RECENT_SESSIONS_CAPACITY);
+    let store = CachedSessions::new(
+        state.sessions.clone(),
+        RECENT_SESSIONS_CAPACITY,
+        state.clock,
+    );
     SessionManagerLayer::new(store)
         .with_name("trove_session")
         .with_http_only(true)
@@ -232,58 +213,9 @@ async fn api_router_errors(request: Request, next: Next) -> Response {
     }
 }
 
-/// `GET /healthz`: 200 when the database answers.
-async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match sqlx::query("SELECT 1").execute(&state.pool).await {
-        Ok(_) => (StatusCode::OK, "ok"),
-        Err(error) => {
-            tracing::error!(%error, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
-        }
-    }
-}
-
-/// Runs the purge once with the state's clock: expired assets go, then
-/// orphan files older than [`ORPHAN_GRACE`] by the file system's clock.
-/// Idempotency keys older than a day, and the sign-in throttle's ended
-/// windows, are forgotten on the way.
-pub async fn purge_once(state: &AppState) -> Result<PurgeReport, AppError> {
-    let orphans_before = state.clock.unshifted_system_time() - ORPHAN_GRACE;
-    let report = purge(&state.pool, &state.storage, &state.clock, orphans_before).await?;
-    idempotency::forget_expired(&state.pool, state.clock.now()).await?;
-    state
-        .sign_in_limiter
-        .forget_ended(&state.pool, state.clock.now())
-        .await?;
-    Ok(report)
-}
-
-/// The purge job: at start-up, then every `every`. A failed run is logged
-/// and retried at the next tick; runs never overlap on one server, and
-/// runs on several servers are safe (see `app::trash::purge`).
-async fn purge_job(state: AppState, every: Duration) {
-    let mut ticker = tokio::time::interval(every);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticker.tick().await;
-        match purge_once(&state).await {
-            Ok(report) if report == PurgeReport::default() => {
-                tracing::debug!("purge: nothing to remove")
-            }
-            Ok(report) => tracing::info!(
-                assets = report.assets,
-                folders = report.folders,
-                files = report.files,
-                orphans = report.orphans,
-                "purge removed expired assets"
-            ),
-            Err(error) => tracing::error!(?error, "purge failed; retrying at the next run"),
-        }
-    }
-}
-
 /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
-/// The purge job runs every `purge_every` meanwhile.
+/// Housekeeping (the purge, and forgetting expired keys) runs every
+/// `purge_every` meanwhile.
 ///
 /// With port 0 the system picks a free port; `addr_file`, if given,
 /// receives the address actually bound (`http://127.0.0.1:40123`) once the
@@ -321,7 +253,7 @@ pub async fn serve(
             .clone()
             .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
     );
-    let purger = tokio::spawn(purge_job(state.clone(), purge_every));
+    let purger = tokio::spawn(housekeeping::housekeeping_job(state.clone(), purge_every));
     listen::serve_connections(listener, router(state), connections, shutdown_signal()).await;
     sweeper.abort();
     purger.abort();

@@ -6,14 +6,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use app::auth::model::Role;
-use app::clock::{parse_offset, Clock};
 use app::site::PublicOrigin;
 use clap::{Args, Parser, Subcommand};
-use server::{demo, leptos_options, open_state, purge_once, seed, serve, DataConfig};
+use server::trash_cli::{self, TrashCommand};
+use server::{demo, housekeeping, leptos_options, open_state, seed, serve, DataArgs, DataConfig};
 use tracing_subscriber::EnvFilter;
 
 mod cli_values;
-mod trash_cli;
 
 use cli_values::{parse_interval, parse_public_url, parse_size};
 
@@ -42,7 +41,7 @@ enum Command {
     User(UserCommand),
     /// Look through a space's Trash and put things back.
     #[command(subcommand)]
-    Trash(trash_cli::TrashCommand),
+    Trash(TrashCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -70,25 +69,6 @@ struct UserAddArgs {
     role: String,
     #[command(flatten)]
     data: DataArgs,
-}
-
-#[derive(Debug, Clone, Args)]
-struct DataArgs {
-    /// Directory for the database and the files.
-    #[arg(long, env = "TROVE_DATA_DIR", default_value = "data")]
-    data_dir: PathBuf,
-    /// The database: sqlite://… (defaults to <data dir>/trove.db) or
-    /// postgres://user:password@host/db.
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
-    database_url: Option<String>,
-    /// Where the files live: s3://bucket/prefix for an S3-compatible store
-    /// (with the usual AWS_* settings; AWS_ENDPOINT_URL for a store other
-    /// than Amazon's); defaults to <data dir>/files.
-    #[arg(long, env = "TROVE_STORAGE")]
-    storage: Option<String>,
-    /// Shift the clock, e.g. 15d, -3h, 90m (demos and end-to-end tests only).
-    #[arg(long, env = "TROVE_CLOCK_OFFSET")]
-    clock_offset: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -156,43 +136,6 @@ struct SeedArgs {
     folders: usize,
     #[command(flatten)]
     data: DataArgs,
-}
-
-impl DataArgs {
-    fn config(&self) -> DataConfig {
-        DataConfig {
-            data_dir: self.data_dir.clone(),
-            database_url: self.database_url.clone(),
-            storage_url: self.storage.clone(),
-            refresh_statistics: false,
-        }
-    }
-
-    /// The database (migrated) and files, for a command that serves nothing.
-    async fn open_for_command(&self) -> anyhow::Result<app::state::AppState> {
-        let options = leptos::config::LeptosOptions::builder()
-            .output_name("trove")
-            .build();
-        open_state(&self.config(), self.clock()?, options).await
-    }
-
-    fn clock(&self) -> anyhow::Result<Clock> {
-        match self
-            .clock_offset
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-        {
-            None => Ok(Clock::system()),
-            Some(text) => {
-                let offset = parse_offset(text)?;
-                tracing::warn!(
-                    offset = text,
-                    "TROVE_CLOCK_OFFSET is set: the clock is shifted"
-                );
-                Ok(Clock::with_offset(offset))
-            }
-        }
-    }
 }
 
 #[tokio::main]
@@ -277,7 +220,7 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
 
 async fn run_purge(args: DataArgs) -> anyhow::Result<()> {
     let state = args.open_for_command().await?;
-    let report = purge_once(&state)
+    let report = housekeeping(&state)
         .await
         .map_err(|e| anyhow::anyhow!("purge failed: {e}"))?;
     println!(

@@ -1,12 +1,13 @@
 //! Opening Trove's data: the database (migrated, and its schema complete
-//! before the serving pool opens) and the file store, as the app's state.
+//! before the serving pool opens) and the file store, as the app's state;
+//! and the flags every command names them with ([`DataArgs`]).
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use app::clock::Clock;
+use app::clock::{parse_offset, Clock};
 use app::cpu_gate::CpuGate;
 use app::db::SessionRows;
 use app::rate_limit::SignInLimiter;
@@ -17,6 +18,66 @@ use app::storage::Storage;
 use leptos::config::LeptosOptions;
 
 use crate::{RECENT_ACCESS_CAPACITY, RECENT_USERS_CAPACITY};
+
+// Where the data lives, as every command's flags say it. (No doc comment:
+// clap reads one on an `Args` struct as the help text of its command.)
+#[derive(Debug, Clone, clap::Args)]
+pub struct DataArgs {
+    /// Directory for the database and the files.
+    #[arg(long, env = "TROVE_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// The database: sqlite://… (defaults to <data dir>/trove.db) or
+    /// postgres://user:password@host/db.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Where the files live: s3://bucket/prefix for an S3-compatible store
+    /// (with the usual AWS_* settings; AWS_ENDPOINT_URL for a store other
+    /// than Amazon's); defaults to <data dir>/files.
+    #[arg(long, env = "TROVE_STORAGE")]
+    pub storage: Option<String>,
+    /// Shift the clock, e.g. 15d, -3h, 90m (demos and end-to-end tests only).
+    #[arg(long, env = "TROVE_CLOCK_OFFSET")]
+    pub clock_offset: Option<String>,
+}
+
+impl DataArgs {
+    /// Where the data is, for [`open_state`].
+    pub fn config(&self) -> DataConfig {
+        DataConfig {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            storage_url: self.storage.clone(),
+            refresh_statistics: false,
+        }
+    }
+
+    /// The database (migrated) and files, for a command that serves nothing.
+    pub async fn open_for_command(&self) -> anyhow::Result<app::state::AppState> {
+        let options = leptos::config::LeptosOptions::builder()
+            .output_name("trove")
+            .build();
+        open_state(&self.config(), self.clock()?, options).await
+    }
+
+    /// The clock, shifted by `--clock-offset` if given (with a warning).
+    pub fn clock(&self) -> anyhow::Result<Clock> {
+        match self
+            .clock_offset
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+        {
+            None => Ok(Clock::system()),
+            Some(text) => {
+                let offset = parse_offset(text)?;
+                tracing::warn!(
+                    offset = text,
+                    "TROVE_CLOCK_OFFSET is set: the clock is shifted"
+                );
+                Ok(Clock::with_offset(offset))
+            }
+        }
+    }
+}
 
 /// Where the data lives: the database and the files.
 #[derive(Debug, Clone)]

@@ -8,6 +8,12 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use bytes::Bytes;
 
+use crate::routes::PlainRoutes;
+
+pub fn routes() -> PlainRoutes {
+    PlainRoutes::new().get("/api/openapi.json", document)
+}
+
 /// The document, built once for the process: served from here, and read
 /// by `fields` for each endpoint's fields.
 pub static SPEC: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(app::openapi::document);

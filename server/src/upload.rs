@@ -27,6 +27,7 @@ use app::ids::FolderId;
 use app::state::AppState;
 use axum::extract::multipart::MultipartError;
 use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::handler::Handler as _;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -35,6 +36,19 @@ use futures::{Stream, StreamExt as _};
 use tower_sessions::Session;
 
 use crate::idempotency::{FileDigest, FileFingerprint, UploadUnderKey};
+use crate::routes::PlainRoutes;
+
+/// `POST /api/upload`. The size limit is checked while streaming; the body
+/// limit lets a body through up to it (plus the multipart framing).
+pub fn routes(max_upload_bytes: u64) -> PlainRoutes {
+    let body_limit = usize::try_from(max_upload_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(64 * 1024);
+    PlainRoutes::new().post(
+        "/api/upload",
+        upload.layer(axum::extract::DefaultBodyLimit::max(body_limit)),
+    )
+}
 
 pub async fn upload(
     State(state): State<AppState>,

@@ -15,7 +15,7 @@ use leptos::server_fn::codec::{GetUrl, Json};
 
 use super::model::{AssetDetails, AssetPage, SearchScope, SortDir, SortKey};
 use crate::error::AppError;
-use crate::ids::FolderId;
+use crate::ids::{AssetId, FolderId};
 
 /// One page of a space's live assets: a folder's (the top level without
 /// `folder`) subfolders, then its assets; with a search `q`, the matching
@@ -171,4 +171,38 @@ pub async fn upload_limit(space: String) -> Result<u64, AppError> {
     let state = crate::state::app_state()?;
     crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
     Ok(state.max_upload_bytes)
+}
+
+/// Moves live folders (with everything inside) and assets into a folder:
+/// `POST /api/move_to_folder` with `{"space": "marketing", "ids": [7, 9],
+/// "folder_ids": [3], "to": 4}` (no `to`: to the top level), or every
+/// live asset matching a search with the number the person confirmed:
+/// `{"space": "marketing", "matching": {"search": "spring"},
+/// "expected_count": 340, "to": 4}` (409 with `count` if that many no
+/// longer match). All or nothing; a folder cannot go into itself or a
+/// folder inside it.
+#[server(prefix = "/api", endpoint = "move_to_folder", input = Json,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
+pub async fn move_to_folder(
+    space: String,
+    ids: Option<Vec<AssetId>>,
+    folder_ids: Option<Vec<FolderId>>,
+    matching: Option<super::model::Matching>,
+    expected_count: Option<u64>,
+    to: Option<FolderId>,
+) -> Result<super::folders::model::MoveItemsOutcome, AppError> {
+    use super::moving::{move_items, AssetFilters};
+    use crate::auth::model::Permission;
+    use crate::bulk_target::{BulkTarget, TargetFields};
+    let state = crate::state::app_state()?;
+    let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
+    let target = BulkTarget::from_fields(TargetFields {
+        ids,
+        folder_ids,
+        matching,
+        expected_count,
+    })?
+    .try_map(|matching| AssetFilters::parse(&matching))?;
+    let now = state.clock.now();
+    move_items(&state.pool, access.space.id, to, &target, now).await
 }

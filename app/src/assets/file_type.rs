@@ -4,7 +4,7 @@
 /// How many leading bytes [`sniff`] looks at.
 pub const SNIFF_BYTES: usize = 8 * 1024;
 
-pub use super::model::MAX_NAME_CHARS;
+pub use crate::names::{is_hidden, validate_name, MAX_NAME_CHARS};
 
 use unicode_normalization::UnicodeNormalization as _;
 
@@ -76,37 +76,6 @@ fn is_text(head: &[u8]) -> bool {
         }
 }
 
-/// Characters a name may not carry: control characters, and invisible
-/// format characters that reorder or hide text, so that
-/// `invoice\u{202E}fdp.exe` cannot pass for `invoiceexe.pdf`. These are
-/// the bidirectional controls (embeddings, overrides, isolates and marks),
-/// zero-width spaces and joiners of words, the byte-order mark, soft
-/// hyphens, line and paragraph separators, interlinear annotations, tag
-/// characters and the Hangul fillers (letters that draw nothing). The zero-width
-/// (non-)joiners U+200C and U+200D stay: scripts such as Persian and emoji
-/// sequences need them, and they cannot reorder anything.
-pub fn is_hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{00AD}'
-                | '\u{061C}'
-                | '\u{180E}'
-                | '\u{200B}'
-                | '\u{200E}'..='\u{200F}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'..='\u{206F}'
-                | '\u{2028}'..='\u{2029}'
-                | '\u{FEFF}'
-                | '\u{FFF9}'..='\u{FFFB}'
-                | '\u{E0000}'..='\u{E007F}'
-                // Hangul fillers: letters that draw nothing.
-                | '\u{115F}'..='\u{1160}'
-                | '\u{3164}'
-                | '\u{FFA0}'
-        )
-}
-
 /// The name a file is shown and downloaded under: the last part of what the
 /// browser sent (never a path), without [hidden](is_hidden) characters, in
 /// NFC, trimmed, at most [`MAX_NAME_CHARS`] characters; "untitled" when
@@ -129,32 +98,6 @@ pub fn clean_name(raw: &str) -> String {
 /// name is refused rather than cleaned, so nothing surprising is saved.
 pub fn validate_rename(input: &str) -> Result<String, String> {
     validate_name(input, "asset")
-}
-
-/// A name typed for a `thing` ("asset", "folder"): the rules of
-/// [`validate_rename`], answered in NFC: one form per name, so that names
-/// that look the same are the same text.
-pub fn validate_name(input: &str, thing: &str) -> Result<String, String> {
-    let composed: String = input.trim().nfc().collect();
-    let name = composed.as_str();
-    if name.is_empty() {
-        return Err(format!("Give the {thing} a name."));
-    }
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(format!(
-            "A name can have at most {MAX_NAME_CHARS} characters."
-        ));
-    }
-    if name.contains(['/', '\\']) || name.chars().any(char::is_control) {
-        return Err("A name cannot contain slashes or control characters.".to_owned());
-    }
-    if name.chars().any(is_hidden) {
-        return Err(
-            "A name cannot contain invisible characters that change how it reads (such as right-to-left marks)."
-                .to_owned(),
-        );
-    }
-    Ok(name.to_owned())
 }
 
 /// `Content-Disposition` for a download under `name`: an ASCII fallback and

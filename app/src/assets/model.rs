@@ -108,8 +108,7 @@ pub fn too_large_message(what: &str, limit_bytes: u64) -> String {
     )
 }
 
-/// The longest asset name, in characters.
-pub const MAX_NAME_CHARS: usize = 255;
+pub use crate::names::MAX_NAME_CHARS;
 
 /// One asset with who uploaded it, for the details page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -20,6 +20,7 @@ use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Result, SessionStore};
 
+use crate::clock::Clock;
 use crate::db::SessionRows;
 use crate::recent::{Op, Recent};
 
@@ -35,16 +36,28 @@ pub struct CachedSessions {
     /// the counter of its id: a read that saw its id's count change while
     /// it ran may be out of date.
     writes: Arc<[AtomicU64; WRITE_COUNTERS]>,
+    /// What a remembered session's expiry is compared with.
+    clock: Clock,
 }
 
 impl CachedSessions {
     /// Remembers at most `capacity` sessions.
-    pub fn new(rows: SessionRows, capacity: u64) -> Self {
+    pub fn new(rows: SessionRows, capacity: u64, clock: Clock) -> Self {
         Self {
             recent: Recent::new(capacity),
             rows,
             writes: Arc::new(std::array::from_fn(|_| AtomicU64::new(0))),
+            clock,
         }
+    }
+
+    /// Whether a remembered session's idle expiry is still ahead. The
+    /// expiry is the cookie layer's (tower-sessions sets it from the
+    /// system time, and the table's own reads compare it with the system
+    /// time): so is this, through the clock's unshifted reading, or memory
+    /// and table would disagree under `TROVE_CLOCK_OFFSET`.
+    fn is_live(&self, record: &Record) -> bool {
+        record.expiry_date > OffsetDateTime::from(self.clock.unshifted_system_time())
     }
 
     fn counter(&self, id: Id) -> &AtomicU64 {
@@ -99,7 +112,7 @@ impl SessionStore for CachedSessions {
         // As the stores do: an expired session is no session (and the
         // table may hold a renewal made by another server).
         if let Some(record) = self.recent.get(id) {
-            if record.expiry_date > OffsetDateTime::now_utc() {
+            if self.is_live(&record) {
                 return Ok(Some(record));
             }
         }
@@ -127,7 +140,7 @@ mod tests {
         let rows = SessionRows::open(&crate::db::test_database_url(&dir).await)
             .await
             .unwrap();
-        (CachedSessions::new(rows, 10), dir)
+        (CachedSessions::new(rows, 10, Clock::system()), dir)
     }
 
     async fn signed_in(store: &CachedSessions, expires_in: time::Duration) -> Record {

@@ -23,6 +23,7 @@ use crate::assets::model::AssetKind;
 #[cfg(feature = "ssr")]
 use crate::auth::model::Permission;
 use crate::error::AppError;
+use crate::ids::{AssetId, FolderId};
 
 /// Who is calling, checked: the app state, and the space and user of a
 /// signed-in member holding `permission` there.
@@ -44,28 +45,23 @@ async fn caller(space: &str, permission: Permission) -> Result<Caller, AppError>
     })
 }
 
-/// What a bulk request names, checked: `ids`, or `matching` filters (`F`,
-/// parsed) with the `expected_count` the person confirmed.
-/// Folder ids may come with either, or alone (`ids` then empty).
+/// A bulk change by the caller, from a request's fields: the target
+/// checked ([`BulkTarget::from_fields`]) and its filters parsed.
 #[cfg(feature = "ssr")]
-fn pick<'a, F>(
-    ids: Option<&'a [i64]>,
-    filters: Option<&'a F>,
-    expected_count: Option<u64>,
-    folder_ids: &[i64],
-) -> Result<super::bulk::Pick<'a, F>, AppError> {
-    use super::bulk::Pick;
-    match (ids, filters, expected_count) {
-        (Some(ids), None, None) => Ok(Pick::Ids(ids)),
-        (None, None, None) if !folder_ids.is_empty() => Ok(Pick::Ids(&[])),
-        (None, Some(filters), Some(expected)) => Ok(Pick::Matching { filters, expected }),
-        (None, Some(_), None) => Err(AppError::validation(
-            "Say how many matching assets you confirmed (`expected_count`).",
-        )),
-        _ => Err(AppError::validation(
-            "Send `ids` or `matching` with `expected_count` (and `folder_ids`, or only them).",
-        )),
-    }
+fn change<M, F>(
+    caller: &Caller,
+    fields: crate::bulk_target::TargetFields<M>,
+    parse: impl FnOnce(M) -> Result<F, AppError>,
+    dry_run: Option<bool>,
+) -> Result<super::bulk::BulkChange<F>, AppError> {
+    use super::bulk::{BulkChange, Effect};
+    use crate::bulk_target::BulkTarget;
+    Ok(BulkChange {
+        space: caller.space_id,
+        actor: caller.user,
+        target: BulkTarget::from_fields(fields)?.try_map(parse)?,
+        effect: Effect::from_dry_run(dry_run),
+    })
 }
 
 /// Moves assets of a space to Trash: `POST /api/move_to_trash` with
@@ -80,31 +76,23 @@ fn pick<'a, F>(
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn move_to_trash(
     space: String,
-    ids: Option<Vec<i64>>,
-    folder_ids: Option<Vec<i64>>,
+    ids: Option<Vec<AssetId>>,
+    folder_ids: Option<Vec<FolderId>>,
     matching: Option<Matching>,
     expected_count: Option<u64>,
     dry_run: Option<bool>,
 ) -> Result<MoveOutcome, AppError> {
-    use super::bulk::{AssetFilters, Effect};
-    let Caller {
-        state,
-        space_id,
-        user,
-    } = caller(&space, Permission::Delete).await?;
-    let filters = matching
-        .map(|m| {
-            Ok::<_, AppError>(AssetFilters {
-                search: crate::search::NameSearch::parse(&m.search)?,
-                within: m.within,
-            })
-        })
-        .transpose()?;
-    let folders = folder_ids.unwrap_or_default();
-    let pick = pick(ids.as_deref(), filters.as_ref(), expected_count, &folders)?;
-    let effect = Effect::from_dry_run(dry_run);
-    let clock = &state.clock;
-    super::bulk::trash_assets(&state.pool, space_id, user, pick, &folders, clock, effect).await
+    use crate::assets::moving::AssetFilters;
+    use crate::bulk_target::TargetFields;
+    let caller = caller(&space, Permission::Delete).await?;
+    let fields = TargetFields {
+        ids,
+        folder_ids,
+        matching,
+        expected_count,
+    };
+    let change = change(&caller, fields, |m| AssetFilters::parse(&m), dry_run)?;
+    super::bulk::trash_assets(&caller.state.pool, &change, &caller.state.clock).await
 }
 
 /// Undo of one `move_to_trash`: `POST /api/restore_batch` with
@@ -220,27 +208,23 @@ pub async fn count_trash(
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn delete_permanently(
     space: String,
-    ids: Option<Vec<i64>>,
-    folder_ids: Option<Vec<i64>>,
+    ids: Option<Vec<AssetId>>,
+    folder_ids: Option<Vec<FolderId>>,
     matching: Option<TrashMatching>,
     expected_count: Option<u64>,
     dry_run: Option<bool>,
 ) -> Result<DeletePermanentlyOutcome, AppError> {
-    use super::bulk::Effect;
-    let Caller {
-        state,
-        space_id,
-        user,
-    } = caller(&space, Permission::Purge).await?;
-    let filters = matching.as_ref().map(TrashFilters::parse).transpose()?;
-    let folders = folder_ids.unwrap_or_default();
-    let pick = pick(ids.as_deref(), filters.as_ref(), expected_count, &folders)?;
-    let effect = Effect::from_dry_run(dry_run);
-    let (pool, storage, clock) = (&state.pool, &state.storage, &state.clock);
-    super::bulk::delete_assets_permanently(
-        pool, storage, space_id, user, pick, &folders, clock, effect,
-    )
-    .await
+    use crate::bulk_target::TargetFields;
+    let caller = caller(&space, Permission::Purge).await?;
+    let fields = TargetFields {
+        ids,
+        folder_ids,
+        matching,
+        expected_count,
+    };
+    let change = change(&caller, fields, |m| TrashFilters::parse(&m), dry_run)?;
+    let Caller { state, .. } = &caller;
+    super::bulk::delete_assets_permanently(&state.pool, &state.storage, &change, &state.clock).await
 }
 
 /// Restores assets from Trash: `POST /api/restore_from_trash` with
@@ -254,22 +238,27 @@ pub async fn delete_permanently(
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn restore_from_trash(
     space: String,
-    ids: Option<Vec<i64>>,
-    folder_ids: Option<Vec<i64>>,
+    ids: Option<Vec<AssetId>>,
+    folder_ids: Option<Vec<FolderId>>,
     matching: Option<TrashMatching>,
     expected_count: Option<u64>,
     dry_run: Option<bool>,
 ) -> Result<RestoreFromTrashOutcome, AppError> {
-    use super::bulk::Effect;
-    let Caller {
-        state,
-        space_id,
-        user,
-    } = caller(&space, Permission::Delete).await?;
-    let filters = matching.as_ref().map(TrashFilters::parse).transpose()?;
-    let folders = folder_ids.unwrap_or_default();
-    let pick = pick(ids.as_deref(), filters.as_ref(), expected_count, &folders)?;
-    let effect = Effect::from_dry_run(dry_run);
-    let (actor, clock) = (Some(user), &state.clock);
-    super::bulk::restore_assets(&state.pool, space_id, actor, pick, &folders, clock, effect).await
+    use super::bulk::BulkChange;
+    use crate::bulk_target::TargetFields;
+    let caller = caller(&space, Permission::Delete).await?;
+    let fields = TargetFields {
+        ids,
+        folder_ids,
+        matching,
+        expected_count,
+    };
+    let change = change(&caller, fields, |m| TrashFilters::parse(&m), dry_run)?;
+    let change = BulkChange {
+        actor: Some(change.actor),
+        space: change.space,
+        target: change.target,
+        effect: change.effect,
+    };
+    super::bulk::restore_assets(&caller.state.pool, &change, &caller.state.clock).await
 }

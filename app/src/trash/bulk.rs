@@ -1,8 +1,9 @@
 //! The bulk changes: moving assets to Trash and back, and deleting them for
 //! good. One IMMEDIATE transaction per request (the write lock is taken up
 //! front, so concurrent requests queue on the busy timeout instead of
-//! failing), all or nothing, audited. Each names listed ids or everything
-//! matching filters ([`Pick`]), and may be a dry run ([`Effect`]).
+//! failing), all or nothing, audited. Each is a [`BulkChange`]: listed ids
+//! or everything matching filters (a [`BulkTarget`](crate::bulk_target::BulkTarget)), maybe a dry run
+//! ([`Effect`]).
 
 mod folders;
 mod matching;
@@ -13,21 +14,19 @@ use crate::db::Sql;
 use sqlx::{AnyConnection, AnyPool};
 
 use matching::begin_matching_in_trash;
-pub use matching::{Effect, Pick};
+pub use matching::{BulkChange, Effect};
 pub use restore::{restore_assets, restore_batch, restore_from_trash};
 use states::begin_bulk;
-pub(crate) use states::json_ids;
-pub use states::{validate_ids, validate_items};
 
 use super::listing::TrashFilters;
 use super::model::{DeletePermanentlyOutcome, MoveOutcome};
-use crate::assets::folders::data::{check_matching_count, push_live_matching};
-use crate::assets::folders::model::Within;
+use crate::assets::moving::AssetFilters;
 use crate::audit::{write_batch_entry, AuditAction, AuditEntry};
+use crate::bulk_target::Items;
 use crate::clock::Clock;
+use crate::db::json_ids;
 use crate::error::AppError;
-use crate::ids::{BatchId, SpaceId, UserId};
-use crate::search::NameSearch;
+use crate::ids::{AssetId, BatchId, SpaceId, UserId};
 use crate::storage::Storage;
 use crate::time::Timestamp;
 
@@ -38,64 +37,62 @@ pub async fn move_to_trash(
     pool: &AnyPool,
     space: SpaceId,
     user: UserId,
-    ids: &[i64],
+    ids: &[AssetId],
     clock: &Clock,
 ) -> Result<MoveOutcome, AppError> {
-    trash_assets(pool, space, user, Pick::Ids(ids), &[], clock, Effect::Apply).await
+    trash_assets(pool, &BulkChange::ids(space, user, ids), clock).await
 }
 
-/// Moves assets of `space` to Trash for `user`, as one batch: listed ids
-/// (those already in Trash are skipped and counted; unknown or foreign ids
-/// fail the whole request, naming them), or every live asset matching a
-/// search (all of them without one) if they are the confirmed number; and
-/// the listed `folders` with everything live inside them, in the same batch.
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool, pick, clock)))]
+/// Moves assets of a space to Trash, as one batch: listed ids (those
+/// already in Trash are skipped and counted; unknown or foreign ids fail the
+/// whole request, naming them), or every live asset matching a search (all
+/// of them without one) if they are the confirmed number; and the listed
+/// folders with everything live inside them, in the same batch.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(space = change.space.0)))]
 pub async fn trash_assets(
     pool: &AnyPool,
-    space: SpaceId,
-    user: UserId,
-    pick: Pick<'_, AssetFilters>,
-    folders: &[i64],
+    change: &BulkChange<AssetFilters>,
     clock: &Clock,
-    effect: Effect,
 ) -> Result<MoveOutcome, AppError> {
+    let BulkChange {
+        space,
+        actor: user,
+        ref target,
+        effect,
+    } = *change;
     let mut conn = pool.acquire().await?;
     let batch = BatchId::new_random();
-    let (mut tx, moved, skipped, now) = match pick {
-        Pick::Ids(ids) => {
-            let (mut tx, states) = begin_bulk(&mut conn, space, ids, folders, "moved").await?;
+    let (mut tx, moved, skipped, now) = match &target.items {
+        Items::Ids(_) => {
+            let (mut tx, states) = begin_bulk(&mut conn, space, target, "moved").await?;
             let now = clock.now();
             trash_live(&mut tx, space, user, &states.live, &batch, now).await?;
             let (moved, skipped) = (states.live.len() as u64, states.trashed.len() as u64);
             (tx, moved, skipped, now)
         }
-        Pick::Matching { filters, expected } => {
+        Items::Matching { filters, expected } => {
             // One statement over the matching rows, counted; the guard
             // after it rolls everything back if the count is not the one
             // confirmed.
-            if !folders.is_empty() {
-                validate_items(&[], folders)?;
-            }
+            target.validate()?;
             let mut tx = crate::db::begin_write(&mut conn).await?;
             let now = clock.now();
-            let search = filters.search.as_ref();
-            let within = filters.within;
-            let mut change = Sql::new("UPDATE assets SET deleted_at = ");
-            change
+            let mut update = Sql::new("UPDATE assets SET deleted_at = ");
+            update
                 .push_bind(now)
                 .push(", deleted_by = ")
                 .push_bind(user)
                 .push(", delete_batch = ")
                 .push_bind(&batch)
                 .push(" WHERE id IN (");
-            push_live_matching(&mut change, space, search, within);
-            change.push(")");
-            let moved = change.build().execute(&mut *tx).await?.rows_affected();
-            check_matching_count(moved, search, within, expected, "moved")?;
+            filters.push_ids(&mut update, space);
+            update.push(")");
+            let moved = update.build().execute(&mut *tx).await?.rows_affected();
+            filters.check_count(moved, *expected, "moved")?;
             (tx, moved, 0, now)
         }
     };
-    let states = folders::folder_states(&mut tx, space, folders, "moved").await?;
+    let states = folders::folder_states(&mut tx, space, &target.folders, "moved").await?;
     let inside = folders::trash_folders(&mut tx, &states.live, user, &batch, now).await?;
     let moved_folders = states.live.len() as u64;
     // Either way the batch's rows are what moved: the database gathers
@@ -115,21 +112,13 @@ pub async fn trash_assets(
     })
 }
 
-/// What "all matching" names on the Assets page: a search, and where it
-/// looks (`None`: every folder).
-#[derive(Debug, Clone, Default)]
-pub struct AssetFilters {
-    pub search: Option<NameSearch>,
-    pub within: Option<Within>,
-}
-
 /// Moves live assets (`live`, known to be live under the write lock) to
 /// Trash as one batch (the caller audits it).
 async fn trash_live(
     tx: &mut AnyConnection,
     space: SpaceId,
     user: UserId,
-    live: &[i64],
+    live: &[AssetId],
     batch: &BatchId,
     now: Timestamp,
 ) -> Result<(), AppError> {
@@ -164,11 +153,11 @@ pub async fn delete_permanently(
     storage: &Storage,
     space: SpaceId,
     user: UserId,
-    ids: &[i64],
+    ids: &[AssetId],
     clock: &Clock,
 ) -> Result<DeletePermanentlyOutcome, AppError> {
-    let pick = Pick::Ids(ids);
-    delete_assets_permanently(pool, storage, space, user, pick, &[], clock, Effect::Apply).await
+    let change = BulkChange::ids(space, user, ids);
+    delete_assets_permanently(pool, storage, &change, clock).await
 }
 
 /// Deletes assets in Trash for good, all or nothing: listed ids (unknown or
@@ -178,46 +167,45 @@ pub async fn delete_permanently(
 /// everything of their batch inside. Rows go in one transaction with the
 /// audit entry; their files are removed only after it commits (a crash in
 /// between leaves orphan files, which the purge's sweep removes).
-#[allow(clippy::too_many_arguments)]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool, storage, pick, clock)))]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(space = change.space.0)))]
 pub async fn delete_assets_permanently(
     pool: &AnyPool,
     storage: &Storage,
-    space: SpaceId,
-    user: UserId,
-    pick: Pick<'_, TrashFilters>,
-    folders: &[i64],
+    change: &BulkChange<TrashFilters>,
     clock: &Clock,
-    effect: Effect,
 ) -> Result<DeletePermanentlyOutcome, AppError> {
+    let BulkChange {
+        space,
+        actor: user,
+        ref target,
+        effect,
+    } = *change;
     // Durable: the files go once this commits, so the commit must survive
     // a power cut (`synchronous = FULL`), or rows could come back without
     // their files.
     let mut conn = crate::db::durable_connection(pool).await?;
-    let (mut tx, trashed, skipped, now) = match pick {
-        Pick::Ids(ids) => {
-            let (tx, states) = begin_bulk(&mut conn, space, ids, folders, "deleted").await?;
+    let (mut tx, trashed, skipped, now) = match &target.items {
+        Items::Ids(_) => {
+            let (tx, states) = begin_bulk(&mut conn, space, target, "deleted").await?;
             let skipped = states.live.len() as u64;
             (tx, states.trashed_ids(), skipped, clock.now())
         }
-        Pick::Matching { filters, expected } => {
-            if !folders.is_empty() {
-                validate_items(&[], folders)?;
-            }
+        Items::Matching { filters, expected } => {
+            target.validate()?;
             let (tx, ids, now) =
-                begin_matching_in_trash(&mut conn, space, filters, expected, clock, "deleted")
+                begin_matching_in_trash(&mut conn, space, filters, *expected, clock, "deleted")
                     .await?;
             (tx, ids, 0, now)
         }
     };
-    let states = folders::folder_states(&mut tx, space, folders, "deleted").await?;
+    let states = folders::folder_states(&mut tx, space, &target.folders, "deleted").await?;
     let folders::Deleted {
         assets: mut gone,
         mut keys,
         folders: mut folders_gone,
     } = folders::delete_folders(&mut tx, &states.trashed).await?;
     if !trashed.is_empty() {
-        let removed: Vec<(i64, String)> = sqlx::query_as(
+        let removed: Vec<(AssetId, String)> = sqlx::query_as(
             "DELETE FROM assets
              WHERE space_id = $1 AND deleted_at IS NOT NULL AND id IN (SELECT value FROM json_each($2))
              RETURNING id, storage_key",
@@ -259,7 +247,6 @@ pub async fn delete_assets_permanently(
         dry_run: effect.is_dry_run(),
     })
 }
-
 /// Removes the stored files of deleted rows; returns how many files went.
 /// A failure is logged and left to the orphan sweep: the rows are gone
 /// already, so the request has succeeded.
@@ -286,7 +273,9 @@ const FILE_REMOVALS_AT_ONCE: usize = 16;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bulk_target::BulkTarget;
     use crate::db::test_pool;
+    use crate::search::NameSearch;
     use crate::spaces::data::ensure;
     use crate::storage::FileKind;
     use crate::trash::fixtures::{assets, audit_rows, trashed, user, NOW};
@@ -326,7 +315,7 @@ mod tests {
         .await
         .unwrap_err();
         assert!(
-            matches!(&error, AppError::UnknownAssets { ids, message } if ids == &[foreign[0]] && message.contains(&foreign[0].to_string()))
+            matches!(&error, AppError::UnknownItems { assets, message, .. } if assets == &[foreign[0]] && message.contains(&foreign[0].0.to_string()))
         );
         assert_eq!(trashed(&pool).await, ids[..2].to_vec());
 
@@ -344,7 +333,7 @@ mod tests {
                 dry_run: false,
             }
         );
-        let left: Vec<i64> = sqlx::query_scalar("SELECT id FROM assets WHERE space_id = $1")
+        let left: Vec<AssetId> = sqlx::query_scalar("SELECT id FROM assets WHERE space_id = $1")
             .bind(space)
             .fetch_all(&pool)
             .await
@@ -362,7 +351,7 @@ mod tests {
         // Again: the deleted ids no longer exist.
         let again =
             delete_permanently(&pool, &storage, space, by, &ids[..2], &Clock::frozen(NOW)).await;
-        assert!(matches!(again, Err(AppError::UnknownAssets { .. })));
+        assert!(matches!(again, Err(AppError::UnknownItems { .. })));
     }
 
     /// All matching moves in one statement; the audit entry, gathered by
@@ -382,26 +371,34 @@ mod tests {
             within: None,
         };
         let clock = Clock::frozen(NOW);
-        let pick = |expected| Pick::Matching {
-            filters: &search,
-            expected,
+        let pick = |expected, effect| BulkChange {
+            space,
+            actor: by,
+            target: BulkTarget {
+                items: Items::Matching {
+                    filters: search.clone(),
+                    expected,
+                },
+                folders: Vec::new(),
+            },
+            effect,
         };
-        let stale = trash_assets(&pool, space, by, pick(10), &[], &clock, Effect::Apply).await;
+        let stale = trash_assets(&pool, &pick(10, Effect::Apply), &clock).await;
         assert!(matches!(
             stale,
             Err(AppError::CountChanged { count: 11, .. })
         ));
-        let dry = trash_assets(&pool, space, by, pick(11), &[], &clock, Effect::DryRun)
+        let dry = trash_assets(&pool, &pick(11, Effect::DryRun), &clock)
             .await
             .unwrap();
         assert_eq!((dry.moved, dry.dry_run), (11, true));
         assert!(trashed(&pool).await.is_empty());
         assert!(audit_rows(&pool).await.is_empty());
 
-        let done = trash_assets(&pool, space, by, pick(11), &[], &clock, Effect::Apply)
+        let done = trash_assets(&pool, &pick(11, Effect::Apply), &clock)
             .await
             .unwrap();
-        let mut expected: Vec<i64> = vec![ids[1]];
+        let mut expected: Vec<AssetId> = vec![ids[1]];
         expected.extend(&ids[10..20]);
         assert_eq!(trashed(&pool).await, expected);
         let audit = audit_rows(&pool).await;
@@ -411,24 +408,6 @@ mod tests {
             ("move_to_trash", json_ids(&expected).as_str(), 11)
         );
         assert_eq!(audit[0].3.as_deref(), Some(done.batch.as_str()));
-    }
-
-    #[test]
-    fn bad_id_lists_are_refused_with_reasons() {
-        assert!(
-            matches!(validate_ids(&[]), Err(AppError::Validation(m)) if m.contains("at least one"))
-        );
-        let too_many: Vec<i64> = (1..=10_001).collect();
-        assert!(
-            matches!(validate_ids(&too_many), Err(AppError::Validation(m)) if m.contains("10000"))
-        );
-        assert!(validate_ids(&too_many[..10_000]).is_ok());
-        assert!(matches!(
-            validate_ids(&[1, 0]),
-            Err(AppError::Validation(_))
-        ));
-        let dupes = validate_ids(&[3, 5, 3, 5, 9]);
-        assert!(matches!(dupes, Err(AppError::Validation(m)) if m.ends_with("3, 5.")));
     }
 
     #[tokio::test]
@@ -468,7 +447,7 @@ mod tests {
         let audit = audit_rows(&pool).await;
         assert_eq!(audit.len(), 2);
         assert_eq!(audit[1].0, "move_to_trash");
-        assert_eq!(audit[1].1, format!("[{},{}]", ids[2], ids[3]));
+        assert_eq!(audit[1].1, format!("[{},{}]", ids[2].0, ids[3].0));
         assert_eq!(audit[1].2, 2);
         assert_eq!(audit[1].3.as_deref(), Some(second.batch.as_str()));
         // The listing's live counter followed.
@@ -488,15 +467,17 @@ mod tests {
         let by = user(&pool, "m@x").await;
         let mine = assets(&pool, space, 3).await;
         let theirs = assets(&pool, other, 1).await;
-        let request = [mine[0], mine[1], theirs[0], 999_999];
+        let request = [mine[0], mine[1], theirs[0], AssetId(999_999)];
         let error = move_to_trash(&pool, space, by, &request, &Clock::frozen(NOW))
             .await
             .unwrap_err();
         match error {
-            AppError::UnknownAssets { ids, message } => {
-                assert_eq!(ids, [theirs[0], 999_999]);
+            AppError::UnknownItems {
+                assets, message, ..
+            } => {
+                assert_eq!(assets, [theirs[0], AssetId(999_999)]);
                 assert!(
-                    message.contains(&format!("{}, 999999", theirs[0])),
+                    message.contains(&format!("{}, 999999", theirs[0].0)),
                     "{message}"
                 );
                 assert!(message.contains("Nothing was moved"));
@@ -519,7 +500,7 @@ mod tests {
         assert_eq!((outcome.moved, outcome.skipped), (10_000, 0));
         assert_eq!(trashed(&pool).await.len(), 10_000);
         let mut too_many = ids.clone();
-        too_many.push(ids[0] + 100_000);
+        too_many.push(AssetId(ids[0].0 + 100_000));
         assert!(matches!(
             move_to_trash(&pool, space, by, &too_many, &Clock::frozen(NOW)).await,
             Err(AppError::Validation(_))
@@ -611,7 +592,7 @@ mod tests {
             .unwrap()
             .items;
         assert_eq!(
-            listed.iter().map(|a| a.id.0).collect::<Vec<_>>(),
+            listed.iter().map(|a| a.id).collect::<Vec<_>>(),
             [ids[1], ids[0]]
         );
         assert_eq!(listed[0].deleted_by.as_deref(), Some("m@x"));
@@ -645,8 +626,8 @@ mod tests {
         assert_eq!((outcome.restored, outcome.skipped), (1, 1));
         assert_eq!(trashed(&pool).await, [ids[1], ids[2]]);
         assert!(matches!(
-            restore_from_trash(&pool, space, by, &[999_999], &Clock::frozen(NOW)).await,
-            Err(AppError::UnknownAssets { .. })
+            restore_from_trash(&pool, space, by, &[AssetId(999_999)], &Clock::frozen(NOW)).await,
+            Err(AppError::UnknownItems { .. })
         ));
     }
 

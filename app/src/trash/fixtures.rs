@@ -5,7 +5,7 @@
 use sqlx::AnyPool;
 
 use crate::assets::data::{insert, NewAsset};
-use crate::ids::{FolderId, SpaceId, UserId};
+use crate::ids::{AssetId, FolderId, SpaceId, UserId};
 use crate::time::Timestamp;
 
 /// A moment in 2027, far from the epoch and from real time.
@@ -24,7 +24,7 @@ pub async fn user(pool: &AnyPool, email: &str) -> UserId {
 }
 
 /// `n` live assets in `space`, named `a-0.png`, `a-1.png`, …
-pub async fn assets(pool: &AnyPool, space: SpaceId, n: usize) -> Vec<i64> {
+pub async fn assets(pool: &AnyPool, space: SpaceId, n: usize) -> Vec<AssetId> {
     assets_in(pool, space, None, n).await
 }
 
@@ -34,19 +34,19 @@ pub async fn assets_in(
     space: SpaceId,
     folder: Option<FolderId>,
     n: usize,
-) -> Vec<i64> {
+) -> Vec<AssetId> {
     let mut tx = pool.begin().await.unwrap();
     let mut ids = Vec::with_capacity(n);
     for i in 0..n {
         let asset = NewAsset::for_test(space, folder, &format!("a-{i}.png"));
-        ids.push(insert(&mut *tx, &asset).await.unwrap().id.0);
+        ids.push(insert(&mut *tx, &asset).await.unwrap().id);
     }
     tx.commit().await.unwrap();
     ids
 }
 
 /// The ids in Trash, in id order.
-pub async fn trashed(pool: &AnyPool) -> Vec<i64> {
+pub async fn trashed(pool: &AnyPool) -> Vec<AssetId> {
     sqlx::query_scalar("SELECT id FROM assets WHERE deleted_at IS NOT NULL ORDER BY id")
         .fetch_all(pool)
         .await

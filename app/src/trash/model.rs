@@ -12,11 +12,9 @@ mod summary;
 
 pub use summary::restored_summary;
 
-/// Trashed assets can be restored for this many days (DESIGN.md §4).
+/// Trashed assets can be restored for this many days (README, "Using it").
 pub const RETENTION_DAYS: i64 = 14;
 pub const RETENTION_MILLIS: i64 = RETENTION_DAYS * MILLIS_PER_DAY;
-/// The most ids one bulk request may carry.
-pub const MAX_BULK_IDS: usize = 10_000;
 
 /// Restorable while `now < deleted_at + 14 days`: the one rule that the
 /// Trash list, restore and the purge share.

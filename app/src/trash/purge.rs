@@ -19,10 +19,11 @@ use std::time::{Duration, SystemTime};
 use futures::TryStreamExt as _;
 use sqlx::AnyPool;
 
-use super::bulk::{json_ids, remove_files};
+use super::bulk::remove_files;
 use super::model::{restorable_after, PurgeReport};
 use crate::audit::{AuditAction, AuditEntry};
 use crate::clock::Clock;
+use crate::db::json_ids;
 use crate::error::AppError;
 use crate::ids::SpaceId;
 use crate::storage::Storage;
@@ -285,6 +286,10 @@ mod tests {
             || f.storage.exists(FileKind::Thumbnail, key).await.unwrap()
     }
 
+    fn asset_ids(ids: &[i64]) -> Vec<crate::ids::AssetId> {
+        ids.iter().copied().map(crate::ids::AssetId).collect()
+    }
+
     async fn row_exists(f: &Fixture, id: i64) -> bool {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM assets WHERE id = $1")
             .bind(id)
@@ -311,7 +316,7 @@ mod tests {
             &f.pool,
             f.space,
             f.user,
-            &ids[..2],
+            &asset_ids(&ids[..2]),
             &Clock::frozen(NOW.minus_millis(RETENTION_MILLIS)),
         )
         .await
@@ -320,7 +325,7 @@ mod tests {
             &f.pool,
             f.space,
             f.user,
-            &ids[2..3],
+            &asset_ids(&ids[2..3]),
             &Clock::frozen(NOW.minus_millis(RETENTION_MILLIS - 60_000)),
         )
         .await
@@ -406,7 +411,7 @@ mod tests {
             &f.pool,
             f.space,
             f.user,
-            &ids,
+            &asset_ids(&ids),
             &Clock::frozen(NOW.minus_millis(RETENTION_MILLIS)),
         )
         .await
@@ -443,12 +448,18 @@ mod tests {
             let assets = stored_assets(&f, 1).await;
             let (id, key) = assets[0].clone();
             let deleted_at = NOW.minus_millis(RETENTION_MILLIS - 1);
-            move_to_trash(&f.pool, f.space, f.user, &[id], &Clock::frozen(deleted_at))
-                .await
-                .unwrap();
+            move_to_trash(
+                &f.pool,
+                f.space,
+                f.user,
+                &asset_ids(&[id]),
+                &Clock::frozen(deleted_at),
+            )
+            .await
+            .unwrap();
             let (pool, space, user) = (f.pool.clone(), f.space, f.user);
             let restore = tokio::spawn(async move {
-                restore_from_trash(&pool, space, user, &[id], &Clock::frozen(NOW)).await
+                restore_from_trash(&pool, space, user, &asset_ids(&[id]), &Clock::frozen(NOW)).await
             });
             let (pool, storage) = (f.pool.clone(), f.storage.clone());
             let purging = tokio::spawn(async move {
@@ -470,7 +481,7 @@ mod tests {
                     assert!(exists, "a restored asset keeps its row");
                     restored += 1;
                 }
-                Err(AppError::UnknownAssets { .. }) => {
+                Err(AppError::UnknownItems { .. }) => {
                     assert!(!exists);
                     purged += 1;
                 }

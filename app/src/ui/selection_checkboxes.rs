@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 
 use super::selection::{self, PageState};
-use crate::ids::ItemId;
+use crate::ids::{AssetId, FolderId, ItemId};
 
 /// A table's selection, kept by the page outside the table so that it
 /// survives paging and searching.
@@ -36,11 +36,11 @@ impl Selection {
     }
 
     /// The selected assets' ids.
-    pub fn ids(&self) -> Vec<i64> {
+    pub fn ids(&self) -> Vec<AssetId> {
         self.selected.with_untracked(|s| {
             s.iter()
                 .filter_map(|item| match item {
-                    ItemId::Asset(id) => Some(id.0),
+                    ItemId::Asset(id) => Some(*id),
                     ItemId::Folder(_) => None,
                 })
                 .collect()
@@ -48,11 +48,11 @@ impl Selection {
     }
 
     /// The selected folders' ids.
-    pub fn folder_ids(&self) -> Vec<i64> {
+    pub fn folder_ids(&self) -> Vec<FolderId> {
         self.selected.with_untracked(|s| {
             s.iter()
                 .filter_map(|item| match item {
-                    ItemId::Folder(id) => Some(id.0),
+                    ItemId::Folder(id) => Some(*id),
                     ItemId::Asset(_) => None,
                 })
                 .collect()

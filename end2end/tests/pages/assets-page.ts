@@ -17,7 +17,7 @@ export async function expectNoSeriousA11yViolations(page: Page) {
   ).toEqual([]);
 }
 
-/** The Assets listing of one space (DESIGN.md §3). */
+/** The Assets listing of one space (README, "Using it"). */
 export class AssetsPage {
   readonly heading: Locator;
   readonly table: Locator;

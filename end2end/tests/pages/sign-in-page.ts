@@ -3,7 +3,7 @@ import { waitForHydration } from "./assets-page";
 
 export const DEMO_PASSWORD = "trove-demo";
 
-/** The Sign in page (DESIGN.md §3). */
+/** The Sign in page (README, "Using it"). */
 export class SignInPage {
   constructor(readonly page: Page) {}
 

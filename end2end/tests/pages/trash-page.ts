@@ -1,7 +1,7 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import { waitForHydration } from "./assets-page";
 
-/** Trash in Space Settings (DESIGN.md §3). */
+/** Trash in Space Settings (README, "Using it"). */
 export class TrashPage {
   readonly heading: Locator;
   readonly table: Locator;

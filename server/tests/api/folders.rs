@@ -136,6 +136,28 @@ async fn refusals_say_why_with_the_right_status() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+/// Unknown folders are named as folders, apart from unknown assets: the
+/// body's `folder_ids` lists them (it used to put folder ids in `ids`,
+/// the list of unknown assets).
+#[tokio::test]
+async fn unknown_folders_and_assets_are_named_apart() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("marketing", 1).await;
+    for path in ["/api/move_to_trash", "/api/move_to_folder"] {
+        let body = json!({ "space": "marketing", "ids": [ids[0]], "folder_ids": [999_999] });
+        let (status, answer) = post(&app, path, body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {answer}");
+        assert_eq!(answer["error"], "unknown_assets", "{path}: {answer}");
+        assert_eq!(answer["folder_ids"], json!([999_999]), "{path}: {answer}");
+        assert!(answer.get("ids").is_none(), "{path}: {answer}");
+        let body = json!({ "space": "marketing", "ids": [999_998] });
+        let (status, answer) = post(&app, path, body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {answer}");
+        assert_eq!(answer["ids"], json!([999_998]), "{path}: {answer}");
+        assert!(answer.get("folder_ids").is_none(), "{path}: {answer}");
+    }
+}
+
 #[tokio::test]
 async fn a_folder_holds_uploads_goes_to_trash_whole_and_comes_back() {
     let app = TestApp::new().await;

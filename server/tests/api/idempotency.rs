@@ -175,7 +175,7 @@ async fn keys_are_checked_belong_to_their_user_and_expire_after_a_day() {
     assert_eq!(answer["skipped"], 1);
     assert_eq!(audit_entries(&app).await, 1);
 
-    // A day later the key is free again, and the purge forgets it.
+    // A day later the key is free again, and housekeeping forgets it.
     app.freeze_clock(T0.plus_millis(24 * 60 * 60 * 1000));
     assert_eq!(
         app.sign_in("manager@test.example", PASSWORD).await,
@@ -187,7 +187,7 @@ async fn keys_are_checked_belong_to_their_user_and_expire_after_a_day() {
         (status, answer["moved"].as_u64()),
         (StatusCode::OK, Some(1))
     );
-    server::purge_once(&app.state).await.unwrap();
+    server::housekeeping(&app.state).await.unwrap();
     let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM idempotency_keys")
         .fetch_one(&app.state.pool)
         .await

@@ -33,7 +33,7 @@ fn email_of(role: Role) -> String {
 }
 
 /// Every server function × every actor × {own space, other space}: the
-/// status is the one DESIGN.md §1 gives, and a refused request changes
+/// status is the one docs/roles.md gives, and a refused request changes
 /// nothing. A server function missing from `expected` fails the test.
 #[tokio::test]
 async fn permission_matrix_covers_every_server_function() {
@@ -80,7 +80,7 @@ async fn permission_matrix_covers_every_server_function() {
         &app.state.pool,
         own,
         by,
-        &[own_ids[1]],
+        &[app::ids::AssetId(own_ids[1])],
         &Clock::frozen(Timestamp::from_millis(1)),
     )
     .await
@@ -98,7 +98,7 @@ async fn permission_matrix_covers_every_server_function() {
         &app.state.pool,
         own,
         by,
-        &[trashed],
+        &[app::ids::AssetId(trashed)],
         &Clock::frozen(Timestamp::from_millis(3)),
     )
     .await

@@ -13,7 +13,7 @@
 //!   a move racing a restore, a new password (`trove user add`) ending
 //!   sessions on both.
 //! - `malformed`: every endpoint, found in the server-function registry and
-//!   `server::PLAIN_ROUTES` (so a new one is covered as soon as it exists),
+//!   `server::plain_route_list()` (so a new one is covered as soon as it exists),
 //!   gets broken input: always a 4xx, never a 5xx, and nothing changes.
 //!
 //! The process tests run one at a time (`process::exclusive`): each one

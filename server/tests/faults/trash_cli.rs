@@ -108,10 +108,12 @@ async fn an_admin_restores_what_one_person_deleted_today_from_the_command_line()
 /// back with everything that was deleted with it.
 #[tokio::test]
 async fn a_deleted_folder_is_listed_counted_and_restored_whole() {
-    use app::assets::folders::data::{create, move_items, MovedAssets};
+    use app::assets::folders::data::create;
+    use app::assets::moving::move_items;
+    use app::bulk_target::BulkTarget;
     use app::clock::Clock;
-    use app::ids::{SpaceId, UserId};
-    use app::trash::bulk::{trash_assets, Effect, Pick};
+    use app::ids::{AssetId, SpaceId, UserId};
+    use app::trash::bulk::{trash_assets, BulkChange, Effect};
 
     const MANAGER: &str = "manager@faults.test";
     let trove = Trove::new();
@@ -127,21 +129,17 @@ async fn a_deleted_folder_is_listed_counted_and_restored_whole() {
         .await
         .unwrap()
         .id;
-    let inside = MovedAssets::Ids(&[1, 2, 3]);
-    move_items(&pool, space, Some(folder), &[], inside, now)
+    let inside = BulkTarget::ids(vec![AssetId(1), AssetId(2), AssetId(3)], Vec::new());
+    move_items(&pool, space, Some(folder), &inside, now)
         .await
         .unwrap();
-    trash_assets(
-        &pool,
+    let change = BulkChange {
         space,
-        manager,
-        Pick::Ids(&[]),
-        &[folder.0],
-        &clock,
-        Effect::Apply,
-    )
-    .await
-    .unwrap();
+        actor: manager,
+        target: BulkTarget::ids(Vec::new(), vec![folder]),
+        effect: Effect::Apply,
+    };
+    trash_assets(&pool, &change, &clock).await.unwrap();
     assert_eq!(trashed_count(&db, SPACE).await, 3);
     let in_trash = ["--space", SPACE, "--deleted-by", MANAGER, "--since", "1d"];
     let command = |verb: &[&'static str], extra: &[&'static str]| -> Vec<&'static str> {

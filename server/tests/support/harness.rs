@@ -22,9 +22,19 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt as _;
+use leptos::config::LeptosOptions;
 use serde_json::Value;
-use server::{open_state, router, test_leptos_options, DataConfig};
+use server::{open_state, router, DataConfig};
 use tower::ServiceExt as _;
+
+/// Leptos options for tests: no compiled site needed.
+pub fn test_leptos_options(site_root: &std::path::Path) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("trove")
+        .site_root(site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .build()
+}
 
 pub const PASSWORD: &str = "correct horse battery";
 pub const OWNER: &str = "owner@test.example";

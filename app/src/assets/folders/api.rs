@@ -1,5 +1,6 @@
-//! Server functions for folders. Creating, renaming and moving need the
-//! upload permission ("upload & edit"); browsing needs only to see.
+//! Server functions for folders. Creating and renaming need the upload
+//! permission ("upload & edit"); browsing needs only to see. Moving folders
+//! and assets into a folder is the assets feature's (`assets::api`).
 //!
 //! `input_derive` on each `#[server]` repeats the macro's own derives and
 //! adds `utoipa::ToSchema` for the OpenAPI document (see `assets::api`).
@@ -7,7 +8,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
-use super::model::{Folder, FolderPage, MoveItemsOutcome};
+use super::model::{Folder, FolderPage};
 use crate::error::AppError;
 use crate::ids::FolderId;
 
@@ -24,8 +25,7 @@ pub async fn create_folder(
     use crate::auth::model::Permission;
     let state = crate::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
-    let name =
-        crate::assets::file_type::validate_name(&name, "folder").map_err(AppError::Validation)?;
+    let name = crate::names::validate_name(&name, "folder").map_err(AppError::Validation)?;
     let now = state.clock.now();
     let user = Some(access.user_id);
     super::data::create(&state.pool, access.space.id, parent, &name, user, now).await
@@ -39,67 +39,9 @@ pub async fn rename_folder(space: String, id: FolderId, name: String) -> Result<
     use crate::auth::model::Permission;
     let state = crate::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
-    let name =
-        crate::assets::file_type::validate_name(&name, "folder").map_err(AppError::Validation)?;
+    let name = crate::names::validate_name(&name, "folder").map_err(AppError::Validation)?;
     let now = state.clock.now();
     super::data::rename(&state.pool, access.space.id, id, &name, now).await
-}
-
-/// Moves live folders (with everything inside) and assets into a folder:
-/// `POST /api/move_to_folder` with `{"space": "marketing", "ids": [7, 9],
-/// "folder_ids": [3], "to": 4}` (no `to`: to the top level), or every
-/// live asset matching a search with the number the person confirmed:
-/// `{"space": "marketing", "matching": {"search": "spring"},
-/// "expected_count": 340, "to": 4}` (409 with `count` if that many no
-/// longer match). All or nothing; a folder cannot go into itself or a
-/// folder inside it.
-#[server(prefix = "/api", endpoint = "move_to_folder", input = Json,
-    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
-pub async fn move_to_folder(
-    space: String,
-    ids: Option<Vec<i64>>,
-    folder_ids: Option<Vec<i64>>,
-    matching: Option<crate::assets::model::Matching>,
-    expected_count: Option<u64>,
-    to: Option<FolderId>,
-) -> Result<MoveItemsOutcome, AppError> {
-    use super::data::MovedAssets;
-    use crate::auth::model::Permission;
-    let state = crate::state::app_state()?;
-    let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
-    let folders = folder_ids.unwrap_or_default();
-    let search = match &matching {
-        Some(m) => crate::search::NameSearch::parse(&m.search)?,
-        None => None,
-    };
-    let assets =
-        match (ids.as_deref(), &matching, expected_count) {
-            (ids, None, None) => {
-                let ids = ids.unwrap_or_default();
-                check_item_ids(ids, &folders)?;
-                MovedAssets::Ids(ids)
-            }
-            (None, Some(m), Some(expected)) => {
-                if !folders.is_empty() {
-                    check_item_ids(&[], &folders)?;
-                }
-                MovedAssets::Matching {
-                    search: search.as_ref(),
-                    within: m.within,
-                    expected,
-                }
-            }
-            (None, Some(_), None) => {
-                return Err(AppError::validation(
-                    "Say how many matching assets you confirmed (`expected_count`).",
-                ))
-            }
-            _ => return Err(AppError::validation(
-                "Send `ids` or `matching` with `expected_count` (and `folder_ids`, or only them).",
-            )),
-        };
-    let now = state.clock.now();
-    super::data::move_items(&state.pool, access.space.id, to, &folders, assets, now).await
 }
 
 /// The folders of one level, for the Move dialog's picker:
@@ -116,31 +58,4 @@ pub async fn list_folders(
     let state = crate::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::View).await?;
     super::data::picker_page(&state.pool, access.space.id, parent, after.as_deref()).await
-}
-
-/// A mixed id list of a request: at least one id, at most
-/// `MAX_BULK_IDS` in all, each positive and listed once.
-pub fn check_item_ids(assets: &[i64], folders: &[i64]) -> Result<(), AppError> {
-    const MAX_BULK_IDS: usize = 10_000;
-    let all = assets.len() + folders.len();
-    if all == 0 {
-        return Err(AppError::validation("Select at least one folder or asset."));
-    }
-    if all > MAX_BULK_IDS {
-        return Err(AppError::validation(format!(
-            "At most {MAX_BULK_IDS} folders and assets can be changed at once; this request has {all}."
-        )));
-    }
-    for ids in [assets, folders] {
-        if let Some(bad) = ids.iter().find(|id| **id <= 0) {
-            return Err(AppError::validation(format!("{bad} is not an id.")));
-        }
-        let unique: std::collections::HashSet<&i64> = ids.iter().collect();
-        if unique.len() != ids.len() {
-            return Err(AppError::validation(
-                "Each folder and asset may be listed once.",
-            ));
-        }
-    }
-    Ok(())
 }

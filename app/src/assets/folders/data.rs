@@ -9,10 +9,6 @@ use std::collections::{BTreeSet, HashMap};
 use crate::db::Sql;
 use sqlx::{AnyConnection, AnyPool};
 
-mod moving;
-
-pub use moving::{check_matching_count, move_items, push_live_matching, MovedAssets};
-
 use super::model::{Crumb, Folder, FolderPage, Within, MAX_DEPTH, PICKER_PAGE_SIZE};
 use crate::error::AppError;
 use crate::ids::{FolderId, SpaceId, UserId};
@@ -137,7 +133,7 @@ pub async fn paths(
     Ok(paths)
 }
 
-pub(super) fn too_deep() -> AppError {
+pub(crate) fn too_deep() -> AppError {
     AppError::validation(format!(
         "Folders can be nested at most {MAX_DEPTH} levels deep."
     ))
@@ -148,7 +144,7 @@ pub(super) fn too_deep() -> AppError {
 /// U+200D: "Reports" with one reads as "Reports"), compared ignoring case.
 /// The unique index `folders_live_name` (migration 0007) is on this very
 /// expression, so it serves these lookups and holds the rule for every
-/// server; names are in NFC already (`file_type::validate_name`).
+/// server; names are in NFC already (`names::validate_name`).
 /// PostgreSQL's `replace` refuses the nondeterministic `nocase` collation,
 /// hence "C" inside it.
 pub(crate) fn sibling_key(expr: &str) -> String {
@@ -357,7 +353,10 @@ mod tests {
     use super::*;
     use crate::assets::data::{insert, list_live, ListParams, NewAsset};
     use crate::assets::model::{SortDir, SortKey};
+    use crate::assets::moving::{move_items, AssetFilters};
+    use crate::bulk_target::{BulkTarget, Items};
     use crate::db::test_pool;
+    use crate::ids::AssetId;
     use crate::paging::PageAt;
     use crate::spaces::data::ensure;
 
@@ -377,9 +376,19 @@ mod tests {
             .id
     }
 
-    async fn asset(pool: &AnyPool, space: SpaceId, folder: Option<FolderId>, name: &str) -> i64 {
+    async fn asset(
+        pool: &AnyPool,
+        space: SpaceId,
+        folder: Option<FolderId>,
+        name: &str,
+    ) -> AssetId {
         let asset = NewAsset::for_test(space, folder, name);
-        insert(pool, &asset).await.unwrap().id.0
+        insert(pool, &asset).await.unwrap().id
+    }
+
+    /// Listed folders and assets, as a move names them.
+    fn listed(folders: &[FolderId], assets: &[AssetId]) -> BulkTarget<AssetFilters> {
+        BulkTarget::ids(assets.to_vec(), folders.to_vec())
     }
 
     /// (live assets kept for each folder, counted) and the top level's.
@@ -457,7 +466,7 @@ mod tests {
     /// look-alike; names are kept in NFC, joiners and all.
     #[tokio::test]
     async fn look_alike_sibling_names_clash_and_names_are_kept_in_nfc() {
-        use crate::assets::file_type::validate_name;
+        use crate::names::validate_name;
         let (pool, _dir) = test_pool().await;
         let space = space(&pool).await;
         let now = Timestamp::from_millis(2);
@@ -486,8 +495,8 @@ mod tests {
             let below = create(&pool, space, Some(inner), &typed(twin), None, now)
                 .await
                 .unwrap();
-            let up = [below.id.0];
-            let moved = move_items(&pool, space, None, &up, MovedAssets::Ids(&[]), now).await;
+            let up = [below.id];
+            let moved = move_items(&pool, space, None, &listed(&up, &[]), now).await;
             assert!(
                 matches!(moved, Err(AppError::Conflict(m)) if m.contains(&below.name)),
                 "moved {twin:?} beside {first:?}"
@@ -594,52 +603,38 @@ mod tests {
         let y = asset(&pool, space, Some(a), "y.png").await;
         let now = Timestamp::from_millis(5);
         for (into, what) in [(c, a), (a, a), (b, a)] {
-            let error = move_items(
-                &pool,
-                space,
-                Some(into),
-                &[what.0],
-                MovedAssets::Ids(&[]),
-                now,
-            )
-            .await;
+            let error = move_items(&pool, space, Some(into), &listed(&[what], &[]), now).await;
             assert!(matches!(error, Err(AppError::Validation(m)) if m.contains("into itself")));
         }
         // "B" is taken at the top? No: a top-level "b" clashes with B moving up.
         folder(&pool, space, None, "b").await;
         assert!(matches!(
-            move_items(&pool, space, None, &[b.0], MovedAssets::Ids(&[]), now).await,
+            move_items(&pool, space, None, &listed(&[b], &[]), now).await,
             Err(AppError::Conflict(m)) if m.contains("“B”")
         ));
         // Unknown, foreign or trashed ids fail the whole move, named.
         let foreign = ensure(&pool, "o", "O", Timestamp::EPOCH).await.unwrap().id;
         let stranger = asset(&pool, foreign, None, "s.png").await;
-        let error = move_items(
-            &pool,
-            space,
-            Some(c),
-            &[],
-            MovedAssets::Ids(&[x, stranger]),
-            now,
-        )
-        .await;
-        assert!(matches!(error, Err(AppError::UnknownAssets { ids, .. }) if ids == [stranger]));
+        let error = move_items(&pool, space, Some(c), &listed(&[], &[x, stranger]), now).await;
+        assert!(
+            matches!(error, Err(AppError::UnknownItems { assets, .. }) if assets == [stranger])
+        );
         // Past 20 levels: a chain of 18 under another top folder, and A's 3.
         let mut deep = folder(&pool, space, None, "Deep").await;
         for level in 2..=18 {
             deep = folder(&pool, space, Some(deep), &format!("D{level}")).await;
         }
         assert!(matches!(
-            move_items(&pool, space, Some(deep), &[a.0], MovedAssets::Ids(&[]), now).await,
+            move_items(&pool, space, Some(deep), &listed(&[a], &[]), now).await,
             Err(AppError::Validation(m)) if m.contains("20 levels")
         ));
         counters_agree(&pool, space).await;
 
-        let moved = move_items(&pool, space, Some(c), &[], MovedAssets::Ids(&[x, y]), now)
+        let moved = move_items(&pool, space, Some(c), &listed(&[], &[x, y]), now)
             .await
             .unwrap();
         assert_eq!((moved.folders, moved.assets), (0, 2));
-        let in_c: Vec<i64> =
+        let in_c: Vec<AssetId> =
             sqlx::query_scalar("SELECT id FROM assets WHERE folder_id = $1 ORDER BY id")
                 .bind(c)
                 .fetch_all(&pool)
@@ -648,7 +643,7 @@ mod tests {
         assert_eq!(in_c, [x, y]);
         counters_agree(&pool, space).await;
         // C (with both) to the top level.
-        move_items(&pool, space, None, &[c.0], MovedAssets::Ids(&[]), now)
+        move_items(&pool, space, None, &listed(&[c], &[]), now)
             .await
             .unwrap();
         let mut conn = pool.acquire().await.unwrap();
@@ -667,19 +662,24 @@ mod tests {
             asset(&pool, space, None, name).await;
         }
         let inside = asset(&pool, space, Some(dest), "spring-4.png").await;
-        let search = crate::search::NameSearch::parse("spring").unwrap();
-        let pick = |expected| MovedAssets::Matching {
-            search: search.as_ref(),
+        let filters = AssetFilters {
+            search: crate::search::NameSearch::parse("spring").unwrap(),
             within: Some(Within::TopLevel),
-            expected,
+        };
+        let pick = |expected| BulkTarget {
+            items: Items::Matching {
+                filters: filters.clone(),
+                expected,
+            },
+            folders: Vec::new(),
         };
         let now = Timestamp::from_millis(9);
-        let stale = move_items(&pool, space, Some(dest), &[], pick(2), now).await;
+        let stale = move_items(&pool, space, Some(dest), &pick(2), now).await;
         assert!(matches!(
             stale,
             Err(AppError::CountChanged { count: 3, .. })
         ));
-        let moved = move_items(&pool, space, Some(dest), &[], pick(3), now)
+        let moved = move_items(&pool, space, Some(dest), &pick(3), now)
             .await
             .unwrap();
         assert_eq!(moved.assets, 3);
@@ -688,7 +688,7 @@ mod tests {
             .fetch_one(&pool)
             .await
             .unwrap();
-        assert_eq!(in_dest, 4, "three moved beside {inside}");
+        assert_eq!(in_dest, 4, "three moved beside {}", inside.0);
         counters_agree(&pool, space).await;
     }
 

@@ -1,34 +1,86 @@
 use leptos::prelude::*;
 
+use super::trash_notice::Notice;
+use super::{AssetsListing, PHRASING};
 use crate::assets::folders::model::{mix_count, mix_with_inside};
 use crate::format::assets_count;
-use crate::trash::api::MoveToTrash;
+use crate::trash::api::{move_to_trash, MoveToTrash};
 use crate::trash::model::MoveOutcome;
 use crate::trash::model::RETENTION_DAYS;
 use crate::ui::confirm_dialog::ConfirmDialog;
 
-/// "Delete Assets": confirms moving the selection to Trash.
+/// "Delete Assets": confirms moving the selection to Trash, sends it, and
+/// tells the page what moved (with Undo). Opening it with folders selected
+/// asks the server for a dry run, for the count of what is inside them.
 #[component]
 pub fn DeleteAssetsDialog(
     open: RwSignal<bool>,
-    /// Assets selected (or all matching).
-    count: Signal<usize>,
-    /// Folders selected.
-    folders: Signal<usize>,
-    /// A dry run of the move, once it answered: how many assets are inside
-    /// the folders.
-    preview: Signal<Option<MoveOutcome>>,
-    /// "55 assets matching “spring”", "All 62 assets at the top level":
-    /// what "Select all {N} matching" chose, when that is being deleted.
-    matching_what: Signal<Option<String>>,
-    action: ServerAction<MoveToTrash>,
-    on_confirm: Callback<()>,
+    listing: AssetsListing,
+    notice: RwSignal<Option<Notice>>,
 ) -> impl IntoView {
+    let action = ServerAction::<MoveToTrash>::new();
+    let preview = RwSignal::new(None::<MoveOutcome>);
+    listing.after_change(action, move |outcome| {
+        open.set(false);
+        notice.set(Some(Notice::Moved {
+            text: outcome.summary(),
+            batch: outcome.batch,
+        }));
+    });
+    // What the Delete sends: ticked ids or all matching, and ticked folders.
+    let request = move |dry_run: bool| {
+        let fields = listing.target().into_fields();
+        MoveToTrash {
+            space: listing.space.get_untracked(),
+            ids: fields.ids,
+            folder_ids: fields.folder_ids,
+            matching: fields.matching,
+            expected_count: fields.expected_count,
+            dry_run: dry_run.then_some(true),
+        }
+    };
+    Effect::new(move |_| {
+        if !open.get() {
+            return;
+        }
+        action.value().set(None);
+        preview.set(None);
+        if listing.folders_selected.get_untracked() > 0 {
+            let MoveToTrash {
+                space,
+                ids,
+                folder_ids,
+                matching,
+                expected_count,
+                dry_run,
+            } = request(true);
+            leptos::task::spawn_local(async move {
+                let dry = move_to_trash(space, ids, folder_ids, matching, expected_count, dry_run);
+                if let Ok(outcome) = dry.await {
+                    preview.set(Some(outcome));
+                }
+            });
+        }
+    });
+    let on_confirm = Callback::new(move |()| {
+        action.dispatch(request(false));
+    });
     let text = Signal::derive(move || {
-        let (assets, folders) = (count.get() as u64, folders.get() as u64);
-        let what = match matching_what.get() {
-            Some(what) if folders > 0 => format!("{what}, and {}", mix_count(folders, 0)),
-            Some(what) => what,
+        let folders = listing.folders_selected.get();
+        let assets = (listing.count.get() - folders) as u64;
+        let folders = folders as u64;
+        let what = match listing.all_matching.get() {
+            Some(all) => {
+                let n = assets_count(all.count);
+                let what = match (PHRASING.describe)(&all.matching) {
+                    Some(filters) => format!("{n} {filters}"),
+                    None => format!("All {n} {}", (PHRASING.whole)(&all.matching)),
+                };
+                match folders {
+                    0 => what,
+                    _ => format!("{what}, and {}", mix_count(folders, 0)),
+                }
+            }
             None if folders > 0 => {
                 let inside = preview.get().map(|p| p.inside);
                 let what = mix_with_inside(folders, inside, assets);

@@ -1,10 +1,12 @@
 use leptos::prelude::*;
 
-use crate::assets::folders::api::{list_folders, MoveToFolder};
+use super::AssetsListing;
+use crate::assets::api::MoveToFolder;
+use crate::assets::folders::api::list_folders;
 use crate::assets::folders::model::{
     mix_count, path_label, Folder, FolderPage, MoveItemsOutcome, TOP_LEVEL,
 };
-use crate::assets::model::Matching;
+use crate::bulk_target::Items;
 use crate::format::items_count;
 use crate::ids::FolderId;
 use crate::ui::modal::Modal;
@@ -21,19 +23,16 @@ pub fn MoveDialog(
     space: Signal<String>,
     /// The folder shown on the page: where the picker starts.
     start: Signal<Option<FolderId>>,
-    /// What moves: (asset ids, folder ids), read when confirming.
-    selected: Signal<(Vec<i64>, Vec<i64>)>,
-    /// "Select all {N} matching", when chosen: the assets are those, not
-    /// the ticked ones.
-    all_matching: Signal<Option<(Matching, u64)>>,
+    /// What moves: the page's selection (or "Select all {N} matching",
+    /// when chosen), read when the dialog opens.
+    listing: AssetsListing,
     on_moved: Callback<MoveItemsOutcome>,
 ) -> impl IntoView {
     let busy = RwSignal::new(false);
     let props = MoveProps {
         space,
         start,
-        selected,
-        all_matching,
+        listing,
         open,
         busy,
         on_moved,
@@ -54,8 +53,7 @@ pub fn MoveDialog(
 struct MoveProps {
     space: Signal<String>,
     start: Signal<Option<FolderId>>,
-    selected: Signal<(Vec<i64>, Vec<i64>)>,
-    all_matching: Signal<Option<(Matching, u64)>>,
+    listing: AssetsListing,
     open: RwSignal<bool>,
     busy: RwSignal<bool>,
     on_moved: Callback<MoveItemsOutcome>,
@@ -68,8 +66,7 @@ fn move_body(props: MoveProps) -> AnyView {
     let MoveProps {
         space,
         start,
-        selected,
-        all_matching,
+        listing,
         open,
         busy,
         on_moved,
@@ -95,25 +92,23 @@ fn move_body(props: MoveProps) -> AnyView {
         let (space, parent) = (space.get(), at.get());
         async move { list_folders(space, parent, None).await.ok() }
     });
-    let (ticked, folders) = selected.with_untracked(|s| (s.0.len() as u64, s.1.len() as u64));
-    let chosen = all_matching.get_untracked();
-    let assets = chosen.as_ref().map_or(ticked, |(_, n)| *n);
+    let target = listing.target();
+    let assets = match &target.items {
+        Items::Ids(ids) => ids.len() as u64,
+        Items::Matching { expected, .. } => *expected,
+    };
     let text = format!(
         "Move {} to the folder chosen below.",
-        mix_count(folders, assets)
+        mix_count(target.folders.len() as u64, assets)
     );
     let move_here = move |_| {
-        let (ids, folder_ids) = selected.get_untracked();
-        let (ids, matching, expected_count) = match chosen.clone() {
-            Some((matching, n)) => (None, Some(matching), Some(n)),
-            None => (Some(ids), None, None),
-        };
+        let fields = target.clone().into_fields();
         action.dispatch(MoveToFolder {
             space: space.get_untracked(),
-            ids,
-            folder_ids: Some(folder_ids),
-            matching,
-            expected_count,
+            ids: fields.ids,
+            folder_ids: fields.folder_ids,
+            matching: fields.matching,
+            expected_count: fields.expected_count,
             to: at.get_untracked(),
         });
     };

@@ -10,25 +10,26 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use sqlx::AnyConnection;
 
-use super::states::{check_known, json_ids};
 use crate::assets::folders::data::{sibling_key, sibling_key_of};
 use crate::assets::folders::model::MAX_DEPTH;
+use crate::bulk_target::unknown_items;
+use crate::db::json_ids;
 use crate::error::AppError;
-use crate::ids::{BatchId, SpaceId, UserId};
+use crate::ids::{AssetId, BatchId, FolderId, SpaceId, UserId};
 use crate::time::Timestamp;
 
 /// Where the listed folders of a request stand, read under the write lock:
 /// unknown or foreign ids fail the request, naming them.
 pub(super) struct FolderStates {
-    pub(super) live: Vec<i64>,
+    pub(super) live: Vec<FolderId>,
     /// In Trash, with `deleted_at` and batch.
-    pub(super) trashed: Vec<(i64, Timestamp, BatchId)>,
+    pub(super) trashed: Vec<(FolderId, Timestamp, BatchId)>,
 }
 
 pub(super) async fn folder_states(
     tx: &mut AnyConnection,
     space: SpaceId,
-    ids: &[i64],
+    ids: &[FolderId],
     verb: &str,
 ) -> Result<FolderStates, AppError> {
     let mut states = FolderStates {
@@ -38,7 +39,7 @@ pub(super) async fn folder_states(
     if ids.is_empty() {
         return Ok(states);
     }
-    let found: Vec<(i64, Option<Timestamp>, Option<BatchId>)> = sqlx::query_as(
+    let found: Vec<(FolderId, Option<Timestamp>, Option<BatchId>)> = sqlx::query_as(
         "SELECT id, deleted_at, delete_batch FROM folders
          WHERE space_id = $1 AND id IN (SELECT value FROM json_each($2))",
     )
@@ -46,8 +47,11 @@ pub(super) async fn folder_states(
     .bind(json_ids(ids))
     .fetch_all(&mut *tx)
     .await?;
-    let known: Vec<i64> = found.iter().map(|(id, ..)| *id).collect();
-    check_known("folders", ids, &known, verb)?;
+    if found.len() != ids.len() {
+        let known: BTreeSet<FolderId> = found.iter().map(|(id, ..)| *id).collect();
+        let missing = ids.iter().filter(|id| !known.contains(id)).copied();
+        return Err(unknown_items(BTreeSet::new(), missing.collect(), "", verb));
+    }
     for (id, deleted_at, batch) in found {
         match (deleted_at, batch) {
             (Some(at), Some(batch)) => states.trashed.push((id, at, batch)),
@@ -61,7 +65,7 @@ pub(super) async fn folder_states(
 /// `batch`; returns how many assets went with them.
 pub(super) async fn trash_folders(
     tx: &mut AnyConnection,
-    live: &[i64],
+    live: &[FolderId],
     user: UserId,
     batch: &BatchId,
     now: Timestamp,
@@ -102,9 +106,9 @@ pub(super) async fn trash_folders(
 /// Trashed folder `root` and the folders of its batch below it.
 async fn batch_subtree(
     tx: &mut AnyConnection,
-    root: i64,
+    root: FolderId,
     batch: &BatchId,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<FolderId>, AppError> {
     Ok(sqlx::query_scalar(
         "WITH RECURSIVE sub (id) AS (
              SELECT $1
@@ -124,9 +128,9 @@ async fn batch_subtree(
 #[derive(Debug, Default)]
 pub(super) struct Restored {
     /// Assets restored inside restored folders (not listed themselves).
-    pub(super) inside: Vec<i64>,
+    pub(super) inside: Vec<AssetId>,
     /// Folders restored: listed, inside them, or above what was restored.
-    pub(super) folder_ids: Vec<i64>,
+    pub(super) folder_ids: Vec<FolderId>,
     /// Folders that came back under a new name: (old, new).
     pub(super) renamed: Vec<(String, String)>,
 }
@@ -137,14 +141,14 @@ pub(super) struct Restored {
 pub(super) async fn restore_folders(
     tx: &mut AnyConnection,
     space: SpaceId,
-    roots: &[(i64, Timestamp, BatchId)],
-    assets: &[i64],
+    roots: &[(FolderId, Timestamp, BatchId)],
+    assets: &[AssetId],
 ) -> Result<Restored, AppError> {
     let mut restored = Restored::default();
-    let mut folders: BTreeSet<i64> = BTreeSet::new();
+    let mut folders: BTreeSet<FolderId> = BTreeSet::new();
     for (root, _, batch) in roots {
         let subtree = batch_subtree(tx, *root, batch).await?;
-        let inside: Vec<i64> = sqlx::query_scalar(
+        let inside: Vec<AssetId> = sqlx::query_scalar(
             "SELECT id FROM assets
              WHERE delete_batch = $1 AND folder_id IN (SELECT value FROM json_each($2))",
         )
@@ -158,8 +162,8 @@ pub(super) async fn restore_folders(
     // A listed folder inside another listed one of its batch: once.
     restored.inside.sort_unstable();
     restored.inside.dedup();
-    let root_ids: Vec<i64> = roots.iter().map(|(id, ..)| *id).collect();
-    let above: Vec<i64> = sqlx::query_scalar(
+    let root_ids: Vec<FolderId> = roots.iter().map(|(id, ..)| *id).collect();
+    let above: Vec<FolderId> = sqlx::query_scalar(
         "WITH RECURSIVE up (id) AS (
              SELECT parent_id FROM folders WHERE id IN (SELECT value FROM json_each($1))
              UNION
@@ -177,7 +181,7 @@ pub(super) async fn restore_folders(
     if folders.is_empty() {
         return Ok(restored);
     }
-    let folders: Vec<i64> = folders.into_iter().collect();
+    let folders: Vec<FolderId> = folders.into_iter().collect();
     restored.folder_ids = folders.clone();
     restored.renamed = free_names(tx, space, &folders).await?;
     sqlx::query(
@@ -205,7 +209,7 @@ pub(super) async fn restore_folders(
 /// 409 if a restored folder is now nested deeper than [`MAX_DEPTH`]: its
 /// old parent may have been moved under others while it was in Trash.
 /// (The caller's transaction is then rolled back: nothing is restored.)
-async fn check_depth(tx: &mut AnyConnection, folders: &[i64]) -> Result<(), AppError> {
+async fn check_depth(tx: &mut AnyConnection, folders: &[FolderId]) -> Result<(), AppError> {
     let deepest: Option<i64> = sqlx::query_scalar(
         "WITH RECURSIVE up (id, depth) AS (
              SELECT value, 1 FROM json_each($1)
@@ -238,9 +242,9 @@ async fn check_depth(tx: &mut AnyConnection, folders: &[i64]) -> Result<(), AppE
 async fn free_names(
     tx: &mut AnyConnection,
     space: SpaceId,
-    folders: &[i64],
+    folders: &[FolderId],
 ) -> Result<Vec<(String, String)>, AppError> {
-    let restored: Vec<(i64, Option<i64>, String, crate::db::Flag)> = sqlx::query_as(
+    let restored: Vec<(FolderId, Option<FolderId>, String, crate::db::Flag)> = sqlx::query_as(
         "SELECT f.id, f.parent_id, f.name,
                 f.parent_id IS NULL OR f.parent_id NOT IN (SELECT value FROM json_each($1))
          FROM folders f
@@ -253,7 +257,7 @@ async fn free_names(
     let mut taken: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
     let mut renamed = Vec::new();
     for (id, parent, name, crate::db::Flag(topmost)) in restored {
-        let here = taken.entry(parent.unwrap_or(0)).or_default();
+        let here = taken.entry(parent.map_or(0, |p| p.0)).or_default();
         let mut candidate = None;
         for attempt in 0..=MAX_NAME_ATTEMPTS {
             let name = restored_name(&name, attempt, id);
@@ -269,7 +273,7 @@ async fn free_names(
                     sibling_key("$3"),
                 ))
                 .bind(space)
-                .bind(parent.unwrap_or(0))
+                .bind(parent.map_or(0, |p| p.0))
                 .bind(&name)
                 .fetch_optional(&mut *tx)
                 .await?
@@ -306,13 +310,13 @@ const MAX_NAME_ATTEMPTS: usize = 20;
 /// The name a restored folder tries at `attempt`: its own, then "Name
 /// (restored)", "Name (restored 2)"…, and last "Name (restored #id)"; the
 /// name is shortened so that all of it stays within the longest name.
-fn restored_name(name: &str, attempt: usize, id: i64) -> String {
+fn restored_name(name: &str, attempt: usize, id: FolderId) -> String {
     use crate::assets::model::MAX_NAME_CHARS;
     let suffix = match attempt {
         0 => return name.to_owned(),
         1 => " (restored)".to_owned(),
         n if n < MAX_NAME_ATTEMPTS => format!(" (restored {n})"),
-        _ => format!(" (restored #{id})"),
+        _ => format!(" (restored #{})", id.0),
     };
     let room = MAX_NAME_CHARS - suffix.chars().count();
     let base: String = name.chars().take(room).collect();
@@ -325,12 +329,12 @@ fn restored_name(name: &str, attempt: usize, id: i64) -> String {
 /// `folders_removed` trigger).
 pub(super) async fn delete_folders(
     tx: &mut AnyConnection,
-    roots: &[(i64, Timestamp, BatchId)],
+    roots: &[(FolderId, Timestamp, BatchId)],
 ) -> Result<Deleted, AppError> {
     let mut deleted = Deleted::default();
     for (root, _, batch) in roots {
         let subtree = batch_subtree(tx, *root, batch).await?;
-        let removed: Vec<(i64, String)> = sqlx::query_as(
+        let removed: Vec<(AssetId, String)> = sqlx::query_as(
             "DELETE FROM assets
              WHERE delete_batch = $1 AND folder_id IN (SELECT value FROM json_each($2))
              RETURNING id, storage_key",
@@ -356,9 +360,9 @@ pub(super) async fn delete_folders(
 /// folders.
 #[derive(Debug, Default)]
 pub(super) struct Deleted {
-    pub(super) assets: Vec<i64>,
+    pub(super) assets: Vec<AssetId>,
     pub(super) keys: Vec<String>,
-    pub(super) folders: Vec<i64>,
+    pub(super) folders: Vec<FolderId>,
 }
 
 #[cfg(test)]
@@ -366,8 +370,26 @@ mod tests {
     use sqlx::AnyPool;
 
     use super::super::{
-        delete_assets_permanently, restore_assets, restore_batch, trash_assets, Effect, Pick,
+        delete_assets_permanently, restore_assets, restore_batch, trash_assets, BulkChange, Effect,
     };
+    use crate::bulk_target::BulkTarget;
+    use crate::ids::AssetId;
+
+    /// Listed assets and folders of `space`, by `actor`.
+    fn change<F, A>(
+        space: SpaceId,
+        actor: A,
+        assets: &[AssetId],
+        folders: &[FolderId],
+        effect: Effect,
+    ) -> BulkChange<F, A> {
+        BulkChange {
+            space,
+            actor,
+            target: BulkTarget::ids(assets.to_vec(), folders.to_vec()),
+            effect,
+        }
+    }
     use crate::clock::Clock;
     use crate::db::test_pool;
     use crate::ids::{FolderId, SpaceId, UserId};
@@ -385,8 +407,8 @@ mod tests {
         /// Campaigns / Spring (2 assets), 1 asset directly in Campaigns.
         campaigns: FolderId,
         spring: FolderId,
-        in_spring: Vec<i64>,
-        in_campaigns: Vec<i64>,
+        in_spring: Vec<AssetId>,
+        in_campaigns: Vec<AssetId>,
         _dir: tempfile::TempDir,
     }
 
@@ -412,19 +434,14 @@ mod tests {
 
     async fn trash(
         t: &Tree,
-        assets: &[i64],
+        assets: &[AssetId],
         folders: &[FolderId],
         at: Timestamp,
     ) -> crate::ids::BatchId {
-        let folders: Vec<i64> = folders.iter().map(|f| f.0).collect();
         trash_assets(
             &t.pool,
-            t.space,
-            t.by,
-            Pick::Ids(assets),
-            &folders,
+            &change(t.space, t.by, assets, folders, Effect::Apply),
             &Clock::frozen(at),
-            Effect::Apply,
         )
         .await
         .unwrap()
@@ -445,6 +462,10 @@ mod tests {
         .unwrap()
     }
 
+    fn raw(ids: &[AssetId]) -> Vec<i64> {
+        ids.iter().map(|id| id.0).collect()
+    }
+
     /// A folder goes with everything inside as one batch and is one row in
     /// Trash; an asset deleted earlier keeps its own row and clock; Undo
     /// puts back exactly the batch.
@@ -455,12 +476,8 @@ mod tests {
         trash(&t, &t.in_spring[..1], &[], earlier).await;
         let outcome = trash_assets(
             &t.pool,
-            t.space,
-            t.by,
-            Pick::Ids(&[]),
-            &[t.campaigns.0],
+            &change(t.space, t.by, &[], &[t.campaigns], Effect::Apply),
             &Clock::frozen(NOW),
-            Effect::Apply,
         )
         .await
         .unwrap();
@@ -480,10 +497,10 @@ mod tests {
         assert_eq!(shown.folders[0].name, "Campaigns");
         assert_eq!(shown.folders[0].assets, 2);
         assert_eq!(shown.folders[0].location, "All assets");
-        let rows: Vec<(i64, String)> = shown
+        let rows: Vec<(AssetId, String)> = shown
             .items
             .iter()
-            .map(|a| (a.id.0, a.location.clone()))
+            .map(|a| (a.id, a.location.clone()))
             .collect();
         assert_eq!(rows, [(t.in_spring[0], "Campaigns / Spring".to_owned())]);
         assert_eq!((shown.total, shown.folder_total), (1, 1));
@@ -495,7 +512,7 @@ mod tests {
         assert_eq!(live(&t.pool, "folders").await, [t.campaigns.0, t.spring.0]);
         let mut back = vec![t.in_spring[1], t.in_campaigns[0]];
         back.sort_unstable();
-        assert_eq!(live(&t.pool, "assets").await, back);
+        assert_eq!(live(&t.pool, "assets").await, raw(&back));
         // The earlier deletion is still in Trash, now a row under Spring.
         assert_eq!(page(&t, NOW).await.items.len(), 1);
     }
@@ -510,22 +527,18 @@ mod tests {
         trash(&t, &[], &[t.campaigns], NOW).await;
         let restored = restore_assets(
             &t.pool,
-            t.space,
-            Some(t.by),
-            Pick::Ids(&t.in_spring[..1]),
-            &[],
+            &change(t.space, Some(t.by), &t.in_spring[..1], &[], Effect::Apply),
             &Clock::frozen(NOW),
-            Effect::Apply,
         )
         .await
         .unwrap();
         assert_eq!((restored.restored, restored.folders), (1, 2));
         assert_eq!(live(&t.pool, "folders").await, [t.campaigns.0, t.spring.0]);
-        assert_eq!(live(&t.pool, "assets").await, [t.in_spring[0]]);
+        assert_eq!(live(&t.pool, "assets").await, raw(&t.in_spring[..1]));
         // The rest of Campaigns' batch is in Trash, each a row now.
         let shown = page(&t, NOW).await;
         assert!(shown.folders.is_empty());
-        let mut rows: Vec<i64> = shown.items.iter().map(|a| a.id.0).collect();
+        let mut rows: Vec<AssetId> = shown.items.iter().map(|a| a.id).collect();
         rows.sort_unstable();
         let mut expected = vec![t.in_spring[1], t.in_campaigns[0]];
         expected.sort_unstable();
@@ -543,12 +556,8 @@ mod tests {
         let again = folder(&t.pool, t.space, Some(t.campaigns), "spring").await;
         let restored = restore_assets(
             &t.pool,
-            t.space,
-            Some(t.by),
-            Pick::Ids(&[]),
-            &[t.spring.0],
+            &change(t.space, Some(t.by), &[], &[t.spring], Effect::Apply),
             &Clock::frozen(NOW),
-            Effect::Apply,
         )
         .await
         .unwrap();
@@ -566,12 +575,8 @@ mod tests {
         let gone = delete_assets_permanently(
             &t.pool,
             &storage,
-            t.space,
-            t.by,
-            Pick::Ids(&[]),
-            &[t.campaigns.0],
+            &change(t.space, t.by, &[], &[t.campaigns], Effect::Apply),
             &clock,
-            Effect::Apply,
         )
         .await
         .unwrap();
@@ -584,12 +589,8 @@ mod tests {
         );
         let back = restore_assets(
             &t.pool,
-            t.space,
-            Some(t.by),
-            Pick::Ids(&t.in_campaigns),
-            &[],
+            &change(t.space, Some(t.by), &t.in_campaigns, &[], Effect::Apply),
             &clock,
-            Effect::Apply,
         )
         .await
         .unwrap();
@@ -615,12 +616,14 @@ mod tests {
         trash(&t, &[], &[t.campaigns], NOW).await;
         let restored = restore_assets(
             &t.pool,
-            t.space,
-            Some(t.by),
-            Pick::Ids(&[]),
-            &[t.campaigns.0, t.spring.0],
+            &change(
+                t.space,
+                Some(t.by),
+                &[],
+                &[t.campaigns, t.spring],
+                Effect::Apply,
+            ),
             &Clock::frozen(NOW),
-            Effect::Apply,
         )
         .await
         .unwrap();
@@ -648,12 +651,14 @@ mod tests {
         trash(&t, &[], &[t.campaigns], NOW).await;
         let both = restore_assets(
             &t.pool,
-            t.space,
-            Some(t.by),
-            Pick::Ids(&[]),
-            &[t.campaigns.0, t.spring.0],
+            &change(
+                t.space,
+                Some(t.by),
+                &[],
+                &[t.campaigns, t.spring],
+                Effect::Apply,
+            ),
             &Clock::frozen(NOW),
-            Effect::Apply,
         )
         .await
         .unwrap();
@@ -670,12 +675,8 @@ mod tests {
         let live_twin = folder(&t.pool, t.space, Some(t.campaigns), "SPRING\u{200D}").await;
         let again = restore_assets(
             &t.pool,
-            t.space,
-            Some(t.by),
-            Pick::Ids(&[]),
-            &[t.spring.0],
+            &change(t.space, Some(t.by), &[], &[t.spring], Effect::Apply),
             &Clock::frozen(NOW),
-            Effect::Apply,
         )
         .await
         .unwrap();
@@ -703,24 +704,19 @@ mod tests {
         for level in 2..=18 {
             chain = folder(&t.pool, t.space, Some(chain), &format!("C{level}")).await;
         }
-        crate::assets::folders::data::move_items(
+        crate::assets::moving::move_items(
             &t.pool,
             t.space,
             Some(chain),
-            &[t.campaigns.0],
-            crate::assets::folders::data::MovedAssets::Ids(&[]),
+            &BulkTarget::ids(Vec::new(), vec![t.campaigns]),
             NOW,
         )
         .await
         .unwrap();
         let refused = restore_assets(
             &t.pool,
-            t.space,
-            Some(t.by),
-            Pick::Ids(&[]),
-            &[t.spring.0],
+            &change(t.space, Some(t.by), &[], &[t.spring], Effect::Apply),
             &Clock::frozen(NOW),
-            Effect::Apply,
         )
         .await;
         assert!(
@@ -731,15 +727,21 @@ mod tests {
 
     #[test]
     fn restored_names_stay_within_the_longest_name() {
-        assert_eq!(super::restored_name("Spring", 0, 7), "Spring");
-        assert_eq!(super::restored_name("Spring", 1, 7), "Spring (restored)");
-        assert_eq!(super::restored_name("Spring", 2, 7), "Spring (restored 2)");
+        assert_eq!(super::restored_name("Spring", 0, FolderId(7)), "Spring");
         assert_eq!(
-            super::restored_name("Spring", 20, 7),
+            super::restored_name("Spring", 1, FolderId(7)),
+            "Spring (restored)"
+        );
+        assert_eq!(
+            super::restored_name("Spring", 2, FolderId(7)),
+            "Spring (restored 2)"
+        );
+        assert_eq!(
+            super::restored_name("Spring", 20, FolderId(7)),
             "Spring (restored #7)"
         );
         let long = "x".repeat(255);
-        let renamed = super::restored_name(&long, 3, 7);
+        let renamed = super::restored_name(&long, 3, FolderId(7));
         assert_eq!(renamed.chars().count(), 255);
         assert!(renamed.ends_with("x (restored 3)"));
     }

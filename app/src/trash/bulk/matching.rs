@@ -1,16 +1,17 @@
-//! "All matching" changes: what a bulk change names (ids or filters), the
-//! count guard every matching change passes, and whether it is applied or
-//! only worked out (a dry run).
+//! A bulk change as the data layer takes it ([`BulkChange`]: where, by
+//! whom, on what, applied or a dry run), and the start of an "all
+//! matching" change: the set resolved under the write lock and guarded by
+//! its confirmed count.
 
 use crate::db::Sql;
 use sqlx::{Any, AnyConnection};
 
 use super::super::listing::{push_trash_scope, TrashFilters};
+use crate::bulk_target::{check_count, BulkTarget};
 use crate::clock::Clock;
 use crate::error::AppError;
-use crate::ids::SpaceId;
+use crate::ids::{AssetId, SpaceId, UserId};
 use crate::paging::MAX_MATCHING;
-pub(super) use crate::search::check_count;
 use crate::search::{all_matching_ids, NameSearch};
 use crate::time::Timestamp;
 
@@ -47,13 +48,28 @@ impl Effect {
     }
 }
 
-/// What a bulk change acts on: listed ids, or everything matching filters
-/// (`F`), resolved on the server under the write lock, with the number the
-/// person confirmed.
-#[derive(Debug, Clone, Copy)]
-pub enum Pick<'a, F> {
-    Ids(&'a [i64]),
-    Matching { filters: &'a F, expected: u64 },
+/// One bulk change as the data layer takes it: in `space`, by `actor`
+/// (`Option<UserId>` where the command line may act for nobody), on
+/// `target`, applied or only worked out.
+#[derive(Debug, Clone)]
+pub struct BulkChange<F, A = UserId> {
+    pub space: SpaceId,
+    pub actor: A,
+    pub target: BulkTarget<F>,
+    pub effect: Effect,
+}
+
+impl<F> BulkChange<F> {
+    /// Listed assets of `space`, applied (the shape tests and the command
+    /// line use).
+    pub fn ids(space: SpaceId, actor: UserId, ids: &[AssetId]) -> Self {
+        Self {
+            space,
+            actor,
+            target: BulkTarget::ids(ids.to_vec(), Vec::new()),
+            effect: Effect::Apply,
+        }
+    }
 }
 
 /// The ids of "all matching" in `scope`, read under the write lock, if
@@ -65,9 +81,9 @@ pub(super) async fn resolve_matching(
     expected: u64,
     words: (&str, &str),
     scope: impl for<'q> FnOnce(&mut Sql<'q>),
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<AssetId>, AppError> {
     let ids = all_matching_ids(tx, search, MAX_MATCHING, scope).await?;
-    check_count(ids.len(), expected, filtered, words)?;
+    check_count(ids.len() as u64, expected, filtered, words)?;
     Ok(ids)
 }
 
@@ -81,7 +97,7 @@ pub(super) async fn begin_matching_in_trash<'c>(
     expected: u64,
     clock: &Clock,
     verb: &str,
-) -> Result<(sqlx::Transaction<'c, Any>, Vec<i64>, Timestamp), AppError> {
+) -> Result<(sqlx::Transaction<'c, Any>, Vec<AssetId>, Timestamp), AppError> {
     let mut tx = crate::db::begin_write(conn).await?;
     let now = clock.now();
     let ids = resolve_matching(

@@ -10,12 +10,14 @@ use super::super::model::{
     is_restorable, restorable_after, RestoreFromTrashOutcome, RestoreOutcome,
 };
 use super::folders;
-use super::matching::{begin_matching_in_trash, Effect, Pick};
-use super::states::{begin_bulk, json_ids, list_ids, validate_items};
+use super::matching::{begin_matching_in_trash, BulkChange};
+use super::states::begin_bulk;
 use crate::audit::{AuditAction, AuditEntry};
+use crate::bulk_target::{list_ids, Items};
 use crate::clock::Clock;
+use crate::db::json_ids;
 use crate::error::AppError;
-use crate::ids::{BatchId, SpaceId, UserId};
+use crate::ids::{AssetId, BatchId, FolderId, SpaceId, UserId};
 use crate::time::Timestamp;
 
 /// Undo: puts back the assets of one batch that are still in Trash and
@@ -45,7 +47,7 @@ pub async fn restore_batch(
     }
     // The batch's topmost rows: its folders and assets not inside one of
     // its folders. Restoring them brings the rest of the batch back.
-    let roots: Vec<(i64, Timestamp, BatchId)> = sqlx::query_as(
+    let roots: Vec<(FolderId, Timestamp, BatchId)> = sqlx::query_as(
         "SELECT f.id, f.deleted_at, f.delete_batch FROM folders f
          WHERE f.space_id = $1 AND f.delete_batch = $2 AND f.deleted_at > $3
            AND NOT EXISTS (SELECT 1 FROM folders p
@@ -57,7 +59,7 @@ pub async fn restore_batch(
     .bind(restorable_after(now))
     .fetch_all(&mut *tx)
     .await?;
-    let ids: Vec<i64> = sqlx::query_scalar(
+    let ids: Vec<AssetId> = sqlx::query_scalar(
         "SELECT a.id FROM assets a
          WHERE a.space_id = $1 AND a.delete_batch = $2 AND a.deleted_at > $3
            AND NOT EXISTS (SELECT 1 FROM folders p
@@ -91,10 +93,10 @@ pub async fn restore_batch(
 /// deleted for good) and so come back at the top level.
 async fn count_to_top_level(
     tx: &mut sqlx::AnyConnection,
-    assets: &[i64],
-    folders: &[(i64, Timestamp, BatchId)],
+    assets: &[AssetId],
+    folders: &[(FolderId, Timestamp, BatchId)],
 ) -> Result<u64, AppError> {
-    let folder_ids: Vec<i64> = folders.iter().map(|(id, ..)| *id).collect();
+    let folder_ids: Vec<FolderId> = folders.iter().map(|(id, ..)| *id).collect();
     let n: i64 = sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM assets
                  WHERE folder_gone = 1 AND id IN (SELECT value FROM json_each($1)))
@@ -113,47 +115,52 @@ pub async fn restore_from_trash(
     pool: &AnyPool,
     space: SpaceId,
     user: UserId,
-    ids: &[i64],
+    ids: &[AssetId],
     clock: &Clock,
 ) -> Result<RestoreFromTrashOutcome, AppError> {
-    restore_assets(
-        pool,
+    let BulkChange {
         space,
-        Some(user),
-        Pick::Ids(ids),
-        &[],
-        clock,
-        Effect::Apply,
-    )
-    .await
+        actor,
+        target,
+        effect,
+    } = BulkChange::ids(space, user, ids);
+    let change = BulkChange {
+        space,
+        actor: Some(actor),
+        target,
+        effect,
+    };
+    restore_assets(pool, &change, clock).await
 }
 
 /// Restores assets from Trash, all or nothing: listed ids (unknown or
 /// foreign ids fail naming them, 404; ids whose 14 days are over fail as no
 /// longer restorable; ids not in Trash are skipped and counted), or
 /// everything restorable in Trash matching its filters if that is the
-/// confirmed number; and the listed trashed `folders` with everything of
+/// confirmed number; and the listed trashed folders with everything of
 /// their batch inside. Folders in Trash above anything restored come back
-/// too. `actor` is who asked (`None`: the command line).
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool, pick, clock)))]
+/// too. The actor is who asked (`None`: the command line).
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(space = change.space.0)))]
 pub async fn restore_assets(
     pool: &AnyPool,
-    space: SpaceId,
-    actor: Option<UserId>,
-    pick: Pick<'_, TrashFilters>,
-    folders: &[i64],
+    change: &BulkChange<TrashFilters, Option<UserId>>,
     clock: &Clock,
-    effect: Effect,
 ) -> Result<RestoreFromTrashOutcome, AppError> {
+    let BulkChange {
+        space,
+        actor,
+        ref target,
+        effect,
+    } = *change;
     let mut conn = pool.acquire().await?;
-    let (mut tx, trashed, skipped, now) = match pick {
-        Pick::Ids(ids) => {
-            let (tx, states) = begin_bulk(&mut conn, space, ids, folders, "restored").await?;
+    let (mut tx, trashed, skipped, now) = match &target.items {
+        Items::Ids(_) => {
+            let (tx, states) = begin_bulk(&mut conn, space, target, "restored").await?;
             // Read under the write lock: waiting for it may take seconds,
             // and a restore that started just before the 14 days ended
             // must not commit after they ended.
             let now = clock.now();
-            let expired: BTreeSet<i64> = states
+            let expired: BTreeSet<AssetId> = states
                 .trashed
                 .iter()
                 .filter(|(_, at)| !is_restorable(*at, now))
@@ -162,24 +169,22 @@ pub async fn restore_assets(
             if !expired.is_empty() {
                 return Err(AppError::Conflict(format!(
                     "These assets were deleted more than 14 days ago and can no longer be restored: {}. Nothing was restored.",
-                    list_ids(&expired)
+                    list_ids(expired.iter().map(|id| id.0))
                 )));
             }
             let skipped = states.live.len() as u64;
             (tx, states.trashed_ids(), skipped, now)
         }
-        Pick::Matching { filters, expected } => {
-            if !folders.is_empty() {
-                validate_items(&[], folders)?;
-            }
+        Items::Matching { filters, expected } => {
+            target.validate()?;
             let (tx, ids, now) =
-                begin_matching_in_trash(&mut conn, space, filters, expected, clock, "restored")
+                begin_matching_in_trash(&mut conn, space, filters, *expected, clock, "restored")
                     .await?;
             (tx, ids, 0, now)
         }
     };
-    let states = folders::folder_states(&mut tx, space, folders, "restored").await?;
-    let expired: BTreeSet<i64> = states
+    let states = folders::folder_states(&mut tx, space, &target.folders, "restored").await?;
+    let expired: BTreeSet<FolderId> = states
         .trashed
         .iter()
         .filter(|(_, at, _)| !is_restorable(*at, now))
@@ -188,7 +193,7 @@ pub async fn restore_assets(
     if !expired.is_empty() {
         return Err(AppError::Conflict(format!(
             "These folders were deleted more than 14 days ago and can no longer be restored: {}. Nothing was restored.",
-            list_ids(&expired)
+            list_ids(expired.iter().map(|id| id.0))
         )));
     }
     let to_top_level = count_to_top_level(&mut tx, &trashed, &states.trashed).await?;
@@ -216,7 +221,7 @@ pub async fn restore_assets(
 async fn put_back(
     tx: &mut sqlx::AnyConnection,
     space: SpaceId,
-    ids: &[i64],
+    ids: &[AssetId],
 ) -> Result<(), AppError> {
     if ids.is_empty() {
         return Ok(());
@@ -240,7 +245,7 @@ async fn audit_restore(
     space: SpaceId,
     actor: Option<UserId>,
     batch: Option<&BatchId>,
-    (ids, folders): (&[i64], &[i64]),
+    (ids, folders): (&[AssetId], &[FolderId]),
     now: Timestamp,
 ) -> Result<(), AppError> {
     if ids.is_empty() && folders.is_empty() {

@@ -2,6 +2,7 @@
 //! day in the reader's zone, and without what has expired.
 
 use super::*;
+use crate::ids::AssetId;
 use crate::clock::Clock;
 use crate::db::test_pool;
 use crate::paging::{ListingQuery, PageAt};
@@ -14,8 +15,8 @@ fn first_page() -> TrashParams {
     TrashParams::parse(&TrashQuery::default(), 50).unwrap()
 }
 
-fn page_ids(page: &TrashPage) -> Vec<i64> {
-    page.items.iter().map(|a| a.id.0).collect()
+fn page_ids(page: &TrashPage) -> Vec<AssetId> {
+    page.items.iter().map(|a| a.id).collect()
 }
 
 #[tokio::test]
@@ -64,7 +65,7 @@ async fn trash_pages_walk_newest_first_and_filter() {
             None => break,
         }
     }
-    let mut expected: Vec<i64> = ids[20..].iter().rev().copied().collect();
+    let mut expected: Vec<AssetId> = ids[20..].iter().rev().copied().collect();
     expected.extend(ids[..20].iter().rev());
     assert_eq!(seen, expected);
     assert_eq!(pages.len(), 4);

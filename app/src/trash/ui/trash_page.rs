@@ -1,7 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::use_query_map;
 
 use super::trash_table::TrashTable;
 use super::SettingsNav;
@@ -9,18 +8,17 @@ use crate::assets::folders::model::mix_count;
 use crate::assets::model::AssetKind;
 use crate::auth::model::Permission;
 use crate::auth::ui::{use_current_space, use_space_slug, SignInRedirect};
+use crate::error::AppError;
 use crate::format::{assets_count, listing_count};
 use crate::ids::ItemId;
 use crate::routes;
 use crate::trash::api::{count_trash, list_trash, DeletePermanently, RestoreFromTrash};
 use crate::trash::model::{TrashMatching, TrashPage as Page, TrashQuery, RETENTION_DAYS};
 use crate::ui::confirm_dialog::ConfirmDialog;
-use crate::ui::listing::{use_listing, Listing};
+use crate::ui::listing::Listing;
+use crate::ui::listing_page::ListingPage;
 use crate::ui::search_field::{PrefixSearchNote, SearchField};
-use crate::ui::select_all_matching::{
-    changed_count, follow_count_change, use_all_matching, Phrasing, SelectAllMatching,
-};
-use crate::ui::selection_checkboxes::Selection;
+use crate::ui::select_all_matching::{Phrasing, SelectAllMatching};
 use crate::ui::selection_toolbar::SelectionToolbar;
 use crate::ui::status_message::StatusMessage;
 
@@ -42,94 +40,42 @@ const PHRASING: Phrasing<TrashMatching> = Phrasing {
 /// page live in the URL; the selection survives paging and filtering.
 #[component]
 pub fn TrashPage() -> impl IntoView {
-    let query_map = use_query_map();
     let space = use_space_slug();
-    let query = Memo::new(move |_| {
-        let map = query_map.read();
-        TrashQuery::from_pairs(|key| map.get_str(key))
-    });
+    let listing = ListingPage::new(
+        space,
+        |map| TrashQuery::from_pairs(|key| map.get_str(key)),
+        TrashQuery::matching,
+        fetch_page,
+    );
+    let (query, selection) = (listing.query, listing.selection);
     let base = Signal::derive(move || routes::trash(&space.get()));
     let can_purge = use_current_space().is_some_and(|c| c.allows(Permission::Purge));
-
-    let selection = Selection::new();
-    // "Select all {N} matching": everything in Trash matching the filters.
-    let (all_matching, ticked_or_all) = use_all_matching::<TrashMatching, _>(selection, query);
-    // Folders ticked beside "all matching" assets count too.
-    let folders_selected = selection.folder_count();
-    let count = Signal::derive(move || match all_matching.get() {
-        Some(all) => all.count as usize + folders_selected.get(),
-        None => ticked_or_all.get(),
-    });
-    let matching = move || query.read().matching();
     let message = RwSignal::new(None::<Result<String, String>>);
     let restore = ServerAction::<RestoreFromTrash>::new();
     let purge = ServerAction::<DeletePermanently>::new();
     let dialog_open = RwSignal::new(false);
-    let (trash, refetch) = use_listing(
-        move || (space.get(), query.get()),
-        |(space, query)| {
-            let (after, before) = query.at.into_cursors();
-            let q = Some(query.search).filter(|s| !s.trim().is_empty());
-            let (from, to) = (query.from.map(|d| d.as_iso()), query.to.map(|d| d.as_iso()));
-            let tz = Some(query.tz).filter(|tz| *tz != 0);
-            list_trash(
-                space,
-                q,
-                query.deleted_by,
-                query.kind,
-                from,
-                to,
-                tz,
-                after,
-                before,
-            )
-        },
-    );
-
-    // The set changed under the person: the next Restore or Delete
-    // permanently is for what matches now.
-    follow_count_change(all_matching, move || restore.value().with(changed_count));
-    follow_count_change(all_matching, move || purge.value().with(changed_count));
-    Effect::new(move |_| match restore.value().get() {
-        Some(Ok(outcome)) => {
-            selection.clear();
-            message.set(Some(Ok(outcome.summary())));
-            refetch.bump();
-        }
-        Some(Err(error)) => message.set(Some(Err(error.to_string()))),
-        None => {}
+    listing.after_change(restore, move |outcome| {
+        message.set(Some(Ok(outcome.summary())));
     });
     Effect::new(move |_| {
-        if let Some(Ok(outcome)) = purge.value().get() {
-            dialog_open.set(false);
-            selection.clear();
-            message.set(Some(Ok(format!(
-                "{} deleted permanently",
-                mix_count(outcome.folders, outcome.deleted)
-            ))));
-            refetch.bump();
+        if let Some(Err(error)) = restore.value().get() {
+            message.set(Some(Err(error.to_string())));
         }
     });
-    // What a change names: the ticked rows, or everything matching with
-    // the number the person saw.
-    let pick = move || match all_matching.get_untracked() {
-        Some(all) => (None, Some(all.matching), Some(all.count)),
-        None => (
-            Some(selection.ids()).filter(|ids| !ids.is_empty()),
-            None,
-            None,
-        ),
-    };
-    let folder_ids = move || Some(selection.folder_ids()).filter(|f| !f.is_empty());
+    listing.after_change(purge, move |outcome| {
+        dialog_open.set(false);
+        let what = mix_count(outcome.folders, outcome.deleted);
+        message.set(Some(Ok(format!("{what} deleted permanently"))));
+    });
     let run_restore = move |_| {
         message.set(None);
-        let (ids, matching, expected_count) = pick();
+        let f = listing.target().into_fields();
         restore.dispatch(RestoreFromTrash {
             space: space.get_untracked(),
-            ids,
-            folder_ids: folder_ids(),
-            matching,
-            expected_count,
+            ids: f.ids,
+            folder_ids: f.folder_ids,
+            matching: f.matching,
+            expected_count: f.expected_count,
             dry_run: None,
         });
     };
@@ -139,39 +85,17 @@ pub fn TrashPage() -> impl IntoView {
         dialog_open.set(true);
     };
     let confirm_purge = Callback::new(move |()| {
-        let (ids, matching, expected_count) = pick();
+        let f = listing.target().into_fields();
         purge.dispatch(DeletePermanently {
             space: space.get_untracked(),
-            ids,
-            folder_ids: folder_ids(),
-            matching,
-            expected_count,
+            ids: f.ids,
+            folder_ids: f.folder_ids,
+            matching: f.matching,
+            expected_count: f.expected_count,
             dry_run: None,
         });
     });
     let clear = Callback::new(move |()| selection.clear());
-    let dialog_text = Signal::derive(move || {
-        let what = match all_matching.get() {
-            Some(all) => {
-                let what = match (PHRASING.describe)(&all.matching) {
-                    Some(filters) => format!("{} {filters}", assets_count(all.count)),
-                    None => format!("All {} in Trash", assets_count(all.count)),
-                };
-                match folders_selected.get() {
-                    0 => what,
-                    n => format!(
-                        "{what}, and {} with everything deleted with them,",
-                        mix_count(n as u64, 0)
-                    ),
-                }
-            }
-            None => {
-                let folders = folders_selected.get();
-                mix_count(folders as u64, (count.get() - folders) as u64)
-            }
-        };
-        format!("{what} will be deleted permanently, with their files. This cannot be undone.")
-    });
     let purge_error = Signal::derive(move || {
         purge
             .value()
@@ -179,6 +103,7 @@ pub fn TrashPage() -> impl IntoView {
             .and_then(Result::err)
             .map(|e| e.to_string())
     });
+    let count = listing.count;
 
     view! {
         <Title text="Trash" />
@@ -201,7 +126,7 @@ pub fn TrashPage() -> impl IntoView {
                 <ConfirmDialog
                     id="delete-permanently"
                     title="Delete Permanently"
-                    text=dialog_text
+                    text=purge_text(listing)
                     confirm_label="Delete permanently"
                     pending_label="Deleting…"
                     open=dialog_open
@@ -210,7 +135,7 @@ pub fn TrashPage() -> impl IntoView {
                     on_confirm=confirm_purge
                 />
                 <Listing
-                    resource=trash
+                    resource=listing.page
                     query
                     base
                     loading="Loading Trash…"
@@ -223,24 +148,71 @@ pub fn TrashPage() -> impl IntoView {
                         page_ids=ItemId::page(page.folders.iter().map(|f| f.id), page.items.iter().map(|a| a.id))
                         total=page.total
                         total_capped=page.total_capped
-                        matching
+                        matching=move || listing.matching_now()
                         phrasing=PHRASING
-                        count=move |m: TrashMatching| {
-                            let space = space.get();
-                            async move {
-                                let q = Some(m.search).filter(|s| !s.trim().is_empty());
-                                let (from, to) = (m.from.map(|d| d.as_iso()), m.to.map(|d| d.as_iso()));
-                                count_trash(space, q, m.deleted_by, m.kind, from, to, Some(m.tz)).await.ok()
-                            }
-                        }
+                        count=move |m| count_matching(space.get(), m)
                         selection
-                        all_matching
+                        all_matching=listing.all_matching
                     />
                     <TrashTable page query space selection />
                 </Listing>
             </section>
         </div>
     }
+}
+
+/// One page of Trash for the query in the URL.
+async fn fetch_page(space: String, query: TrashQuery) -> Result<Page, AppError> {
+    let (after, before) = query.at.into_cursors();
+    let q = Some(query.search).filter(|s| !s.trim().is_empty());
+    let (from, to) = (query.from.map(|d| d.as_iso()), query.to.map(|d| d.as_iso()));
+    let tz = Some(query.tz).filter(|tz| *tz != 0);
+    list_trash(
+        space,
+        q,
+        query.deleted_by,
+        query.kind,
+        from,
+        to,
+        tz,
+        after,
+        before,
+    )
+    .await
+}
+
+/// The exact number of assets in Trash matching `m`, for "Select all {N}
+/// matching" when the page only says "1,000+".
+async fn count_matching(space: String, m: TrashMatching) -> Option<u64> {
+    let q = Some(m.search).filter(|s| !s.trim().is_empty());
+    let (from, to) = (m.from.map(|d| d.as_iso()), m.to.map(|d| d.as_iso()));
+    count_trash(space, q, m.deleted_by, m.kind, from, to, Some(m.tz))
+        .await
+        .ok()
+}
+
+/// The Delete Permanently dialog's sentence: what goes, in words.
+fn purge_text(listing: ListingPage<TrashQuery, TrashMatching, Page>) -> Signal<String> {
+    Signal::derive(move || {
+        let folders = listing.folders_selected.get();
+        let what = match listing.all_matching.get() {
+            Some(all) => {
+                let what = match (PHRASING.describe)(&all.matching) {
+                    Some(filters) => format!("{} {filters}", assets_count(all.count)),
+                    None => format!("All {} in Trash", assets_count(all.count)),
+                };
+                match folders {
+                    0 => what,
+                    n => format!(
+                        "{what}, and {} with everything deleted with them,",
+                        mix_count(n as u64, 0)
+                    ),
+                }
+            }
+            None => mix_count(folders as u64, (listing.count.get() - folders) as u64),
+        };
+        format!("{what} will be deleted permanently, with their files. This cannot be undone.")
+    })
 }
 
 /// Search and filters: a GET form, so it works before hydration and every

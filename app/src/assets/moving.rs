@@ -1,24 +1,30 @@
 //! Moving folders and assets into a folder, under the write lock: the
 //! checks that keep the tree a tree (no cycles, bounded depth, unique
-//! sibling names) hold when the move commits.
+//! sibling names) hold when the move commits. And what "all matching"
+//! names among a space's live assets ([`AssetFilters`]), which a move and
+//! a move to Trash act on. A change to both assets and folders, so it is
+//! the assets feature's, above its folders.
 
 use std::collections::BTreeSet;
 
 use crate::db::Sql;
 use sqlx::{AnyConnection, AnyPool};
 
-use super::{path, push_within, sibling_key, too_deep, MAX_DEPTH};
-use crate::assets::data::push_live_scope;
-use crate::assets::folders::model::{MoveItemsOutcome, Within};
+use super::data::push_live_scope;
+use super::folders::data::{path, push_within, sibling_key, too_deep};
+use super::folders::model::{MoveItemsOutcome, Within, MAX_DEPTH};
+use super::model::Matching;
+use crate::bulk_target::{check_count, unknown_items, BulkTarget, Items};
+use crate::db::json_ids;
 use crate::error::AppError;
 use crate::ids::{FolderId, SpaceId};
 use crate::paging::MAX_MATCHING;
-use crate::search::{check_count, push_matching, NameSearch};
+use crate::search::{push_matching, NameSearch};
 use crate::time::Timestamp;
 
 /// How many levels of folders `ids` (live, of `space`) and everything
 /// live below them span: 1 for folders without subfolders, 0 for none.
-async fn subtree_height(conn: &mut AnyConnection, ids: &[i64]) -> Result<usize, AppError> {
+async fn subtree_height(conn: &mut AnyConnection, ids: &[FolderId]) -> Result<usize, AppError> {
     if ids.is_empty() {
         return Ok(0);
     }
@@ -31,44 +37,41 @@ async fn subtree_height(conn: &mut AnyConnection, ids: &[i64]) -> Result<usize, 
          )
          SELECT MAX(level) FROM down",
     )
-    .bind(serde_json::to_string(ids).unwrap_or_default())
+    .bind(json_ids(ids))
     .bind(MAX_DEPTH as i64)
     .fetch_one(&mut *conn)
     .await?;
     Ok(height.unwrap_or(0).max(0) as usize)
 }
 
-/// 404 naming the listed `kind` ("folders", "assets") that are not live here.
-fn unknown(kind: &str, ids: &BTreeSet<i64>) -> AppError {
-    let listed: Vec<String> = ids.iter().take(20).map(i64::to_string).collect();
-    AppError::UnknownAssets {
-        message: format!(
-            "These {kind} do not exist in this space or are in Trash: {}. Nothing was moved.",
-            listed.join(", ")
-        ),
-        ids: ids.iter().copied().collect(),
-    }
-}
-
 /// The listed ids that are not live rows of `table` in `space`.
-async fn not_live(
+async fn not_live<Id>(
     conn: &mut AnyConnection,
     table: &str,
     space: SpaceId,
-    ids: &[i64],
-) -> Result<BTreeSet<i64>, AppError> {
+    ids: &[Id],
+) -> Result<BTreeSet<Id>, AppError>
+where
+    Id: Ord
+        + Copy
+        + serde::Serialize
+        + for<'r> sqlx::Decode<'r, sqlx::Any>
+        + sqlx::Type<sqlx::Any>
+        + Send
+        + Unpin,
+{
     if ids.is_empty() {
         return Ok(BTreeSet::new());
     }
-    let found: Vec<i64> = sqlx::query_scalar(&format!(
+    let found: Vec<Id> = sqlx::query_scalar(&format!(
         "SELECT id FROM {table}
          WHERE space_id = $1 AND deleted_at IS NULL AND id IN (SELECT value FROM json_each($2))"
     ))
     .bind(space)
-    .bind(serde_json::to_string(ids).unwrap_or_default())
+    .bind(json_ids(ids))
     .fetch_all(&mut *conn)
     .await?;
-    let found: BTreeSet<i64> = found.into_iter().collect();
+    let found: BTreeSet<Id> = found.into_iter().collect();
     Ok(ids
         .iter()
         .copied()
@@ -86,32 +89,28 @@ pub async fn move_items(
     pool: &AnyPool,
     space: SpaceId,
     to: Option<FolderId>,
-    folders: &[i64],
-    assets: MovedAssets<'_>,
+    target: &BulkTarget<AssetFilters>,
     now: Timestamp,
 ) -> Result<MoveItemsOutcome, AppError> {
-    let listed = match assets {
-        MovedAssets::Ids(ids) => ids,
-        MovedAssets::Matching { .. } => &[],
-    };
+    let (listed, folders) = (target.listed(), target.folders.as_slice());
     let mut conn = pool.acquire().await?;
     let mut tx = crate::db::begin_write(&mut conn).await?;
     let target_path = match to {
         Some(to) => path(&mut tx, space, to).await?,
         None => Vec::new(),
     };
-    let missing = not_live(&mut tx, "folders", space, folders).await?;
-    if !missing.is_empty() {
-        return Err(unknown("folders", &missing));
+    let missing_folders = not_live(&mut tx, "folders", space, folders).await?;
+    let missing_assets = not_live(&mut tx, "assets", space, listed).await?;
+    if !missing_folders.is_empty() || !missing_assets.is_empty() {
+        let state = " or are in Trash";
+        return Err(unknown_items(
+            missing_assets,
+            missing_folders,
+            state,
+            "moved",
+        ));
     }
-    let missing = not_live(&mut tx, "assets", space, listed).await?;
-    if !missing.is_empty() {
-        return Err(unknown("assets", &missing));
-    }
-    if target_path
-        .iter()
-        .any(|crumb| folders.contains(&crumb.id.0))
-    {
+    if target_path.iter().any(|crumb| folders.contains(&crumb.id)) {
         return Err(AppError::validation(
             "A folder cannot be moved into itself or into a folder inside it.",
         ));
@@ -129,7 +128,7 @@ pub async fn move_items(
         .bind(to)
         .bind(now)
         .bind(space)
-        .bind(serde_json::to_string(folders).unwrap_or_default())
+        .bind(json_ids(folders))
         .execute(&mut *tx)
         .await?;
     }
@@ -141,17 +140,15 @@ pub async fn move_items(
         )
         .bind(to)
         .bind(space)
-        .bind(serde_json::to_string(listed).unwrap_or_default())
+        .bind(json_ids(listed))
         .execute(&mut *tx)
         .await?;
     }
-    let moved = match assets {
-        MovedAssets::Ids(ids) => ids.len() as u64,
-        MovedAssets::Matching {
-            search,
-            within,
-            expected,
-        } => move_matching(&mut tx, space, to, search, within, expected).await?,
+    let moved = match &target.items {
+        Items::Ids(ids) => ids.len() as u64,
+        Items::Matching { filters, expected } => {
+            move_matching(&mut tx, space, to, filters, *expected).await?
+        }
     };
     tx.commit().await?;
     Ok(MoveItemsOutcome {
@@ -160,17 +157,46 @@ pub async fn move_items(
     })
 }
 
-/// The assets a move names: listed ids, or every live asset a search
-/// finds (in one folder or all; without a search, all of one folder's),
-/// if that is the `expected` number the person confirmed.
-#[derive(Debug, Clone, Copy)]
-pub enum MovedAssets<'a> {
-    Ids(&'a [i64]),
-    Matching {
-        search: Option<&'a NameSearch>,
-        within: Option<Within>,
-        expected: u64,
-    },
+/// What "all matching" names among a space's live assets (the Assets
+/// page's "Select all N matching"): a search, and where it looks (`None`:
+/// every folder; without a search, all of one folder's).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AssetFilters {
+    pub search: Option<NameSearch>,
+    pub within: Option<Within>,
+}
+
+impl AssetFilters {
+    /// The filters of a request, parsed.
+    pub fn parse(matching: &Matching) -> Result<Self, AppError> {
+        Ok(Self {
+            search: NameSearch::parse(&matching.search)?,
+            within: matching.within,
+        })
+    }
+
+    /// `SELECT a.id …` of the live assets of `space` these filters find
+    /// (at most `MAX_MATCHING` + 1): the rows of an "all matching" change.
+    pub fn push_ids<'a>(&'a self, qb: &mut Sql<'a>, space: SpaceId) {
+        let within = self.within;
+        push_matching(qb, self.search.as_ref(), MAX_MATCHING, |qb| {
+            push_live_scope(qb, space);
+            push_within(qb, within);
+        });
+    }
+
+    /// The guard of an "all matching" change of assets (see
+    /// [`check_count`]): the `changed` rows must be the `expected` number
+    /// the person confirmed.
+    pub fn check_count(&self, changed: u64, expected: u64, verb: &str) -> Result<(), AppError> {
+        let place = match self.within {
+            None => "the space",
+            Some(Within::TopLevel) => "the top level",
+            Some(Within::Folder(_)) => "this folder",
+        };
+        let filtered = self.search.is_some() || self.within.is_some_and(|w| w.folder().is_some());
+        check_count(changed, expected, filtered, (verb, place))
+    }
 }
 
 /// Moves every live asset matching into `to` in one statement, counted;
@@ -179,51 +205,16 @@ async fn move_matching(
     tx: &mut AnyConnection,
     space: SpaceId,
     to: Option<FolderId>,
-    search: Option<&NameSearch>,
-    within: Option<Within>,
+    filters: &AssetFilters,
     expected: u64,
 ) -> Result<u64, AppError> {
     let mut change = Sql::new("UPDATE assets SET folder_id = ");
     change.push_bind(to).push(" WHERE id IN (");
-    push_live_matching(&mut change, space, search, within);
+    filters.push_ids(&mut change, space);
     change.push(")");
     let moved = change.build().execute(&mut *tx).await?.rows_affected();
-    check_matching_count(moved, search, within, expected, "moved")?;
+    filters.check_count(moved, expected, "moved")?;
     Ok(moved)
-}
-
-/// `SELECT a.id …` of the live assets of `space` that `search` finds, in
-/// one folder or everywhere (at most `MAX_MATCHING` + 1): the rows of an
-/// "all matching" change.
-pub fn push_live_matching<'a>(
-    qb: &mut Sql<'a>,
-    space: SpaceId,
-    search: Option<&'a NameSearch>,
-    within: Option<Within>,
-) {
-    push_matching(qb, search, MAX_MATCHING, |qb| {
-        push_live_scope(qb, space);
-        push_within(qb, within);
-    });
-}
-
-/// The guard of an "all matching" change of assets (see
-/// `search::check_count`): the `changed` rows must be the `expected`
-/// number the person confirmed.
-pub fn check_matching_count(
-    changed: u64,
-    search: Option<&NameSearch>,
-    within: Option<Within>,
-    expected: u64,
-    verb: &str,
-) -> Result<(), AppError> {
-    let place = match within {
-        None => "the space",
-        Some(Within::TopLevel) => "the top level",
-        Some(Within::Folder(_)) => "this folder",
-    };
-    let filtered = search.is_some() || within.is_some_and(|w| w.folder().is_some());
-    check_count(changed as usize, expected, filtered, (verb, place))
 }
 
 /// 409 naming the moved folders whose names clash, with a live folder in
@@ -232,7 +223,7 @@ async fn check_names_free(
     conn: &mut AnyConnection,
     space: SpaceId,
     to: Option<FolderId>,
-    folders: &[i64],
+    folders: &[FolderId],
 ) -> Result<(), AppError> {
     let clashes: Vec<String> = sqlx::query_scalar(&format!(
         "SELECT DISTINCT m.name FROM folders m
@@ -246,7 +237,7 @@ async fn check_names_free(
         sibling_key("o.name"),
         sibling_key("m.name"),
     ))
-    .bind(serde_json::to_string(folders).unwrap_or_default())
+    .bind(json_ids(folders))
     .bind(space)
     .bind(to.map_or(0, |t| t.0))
     .fetch_all(&mut *conn)
