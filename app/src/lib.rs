@@ -8,10 +8,13 @@
 //! (types that cross the wire), `ui/` (components) and, on the server,
 //! its data access and rules.
 //!
-//! - **Shared** modules use no feature: `ui` (widgets), `routes` (every
-//!   path), `ids`, `bulk_target`, `roles`, `paging`, `keyset`, `error`, `format`, `encoding`, `time`,
-//!   `clock`, `db`, `storage`, `audit`, `cpu_gate`, `rate_limit`, `recent`, `search`,
-//!   `site`, `state`.
+//! - **Shared** rooms use no feature, and each only the rooms before it:
+//!   `domain` (the vocabulary both sides share: `ids`, `names`, `roles`,
+//!   `time`, `format`, `encoding`, `paging`, `routes`, `error`, and
+//!   `bulk_target`, what a bulk request names) → `platform` (the server's
+//!   machinery: `db`, `keyset`, `search`, `audit`, `storage`, `clock`,
+//!   `state`, `site`, `recent`, `rate_limit`, `cpu_gate`) and `ui` (widgets,
+//!   which run in the browser too, so never the platform).
 //! - **Features** form a line, each using only the ones before it:
 //!   `spaces` (what a space is) → `auth` (people, sessions, roles,
 //!   memberships, the permission check) → `assets` (files, the listing,
@@ -23,50 +26,24 @@
 //!   `/api/openapi.json`; like the pages, it may use everything and nothing
 //!   in the crate uses it.
 //!
+//! Inside a feature, a sub-feature with a model of its own
+//! (`assets/folders`) sits below the rest of its feature.
+//!
 //! `tests/layers.rs` reads every `crate::…` path and fails on an arrow that
 //! points up or a cycle.
 
 pub mod assets;
 pub mod auth;
-pub mod bulk_target;
-pub mod encoding;
-pub mod error;
-pub mod format;
-pub mod ids;
-pub mod names;
+pub mod domain;
 pub mod pages;
-pub mod paging;
-pub mod roles;
-pub mod routes;
 pub mod spaces;
-pub mod time;
 pub mod trash;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
-pub mod audit;
-#[cfg(feature = "ssr")]
-pub mod clock;
-#[cfg(feature = "ssr")]
-pub mod cpu_gate;
-#[cfg(feature = "ssr")]
-pub mod db;
-#[cfg(feature = "ssr")]
-pub mod keyset;
-#[cfg(feature = "ssr")]
 pub mod openapi;
 #[cfg(feature = "ssr")]
-pub mod rate_limit;
-#[cfg(feature = "ssr")]
-pub mod recent;
-#[cfg(feature = "ssr")]
-pub mod search;
-#[cfg(feature = "ssr")]
-pub mod site;
-#[cfg(feature = "ssr")]
-pub mod state;
-#[cfg(feature = "ssr")]
-pub mod storage;
+pub mod platform;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};

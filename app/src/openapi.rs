@@ -33,7 +33,7 @@ use crate::assets::api::{
 use crate::assets::folders::api::{CreateFolder, ListFolders, RenameFolder};
 use crate::assets::model::Asset;
 use crate::auth::api::{CurrentUser, ListSpaces, SignIn, SignOut};
-use crate::error::AppError;
+use crate::domain::error::AppError;
 use crate::trash::api::{
     CountTrash, DeletePermanently, ListTrash, MoveToTrash, RestoreBatch, RestoreFromTrash,
 };

@@ -18,9 +18,9 @@ use std::time::{Duration, Instant};
 use app::assets::data::{list_live, ListParams};
 use app::assets::folders::model::Within;
 use app::assets::model::{SortDir, SortKey, PAGE_SIZE};
-use app::clock::Clock;
-use app::ids::{AssetId, SpaceId, UserId};
-use app::paging::PageAt;
+use app::domain::ids::{AssetId, SpaceId, UserId};
+use app::domain::paging::PageAt;
+use app::platform::clock::Clock;
 use app::trash::bulk::{restore_batch, trash_assets, BulkChange};
 
 const MOVED: usize = 10_000;
@@ -45,10 +45,10 @@ async fn main() -> anyhow::Result<()> {
     let assets: usize = std::env::var("BENCH_ASSETS")
         .unwrap_or_else(|_| "100000".into())
         .parse()?;
-    let pool = app::db::connect(&url).await?;
-    let backend = match app::db::dialect() {
-        app::db::Dialect::Sqlite => "SQLite",
-        app::db::Dialect::Postgres => "PostgreSQL",
+    let pool = app::platform::db::connect(&url).await?;
+    let backend = match app::platform::db::dialect() {
+        app::platform::db::Dialect::Sqlite => "SQLite",
+        app::platform::db::Dialect::Postgres => "PostgreSQL",
     };
     let started = Instant::now();
     let now = Clock::system().now();
@@ -63,7 +63,7 @@ async fn main() -> anyhow::Result<()> {
     let user: UserId = sqlx::query_scalar("SELECT id FROM users WHERE email = 'b@x'")
         .fetch_one(&pool)
         .await?;
-    app::db::refresh_statistics(&pool).await?;
+    app::platform::db::refresh_statistics(&pool).await?;
     println!("== {backend}: {assets} assets (seeded in {seed_ms:.0} ms)");
 
     // Listing: the first page by name, and the raw statements it replaces.

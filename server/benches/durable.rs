@@ -2,7 +2,7 @@
 //! followed by removing files (delete permanently, each purge chunk): the
 //! same `DELETE … RETURNING` of 1,000 trashed rows plus its audit row,
 //! committed on a pooled connection (`NORMAL`, the WAL synced only at
-//! checkpoints) and on `app::db::durable_connection` (`FULL`, synced at
+//! checkpoints) and on `app::platform::db::durable_connection` (`FULL`, synced at
 //! every commit), alternating, on one database in a temp dir on the data
 //! disk (`BENCH_DIR`, default the system temp dir). Prints medians.
 
@@ -64,11 +64,12 @@ async fn main() -> anyhow::Result<()> {
     let base = std::env::var_os("BENCH_DIR").map_or_else(std::env::temp_dir, Into::into);
     let dir = tempfile::tempdir_in(base)?;
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("b.db").display());
-    let pool = app::db::connect(&url).await?;
-    let space = app::spaces::data::ensure(&pool, "bench", "Bench", app::time::Timestamp::EPOCH)
-        .await?
-        .id
-        .0;
+    let pool = app::platform::db::connect(&url).await?;
+    let space =
+        app::spaces::data::ensure(&pool, "bench", "Bench", app::domain::time::Timestamp::EPOCH)
+            .await?
+            .id
+            .0;
     fill(&pool, space, 2 * ROUNDS as i64 * CHUNK).await?;
 
     let (mut normal, mut full) = (Vec::new(), Vec::new());
@@ -76,7 +77,7 @@ async fn main() -> anyhow::Result<()> {
         let mut conn = pool.acquire().await?;
         normal.push(delete_chunk(&mut conn, space).await?);
         drop(conn);
-        let mut conn = app::db::durable_connection(&pool).await?;
+        let mut conn = app::platform::db::durable_connection(&pool).await?;
         full.push(delete_chunk(&mut conn, space).await?);
     }
     let (normal, full) = (median(normal), median(full));

@@ -25,11 +25,11 @@ use app::assets::folders::data::create;
 use app::assets::folders::model::{Within, MAX_DEPTH};
 use app::assets::model::{AssetPage, SortDir, SortKey, PAGE_SIZE};
 use app::assets::moving::move_items;
-use app::bulk_target::BulkTarget;
-use app::clock::Clock;
-use app::ids::{BatchId, FolderId, SpaceId, UserId};
-use app::paging::PageAt;
-use app::time::Timestamp;
+use app::domain::bulk_target::BulkTarget;
+use app::domain::ids::{BatchId, FolderId, SpaceId, UserId};
+use app::domain::paging::PageAt;
+use app::domain::time::Timestamp;
+use app::platform::clock::Clock;
 use app::trash::bulk::{restore_batch, trash_assets, BulkChange, Effect};
 use sqlx::{AnyPool, Row as _, SqlitePool};
 
@@ -212,9 +212,9 @@ fn check_same(app: &AssetPage, raw: &RawPage) -> anyhow::Result<()> {
 }
 
 async fn listing(url: &str, assets: usize, folders: usize) -> anyhow::Result<()> {
-    let pool = app::db::connect(url).await?;
+    let pool = app::platform::db::connect(url).await?;
     // The baseline's statements run on a plain SQLite pool on the same file.
-    let raw_pool = app::db::raw_sqlite(url).await?;
+    let raw_pool = app::platform::db::raw_sqlite(url).await?;
     let now = Clock::system().now();
     let seeded = server::seed::seed_space(&pool, "Bench", assets, folders, now).await?;
     let space = SpaceId(seeded.space_id);
@@ -330,7 +330,7 @@ async fn big_folder(
         per > 0,
         "BENCH_ASSETS is too small for {SUBFOLDERS} subfolders"
     );
-    let pool = app::db::connect(&url("big.db")).await?;
+    let pool = app::platform::db::connect(&url("big.db")).await?;
     let now = Clock::system().now();
     let seeded = server::seed::seed_space(&pool, "Bench", assets, 0, now).await?;
     let space = SpaceId(seeded.space_id);
@@ -381,8 +381,8 @@ async fn big_folder(
             .await?;
     }
     pool.close().await;
-    let pool = app::db::connect(&url("ours.db")).await?;
-    let copy = app::db::connect(&url("raw.db")).await?;
+    let pool = app::platform::db::connect(&url("ours.db")).await?;
+    let copy = app::platform::db::connect(&url("raw.db")).await?;
     for db in [&pool, &copy] {
         ensure!(live_below(db, big).await? == (SUBFOLDERS as i64 + 1, inside as i64));
     }

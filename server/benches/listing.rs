@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use app::assets::data::{list_live, ListParams};
 use app::assets::folders::model::Within;
 use app::assets::model::{SortDir, SortKey, PAGE_SIZE};
-use app::ids::SpaceId;
-use app::paging::PageAt;
+use app::domain::ids::SpaceId;
+use app::domain::paging::PageAt;
 
 const ITERATIONS: usize = 2_000;
 
@@ -28,9 +28,9 @@ fn summary(label: &str, mut samples: Vec<Duration>) {
 async fn main() -> anyhow::Result<()> {
     let url = std::env::var("DATABASE_URL")?;
     let slug = std::env::var("BENCH_SPACE").unwrap_or_else(|_| "bench".into());
-    let pool = app::db::connect(&url).await?;
+    let pool = app::platform::db::connect(&url).await?;
     // The baseline's statements run on a plain SQLite pool on the same file.
-    let raw_pool = app::db::raw_sqlite(&url).await?;
+    let raw_pool = app::platform::db::raw_sqlite(&url).await?;
     let space: i64 = sqlx::query_scalar("SELECT id FROM spaces WHERE slug = $1")
         .bind(&slug)
         .fetch_one(&pool)

@@ -12,10 +12,10 @@
 use std::time::{Duration, Instant};
 
 use app::assets::moving::AssetFilters;
-use app::bulk_target::{BulkTarget, Items};
-use app::clock::Clock;
-use app::ids::{SpaceId, UserId};
-use app::search::NameSearch;
+use app::domain::bulk_target::{BulkTarget, Items};
+use app::domain::ids::{SpaceId, UserId};
+use app::platform::clock::Clock;
+use app::platform::search::NameSearch;
 use app::trash::bulk::{trash_assets, BulkChange, Effect};
 use sqlx::SqlitePool;
 
@@ -29,7 +29,7 @@ async fn main() -> anyhow::Result<()> {
         .parse()?;
     let dir = tempfile::tempdir()?;
     let url = |name: &str| format!("sqlite://{}?mode=rwc", dir.path().join(name).display());
-    let pool = app::db::connect(&url("trove.db")).await?;
+    let pool = app::platform::db::connect(&url("trove.db")).await?;
     let now = Clock::system().now();
     let seeded = server::seed::seed_space(&pool, "Bench", assets, 0, now).await?;
     let space = SpaceId(seeded.space_id);
@@ -56,8 +56,8 @@ async fn main() -> anyhow::Result<()> {
             .await?;
     }
     pool.close().await;
-    let pool = app::db::connect(&url("ours.db")).await?;
-    let copy = app::db::raw_sqlite(&url("raw.db")).await?;
+    let pool = app::platform::db::connect(&url("ours.db")).await?;
+    let copy = app::platform::db::raw_sqlite(&url("raw.db")).await?;
     let expected: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM assets WHERE space_id = $1 AND name LIKE '%spring-25%'",
     )

@@ -1,4 +1,4 @@
-//! File throughput through `app::storage::Storage`, what uploads and
+//! File throughput through `app::platform::storage::Storage`, what uploads and
 //! downloads use: a 64 MiB file written in the 64 KiB chunks an HTTP body
 //! arrives in (multipart parts of 1 MiB on disk, 5 MiB on S3, two in
 //! flight), then read back as a stream, and a 1 MiB range of it. The local
@@ -8,7 +8,7 @@
 
 use std::time::Instant;
 
-use app::storage::{FileKind, Storage};
+use app::platform::storage::{FileKind, Storage};
 use bytes::Bytes;
 use futures::TryStreamExt as _;
 use object_store::{GetOptions, GetRange};

@@ -13,7 +13,7 @@ async fn main() -> anyhow::Result<()> {
     let count: i64 = std::env::var("BENCH_IDS")
         .unwrap_or_else(|_| "10000".into())
         .parse()?;
-    let pool = app::db::connect(&url).await?;
+    let pool = app::platform::db::connect(&url).await?;
     let space: i64 = sqlx::query_scalar("SELECT id FROM spaces WHERE slug = $1")
         .bind(&slug)
         .fetch_one(&pool)

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use app::clock::parse_offset;
-use app::site::PublicOrigin;
+use app::platform::clock::parse_offset;
+use app::platform::site::PublicOrigin;
 
 pub(crate) fn parse_public_url(text: &str) -> Result<PublicOrigin, String> {
     PublicOrigin::parse(text).map_err(|e| e.to_string())

@@ -8,11 +8,11 @@ use app::assets::ingest::store_file;
 use app::auth::data::{set_membership, upsert_user};
 use app::auth::model::Role;
 use app::auth::password;
-use app::clock::MILLIS_PER_DAY;
+use app::domain::time::Timestamp;
+use app::platform::clock::MILLIS_PER_DAY;
+use app::platform::state::AppState;
+use app::platform::storage::Storage;
 use app::spaces::data::ensure;
-use app::state::AppState;
-use app::storage::Storage;
-use app::time::Timestamp;
 use bytes::Bytes;
 
 use catalogue::{marketing_catalogue, product_catalogue, Entry};
@@ -105,7 +105,8 @@ async fn build_files(
         } else {
             created_at
         };
-        let mut asset = accepted.into_new_asset(app::ids::SpaceId(0), None, None, created_at);
+        let mut asset =
+            accepted.into_new_asset(app::domain::ids::SpaceId(0), None, None, created_at);
         asset.updated_at = updated_at;
         // The catalogue names each type exactly (the sniffer agrees, but the
         // demo must look the same on every machine).

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
-use app::error::AppError;
+use app::domain::error::AppError;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, Method};
@@ -111,7 +111,7 @@ fn unknown_fields(body: &[u8], known: &BTreeSet<String>) -> Option<Vec<String>> 
 fn describe(unknown: &[String], known: &BTreeSet<String>) -> String {
     let quoted = |names: &mut dyn Iterator<Item = &String>| {
         names
-            .map(|name| format!("`{}`", app::error::clip(name)))
+            .map(|name| format!("`{}`", app::domain::error::clip(name)))
             .collect::<Vec<_>>()
             .join(", ")
     };

@@ -3,9 +3,9 @@
 //! time limit and the overload cap, and the security headers of every
 //! response.
 
-use app::error::AppError;
-use app::site::PublicOrigin;
-use app::state::RequestLimits;
+use app::domain::error::AppError;
+use app::platform::site::PublicOrigin;
+use app::platform::state::RequestLimits;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;

@@ -1,7 +1,7 @@
 //! `GET /healthz`: whether this server can reach its database, for load
 //! balancers and orchestrators.
 
-use app::state::AppState;
+use app::platform::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 

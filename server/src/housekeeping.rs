@@ -6,8 +6,8 @@
 
 use std::time::Duration;
 
-use app::error::AppError;
-use app::state::AppState;
+use app::domain::error::AppError;
+use app::platform::state::AppState;
 use app::trash::model::PurgeReport;
 use app::trash::purge::{purge, ORPHAN_GRACE};
 

@@ -45,9 +45,9 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use app::auth::model::{Permission, Role};
-use app::error::AppError;
-use app::state::AppState;
-use app::time::MILLIS_PER_DAY;
+use app::domain::error::AppError;
+use app::domain::time::MILLIS_PER_DAY;
+use app::platform::state::AppState;
 use axum::body::Body;
 use axum::extract::{Query, Request};
 use axum::http::{header, HeaderName, Method};

@@ -28,9 +28,9 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use app::auth::session_store::CachedSessions;
-use app::error::AppError;
-use app::site::PublicOrigin;
-use app::state::AppState;
+use app::domain::error::AppError;
+use app::platform::site::PublicOrigin;
+use app::platform::state::AppState;
 use app::{shell, App};
 use axum::extract::Request;
 use axum::http::StatusCode;

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use app::auth::model::Role;
-use app::site::PublicOrigin;
+use app::platform::site::PublicOrigin;
 use clap::{Args, Parser, Subcommand};
 use server::trash_cli::{self, TrashCommand};
 use server::{demo, housekeeping, leptos_options, open_state, seed, serve, DataArgs, DataConfig};

@@ -7,14 +7,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use app::clock::{parse_offset, Clock};
-use app::cpu_gate::CpuGate;
-use app::db::SessionRows;
-use app::rate_limit::SignInLimiter;
-use app::recent::Recent;
-use app::site::PublicOrigin;
-use app::state::AppState;
-use app::storage::Storage;
+use app::platform::clock::{parse_offset, Clock};
+use app::platform::cpu_gate::CpuGate;
+use app::platform::db::SessionRows;
+use app::platform::rate_limit::SignInLimiter;
+use app::platform::recent::Recent;
+use app::platform::site::PublicOrigin;
+use app::platform::state::AppState;
+use app::platform::storage::Storage;
 use leptos::config::LeptosOptions;
 
 use crate::{RECENT_ACCESS_CAPACITY, RECENT_USERS_CAPACITY};
@@ -52,7 +52,7 @@ impl DataArgs {
     }
 
     /// The database (migrated) and files, for a command that serves nothing.
-    pub async fn open_for_command(&self) -> anyhow::Result<app::state::AppState> {
+    pub async fn open_for_command(&self) -> anyhow::Result<app::platform::state::AppState> {
         let options = leptos::config::LeptosOptions::builder()
             .output_name("trove")
             .build();
@@ -142,19 +142,19 @@ pub async fn open_state(
     // opens: on SQLite 3.46 a connection that had the schema from before a
     // change could fail inserts of assets, whose triggers write the FTS5
     // name index, with "no such table: assets".
-    let setup = app::db::connect(&url)
+    let setup = app::platform::db::connect(&url)
         .await
         .with_context(|| format!("opening database {}", without_password(&url)))?;
     let sessions = SessionRows::open(&url)
         .await
         .context("opening the session table")?;
     if data.refresh_statistics {
-        app::db::refresh_statistics(&setup)
+        app::platform::db::refresh_statistics(&setup)
             .await
             .context("refreshing planner statistics")?;
     }
     setup.close().await;
-    let pool = app::db::connect(&url)
+    let pool = app::platform::db::connect(&url)
         .await
         .with_context(|| format!("opening database {}", without_password(&url)))?;
     let public_origin = PublicOrigin::for_addr(leptos_options.site_addr);
@@ -171,8 +171,8 @@ pub async fn open_state(
         public_origin,
         trusted_proxies: Vec::new(),
         secure_cookies: false,
-        max_upload_bytes: app::state::DEFAULT_MAX_UPLOAD_BYTES,
-        request_limits: app::state::RequestLimits::default(),
+        max_upload_bytes: app::platform::state::DEFAULT_MAX_UPLOAD_BYTES,
+        request_limits: app::platform::state::RequestLimits::default(),
         recent_access: Recent::new(RECENT_ACCESS_CAPACITY),
         recent_session_generations: Recent::new(RECENT_USERS_CAPACITY),
     })

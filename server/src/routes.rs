@@ -6,7 +6,7 @@
 //! that the tests walking every endpoint read (`server::plain_route_list`)
 //! come from the same call: a new route cannot be missing from the list.
 
-use app::state::AppState;
+use app::platform::state::AppState;
 use axum::handler::Handler;
 use axum::routing::{get, post};
 use axum::Router;

@@ -5,11 +5,11 @@
 //! take seconds.
 
 use app::assets::model::AssetKind;
-use app::db::Sql;
-use app::ids::{FolderId, SpaceId, UserId};
+use app::domain::ids::{FolderId, SpaceId, UserId};
+use app::domain::time::{Timestamp, MILLIS_PER_DAY};
+use app::platform::db::Sql;
+use app::platform::storage::Storage;
 use app::spaces::data::{ensure, slugify};
-use app::storage::Storage;
-use app::time::{Timestamp, MILLIS_PER_DAY};
 use sqlx::AnyPool;
 
 /// Rows per INSERT statement: 12 bound values each stays well under

@@ -14,8 +14,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
 use super::model::{AssetDetails, AssetPage, SearchScope, SortDir, SortKey};
-use crate::error::AppError;
-use crate::ids::{AssetId, FolderId};
+use crate::domain::error::AppError;
+use crate::domain::ids::{AssetId, FolderId};
 
 /// One page of a space's live assets: a folder's (the top level without
 /// `folder`) subfolders, then its assets; with a search `q`, the matching
@@ -38,9 +38,9 @@ pub async fn list_assets(
     use super::data::{list_live, ListParams};
     use super::model::PAGE_SIZE;
     use crate::auth::model::Permission;
-    use crate::paging::PageAt;
+    use crate::domain::paging::PageAt;
 
-    let state = crate::state::app_state()?;
+    let state = crate::platform::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::View).await?;
     let sort = sort.unwrap_or_default();
     let at = PageAt::from_cursors(after, before)?;
@@ -95,10 +95,10 @@ pub async fn count_matching_assets(
     q: Option<String>,
 ) -> Result<u64, AppError> {
     use crate::auth::model::Permission;
-    use crate::paging::MAX_MATCHING;
-    use crate::search::{count_matching, NameSearch};
+    use crate::domain::paging::MAX_MATCHING;
+    use crate::platform::search::{count_matching, NameSearch};
 
-    let state = crate::state::app_state()?;
+    let state = crate::platform::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::View).await?;
     let search = NameSearch::parse(q.as_deref().unwrap_or_default())?;
     let space_id = access.space.id;
@@ -120,8 +120,8 @@ pub async fn count_matching_assets(
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn get_asset(space: String, id: i64) -> Result<AssetDetails, AppError> {
     use crate::auth::model::Permission;
-    use crate::ids::AssetId;
-    let state = crate::state::app_state()?;
+    use crate::domain::ids::AssetId;
+    let state = crate::platform::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::View).await?;
     details(&state, access.space.id, AssetId(id)).await
 }
@@ -129,9 +129,9 @@ pub async fn get_asset(space: String, id: i64) -> Result<AssetDetails, AppError>
 /// A live asset's details with the path of its folder; 404 if there is none.
 #[cfg(feature = "ssr")]
 async fn details(
-    state: &crate::state::AppState,
-    space: crate::ids::SpaceId,
-    id: crate::ids::AssetId,
+    state: &crate::platform::state::AppState,
+    space: crate::domain::ids::SpaceId,
+    id: crate::domain::ids::AssetId,
 ) -> Result<AssetDetails, AppError> {
     let mut details = super::data::find_details(&state.pool, space, id)
         .await?
@@ -150,8 +150,8 @@ async fn details(
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn rename_asset(space: String, id: i64, name: String) -> Result<AssetDetails, AppError> {
     use crate::auth::model::Permission;
-    use crate::ids::AssetId;
-    let state = crate::state::app_state()?;
+    use crate::domain::ids::AssetId;
+    let state = crate::platform::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
     let name = super::file_type::validate_rename(&name).map_err(AppError::Validation)?;
     let now = state.clock.now();
@@ -168,7 +168,7 @@ pub async fn rename_asset(space: String, id: i64, name: String) -> Result<AssetD
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn upload_limit(space: String) -> Result<u64, AppError> {
     use crate::auth::model::Permission;
-    let state = crate::state::app_state()?;
+    let state = crate::platform::state::app_state()?;
     crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
     Ok(state.max_upload_bytes)
 }
@@ -193,8 +193,8 @@ pub async fn move_to_folder(
 ) -> Result<super::folders::model::MoveItemsOutcome, AppError> {
     use super::moving::{move_items, AssetFilters};
     use crate::auth::model::Permission;
-    use crate::bulk_target::{BulkTarget, TargetFields};
-    let state = crate::state::app_state()?;
+    use crate::domain::bulk_target::{BulkTarget, TargetFields};
+    let state = crate::platform::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
     let target = BulkTarget::from_fields(TargetFields {
         ids,

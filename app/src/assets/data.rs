@@ -3,7 +3,7 @@
 //! to live assets (`deleted_at IS NULL`); partial indexes serve each sort,
 //! so a page is an index range scan at any depth.
 
-use crate::db::Sql;
+use crate::platform::db::Sql;
 use sqlx::AnyPool;
 
 mod listing;
@@ -11,10 +11,10 @@ mod listing;
 pub use listing::{list_live, ListParams, Phase};
 
 use super::model::{Asset, AssetDetails, AssetKind};
-use crate::error::AppError;
-use crate::ids::AssetId;
-use crate::ids::{FolderId, SpaceId, UserId};
-use crate::time::Timestamp;
+use crate::domain::error::AppError;
+use crate::domain::ids::AssetId;
+use crate::domain::ids::{FolderId, SpaceId, UserId};
+use crate::domain::time::Timestamp;
 
 #[derive(Debug, sqlx::FromRow)]
 pub(super) struct AssetRow {
@@ -25,7 +25,7 @@ pub(super) struct AssetRow {
     size_bytes: i64,
     width: Option<i64>,
     height: Option<i64>,
-    #[sqlx(try_from = "crate::db::Flag")]
+    #[sqlx(try_from = "crate::platform::db::Flag")]
     has_thumbnail: bool,
     updated_at: Timestamp,
     folder_id: Option<FolderId>,
@@ -62,7 +62,7 @@ pub struct StoredFile {
     pub name: String,
     pub mime_type: String,
     pub storage_key: String,
-    #[sqlx(try_from = "crate::db::Flag")]
+    #[sqlx(try_from = "crate::platform::db::Flag")]
     pub has_thumbnail: bool,
 }
 
@@ -170,7 +170,7 @@ impl NewAsset {
             size_bytes: 1,
             width: None,
             height: None,
-            storage_key: crate::storage::Storage::new_key(),
+            storage_key: crate::platform::storage::Storage::new_key(),
             has_thumbnail: false,
             folder,
             created_by: None,

@@ -4,7 +4,7 @@
 /// How many leading bytes [`sniff`] looks at.
 pub const SNIFF_BYTES: usize = 8 * 1024;
 
-pub use crate::names::{is_hidden, validate_name, MAX_NAME_CHARS};
+pub use crate::domain::names::{is_hidden, validate_name, MAX_NAME_CHARS};
 
 use unicode_normalization::UnicodeNormalization as _;
 
@@ -113,7 +113,7 @@ pub fn content_disposition(name: &str) -> String {
             }
         })
         .collect();
-    let encoded = crate::encoding::attr_chars(name);
+    let encoded = crate::domain::encoding::attr_chars(name);
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 

@@ -15,11 +15,11 @@ use sqlx::AnyPool;
 use super::data::{insert, NewAsset};
 use super::file_type::{clean_name, refusal, sniff, SNIFF_BYTES};
 use super::model::{too_large_message, Asset};
-use crate::clock::Clock;
-use crate::error::AppError;
-use crate::ids::{FolderId, SpaceId, UserId};
-use crate::storage::{is_storage_full, PendingUpload, Storage, StorageError};
-use crate::time::Timestamp;
+use crate::domain::error::AppError;
+use crate::domain::ids::{FolderId, SpaceId, UserId};
+use crate::domain::time::Timestamp;
+use crate::platform::clock::Clock;
+use crate::platform::storage::{is_storage_full, PendingUpload, Storage, StorageError};
 
 /// Images the thumbnailer decodes.
 const THUMBNAILED: [&str; 4] = ["image/jpeg", "image/png", "image/gif", "image/webp"];
@@ -191,7 +191,7 @@ where
 /// it), and the upload cannot deadlock with a bulk change that locks the
 /// same space and folder rows. On SQLite every write queues anyway.
 async fn insert_under_write_lock(pool: &AnyPool, asset: &NewAsset) -> Result<Asset, AppError> {
-    let mut tx = crate::db::begin_write_on(pool).await?;
+    let mut tx = crate::platform::db::begin_write_on(pool).await?;
     let inserted = insert(&mut *tx, asset).await?;
     tx.commit().await?;
     Ok(inserted)
@@ -208,9 +208,9 @@ fn storage_error(error: StorageError) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::test_pool;
+    use crate::platform::db::test_pool;
+    use crate::platform::storage::FileKind;
     use crate::spaces::data::ensure;
-    use crate::storage::FileKind;
 
     fn chunks(parts: Vec<&'static [u8]>) -> impl Stream<Item = Result<Bytes, AppError>> + Unpin {
         futures::stream::iter(parts.into_iter().map(|p| Ok(Bytes::from_static(p))))

@@ -4,9 +4,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::folders::model::{Crumb, Folder, Within};
-use crate::ids::{AssetId, FolderId};
-use crate::paging::{query_string, KeysetPage, ListingQuery, PageAt};
-use crate::time::Timestamp;
+use crate::domain::ids::{AssetId, FolderId};
+use crate::domain::paging::{query_string, KeysetPage, ListingQuery, PageAt};
+use crate::domain::time::Timestamp;
 
 /// Listing page size: enough to scan, small enough to render instantly.
 pub const PAGE_SIZE: u32 = 50;
@@ -23,7 +23,7 @@ pub enum AssetKind {
 }
 
 #[cfg(feature = "ssr")]
-crate::db::text_enum!(AssetKind, AssetKind::ALL, AssetKind::as_str);
+crate::platform::db::text_enum!(AssetKind, AssetKind::ALL, AssetKind::as_str);
 
 impl AssetKind {
     pub fn from_mime(mime: &str) -> Self {
@@ -104,11 +104,11 @@ pub struct Asset {
 pub fn too_large_message(what: &str, limit_bytes: u64) -> String {
     format!(
         "{what} is larger than the upload limit of {}.",
-        crate::format::format_size(i64::try_from(limit_bytes).unwrap_or(i64::MAX))
+        crate::domain::format::format_size(i64::try_from(limit_bytes).unwrap_or(i64::MAX))
     )
 }
 
-pub use crate::names::MAX_NAME_CHARS;
+pub use crate::domain::names::MAX_NAME_CHARS;
 
 /// One asset with who uploaded it, for the details page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -124,12 +124,12 @@ pub struct AssetDetails {
 impl Asset {
     /// Where the original is downloaded from (as an attachment).
     pub fn download_url(&self, space_slug: &str) -> String {
-        crate::routes::download(space_slug, self.id)
+        crate::domain::routes::download(space_slug, self.id)
     }
 
     pub fn thumbnail_url(&self, space_slug: &str) -> Option<String> {
         self.has_thumbnail
-            .then(|| crate::routes::thumbnail(space_slug, self.id))
+            .then(|| crate::domain::routes::thumbnail(space_slug, self.id))
     }
 }
 

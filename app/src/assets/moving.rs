@@ -7,20 +7,20 @@
 
 use std::collections::BTreeSet;
 
-use crate::db::Sql;
+use crate::platform::db::Sql;
 use sqlx::{AnyConnection, AnyPool};
 
 use super::data::push_live_scope;
 use super::folders::data::{path, push_within, sibling_key, too_deep};
 use super::folders::model::{MoveItemsOutcome, Within, MAX_DEPTH};
 use super::model::Matching;
-use crate::bulk_target::{check_count, unknown_items, BulkTarget, Items};
-use crate::db::json_ids;
-use crate::error::AppError;
-use crate::ids::{FolderId, SpaceId};
-use crate::paging::MAX_MATCHING;
-use crate::search::{push_matching, NameSearch};
-use crate::time::Timestamp;
+use crate::domain::bulk_target::{check_count, unknown_items, BulkTarget, Items};
+use crate::domain::error::AppError;
+use crate::domain::ids::{FolderId, SpaceId};
+use crate::domain::paging::MAX_MATCHING;
+use crate::domain::time::Timestamp;
+use crate::platform::db::json_ids;
+use crate::platform::search::{push_matching, NameSearch};
 
 /// How many levels of folders `ids` (live, of `space`) and everything
 /// live below them span: 1 for folders without subfolders, 0 for none.
@@ -94,7 +94,7 @@ pub async fn move_items(
 ) -> Result<MoveItemsOutcome, AppError> {
     let (listed, folders) = (target.listed(), target.folders.as_slice());
     let mut conn = pool.acquire().await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::platform::db::begin_write(&mut conn).await?;
     let target_path = match to {
         Some(to) => path(&mut tx, space, to).await?,
         None => Vec::new(),

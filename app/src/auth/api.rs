@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 use super::model::{Membership, User};
-use crate::error::AppError;
+use crate::domain::error::AppError;
 
 /// Signs in and redirects to `next` (a path on this site) or `/`.
 #[server(prefix = "/api", endpoint = "sign_in",
@@ -23,7 +23,7 @@ pub async fn sign_in(
     const MAX_EMAIL_CHARS: usize = 254;
     const MAX_PASSWORD_CHARS: usize = 1024;
 
-    let state = crate::state::app_state()?;
+    let state = crate::platform::state::app_state()?;
     let email = email.trim().to_owned();
     if email.is_empty() || password.is_empty() {
         return Err(AppError::validation("Enter your email and password."));
@@ -38,7 +38,7 @@ pub async fn sign_in(
     let headers = leptos_axum::extract::<http::HeaderMap>()
         .await
         .unwrap_or_default();
-    let ip = crate::site::client_address(peer, &headers, &state.trusted_proxies);
+    let ip = crate::platform::site::client_address(peer, &headers, &state.trusted_proxies);
     let now = state.clock.now();
     let found = data::find_for_sign_in(&state.pool, &email).await?;
     // The throttle counts per account: the account found (by id, so that
@@ -47,8 +47,8 @@ pub async fn sign_in(
     // letters and ignorable characters), or what was typed.
     // The two kinds never share a key: see `rate_limit::Account`.
     let account = match &found {
-        Some((user, _, _)) => crate::rate_limit::Account::Known(user.id),
-        None => crate::rate_limit::Account::Unknown(&email),
+        Some((user, _, _)) => crate::platform::rate_limit::Account::Known(user.id),
+        None => crate::platform::rate_limit::Account::Unknown(&email),
     };
     // Reserved before the password is checked: parallel guesses cannot all
     // pass the limit before the first failure is counted.
@@ -82,7 +82,7 @@ pub async fn sign_in(
         Err(error) => {
             attempt.cancel().await;
             return Err(match error {
-                crate::cpu_gate::GateError::Busy => AppError::Unavailable,
+                crate::platform::cpu_gate::GateError::Busy => AppError::Unavailable,
                 other => AppError::internal(other),
             });
         }
@@ -102,7 +102,7 @@ pub async fn sign_in(
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn sign_out() -> Result<(), AppError> {
     super::session::sign_out().await?;
-    leptos_axum::redirect(crate::routes::LOGIN);
+    leptos_axum::redirect(crate::domain::routes::LOGIN);
     Ok(())
 }
 
@@ -110,7 +110,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "current_user", input = GetUrl,
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn current_user() -> Result<Option<User>, AppError> {
-    let state = crate::state::app_state()?;
+    let state = crate::platform::state::app_state()?;
     match super::session::current_user_id(&state).await {
         Ok(id) => Ok(super::data::find_user(&state.pool, id).await?),
         Err(AppError::Unauthorized) => Ok(None),
@@ -122,7 +122,7 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
 #[server(prefix = "/api", endpoint = "list_spaces", input = GetUrl,
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn list_spaces() -> Result<Vec<Membership>, AppError> {
-    let state = crate::state::app_state()?;
+    let state = crate::platform::state::app_state()?;
     let user = super::session::current_user_id(&state).await?;
     super::data::list_for_user(&state.pool, user).await
 }

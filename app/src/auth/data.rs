@@ -1,14 +1,14 @@
 //! Data access for users and memberships.
 
-use crate::error::AppError;
+use crate::domain::error::AppError;
 use sqlx::any::AnyExecutor;
 
 use super::model::{Membership, Role, User};
 use super::password::PasswordHash;
 use crate::spaces::model::Space;
 
-use crate::ids::{SpaceId, UserId};
-use crate::time::Timestamp;
+use crate::domain::ids::{SpaceId, UserId};
+use crate::domain::time::Timestamp;
 
 /// Creates a user, or updates the name and password of the one with that
 /// email. Returns the user's id.
@@ -41,7 +41,7 @@ pub async fn upsert_user(
 
 /// Whether anyone can sign in at all (a fresh database has no users).
 pub async fn any_user(db: impl AnyExecutor<'_>) -> Result<bool, AppError> {
-    let crate::db::Flag(any) = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)")
+    let crate::platform::db::Flag(any) = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)")
         .fetch_one(db)
         .await?;
     Ok(any)
@@ -135,7 +135,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_new_password_hash_starts_a_new_generation_of_sessions() {
-        let (pool, _dir) = crate::db::test_pool().await;
+        let (pool, _dir) = crate::platform::db::test_pool().await;
         let first = PasswordHash::from_stored("first");
         let at = Timestamp::from_millis(1);
         let user = upsert_user(&pool, "ann@test.example", "Ann", &first, at)

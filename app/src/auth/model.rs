@@ -1,14 +1,14 @@
 //! What auth shares with the UI: memberships, the current space, the
 //! signed-in user, and where to go after signing in. Roles and permissions
-//! live in `crate::roles`.
+//! live in `crate::domain::roles`.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::ids::UserId;
+use crate::domain::ids::UserId;
 use crate::spaces::model::Space;
 
-pub use crate::roles::{Permission, Role};
+pub use crate::domain::roles::{Permission, Role};
 
 /// A space as one member sees it: with their role there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -62,7 +62,7 @@ pub fn safe_next(next: Option<&str>) -> String {
     if !stays_here {
         return "/".to_owned();
     }
-    crate::encoding::header_safe(path)
+    crate::domain::encoding::header_safe(path)
 }
 
 fn is_sign_in_page(path: &str) -> bool {

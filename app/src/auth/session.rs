@@ -6,13 +6,13 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 use super::model::{Permission, Role};
-use crate::clock::MILLIS_PER_DAY;
-use crate::error::AppError;
-use crate::ids::{SpaceId, UserId};
-use crate::roles::SpaceRole;
+use crate::domain::error::AppError;
+use crate::domain::ids::{SpaceId, UserId};
+use crate::domain::roles::SpaceRole;
+use crate::domain::time::Timestamp;
+use crate::platform::clock::MILLIS_PER_DAY;
+use crate::platform::state::AppState;
 use crate::spaces::model::Space;
-use crate::state::AppState;
-use crate::time::Timestamp;
 
 const SESSION_KEY: &str = "trove.user";
 /// A session ends this long after sign-in, however active (idle expiry is
@@ -209,7 +209,7 @@ async fn find_space_role(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::MILLIS_PER_HOUR;
+    use crate::platform::clock::MILLIS_PER_HOUR;
 
     #[test]
     fn sessions_expire_a_week_after_sign_in() {

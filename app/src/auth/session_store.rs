@@ -20,9 +20,9 @@ use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Result, SessionStore};
 
-use crate::clock::Clock;
-use crate::db::SessionRows;
-use crate::recent::{Op, Recent};
+use crate::platform::clock::Clock;
+use crate::platform::db::SessionRows;
+use crate::platform::recent::{Op, Recent};
 
 /// Write counters, so that a write holds back only the reads of sessions
 /// that count in the same one, not every read in progress.
@@ -137,7 +137,7 @@ mod tests {
 
     async fn store() -> (CachedSessions, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
-        let rows = SessionRows::open(&crate::db::test_database_url(&dir).await)
+        let rows = SessionRows::open(&crate::platform::db::test_database_url(&dir).await)
             .await
             .unwrap();
         (CachedSessions::new(rows, 10, Clock::system()), dir)

@@ -13,10 +13,10 @@ use crate::assets::ui::{
 };
 use crate::auth::model::Permission;
 use crate::auth::ui::{use_current_space, use_space_slug};
-use crate::error::AppError;
-use crate::format::listing_count;
-use crate::ids::{BatchId, FolderId, ItemId};
-use crate::routes;
+use crate::domain::error::AppError;
+use crate::domain::format::listing_count;
+use crate::domain::ids::{BatchId, FolderId, ItemId};
+use crate::domain::routes;
 use crate::trash::api::RestoreBatch;
 use crate::trash::model::Matching;
 use crate::ui::listing::{Listing, Refetch};

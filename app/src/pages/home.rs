@@ -3,8 +3,8 @@ use leptos_router::components::Redirect;
 
 use crate::auth::api::list_spaces;
 use crate::auth::ui::SignInRedirect;
-use crate::error::AppError;
-use crate::routes;
+use crate::domain::error::AppError;
+use crate::domain::routes;
 use crate::ui::error_notice::ErrorNotice;
 
 /// `/`: sends people to the assets of their first space.

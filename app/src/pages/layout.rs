@@ -9,8 +9,8 @@ use crate::auth::api::current_user;
 use crate::auth::api::list_spaces;
 use crate::auth::model::{CurrentSpace, Membership};
 use crate::auth::ui::{SignInRedirect, UserMenu};
-use crate::error::AppError;
-use crate::routes;
+use crate::domain::error::AppError;
+use crate::domain::routes;
 use crate::ui::error_notice::ErrorNotice;
 use crate::ui::not_found::NotFound;
 

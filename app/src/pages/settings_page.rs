@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::auth::ui::use_current_space;
-use crate::routes;
+use crate::domain::routes;
 use crate::trash::model::RETENTION_DAYS;
 use crate::trash::ui::SettingsNav;
 

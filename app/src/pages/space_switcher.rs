@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::routes;
+use crate::domain::routes;
 use crate::spaces::model::Space;
 
 /// The header's "Space" select: switching opens the other space's assets.

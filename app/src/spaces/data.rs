@@ -1,10 +1,10 @@
 //! Data access for spaces.
 
-use crate::error::AppError;
+use crate::domain::error::AppError;
 use sqlx::any::AnyExecutor;
 
 use super::model::Space;
-use crate::time::Timestamp;
+use crate::domain::time::Timestamp;
 
 /// Creates a space, or returns the existing one with that slug.
 pub async fn ensure(

@@ -22,21 +22,21 @@ use super::model::{
 use crate::assets::model::AssetKind;
 #[cfg(feature = "ssr")]
 use crate::auth::model::Permission;
-use crate::error::AppError;
-use crate::ids::{AssetId, FolderId};
+use crate::domain::error::AppError;
+use crate::domain::ids::{AssetId, FolderId};
 
 /// Who is calling, checked: the app state, and the space and user of a
 /// signed-in member holding `permission` there.
 #[cfg(feature = "ssr")]
 struct Caller {
-    state: crate::state::AppState,
-    space_id: crate::ids::SpaceId,
-    user: crate::ids::UserId,
+    state: crate::platform::state::AppState,
+    space_id: crate::domain::ids::SpaceId,
+    user: crate::domain::ids::UserId,
 }
 
 #[cfg(feature = "ssr")]
 async fn caller(space: &str, permission: Permission) -> Result<Caller, AppError> {
-    let state = crate::state::app_state()?;
+    let state = crate::platform::state::app_state()?;
     let access = crate::auth::session::authorize(&state, space, permission).await?;
     Ok(Caller {
         space_id: access.space.id,
@@ -50,12 +50,12 @@ async fn caller(space: &str, permission: Permission) -> Result<Caller, AppError>
 #[cfg(feature = "ssr")]
 fn change<M, F>(
     caller: &Caller,
-    fields: crate::bulk_target::TargetFields<M>,
+    fields: crate::domain::bulk_target::TargetFields<M>,
     parse: impl FnOnce(M) -> Result<F, AppError>,
     dry_run: Option<bool>,
 ) -> Result<super::bulk::BulkChange<F>, AppError> {
     use super::bulk::{BulkChange, Effect};
-    use crate::bulk_target::BulkTarget;
+    use crate::domain::bulk_target::BulkTarget;
     Ok(BulkChange {
         space: caller.space_id,
         actor: caller.user,
@@ -83,7 +83,7 @@ pub async fn move_to_trash(
     dry_run: Option<bool>,
 ) -> Result<MoveOutcome, AppError> {
     use crate::assets::moving::AssetFilters;
-    use crate::bulk_target::TargetFields;
+    use crate::domain::bulk_target::TargetFields;
     let caller = caller(&space, Permission::Delete).await?;
     let fields = TargetFields {
         ids,
@@ -101,7 +101,7 @@ pub async fn move_to_trash(
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn restore_batch(
     space: String,
-    batch: crate::ids::BatchId,
+    batch: crate::domain::ids::BatchId,
 ) -> Result<RestoreOutcome, AppError> {
     let Caller {
         state,
@@ -115,13 +115,13 @@ pub async fn restore_batch(
 #[cfg(feature = "ssr")]
 fn trash_matching(
     q: Option<String>,
-    by: Option<crate::ids::UserId>,
+    by: Option<crate::domain::ids::UserId>,
     kind: Option<AssetKind>,
     from: Option<String>,
     to: Option<String>,
     tz: Option<i32>,
 ) -> Result<TrashMatching, AppError> {
-    use crate::time::Day;
+    use crate::domain::time::Day;
     let day = |text: Option<String>| match text.filter(|t| !t.is_empty()) {
         None => Ok(None),
         Some(text) => Day::parse(&text)
@@ -149,7 +149,7 @@ fn trash_matching(
 pub async fn list_trash(
     space: String,
     q: Option<String>,
-    by: Option<crate::ids::UserId>,
+    by: Option<crate::domain::ids::UserId>,
     kind: Option<AssetKind>,
     from: Option<String>,
     to: Option<String>,
@@ -159,7 +159,7 @@ pub async fn list_trash(
 ) -> Result<TrashPage, AppError> {
     use super::listing::TrashParams;
     use super::model::TRASH_PAGE_SIZE;
-    use crate::paging::PageAt;
+    use crate::domain::paging::PageAt;
     let Caller {
         state, space_id, ..
     } = caller(&space, Permission::Delete).await?;
@@ -181,7 +181,7 @@ pub async fn list_trash(
 pub async fn count_trash(
     space: String,
     q: Option<String>,
-    by: Option<crate::ids::UserId>,
+    by: Option<crate::domain::ids::UserId>,
     kind: Option<AssetKind>,
     from: Option<String>,
     to: Option<String>,
@@ -214,7 +214,7 @@ pub async fn delete_permanently(
     expected_count: Option<u64>,
     dry_run: Option<bool>,
 ) -> Result<DeletePermanentlyOutcome, AppError> {
-    use crate::bulk_target::TargetFields;
+    use crate::domain::bulk_target::TargetFields;
     let caller = caller(&space, Permission::Purge).await?;
     let fields = TargetFields {
         ids,
@@ -245,7 +245,7 @@ pub async fn restore_from_trash(
     dry_run: Option<bool>,
 ) -> Result<RestoreFromTrashOutcome, AppError> {
     use super::bulk::BulkChange;
-    use crate::bulk_target::TargetFields;
+    use crate::domain::bulk_target::TargetFields;
     let caller = caller(&space, Permission::Delete).await?;
     let fields = TargetFields {
         ids,

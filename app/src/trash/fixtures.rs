@@ -5,8 +5,8 @@
 use sqlx::AnyPool;
 
 use crate::assets::data::{insert, NewAsset};
-use crate::ids::{AssetId, FolderId, SpaceId, UserId};
-use crate::time::Timestamp;
+use crate::domain::ids::{AssetId, FolderId, SpaceId, UserId};
+use crate::domain::time::Timestamp;
 
 /// A moment in 2027, far from the epoch and from real time.
 pub const NOW: Timestamp = Timestamp::from_millis(1_800_000_000_000);

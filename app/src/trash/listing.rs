@@ -1,7 +1,7 @@
 //! Reading Trash: one page of a space's restorable trashed assets, with
 //! filters and keyset paging, and a trashed asset's file for its thumbnail.
 
-use crate::db::Sql;
+use crate::platform::db::Sql;
 use sqlx::AnyPool;
 
 mod filters;
@@ -17,15 +17,15 @@ use super::model::{
 };
 use crate::assets::data::StoredFile;
 use crate::assets::model::AssetKind;
-use crate::error::AppError;
-use crate::ids::AssetId;
-use crate::ids::{FolderId, SpaceId, UserId};
-use crate::keyset::{
+use crate::domain::error::AppError;
+use crate::domain::ids::AssetId;
+use crate::domain::ids::{FolderId, SpaceId, UserId};
+use crate::domain::paging::{PageAt, MAX_MATCHING};
+use crate::domain::time::Timestamp;
+use crate::platform::keyset::{
     read_page, Cursor, CursorError, CursorKey, KeyKind, Order, Part, Phase, Position,
 };
-use crate::paging::{PageAt, MAX_MATCHING};
-use crate::search::{count_matching, Searched};
-use crate::time::Timestamp;
+use crate::platform::search::{count_matching, Searched};
 
 /// A validated request for one page of Trash.
 #[derive(Debug, Clone)]
@@ -89,12 +89,12 @@ struct TrashRow {
     name: String,
     mime_type: String,
     kind: AssetKind,
-    #[sqlx(try_from = "crate::db::Flag")]
+    #[sqlx(try_from = "crate::platform::db::Flag")]
     has_thumbnail: bool,
     deleted_by: Option<String>,
     deleted_at: Timestamp,
     folder_id: Option<FolderId>,
-    #[sqlx(try_from = "crate::db::Flag")]
+    #[sqlx(try_from = "crate::platform::db::Flag")]
     folder_gone: bool,
 }
 

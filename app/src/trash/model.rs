@@ -4,9 +4,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::assets::model::AssetKind;
-use crate::ids::{AssetId, BatchId, UserId};
-use crate::paging::{query_string, KeysetPage, ListingQuery, PageAt};
-use crate::time::{Day, Timestamp, MILLIS_PER_DAY};
+use crate::domain::ids::{AssetId, BatchId, UserId};
+use crate::domain::paging::{query_string, KeysetPage, ListingQuery, PageAt};
+use crate::domain::time::{Day, Timestamp, MILLIS_PER_DAY};
 
 mod summary;
 
@@ -62,7 +62,7 @@ pub struct TrashedAsset {
 /// everything deleted with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TrashedFolder {
-    pub id: crate::ids::FolderId,
+    pub id: crate::domain::ids::FolderId,
     pub name: String,
     /// Assets deleted with it, inside it.
     pub assets: i64,

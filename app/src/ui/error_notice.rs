@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use super::not_found::{set_status, NotFound, PageNotice};
-use crate::error::AppError;
+use crate::domain::error::AppError;
 
 /// How a page shows an error that stopped it from loading.
 #[component]

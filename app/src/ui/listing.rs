@@ -5,8 +5,8 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use super::error_notice::ErrorNotice;
 use super::pagination::Pagination;
-use crate::error::AppError;
-use crate::paging::{KeysetPage, ListingQuery};
+use crate::domain::error::AppError;
+use crate::domain::paging::{KeysetPage, ListingQuery};
 
 /// Bumped after each change a page makes to its rows, so that its listing
 /// is fetched again.

@@ -16,8 +16,8 @@ use super::select_all_matching::{
     changed_count, follow_count_change, use_all_matching, AllMatching,
 };
 use super::selection_checkboxes::Selection;
-use crate::bulk_target::{BulkTarget, Items};
-use crate::error::AppError;
+use crate::domain::bulk_target::{BulkTarget, Items};
+use crate::domain::error::AppError;
 
 /// One listing page's state; `Q` is its URL query, `M` what "all matching"
 /// names (its filters), `T` a page of its rows.

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
-use crate::format::{format_datetime, format_local_datetime, iso_datetime};
-use crate::time::Timestamp;
+use crate::domain::format::{format_datetime, format_local_datetime, iso_datetime};
+use crate::domain::time::Timestamp;
 
 /// A moment in the reader's local time ("Nov 28, 2026, 20:57"). The server
 /// renders it in UTC (it does not know the reader's zone) and the browser
@@ -19,7 +19,7 @@ fn local(at: Timestamp) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.millis() as f64));
     // Minutes to add to local time to get UTC.
     let offset_minutes = date.get_timezone_offset() as i64;
-    format_local_datetime(at.millis() - offset_minutes * crate::time::MILLIS_PER_MINUTE)
+    format_local_datetime(at.millis() - offset_minutes * crate::domain::time::MILLIS_PER_MINUTE)
 }
 
 #[cfg(not(feature = "hydrate"))]

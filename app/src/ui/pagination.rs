@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::paging::PageAt;
+use crate::domain::paging::PageAt;
 
 /// "Previous page" / "Next page" links by keyset cursor: no page numbers,
 /// so deep pages cost the same as the first. Takes the page's two cursors

@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 
-use crate::paging::{is_prefix_search, normalize_search, MAX_SEARCH_CHARS, MIN_INSIDE_CHARS};
+use crate::domain::paging::{
+    is_prefix_search, normalize_search, MAX_SEARCH_CHARS, MIN_INSIDE_CHARS,
+};
 
 /// The search term of a listing's GET form (`q`), named by `label` for
 /// screen readers and shown as its placeholder.

@@ -7,9 +7,9 @@ use std::future::Future;
 
 use leptos::prelude::*;
 
-use crate::error::AppError;
-use crate::format::assets_count;
-use crate::ids::ItemId;
+use crate::domain::error::AppError;
+use crate::domain::format::assets_count;
+use crate::domain::ids::ItemId;
 use crate::ui::selection_checkboxes::Selection;
 
 /// Everything matching `matching` (the listing's filters), chosen as

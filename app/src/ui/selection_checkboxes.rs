@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 
 use super::selection::{self, PageState};
-use crate::ids::{AssetId, FolderId, ItemId};
+use crate::domain::ids::{AssetId, FolderId, ItemId};
 
 /// A table's selection, kept by the page outside the table so that it
 /// survives paging and searching.

@@ -4,10 +4,10 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-use app::error::AppError;
-use app::ids::UserId;
-use app::state::AppState;
-use app::time::Timestamp;
+use app::domain::error::AppError;
+use app::domain::ids::UserId;
+use app::domain::time::Timestamp;
+use app::platform::state::AppState;
 use axum::body::Bytes;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse as _, Response};
@@ -53,7 +53,7 @@ type Row = (
 pub(super) async fn claim(keyed: Keyed, fingerprint: &[u8]) -> Result<Claim, AppError> {
     let now = keyed.state.clock.now();
     let stale = now.minus_millis(i64::try_from(STALE_AFTER.as_millis()).unwrap_or(i64::MAX));
-    let mut tx = app::db::begin_write_on(&keyed.state.pool).await?;
+    let mut tx = app::platform::db::begin_write_on(&keyed.state.pool).await?;
     let row: Option<Row> = sqlx::query_as(
         "SELECT request_hash, created_at, status, content_type, body
          FROM idempotency_keys WHERE user_id = $1 AND key = $2",

@@ -4,8 +4,8 @@
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 
 use app::assets::folders::model::mix_count;
-use app::state::AppState;
-use app::bulk_target::{BulkTarget, Items};
+use app::domain::bulk_target::{BulkTarget, Items};
+use app::platform::state::AppState;
 use app::trash::bulk::{restore_assets, BulkChange, Effect};
 
 use super::args::TrashFilterArgs;

@@ -1,8 +1,8 @@
 //! What `trove trash` takes on its command line: the flags of each
 //! command, and the moments people type for `--since` and `--until`.
 
-use app::clock::parse_offset;
-use app::time::{Day, Timestamp, MILLIS_PER_MINUTE};
+use app::domain::time::{Day, Timestamp, MILLIS_PER_MINUTE};
+use app::platform::clock::parse_offset;
 use clap::{Args, Subcommand};
 
 use crate::DataArgs;
@@ -117,7 +117,7 @@ pub fn parse_moment(text: &str, now: Timestamp) -> anyhow::Result<Timestamp> {
 
 #[cfg(test)]
 mod tests {
-    use app::format::iso_datetime;
+    use app::domain::format::iso_datetime;
 
     use super::*;
 

@@ -5,15 +5,15 @@
 
 use anyhow::Context as _;
 use app::assets::model::AssetKind;
-use app::error::AppError;
-use app::format::{assets_count, iso_datetime};
-use app::ids::{FolderId, SpaceId, UserId};
-use app::paging::PageAt;
-use app::search::NameSearch;
-use app::state::AppState;
-use app::time::Timestamp;
+use app::domain::bulk_target::MAX_BULK_IDS;
+use app::domain::error::AppError;
+use app::domain::format::{assets_count, iso_datetime};
+use app::domain::ids::{FolderId, SpaceId, UserId};
+use app::domain::paging::PageAt;
+use app::domain::time::Timestamp;
+use app::platform::search::NameSearch;
+use app::platform::state::AppState;
 use app::trash::listing::{count_trash, list_trash, TrashFilters, TrashParams};
-use app::bulk_target::MAX_BULK_IDS;
 
 use super::args::{parse_moment, TrashFilterArgs};
 

@@ -141,11 +141,15 @@ async fn renaming_checks_the_name_and_the_permission() {
 #[tokio::test]
 async fn every_pooled_connection_of_a_fresh_server_writes_assets() {
     let app = TestApp::new().await;
-    let space =
-        app::spaces::data::ensure(&app.state.pool, "own", "Own", app::time::Timestamp::EPOCH)
-            .await
-            .unwrap()
-            .id;
+    let space = app::spaces::data::ensure(
+        &app.state.pool,
+        "own",
+        "Own",
+        app::domain::time::Timestamp::EPOCH,
+    )
+    .await
+    .unwrap()
+    .id;
     let mut held = Vec::new();
     for i in 0..16 {
         let mut conn = app.state.pool.acquire().await.unwrap();

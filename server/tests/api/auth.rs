@@ -6,7 +6,7 @@ use std::str::FromStr as _;
 use app::auth::data::upsert_user;
 use app::auth::model::Role;
 use app::auth::password;
-use app::clock::MILLIS_PER_MINUTE;
+use app::platform::clock::MILLIS_PER_MINUTE;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use serde_json::Value;
@@ -256,9 +256,9 @@ async fn spellings_of_one_email_share_the_account_s_limit() {
     app.member(OWNER, "own", Role::Owner).await;
     // SQLite's NOCASE equates ASCII case; PostgreSQL's ICU collation also
     // full-width letters, which `to_lowercase` leaves apart.
-    let other = match app::db::dialect() {
-        app::db::Dialect::Sqlite => OWNER.to_uppercase(),
-        app::db::Dialect::Postgres => OWNER
+    let other = match app::platform::db::dialect() {
+        app::platform::db::Dialect::Sqlite => OWNER.to_uppercase(),
+        app::platform::db::Dialect::Postgres => OWNER
             .chars()
             .map(|c| match c {
                 'a'..='z' => char::from_u32(u32::from(c) - u32::from('a') + 0xFF41).unwrap(),

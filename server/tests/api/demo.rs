@@ -1,6 +1,6 @@
 //! The demo seeder: data, files and accounts, seeded once.
 
-use app::storage::FileKind;
+use app::platform::storage::FileKind;
 use axum::http::StatusCode;
 
 use crate::harness::TestApp;
@@ -23,13 +23,13 @@ async fn demo_data_is_seeded_once_with_real_files() {
     let (_, product) = app.get_json("/api/list_assets?space=product").await;
     assert!(product["total"].as_i64().unwrap() >= 3);
 
-    let keys: Vec<(String, app::db::Flag)> =
+    let keys: Vec<(String, app::platform::db::Flag)> =
         sqlx::query_as("SELECT storage_key, has_thumbnail FROM assets")
             .fetch_all(&app.state.pool)
             .await
             .unwrap();
     let storage = &app.state.storage;
-    for (key, app::db::Flag(has_thumbnail)) in keys {
+    for (key, app::platform::db::Flag(has_thumbnail)) in keys {
         assert!(storage.exists(FileKind::Original, &key).await.unwrap());
         assert_eq!(
             storage.exists(FileKind::Thumbnail, &key).await.unwrap(),

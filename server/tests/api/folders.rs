@@ -113,7 +113,7 @@ async fn refusals_say_why_with_the_right_status() {
         None,
         "Theirs",
         None,
-        app::time::Timestamp::EPOCH,
+        app::domain::time::Timestamp::EPOCH,
     )
     .await
     .unwrap()

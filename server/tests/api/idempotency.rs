@@ -3,7 +3,7 @@
 //! request.
 
 use app::auth::model::Role;
-use app::time::Timestamp;
+use app::domain::time::Timestamp;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use serde_json::{json, Value};

@@ -3,8 +3,8 @@
 //! confirmed count, the empty-filter guard and `dry_run`.
 
 use app::auth::model::Role;
-use app::storage::FileKind;
-use app::time::Timestamp;
+use app::domain::time::Timestamp;
+use app::platform::storage::FileKind;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 

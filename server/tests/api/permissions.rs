@@ -3,8 +3,8 @@
 
 use app::auth::data::upsert_user;
 use app::auth::model::{Permission, Role};
-use app::clock::Clock;
-use app::time::Timestamp;
+use app::domain::time::Timestamp;
+use app::platform::clock::Clock;
 use app::trash::bulk::{move_to_trash, restore_batch};
 use axum::http::StatusCode;
 
@@ -80,7 +80,7 @@ async fn permission_matrix_covers_every_server_function() {
         &app.state.pool,
         own,
         by,
-        &[app::ids::AssetId(own_ids[1])],
+        &[app::domain::ids::AssetId(own_ids[1])],
         &Clock::frozen(Timestamp::from_millis(1)),
     )
     .await
@@ -98,7 +98,7 @@ async fn permission_matrix_covers_every_server_function() {
         &app.state.pool,
         own,
         by,
-        &[app::ids::AssetId(trashed)],
+        &[app::domain::ids::AssetId(trashed)],
         &Clock::frozen(Timestamp::from_millis(3)),
     )
     .await
@@ -272,7 +272,7 @@ async fn permission_matrix_covers_every_server_function() {
     );
 }
 
-/// Roles are remembered for a few seconds (`app::recent`); a change made
+/// Roles are remembered for a few seconds (`app::platform::recent`); a change made
 /// through the server's own state is seen by the very next request, in
 /// both directions, and a membership removed behind its back stops
 /// counting once the remembered roles are forgotten.

@@ -2,8 +2,8 @@
 //! permanently, with their refusals.
 
 use app::auth::model::Role;
-use app::storage::FileKind;
-use app::time::Timestamp;
+use app::domain::time::Timestamp;
+use app::platform::storage::FileKind;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use serde_json::Value;

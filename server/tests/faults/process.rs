@@ -64,7 +64,7 @@ impl Trove {
     pub async fn on_test_database() -> Self {
         let mut trove = Self::new();
         if std::env::var("TROVE_TEST_DATABASE_URL").is_ok() {
-            trove.database_url = Some(app::db::test_database_url(&trove.root).await);
+            trove.database_url = Some(app::platform::db::test_database_url(&trove.root).await);
         }
         trove
     }
@@ -332,7 +332,7 @@ impl Trove {
             .database_url
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir().join("trove.db").display()));
-        app::db::connect(&url).await.unwrap()
+        app::platform::db::connect(&url).await.unwrap()
     }
 
     /// The server's database, for reading what it did (while it runs or

@@ -168,7 +168,7 @@ async fn a_password_set_with_the_cli_ends_the_account_s_sessions_on_every_server
         Some(&format!("{password}\n")),
     )
     .await;
-    let deadline = Instant::now() + app::recent::FRESH_FOR + Duration::from_secs(5);
+    let deadline = Instant::now() + app::platform::recent::FRESH_FOR + Duration::from_secs(5);
     for client in [&on_a, &on_b] {
         loop {
             let answer = client.get("/api/list_spaces").await;
@@ -237,7 +237,7 @@ async fn two_servers_purging_at_once_remove_every_expired_asset_once() {
             let mut found = 0;
             for key in &keys {
                 if files
-                    .exists(app::storage::FileKind::Original, key)
+                    .exists(app::platform::storage::FileKind::Original, key)
                     .await
                     .unwrap()
                 {

@@ -110,9 +110,9 @@ async fn an_admin_restores_what_one_person_deleted_today_from_the_command_line()
 async fn a_deleted_folder_is_listed_counted_and_restored_whole() {
     use app::assets::folders::data::create;
     use app::assets::moving::move_items;
-    use app::bulk_target::BulkTarget;
-    use app::clock::Clock;
-    use app::ids::{AssetId, SpaceId, UserId};
+    use app::domain::bulk_target::BulkTarget;
+    use app::domain::ids::{AssetId, SpaceId, UserId};
+    use app::platform::clock::Clock;
     use app::trash::bulk::{trash_assets, BulkChange, Effect};
 
     const MANAGER: &str = "manager@faults.test";

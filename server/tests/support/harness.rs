@@ -10,14 +10,14 @@ use app::assets::data::{insert, NewAsset};
 use app::auth::data::{set_membership, upsert_user};
 use app::auth::model::Role;
 use app::auth::password;
-use app::clock::Clock;
-use app::ids::{SpaceId, UserId};
-use app::rate_limit::SignInLimiter;
-use app::site::PublicOrigin;
+use app::domain::ids::{SpaceId, UserId};
+use app::domain::time::Timestamp;
+use app::platform::clock::Clock;
+use app::platform::rate_limit::SignInLimiter;
+use app::platform::site::PublicOrigin;
+use app::platform::state::AppState;
+use app::platform::storage::Storage;
 use app::spaces::data::ensure;
-use app::state::AppState;
-use app::storage::Storage;
-use app::time::Timestamp;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
@@ -62,7 +62,7 @@ impl TestApp {
         // The embedded default, or with `TROVE_TEST_DATABASE_URL` a fresh
         // PostgreSQL database (`make test-scale`).
         let database_url = match std::env::var("TROVE_TEST_DATABASE_URL") {
-            Ok(_) => Some(app::db::test_database_url(&dir).await),
+            Ok(_) => Some(app::platform::db::test_database_url(&dir).await),
             Err(_) => None,
         };
         let data = DataConfig {

@@ -2,19 +2,19 @@
 //! part in the sort, keyset-paged across the two (the cursor says which
 //! part it stands in); or a search's assets, in every folder or one.
 
-use crate::db::Sql;
+use crate::platform::db::Sql;
 use sqlx::AnyPool;
 
 use super::super::folders::data::{path, paths, push_within, FolderRow, FOLDER_COLUMNS};
 use super::super::folders::model::{path_label, Folder, Within};
 use super::super::model::{Asset, AssetPage, Location, SortDir, SortKey};
 use super::{push_live_scope, AssetRow};
-use crate::error::AppError;
-use crate::ids::SpaceId;
-pub use crate::keyset::Phase;
-use crate::keyset::{read_page, Cursor, CursorKey, KeyKind, Order, Part, Position};
-use crate::paging::PageAt;
-use crate::search::{NameSearch, Searched};
+use crate::domain::error::AppError;
+use crate::domain::ids::SpaceId;
+use crate::domain::paging::PageAt;
+pub use crate::platform::keyset::Phase;
+use crate::platform::keyset::{read_page, Cursor, CursorKey, KeyKind, Order, Part, Position};
+use crate::platform::search::{NameSearch, Searched};
 
 /// A validated request for one page of the listing.
 #[derive(Debug, Clone)]
@@ -193,7 +193,7 @@ fn push_scope(qb: &mut Sql<'_>, space: SpaceId, within: Option<Within>) {
 
 /// One page of a space's live assets (a folder's subfolders first, when
 /// listing a folder without a search), plus how many match (see
-/// `crate::search` for how a search stays fast at any size). A folder that
+/// `crate::platform::search` for how a search stays fast at any size). A folder that
 /// is not a live folder of `space` is a 404.
 #[cfg_attr(feature = "ssr", tracing::instrument(skip(pool)))]
 pub async fn list_live(

@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
 use super::model::{Folder, FolderPage};
-use crate::error::AppError;
-use crate::ids::FolderId;
+use crate::domain::error::AppError;
+use crate::domain::ids::FolderId;
 
 /// Creates a folder: `POST /api/create_folder` with
 /// `{"space": "marketing", "parent": 4, "name": "Spring 25"}` (no `parent`:
@@ -23,9 +23,10 @@ pub async fn create_folder(
     name: String,
 ) -> Result<Folder, AppError> {
     use crate::auth::model::Permission;
-    let state = crate::state::app_state()?;
+    let state = crate::platform::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
-    let name = crate::names::validate_name(&name, "folder").map_err(AppError::Validation)?;
+    let name =
+        crate::domain::names::validate_name(&name, "folder").map_err(AppError::Validation)?;
     let now = state.clock.now();
     let user = Some(access.user_id);
     super::data::create(&state.pool, access.space.id, parent, &name, user, now).await
@@ -37,9 +38,10 @@ pub async fn create_folder(
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn rename_folder(space: String, id: FolderId, name: String) -> Result<Folder, AppError> {
     use crate::auth::model::Permission;
-    let state = crate::state::app_state()?;
+    let state = crate::platform::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::Upload).await?;
-    let name = crate::names::validate_name(&name, "folder").map_err(AppError::Validation)?;
+    let name =
+        crate::domain::names::validate_name(&name, "folder").map_err(AppError::Validation)?;
     let now = state.clock.now();
     super::data::rename(&state.pool, access.space.id, id, &name, now).await
 }
@@ -55,7 +57,7 @@ pub async fn list_folders(
     after: Option<String>,
 ) -> Result<FolderPage, AppError> {
     use crate::auth::model::Permission;
-    let state = crate::state::app_state()?;
+    let state = crate::platform::state::app_state()?;
     let access = crate::auth::session::authorize(&state, &space, Permission::View).await?;
     super::data::picker_page(&state.pool, access.space.id, parent, after.as_deref()).await
 }

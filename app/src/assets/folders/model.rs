@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::ids::FolderId;
-use crate::time::Timestamp;
+use crate::domain::ids::FolderId;
+use crate::domain::time::Timestamp;
 
 /// How deep folders may nest: a folder at the top level is at depth 1.
 pub const MAX_DEPTH: usize = 20;
@@ -89,7 +89,7 @@ pub fn mix_count(folders: u64, assets: u64) -> String {
 /// [`mix_count`] saying how many assets the folders hold: "2 folders (37
 /// assets inside) and 5 assets".
 pub fn mix_with_inside(folders: u64, inside: Option<u64>, assets: u64) -> String {
-    let assets_part = crate::format::assets_count(assets);
+    let assets_part = crate::domain::format::assets_count(assets);
     if folders == 0 {
         return assets_part;
     }
@@ -101,7 +101,7 @@ pub fn mix_with_inside(folders: u64, inside: Option<u64>, assets: u64) -> String
     if let Some(inside) = inside {
         folders_part.push_str(&format!(
             " ({} inside)",
-            crate::format::assets_count(inside)
+            crate::domain::format::assets_count(inside)
         ));
     }
     if assets == 0 {

@@ -8,7 +8,7 @@ use crate::assets::model::{AssetDetails, ListQuery, MAX_NAME_CHARS};
 use crate::assets::ui::{folder_href, Thumbnail};
 use crate::auth::model::Permission;
 use crate::auth::ui::{use_current_space, use_space_slug};
-use crate::format::{format_size, type_label};
+use crate::domain::format::{format_size, type_label};
 use crate::ui::error_notice::ErrorNotice;
 use crate::ui::local_time::LocalTime;
 

@@ -3,10 +3,10 @@ use leptos::prelude::*;
 use crate::assets::folders::model::{Folder, TOP_LEVEL};
 use crate::assets::model::{Asset, AssetPage, ListQuery, SortDir, SortKey};
 use crate::assets::ui::Thumbnail;
-use crate::format::{format_date, format_size, iso_datetime, type_label};
-use crate::ids::{FolderId, ItemId};
-use crate::paging::ListingQuery;
-use crate::routes;
+use crate::domain::format::{format_date, format_size, iso_datetime, type_label};
+use crate::domain::ids::{FolderId, ItemId};
+use crate::domain::paging::ListingQuery;
+use crate::domain::routes;
 use crate::ui::selection_checkboxes::{RowCheckbox, Selection, SelectionHeaderCells};
 
 /// A link to the listing of `folder` (the top level for `None`), keeping
@@ -148,7 +148,7 @@ fn FolderRow(
     page_ids: StoredValue<Vec<ItemId>>,
 ) -> impl IntoView {
     let checked = selection.contains(ItemId::Folder(folder.id));
-    let items = crate::format::items_count(folder.items.max(0) as u64);
+    let items = crate::domain::format::items_count(folder.items.max(0) as u64);
     let date = format_date(folder.updated_at);
     view! {
         <tr class="folder" class:selected=move || checked.get()>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::assets::folders::api::{CreateFolder, RenameFolder};
 use crate::assets::folders::model::Folder;
-use crate::ids::FolderId;
+use crate::domain::ids::FolderId;
 use crate::ui::modal::Modal;
 
 /// What a folder-name dialog does with the name.

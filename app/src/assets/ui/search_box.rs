@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::assets::model::ListQuery;
-use crate::paging::{ListingQuery as _, PageAt};
+use crate::domain::paging::{ListingQuery as _, PageAt};
 use crate::ui::search_field::{PrefixSearchNote, SearchField};
 
 /// "Search assets": a GET form, so it works before hydration too (the

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::assets::api::upload_limit;
 use crate::assets::model::too_large_message;
-use crate::routes;
+use crate::domain::routes;
 
 /// Where one file's upload stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +31,7 @@ struct UploadItem {
 pub fn Uploader(
     space: Signal<String>,
     /// Where the files go: the folder shown (the top level for `None`).
-    folder: Signal<Option<crate::ids::FolderId>>,
+    folder: Signal<Option<crate::domain::ids::FolderId>>,
     /// Whether the user may upload (the server checks again).
     can_upload: bool,
     on_uploaded: Callback<()>,
@@ -113,7 +113,7 @@ pub fn Uploader(
 #[derive(Clone, Copy)]
 struct Uploads {
     space: Signal<String>,
-    folder: Signal<Option<crate::ids::FolderId>>,
+    folder: Signal<Option<crate::domain::ids::FolderId>>,
     limit: LocalResource<Option<u64>>,
     items: RwSignal<Vec<UploadItem>>,
     next_id: StoredValue<u32>,
@@ -246,7 +246,7 @@ mod browser {
     use web_sys::{File, ProgressEvent, XmlHttpRequest};
 
     use crate::assets::model::Asset;
-    use crate::error::AppError;
+    use crate::domain::error::AppError;
 
     /// What the server said, in words for people.
     fn failure_message(status: u16, body: &str) -> String {

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::{components::Redirect, hooks::use_location};
 
-use crate::routes;
+use crate::domain::routes;
 
 /// Sends a signed-out visitor to the sign-in page, to come back here after.
 #[component]

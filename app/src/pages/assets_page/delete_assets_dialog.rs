@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::trash_notice::Notice;
 use super::{AssetsListing, PHRASING};
 use crate::assets::folders::model::{mix_count, mix_with_inside};
-use crate::format::assets_count;
+use crate::domain::format::assets_count;
 use crate::trash::api::{move_to_trash, MoveToTrash};
 use crate::trash::model::MoveOutcome;
 use crate::trash::model::RETENTION_DAYS;

@@ -6,9 +6,9 @@ use crate::assets::folders::api::list_folders;
 use crate::assets::folders::model::{
     mix_count, path_label, Folder, FolderPage, MoveItemsOutcome, TOP_LEVEL,
 };
-use crate::bulk_target::Items;
-use crate::format::items_count;
-use crate::ids::FolderId;
+use crate::domain::bulk_target::Items;
+use crate::domain::format::items_count;
+use crate::domain::ids::FolderId;
 use crate::ui::modal::Modal;
 
 /// "Move": a folder picker (one level at a time: open a folder with its

@@ -8,7 +8,7 @@ pub enum Notice {
     /// "2 assets moved to Trash", with Undo of `batch`.
     Moved {
         text: String,
-        batch: crate::ids::BatchId,
+        batch: crate::domain::ids::BatchId,
     },
     /// "2 assets restored", "Folder “Spring 25” created"…
     Done(String),
@@ -20,7 +20,7 @@ pub enum Notice {
 pub fn TrashNotice(
     notice: RwSignal<Option<Notice>>,
     trash_href: Signal<String>,
-    on_undo: Callback<crate::ids::BatchId>,
+    on_undo: Callback<crate::domain::ids::BatchId>,
 ) -> impl IntoView {
     view! {
         <StatusRegion>

@@ -3,17 +3,17 @@
 //! matching" change: the set resolved under the write lock and guarded by
 //! its confirmed count.
 
-use crate::db::Sql;
+use crate::platform::db::Sql;
 use sqlx::{Any, AnyConnection};
 
 use super::super::listing::{push_trash_scope, TrashFilters};
-use crate::bulk_target::{check_count, BulkTarget};
-use crate::clock::Clock;
-use crate::error::AppError;
-use crate::ids::{AssetId, SpaceId, UserId};
-use crate::paging::MAX_MATCHING;
-use crate::search::{all_matching_ids, NameSearch};
-use crate::time::Timestamp;
+use crate::domain::bulk_target::{check_count, BulkTarget};
+use crate::domain::error::AppError;
+use crate::domain::ids::{AssetId, SpaceId, UserId};
+use crate::domain::paging::MAX_MATCHING;
+use crate::domain::time::Timestamp;
+use crate::platform::clock::Clock;
+use crate::platform::search::{all_matching_ids, NameSearch};
 
 /// Whether a bulk change is made, or only worked out: a dry run does all
 /// of it in its transaction, answers what it did and rolls back.
@@ -98,7 +98,7 @@ pub(super) async fn begin_matching_in_trash<'c>(
     clock: &Clock,
     verb: &str,
 ) -> Result<(sqlx::Transaction<'c, Any>, Vec<AssetId>, Timestamp), AppError> {
-    let mut tx = crate::db::begin_write(conn).await?;
+    let mut tx = crate::platform::db::begin_write(conn).await?;
     let now = clock.now();
     let ids = resolve_matching(
         &mut tx,

@@ -12,13 +12,13 @@ use super::super::model::{
 use super::folders;
 use super::matching::{begin_matching_in_trash, BulkChange};
 use super::states::begin_bulk;
-use crate::audit::{AuditAction, AuditEntry};
-use crate::bulk_target::{list_ids, Items};
-use crate::clock::Clock;
-use crate::db::json_ids;
-use crate::error::AppError;
-use crate::ids::{AssetId, BatchId, FolderId, SpaceId, UserId};
-use crate::time::Timestamp;
+use crate::domain::bulk_target::{list_ids, Items};
+use crate::domain::error::AppError;
+use crate::domain::ids::{AssetId, BatchId, FolderId, SpaceId, UserId};
+use crate::domain::time::Timestamp;
+use crate::platform::audit::{AuditAction, AuditEntry};
+use crate::platform::clock::Clock;
+use crate::platform::db::json_ids;
 
 /// Undo: puts back the assets of one batch that are still in Trash and
 /// still restorable. A batch unknown in this space is a 404.
@@ -33,7 +33,7 @@ pub async fn restore_batch(
     if !batch.is_well_formed() {
         return Err(AppError::validation("That is not a batch id."));
     }
-    let mut tx = crate::db::begin_write_on(pool).await?;
+    let mut tx = crate::platform::db::begin_write_on(pool).await?;
     let now = clock.now();
     let known: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM audit_log WHERE space_id = $1 AND batch = $2 AND action = 'move_to_trash'",

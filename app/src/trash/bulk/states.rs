@@ -5,11 +5,11 @@ use std::collections::BTreeSet;
 
 use sqlx::{Any, AnyConnection};
 
-use crate::bulk_target::{unknown_items, BulkTarget};
-use crate::db::json_ids;
-use crate::error::AppError;
-use crate::ids::{AssetId, SpaceId};
-use crate::time::Timestamp;
+use crate::domain::bulk_target::{unknown_items, BulkTarget};
+use crate::domain::error::AppError;
+use crate::domain::ids::{AssetId, SpaceId};
+use crate::domain::time::Timestamp;
+use crate::platform::db::json_ids;
 
 /// The Trash state (`deleted_at`) of each of `ids` in `space`; any id that
 /// is unknown or in another space fails the request, naming them.
@@ -62,7 +62,7 @@ pub(super) async fn begin_bulk<'c, F>(
 ) -> Result<(sqlx::Transaction<'c, Any>, BulkStates), AppError> {
     target.validate()?;
     let ids = target.listed();
-    let mut tx = crate::db::begin_write(conn).await?;
+    let mut tx = crate::platform::db::begin_write(conn).await?;
     let found = if ids.is_empty() {
         Vec::new()
     } else {

@@ -1,13 +1,13 @@
 //! What Trash shows: its filters, validated, and the rows they keep (the
 //! SQL scope of its listing, of its count and of "all matching").
 
-use crate::db::Sql;
+use crate::platform::db::Sql;
 
 use crate::assets::model::AssetKind;
-use crate::error::AppError;
-use crate::ids::{SpaceId, UserId};
-use crate::search::NameSearch;
-use crate::time::{Timestamp, MILLIS_PER_DAY};
+use crate::domain::error::AppError;
+use crate::domain::ids::{SpaceId, UserId};
+use crate::domain::time::{Timestamp, MILLIS_PER_DAY};
+use crate::platform::search::NameSearch;
 use crate::trash::model::{restorable_after, TrashMatching};
 
 /// Validated Trash filters: what a page shows, and what "all matching"

@@ -3,17 +3,17 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::db::Sql;
+use crate::platform::db::Sql;
 use sqlx::AnyConnection;
 
 use super::filters::Scope;
 use super::{newest_first_cursor, NEWEST_FIRST};
 use crate::assets::folders::data::paths;
 use crate::assets::folders::model::path_label;
-use crate::error::AppError;
-use crate::ids::FolderId;
-use crate::keyset::{Order, Part};
-use crate::time::Timestamp;
+use crate::domain::error::AppError;
+use crate::domain::ids::FolderId;
+use crate::domain::time::Timestamp;
+use crate::platform::keyset::{Order, Part};
 
 /// Cursors among Trash's folder rows.
 pub(super) const FOLDERS_CURSOR: &str = "trash-folders";
@@ -23,7 +23,7 @@ pub(super) struct FolderRow {
     pub(super) id: FolderId,
     pub(super) name: String,
     pub(super) parent_id: Option<FolderId>,
-    #[sqlx(try_from = "crate::db::Flag")]
+    #[sqlx(try_from = "crate::platform::db::Flag")]
     pub(super) parent_gone: bool,
     pub(super) deleted_by: Option<String>,
     pub(super) deleted_at: Timestamp,

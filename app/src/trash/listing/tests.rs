@@ -2,10 +2,10 @@
 //! day in the reader's zone, and without what has expired.
 
 use super::*;
-use crate::ids::AssetId;
-use crate::clock::Clock;
-use crate::db::test_pool;
-use crate::paging::{ListingQuery, PageAt};
+use crate::domain::ids::AssetId;
+use crate::domain::paging::{ListingQuery, PageAt};
+use crate::platform::clock::Clock;
+use crate::platform::db::test_pool;
 use crate::spaces::data::ensure;
 use crate::trash::bulk::move_to_trash;
 use crate::trash::fixtures::{assets, user, NOW};
@@ -150,7 +150,7 @@ async fn trash_pages_walk_newest_first_and_filter() {
 /// Paris.
 #[tokio::test]
 async fn trash_filters_by_the_day_of_deletion_in_the_readers_zone() {
-    use crate::time::{Day, MILLIS_PER_MINUTE};
+    use crate::domain::time::{Day, MILLIS_PER_MINUTE};
     let (pool, _dir) = test_pool().await;
     let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
     let ann = user(&pool, "ann@x").await;

@@ -3,7 +3,7 @@ use leptos_router::components::A;
 
 use crate::auth::model::Permission;
 use crate::auth::ui::use_current_space;
-use crate::routes;
+use crate::domain::routes;
 
 /// The settings navigation: "General" and, for people who may delete and
 /// restore assets, "Trash".

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
 use crate::assets::ui::Thumbnail;
-use crate::format::{assets_count, type_label};
-use crate::ids::ItemId;
-use crate::routes;
+use crate::domain::format::{assets_count, type_label};
+use crate::domain::ids::ItemId;
+use crate::domain::routes;
 use crate::trash::model::{TrashPage, TrashQuery, TrashedAsset, TrashedFolder};
 use crate::ui::local_time::LocalTime;
 use crate::ui::selection_checkboxes::{RowCheckbox, Selection, SelectionHeaderCells};

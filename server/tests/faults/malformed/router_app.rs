@@ -2,7 +2,7 @@
 //! the malformed-input cases send through it.
 
 use app::auth::model::Role;
-use app::time::Timestamp;
+use app::domain::time::Timestamp;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
 use serde_json::json;

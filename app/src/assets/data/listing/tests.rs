@@ -6,10 +6,10 @@ use std::collections::HashSet;
 use super::super::{find_live_file, insert, rename, NewAsset};
 use super::*;
 use crate::assets::model::AssetKind;
-use crate::db::test_pool;
-use crate::ids::AssetId;
+use crate::domain::ids::AssetId;
+use crate::domain::time::Timestamp;
+use crate::platform::db::test_pool;
 use crate::spaces::data::ensure;
-use crate::time::Timestamp;
 
 #[test]
 fn cursors_must_match_the_sort() {
@@ -51,7 +51,7 @@ async fn add(
             size_bytes: size,
             width: None,
             height: None,
-            storage_key: crate::storage::Storage::new_key(),
+            storage_key: crate::platform::storage::Storage::new_key(),
             has_thumbnail: false,
             folder: None,
             created_by: None,
@@ -491,7 +491,7 @@ async fn the_name_index_follows_renames_and_deletes() {
         .await
         .unwrap();
     assert!(find("rly rev").await.is_empty());
-    if crate::db::dialect() == crate::db::Dialect::Sqlite {
+    if crate::platform::db::dialect() == crate::platform::db::Dialect::Sqlite {
         // The FTS5 table is kept by triggers (PostgreSQL's index is
         // the database's own).
         let indexed: i64 = sqlx::query_scalar(

@@ -36,3 +36,7 @@ macro_rules! text_enum {
 }
 
 pub(crate) use text_enum;
+
+use crate::domain::roles::Role;
+
+text_enum!(Role, Role::ALL, Role::as_str);

@@ -3,11 +3,11 @@
 //! Every move to Trash, restore, permanent delete and purge writes one entry
 //! per request and space, in the same transaction as the change.
 
-use crate::error::AppError;
+use crate::domain::error::AppError;
 use sqlx::AnyConnection;
 
-use crate::ids::{BatchId, SpaceId, UserId};
-use crate::time::Timestamp;
+use crate::domain::ids::{BatchId, SpaceId, UserId};
+use crate::domain::time::Timestamp;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditAction {

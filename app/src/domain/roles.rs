@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::ids::SpaceId;
+use crate::domain::ids::SpaceId;
 
 /// Something a person may do in a space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -32,8 +32,8 @@ pub enum Role {
     Viewer,
 }
 
-#[cfg(feature = "ssr")]
-crate::db::text_enum!(Role, Role::ALL, Role::as_str);
+// Stored as text: `platform::db::text_enum` (the platform knows the
+// domain, not the other way round).
 
 impl Role {
     pub const ALL: [Self; 4] = [Self::Owner, Self::Admin, Self::AssetManager, Self::Viewer];

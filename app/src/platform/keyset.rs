@@ -8,7 +8,7 @@ mod two_part;
 
 pub use two_part::{read_page, Order, Page, Part, Phase};
 
-use crate::db::Sql;
+use crate::platform::db::Sql;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use serde::{Deserialize, Serialize};
 
@@ -78,14 +78,14 @@ pub enum Position {
 impl Position {
     /// Decodes the cursor of `at` for listing `sort` (400 if it is not one).
     pub fn decode(
-        at: &crate::paging::PageAt,
+        at: &crate::domain::paging::PageAt,
         sort: &str,
         kind: KeyKind,
-    ) -> Result<Self, crate::error::AppError> {
-        use crate::paging::PageAt;
+    ) -> Result<Self, crate::domain::error::AppError> {
+        use crate::domain::paging::PageAt;
         let decode = |encoded: &str| {
             Cursor::decode(encoded, sort, kind)
-                .map_err(|e| crate::error::AppError::validation(e.to_string()))
+                .map_err(|e| crate::domain::error::AppError::validation(e.to_string()))
         };
         Ok(match at {
             PageAt::First => Self::First,

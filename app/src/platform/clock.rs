@@ -13,9 +13,11 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub use crate::time::{MILLIS_PER_DAY, MILLIS_PER_HOUR, MILLIS_PER_MINUTE, MILLIS_PER_SECOND};
+pub use crate::domain::time::{
+    MILLIS_PER_DAY, MILLIS_PER_HOUR, MILLIS_PER_MINUTE, MILLIS_PER_SECOND,
+};
 
-use crate::time::Timestamp;
+use crate::domain::time::Timestamp;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Clock {

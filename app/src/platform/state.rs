@@ -7,17 +7,17 @@ use axum::extract::FromRef;
 use leptos::prelude::*;
 use sqlx::AnyPool;
 
-use crate::db::SessionRows;
+use crate::platform::db::SessionRows;
 
-use crate::clock::Clock;
-use crate::cpu_gate::CpuGate;
-use crate::error::AppError;
-use crate::ids::UserId;
-use crate::rate_limit::SignInLimiter;
-use crate::recent::Recent;
-use crate::roles::SpaceRole;
-use crate::site::PublicOrigin;
-use crate::storage::Storage;
+use crate::domain::error::AppError;
+use crate::domain::ids::UserId;
+use crate::domain::roles::SpaceRole;
+use crate::platform::clock::Clock;
+use crate::platform::cpu_gate::CpuGate;
+use crate::platform::rate_limit::SignInLimiter;
+use crate::platform::recent::Recent;
+use crate::platform::site::PublicOrigin;
+use crate::platform::storage::Storage;
 
 /// The default upload limit: 100 MB.
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 100 * 1024 * 1024;
@@ -45,11 +45,11 @@ pub struct AppState {
     pub max_upload_bytes: u64,
     pub request_limits: RequestLimits,
     /// Members' roles by (user, space slug), read on every request; kept
-    /// a few seconds (`crate::recent`). Only found memberships are kept.
+    /// a few seconds (`crate::platform::recent`). Only found memberships are kept.
     pub recent_access: Recent<(UserId, String), SpaceRole>,
     /// Accounts' session generations (`None`: no such account), read on
     /// every request to end sessions from before a password change; kept a
-    /// few seconds (`crate::recent`).
+    /// few seconds (`crate::platform::recent`).
     pub recent_session_generations: Recent<UserId, Option<i64>>,
 }
 

@@ -3,9 +3,9 @@
 //! value), so no caller has to remember to. The routers' own patterns
 //! (`lib.rs`, `server/src/lib.rs`) name the same shapes.
 
-use crate::encoding::component;
-use crate::ids::AssetId;
-use crate::paging::query_string;
+use crate::domain::encoding::component;
+use crate::domain::ids::AssetId;
+use crate::domain::paging::query_string;
 
 /// The sign-in page.
 pub const LOGIN: &str = "/login";
@@ -68,7 +68,11 @@ pub fn upload(space: &str) -> String {
 /// `/api/upload?space={space}&name={name}[&folder={id}]`: where the
 /// uploader sends each file as the request body, into `folder` (the top
 /// level for `None`).
-pub fn upload_named(space: &str, name: &str, folder: Option<crate::ids::FolderId>) -> String {
+pub fn upload_named(
+    space: &str,
+    name: &str,
+    folder: Option<crate::domain::ids::FolderId>,
+) -> String {
     let folder = folder.map(|f| f.0.to_string());
     let mut pairs = vec![("space", space), ("name", name)];
     if let Some(folder) = &folder {

@@ -1,6 +1,6 @@
 //! Formatting shared by the server render and the browser, so both agree.
 
-use crate::time::{Civil, Timestamp};
+use crate::domain::time::{Civil, Timestamp};
 
 /// A byte count for people: "0 B", "999 B", "1.5 KB", "12.3 MB" (binary
 /// units, rounded half up). Integer arithmetic only: float formatting would

@@ -58,9 +58,9 @@ impl PageAt {
     pub fn from_cursors(
         after: Option<String>,
         before: Option<String>,
-    ) -> Result<Self, crate::error::AppError> {
+    ) -> Result<Self, crate::domain::error::AppError> {
         match (after, before) {
-            (Some(_), Some(_)) => Err(crate::error::AppError::validation(
+            (Some(_), Some(_)) => Err(crate::domain::error::AppError::validation(
                 "Give either `after` or `before`, not both.",
             )),
             (Some(after), None) => Ok(Self::After(after)),
@@ -109,7 +109,7 @@ pub fn query_string(pairs: &[(&str, &str)]) -> String {
     }
     let encoded: Vec<String> = pairs
         .iter()
-        .map(|(key, value)| format!("{key}={}", crate::encoding::component(value)))
+        .map(|(key, value)| format!("{key}={}", crate::domain::encoding::component(value)))
         .collect();
     format!("?{}", encoded.join("&"))
 }

@@ -8,9 +8,9 @@ use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
 use super::{push_seek, Cursor, KeyKind, Position};
-use crate::db::Sql;
-use crate::error::AppError;
-use crate::paging::PageAt;
+use crate::domain::error::AppError;
+use crate::domain::paging::PageAt;
+use crate::platform::db::Sql;
 
 /// Which part of a listing in two parts (folders first, then assets) a
 /// page or a cursor stands in.
@@ -179,7 +179,7 @@ async fn read<P: Part>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keyset::CursorKey;
+    use crate::platform::keyset::CursorKey;
 
     #[test]
     fn a_page_runs_from_one_part_into_the_other_in_its_direction() {

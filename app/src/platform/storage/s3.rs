@@ -66,7 +66,7 @@ mod tests {
     use object_store::{GetOptions, GetRange};
 
     use super::*;
-    use crate::storage::{FileKind, Storage};
+    use crate::platform::storage::{FileKind, Storage};
 
     /// The bucket of `make test-scale`'s S3-compatible server, with the
     /// `AWS_*` settings it exports.
@@ -121,7 +121,7 @@ mod tests {
         // The thumbnail is made from a spooled copy of the stream.
         let picture = Storage::new_key();
         storage
-            .put_original(&picture, &crate::storage::tests::png(640, 480))
+            .put_original(&picture, &crate::platform::storage::tests::png(640, 480))
             .await
             .unwrap();
         let made = storage.make_thumbnail(&picture).await.unwrap().unwrap();

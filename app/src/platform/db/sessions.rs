@@ -157,7 +157,7 @@ mod tests {
 
     async fn rows() -> (SessionRows, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
-        let rows = SessionRows::open(&crate::db::test_database_url(&dir).await)
+        let rows = SessionRows::open(&crate::platform::db::test_database_url(&dir).await)
             .await
             .unwrap();
         (rows, dir)

@@ -9,7 +9,7 @@ use leptos::server_fn::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{AssetId, FolderId};
+use crate::domain::ids::{AssetId, FolderId};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(into = "WireError", from = "WireError")]
@@ -460,7 +460,7 @@ mod tests {
     #[cfg(feature = "ssr")]
     #[tokio::test]
     async fn a_broken_constraint_keeps_its_kind_and_says_internal() {
-        let (pool, _dir) = crate::db::test_pool().await;
+        let (pool, _dir) = crate::platform::db::test_pool().await;
         let insert = "INSERT INTO spaces (name, slug, created_at) VALUES ('A', 'a', 0)";
         sqlx::query(insert).execute(&pool).await.unwrap();
         let again = sqlx::query(insert).execute(&pool).await.unwrap_err();

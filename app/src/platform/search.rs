@@ -14,10 +14,12 @@
 
 use sqlx::AnyConnection;
 
-use crate::db::{Dialect, Sql};
-use crate::error::AppError;
-use crate::ids::AssetId;
-use crate::paging::{is_prefix_search, normalize_search, MATCH_COUNT_CAP, MAX_SEARCH_CHARS};
+use crate::domain::error::AppError;
+use crate::domain::ids::AssetId;
+use crate::domain::paging::{
+    is_prefix_search, normalize_search, MATCH_COUNT_CAP, MAX_SEARCH_CHARS,
+};
+use crate::platform::db::{Dialect, Sql};
 
 /// A validated search of names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +94,7 @@ impl NameSearch {
 /// collation refuses `LIKE`) both sides are lowered as plain bytes, which
 /// is also the expression its trigram index (`assets_name_trgm`) is on.
 fn push_like<'a>(qb: &mut Sql<'a>, column: &str, pattern: &'a String) {
-    match crate::db::dialect() {
+    match crate::platform::db::dialect() {
         Dialect::Sqlite => {
             qb.push(format_args!(" AND {column} LIKE "))
                 .push_bind(pattern)
@@ -238,7 +240,7 @@ pub fn push_matching<'a>(
 ) {
     match search {
         Some(NameSearch::Contains { phrase, pattern }) => {
-            match crate::db::dialect() {
+            match crate::platform::db::dialect() {
                 // CROSS JOIN keeps this order: the FTS5 trigram index finds
                 // the candidates, then each is checked in `assets` (never a
                 // scan of `assets` probing the index per row).
