@@ -22,7 +22,7 @@ use sqlx::AnyPool;
 use super::bulk::remove_files;
 use super::model::{restorable_after, PurgeReport};
 use crate::domain::error::AppError;
-use crate::domain::ids::SpaceId;
+use crate::domain::ids::{AssetId, FolderId, SpaceId};
 use crate::platform::audit::{AuditAction, AuditEntry};
 use crate::platform::clock::Clock;
 use crate::platform::db::json_ids;
@@ -78,7 +78,7 @@ async fn purge_chunk(pool: &AnyPool, clock: &Clock) -> Result<(u64, Vec<String>)
     let mut conn = crate::platform::db::durable_connection(pool).await?;
     let mut tx = crate::platform::db::begin_write(&mut conn).await?;
     let now = clock.now();
-    let rows: Vec<(i64, SpaceId, String)> = sqlx::query_as(
+    let rows: Vec<(AssetId, SpaceId, String)> = sqlx::query_as(
         "DELETE FROM assets WHERE id IN (
              SELECT id FROM assets
              WHERE deleted_at IS NOT NULL AND deleted_at <= $1
@@ -105,7 +105,7 @@ async fn purge_chunk(pool: &AnyPool, clock: &Clock) -> Result<(u64, Vec<String>)
 async fn purge_folders(pool: &AnyPool, clock: &Clock) -> Result<u64, AppError> {
     let mut tx = crate::platform::db::begin_write_on(pool).await?;
     let now = clock.now();
-    let removed: Vec<(i64, SpaceId)> = sqlx::query_as(
+    let removed: Vec<(FolderId, SpaceId)> = sqlx::query_as(
         "DELETE FROM folders WHERE id IN (
              SELECT f.id FROM folders f
              WHERE f.deleted_at IS NOT NULL AND f.deleted_at <= $1
@@ -130,13 +130,13 @@ enum Purged {
 }
 
 /// One purge entry per space for the removed `(id, space)` rows.
-async fn audit_purge(
+async fn audit_purge<Id: Ord + serde::Serialize>(
     tx: &mut sqlx::AnyConnection,
-    removed: impl Iterator<Item = (i64, SpaceId)>,
+    removed: impl Iterator<Item = (Id, SpaceId)>,
     what: Purged,
     now: crate::domain::time::Timestamp,
 ) -> Result<(), AppError> {
-    let mut by_space: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    let mut by_space: BTreeMap<i64, Vec<Id>> = BTreeMap::new();
     for (id, space) in removed {
         by_space.entry(space.0).or_default().push(id);
     }

@@ -110,7 +110,7 @@ pub async fn paths(
     if folders.is_empty() {
         return Ok(HashMap::new());
     }
-    let ids: Vec<i64> = folders.iter().map(|f| f.0).collect();
+    let ids: Vec<FolderId> = folders.iter().copied().collect();
     let rows: Vec<(FolderId, String)> = sqlx::query_as(
         "WITH RECURSIVE up (start, id, parent_id, name, depth) AS (
              SELECT id, id, parent_id, name, 0 FROM folders
@@ -122,7 +122,7 @@ pub async fn paths(
          )
          SELECT start, name FROM up ORDER BY start, depth DESC",
     )
-    .bind(serde_json::to_string(&ids).unwrap_or_default())
+    .bind(crate::platform::db::json_ids(&ids))
     .bind(MAX_DEPTH as i64)
     .fetch_all(&mut *conn)
     .await?;
