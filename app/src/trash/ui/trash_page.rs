@@ -52,7 +52,6 @@ pub fn TrashPage() -> impl IntoView {
     let can_purge = use_current_space().is_some_and(|c| c.allows(Permission::Purge));
     let message = RwSignal::new(None::<Result<String, String>>);
     let restore = ServerAction::<RestoreFromTrash>::new();
-    let purge = ServerAction::<DeletePermanently>::new();
     let dialog_open = RwSignal::new(false);
     listing.after_change(restore, move |outcome| {
         message.set(Some(Ok(outcome.summary())));
@@ -61,11 +60,6 @@ pub fn TrashPage() -> impl IntoView {
         if let Some(Err(error)) = restore.value().get() {
             message.set(Some(Err(error.to_string())));
         }
-    });
-    listing.after_change(purge, move |outcome| {
-        dialog_open.set(false);
-        let what = mix_count(outcome.folders, outcome.deleted);
-        message.set(Some(Ok(format!("{what} deleted permanently"))));
     });
     let run_restore = move |_| {
         message.set(None);
@@ -81,28 +75,9 @@ pub fn TrashPage() -> impl IntoView {
     };
     let open_dialog = move |_| {
         message.set(None);
-        purge.value().set(None);
         dialog_open.set(true);
     };
-    let confirm_purge = Callback::new(move |()| {
-        let f = listing.target().into_fields();
-        purge.dispatch(DeletePermanently {
-            space: space.get_untracked(),
-            ids: f.ids,
-            folder_ids: f.folder_ids,
-            matching: f.matching,
-            expected_count: f.expected_count,
-            dry_run: None,
-        });
-    });
     let clear = Callback::new(move |()| selection.clear());
-    let purge_error = Signal::derive(move || {
-        purge
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.to_string())
-    });
     let count = listing.count;
 
     view! {
@@ -123,17 +98,7 @@ pub fn TrashPage() -> impl IntoView {
                         <button type="button" class="button button--danger" on:click=open_dialog>"Delete permanently"</button>
                     })}
                 </SelectionToolbar>
-                <ConfirmDialog
-                    id="delete-permanently"
-                    title="Delete Permanently"
-                    text=purge_text(listing)
-                    confirm_label="Delete permanently"
-                    pending_label="Deleting…"
-                    open=dialog_open
-                    pending=purge.pending()
-                    error=purge_error
-                    on_confirm=confirm_purge
-                />
+                <DeletePermanentlyDialog open=dialog_open listing message />
                 <Listing
                     resource=listing.page
                     query
@@ -191,8 +156,64 @@ async fn count_matching(space: String, m: TrashMatching) -> Option<u64> {
         .ok()
 }
 
+/// "Delete Permanently": confirms deleting the selection for good, sends
+/// it, and says on the page what went.
+#[component]
+fn DeletePermanentlyDialog(
+    open: RwSignal<bool>,
+    listing: TrashListing,
+    message: RwSignal<Option<Result<String, String>>>,
+) -> impl IntoView {
+    let purge = ServerAction::<DeletePermanently>::new();
+    listing.after_change(purge, move |outcome| {
+        open.set(false);
+        let what = mix_count(outcome.folders, outcome.deleted);
+        message.set(Some(Ok(format!("{what} deleted permanently"))));
+    });
+    // Each opening starts without the last refusal.
+    Effect::new(move |_| {
+        if open.get() {
+            purge.value().set(None);
+        }
+    });
+    let on_confirm = Callback::new(move |()| {
+        let f = listing.target().into_fields();
+        purge.dispatch(DeletePermanently {
+            space: listing.space.get_untracked(),
+            ids: f.ids,
+            folder_ids: f.folder_ids,
+            matching: f.matching,
+            expected_count: f.expected_count,
+            dry_run: None,
+        });
+    });
+    let error = Signal::derive(move || {
+        purge
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    });
+    view! {
+        <ConfirmDialog
+            id="delete-permanently"
+            title="Delete Permanently"
+            text=purge_text(listing)
+            confirm_label="Delete permanently"
+            pending_label="Deleting…"
+            open
+            pending=purge.pending()
+            error
+            on_confirm
+        />
+    }
+}
+
+/// The Trash page's listing state (see [`ListingPage`]).
+type TrashListing = ListingPage<TrashQuery, TrashMatching, Page>;
+
 /// The Delete Permanently dialog's sentence: what goes, in words.
-fn purge_text(listing: ListingPage<TrashQuery, TrashMatching, Page>) -> Signal<String> {
+fn purge_text(listing: TrashListing) -> Signal<String> {
     Signal::derive(move || {
         let folders = listing.folders_selected.get();
         let what = match listing.all_matching.get() {
