@@ -173,6 +173,26 @@ pub async fn upload_limit(space: String) -> Result<u64, AppError> {
     Ok(state.max_upload_bytes)
 }
 
+impl MoveToFolder {
+    /// The request moving `target` in `space` into `to` (the top level for
+    /// `None`).
+    pub fn new(
+        space: String,
+        target: crate::domain::bulk_target::BulkTarget<super::model::Matching>,
+        to: Option<FolderId>,
+    ) -> Self {
+        let fields = target.into_fields();
+        Self {
+            space,
+            ids: fields.ids,
+            folder_ids: fields.folder_ids,
+            matching: fields.matching,
+            expected_count: fields.expected_count,
+            to,
+        }
+    }
+}
+
 /// Moves live folders (with everything inside) and assets into a folder:
 /// `POST /api/move_to_folder` with `{"space": "marketing", "ids": [7, 9],
 /// "folder_ids": [3], "to": 4}` (no `to`: to the top level), or every

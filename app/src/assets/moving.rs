@@ -84,7 +84,7 @@ where
 /// not live here, 400 for a folder moved into itself or a folder inside it
 /// or past [`MAX_DEPTH`], 409 naming folders whose name is taken there.
 /// Rows already there are counted as moved.
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(pool)))]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(space = space.0)))]
 pub async fn move_items(
     pool: &AnyPool,
     space: SpaceId,
@@ -92,6 +92,7 @@ pub async fn move_items(
     target: &BulkTarget<AssetFilters>,
     now: Timestamp,
 ) -> Result<MoveItemsOutcome, AppError> {
+    target.validate()?;
     let (listed, folders) = (target.listed(), target.folders.as_slice());
     let mut conn = pool.acquire().await?;
     let mut tx = crate::platform::db::begin_write(&mut conn).await?;

@@ -2,11 +2,12 @@
 //! assets or everything matching filters (with the number the person
 //! confirmed), and listed folders beside either. The four bulk endpoints
 //! (`move_to_trash`, `restore_from_trash`, `delete_permanently`,
-//! `move_to_folder`) take it in its flat JSON form ([`TargetFields`]), check
-//! it once here ([`BulkTarget::from_fields`]: one validator, one limit) and
-//! pass it down; an "all matching" change passes [`check_count`] under the
-//! write lock; ids that are not in the space fail as one
-//! [`AppError::UnknownItems`].
+//! `move_to_folder`) take it in its flat JSON form ([`TargetFields`]) and
+//! check it with the one validator here ([`BulkTarget::validate`], one
+//! limit), which the data layer runs again for callers that build a target
+//! themselves (the command line, tests); an "all matching" change passes
+//! [`check_count`] under the write lock; ids that are not in the space fail
+//! as one [`AppError::UnknownItems`].
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -118,7 +119,7 @@ impl<F> BulkTarget<F> {
         let assets = self.listed();
         let all = assets.len() + self.folders.len();
         if all == 0 && matches!(self.items, Items::Ids(_)) {
-            return Err(AppError::validation("Select at least one asset."));
+            return Err(AppError::validation("Select at least one folder or asset."));
         }
         if all > MAX_BULK_IDS {
             let what = if self.folders.is_empty() {

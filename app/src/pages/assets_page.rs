@@ -109,23 +109,7 @@ pub fn AssetsPage() -> impl IntoView {
 
     view! {
         <Title text="Assets" />
-        <div class="page-head">
-            <h1>"Assets"</h1>
-            <Transition>
-                {move || Suspend::new(async move {
-                    page.await.ok().map(|page| view! {
-                        <p class="page-head__count">{head_count(&page)}</p>
-                    })
-                })}
-            </Transition>
-        </div>
-        <Transition>
-            {move || Suspend::new(async move {
-                page.await.ok().map(|page| view! {
-                    <Breadcrumb path=page.path query=query.get_untracked() space=space.get_untracked() />
-                })
-            })}
-        </Transition>
+        <PageHead listing />
         <SearchBox query base />
         {can_upload.then(|| view! {
             <div class="page-actions">
@@ -169,6 +153,31 @@ pub fn AssetsPage() -> impl IntoView {
                 <AssetTable page query space selection />
             </Listing>
         </Uploader>
+    }
+}
+
+/// "Assets" with what the folder holds, and the path to the folder.
+#[component]
+fn PageHead(listing: AssetsListing) -> impl IntoView {
+    let (page, query, space) = (listing.page, listing.query, listing.space);
+    view! {
+        <div class="page-head">
+            <h1>"Assets"</h1>
+            <Transition>
+                {move || Suspend::new(async move {
+                    page.await.ok().map(|page| view! {
+                        <p class="page-head__count">{head_count(&page)}</p>
+                    })
+                })}
+            </Transition>
+        </div>
+        <Transition>
+            {move || Suspend::new(async move {
+                page.await.ok().map(|page| view! {
+                    <Breadcrumb path=page.path query=query.get_untracked() space=space.get_untracked() />
+                })
+            })}
+        </Transition>
     }
 }
 

@@ -64,6 +64,35 @@ fn change<M, F>(
     })
 }
 
+/// The requests of the bulk endpoints, built from what the page's
+/// selection names (a [`BulkTarget`](crate::domain::bulk_target::BulkTarget)).
+macro_rules! bulk_request {
+    ($request:ident, $filters:ty) => {
+        impl $request {
+            /// The request for `target` in `space`; a dry run if `dry_run`.
+            pub fn new(
+                space: String,
+                target: crate::domain::bulk_target::BulkTarget<$filters>,
+                dry_run: bool,
+            ) -> Self {
+                let fields = target.into_fields();
+                Self {
+                    space,
+                    ids: fields.ids,
+                    folder_ids: fields.folder_ids,
+                    matching: fields.matching,
+                    expected_count: fields.expected_count,
+                    dry_run: dry_run.then_some(true),
+                }
+            }
+        }
+    };
+}
+
+bulk_request!(MoveToTrash, Matching);
+bulk_request!(RestoreFromTrash, TrashMatching);
+bulk_request!(DeletePermanently, TrashMatching);
+
 /// Moves assets of a space to Trash: `POST /api/move_to_trash` with
 /// `{"space": "marketing", "ids": [1, 2, 3]}`, or every live asset matching
 /// a search with the number the person confirmed:

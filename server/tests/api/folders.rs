@@ -155,6 +155,12 @@ async fn unknown_folders_and_assets_are_named_apart() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {answer}");
         assert_eq!(answer["ids"], json!([999_998]), "{path}: {answer}");
         assert!(answer.get("folder_ids").is_none(), "{path}: {answer}");
+        // Both kinds unknown: one answer names both.
+        let body = json!({ "space": "marketing", "ids": [999_998], "folder_ids": [999_999] });
+        let (status, answer) = post(&app, path, body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {answer}");
+        assert_eq!(answer["ids"], json!([999_998]), "{path}: {answer}");
+        assert_eq!(answer["folder_ids"], json!([999_999]), "{path}: {answer}");
     }
 }
 

@@ -28,20 +28,14 @@ pub fn DeleteAssetsDialog(
         }));
     });
     // What the Delete sends: ticked ids or all matching, and ticked folders.
-    let request = move |dry_run: bool| {
-        let fields = listing.target().into_fields();
-        MoveToTrash {
-            space: listing.space.get_untracked(),
-            ids: fields.ids,
-            folder_ids: fields.folder_ids,
-            matching: fields.matching,
-            expected_count: fields.expected_count,
-            dry_run: dry_run.then_some(true),
-        }
-    };
-    Effect::new(move |_| {
-        if !open.get() {
-            return;
+    let request =
+        move |dry_run| MoveToTrash::new(listing.space.get_untracked(), listing.target(), dry_run);
+    // Each opening starts afresh: no last refusal, and with folders
+    // selected a dry run counts what is inside them.
+    Effect::new(move |was_open: Option<bool>| {
+        let is_open = open.get();
+        if !is_open || was_open == Some(true) {
+            return is_open;
         }
         action.value().set(None);
         preview.set(None);
@@ -61,11 +55,38 @@ pub fn DeleteAssetsDialog(
                 }
             });
         }
+        is_open
     });
     let on_confirm = Callback::new(move |()| {
         action.dispatch(request(false));
     });
-    let text = Signal::derive(move || {
+    let text = delete_text(listing, preview);
+    let error = Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    });
+    view! {
+        <ConfirmDialog
+            id="delete-assets"
+            title="Delete Assets"
+            text
+            confirm_label="Delete"
+            pending_label="Deleting…"
+            open
+            pending=action.pending()
+            error
+            on_confirm
+        />
+    }
+}
+
+/// The dialog's sentence: what moves to Trash, in words (with the count
+/// inside the selected folders once the dry run answers).
+fn delete_text(listing: AssetsListing, preview: RwSignal<Option<MoveOutcome>>) -> Signal<String> {
+    Signal::derive(move || {
         let folders = listing.folders_selected.get();
         let assets = (listing.count.get() - folders) as u64;
         let folders = folders as u64;
@@ -95,25 +116,5 @@ pub fn DeleteAssetsDialog(
         format!(
             "{what} will be moved to Trash. You can restore them from Trash within {RETENTION_DAYS} days."
         )
-    });
-    let error = Signal::derive(move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.to_string())
-    });
-    view! {
-        <ConfirmDialog
-            id="delete-assets"
-            title="Delete Assets"
-            text
-            confirm_label="Delete"
-            pending_label="Deleting…"
-            open
-            pending=action.pending()
-            error
-            on_confirm
-        />
-    }
+    })
 }

@@ -102,15 +102,8 @@ fn move_body(props: MoveProps) -> AnyView {
         mix_count(target.folders.len() as u64, assets)
     );
     let move_here = move |_| {
-        let fields = target.clone().into_fields();
-        action.dispatch(MoveToFolder {
-            space: space.get_untracked(),
-            ids: fields.ids,
-            folder_ids: fields.folder_ids,
-            matching: fields.matching,
-            expected_count: fields.expected_count,
-            to: at.get_untracked(),
-        });
+        let (space, target) = (space.get_untracked(), target.clone());
+        action.dispatch(MoveToFolder::new(space, target, at.get_untracked()));
     };
     let error = move || {
         action

@@ -7,16 +7,18 @@ use sqlx::{Any, AnyConnection};
 
 use crate::domain::bulk_target::{unknown_items, BulkTarget};
 use crate::domain::error::AppError;
-use crate::domain::ids::{AssetId, SpaceId};
+use crate::domain::ids::{AssetId, FolderId, SpaceId};
 use crate::domain::time::Timestamp;
 use crate::platform::db::json_ids;
 
 /// The Trash state (`deleted_at`) of each of `ids` in `space`; any id that
-/// is unknown or in another space fails the request, naming them.
+/// is unknown or in another space fails the request, naming them (and the
+/// request's `folders` that are unknown too, so one answer names all).
 async fn trash_states(
     tx: &mut sqlx::AnyConnection,
     space: SpaceId,
     ids: &[AssetId],
+    folders: &[FolderId],
     verb: &str,
 ) -> Result<Vec<(AssetId, Option<Timestamp>)>, AppError> {
     let found: Vec<(AssetId, Option<Timestamp>)> = sqlx::query_as(
@@ -30,9 +32,35 @@ async fn trash_states(
     if found.len() != ids.len() {
         let known: BTreeSet<AssetId> = found.iter().map(|(id, _)| *id).collect();
         let missing = ids.iter().filter(|id| !known.contains(id)).copied();
-        return Err(unknown_items(missing.collect(), BTreeSet::new(), "", verb));
+        let missing_folders = missing_folders(tx, space, folders).await?;
+        return Err(unknown_items(missing.collect(), missing_folders, "", verb));
     }
     Ok(found)
+}
+
+/// The listed `folders` that are not in `space`, in any state.
+async fn missing_folders(
+    tx: &mut sqlx::AnyConnection,
+    space: SpaceId,
+    folders: &[FolderId],
+) -> Result<BTreeSet<FolderId>, AppError> {
+    if folders.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let found: BTreeSet<FolderId> = sqlx::query_scalar(
+        "SELECT id FROM folders WHERE space_id = $1 AND id IN (SELECT value FROM json_each($2))",
+    )
+    .bind(space)
+    .bind(json_ids(folders))
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .collect();
+    Ok(folders
+        .iter()
+        .filter(|id| !found.contains(id))
+        .copied()
+        .collect())
 }
 
 /// Where each id of a bulk request stands, read under the write lock.
@@ -66,7 +94,7 @@ pub(super) async fn begin_bulk<'c, F>(
     let found = if ids.is_empty() {
         Vec::new()
     } else {
-        trash_states(&mut tx, space, ids, verb).await?
+        trash_states(&mut tx, space, ids, &target.folders, verb).await?
     };
     let mut states = BulkStates {
         live: Vec::new(),

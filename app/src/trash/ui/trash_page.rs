@@ -63,15 +63,8 @@ pub fn TrashPage() -> impl IntoView {
     });
     let run_restore = move |_| {
         message.set(None);
-        let f = listing.target().into_fields();
-        restore.dispatch(RestoreFromTrash {
-            space: space.get_untracked(),
-            ids: f.ids,
-            folder_ids: f.folder_ids,
-            matching: f.matching,
-            expected_count: f.expected_count,
-            dry_run: None,
-        });
+        let space = space.get_untracked();
+        restore.dispatch(RestoreFromTrash::new(space, listing.target(), false));
     };
     let open_dialog = move |_| {
         message.set(None);
@@ -171,21 +164,16 @@ fn DeletePermanentlyDialog(
         message.set(Some(Ok(format!("{what} deleted permanently"))));
     });
     // Each opening starts without the last refusal.
-    Effect::new(move |_| {
-        if open.get() {
+    Effect::new(move |was_open: Option<bool>| {
+        let is_open = open.get();
+        if is_open && was_open != Some(true) {
             purge.value().set(None);
         }
+        is_open
     });
     let on_confirm = Callback::new(move |()| {
-        let f = listing.target().into_fields();
-        purge.dispatch(DeletePermanently {
-            space: listing.space.get_untracked(),
-            ids: f.ids,
-            folder_ids: f.folder_ids,
-            matching: f.matching,
-            expected_count: f.expected_count,
-            dry_run: None,
-        });
+        let space = listing.space.get_untracked();
+        purge.dispatch(DeletePermanently::new(space, listing.target(), false));
     });
     let error = Signal::derive(move || {
         purge
