@@ -72,7 +72,6 @@ pub(super) async fn assets_inside(
     if folders.is_empty() {
         return Ok(HashMap::new());
     }
-    let ids: Vec<FolderId> = folders.iter().copied().collect();
     let rows: Vec<(FolderId, i64)> = sqlx::query_as(
         "WITH RECURSIVE sub (root, id, batch) AS (
              SELECT id, id, delete_batch FROM folders WHERE id IN (SELECT value FROM json_each($1))
@@ -84,7 +83,7 @@ pub(super) async fn assets_inside(
          LEFT JOIN assets x ON x.folder_id = sub.id AND x.delete_batch = sub.batch
          GROUP BY sub.root",
     )
-    .bind(crate::platform::db::json_ids(&ids))
+    .bind(crate::platform::db::json_ids(folders))
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows.into_iter().collect())
