@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use super::modal::Modal;
+use crate::domain::error::AppError;
 
 /// A confirmation on a [`Modal`] (a native `<dialog>`). Esc and Cancel
 /// change nothing; the confirm button shows progress and is disabled while
@@ -104,4 +105,20 @@ fn confirm_body(props: ConfirmProps) -> AnyView {
         </div>
     }
     .into_any()
+}
+
+/// The last refusal of `action`, for the dialog that confirmed it (shown
+/// while it stays open).
+pub fn refusal<S>(action: ServerAction<S>) -> Signal<Option<String>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    })
 }

@@ -84,6 +84,18 @@ pub struct Phrasing<M: 'static> {
     pub whole: fn(&M) -> &'static str,
 }
 
+impl<M> Phrasing<M> {
+    /// What "Select all {N} matching" chose, in words: "55 assets matching
+    /// “spring”", "All 62 assets at the top level".
+    pub fn chosen(&self, all: &AllMatching<M>) -> String {
+        let n = assets_count(all.count);
+        match (self.describe)(&all.matching) {
+            Some(filters) => format!("{n} {filters}"),
+            None => format!("All {n} {}", (self.whole)(&all.matching)),
+        }
+    }
+}
+
 /// Under a fully selected page, when more assets match than it shows:
 /// "Select all {N} matching" (filtered) or "Select all {N} assets". `N` is
 /// exact: the listing's total, or counted on demand by `count` when the

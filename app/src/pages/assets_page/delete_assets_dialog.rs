@@ -7,7 +7,7 @@ use crate::domain::format::assets_count;
 use crate::trash::api::{move_to_trash, MoveToTrash};
 use crate::trash::model::MoveOutcome;
 use crate::trash::model::RETENTION_DAYS;
-use crate::ui::confirm_dialog::ConfirmDialog;
+use crate::ui::confirm_dialog::{refusal, ConfirmDialog};
 
 /// "Delete Assets": confirms moving the selection to Trash, sends it, and
 /// tells the page what moved (with Undo). Opening it with folders selected
@@ -61,13 +61,7 @@ pub fn DeleteAssetsDialog(
         action.dispatch(request(false));
     });
     let text = delete_text(listing, preview);
-    let error = Signal::derive(move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.to_string())
-    });
+    let error = refusal(action);
     view! {
         <ConfirmDialog
             id="delete-assets"
@@ -92,11 +86,7 @@ fn delete_text(listing: AssetsListing, preview: RwSignal<Option<MoveOutcome>>) -
         let folders = folders as u64;
         let what = match listing.all_matching.get() {
             Some(all) => {
-                let n = assets_count(all.count);
-                let what = match (PHRASING.describe)(&all.matching) {
-                    Some(filters) => format!("{n} {filters}"),
-                    None => format!("All {n} {}", (PHRASING.whole)(&all.matching)),
-                };
+                let what = PHRASING.chosen(&all);
                 match folders {
                     0 => what,
                     _ => format!("{what}, and {}", mix_count(folders, 0)),

@@ -9,12 +9,12 @@ use crate::assets::model::AssetKind;
 use crate::auth::model::Permission;
 use crate::auth::ui::{use_current_space, use_space_slug, SignInRedirect};
 use crate::domain::error::AppError;
-use crate::domain::format::{assets_count, listing_count};
+use crate::domain::format::listing_count;
 use crate::domain::ids::ItemId;
 use crate::domain::routes;
 use crate::trash::api::{count_trash, list_trash, DeletePermanently, RestoreFromTrash};
 use crate::trash::model::{TrashMatching, TrashPage as Page, TrashQuery, RETENTION_DAYS};
-use crate::ui::confirm_dialog::ConfirmDialog;
+use crate::ui::confirm_dialog::{refusal, ConfirmDialog};
 use crate::ui::listing::Listing;
 use crate::ui::listing_page::ListingPage;
 use crate::ui::search_field::{PrefixSearchNote, SearchField};
@@ -175,13 +175,7 @@ fn DeletePermanentlyDialog(
         let space = listing.space.get_untracked();
         purge.dispatch(DeletePermanently::new(space, listing.target(), false));
     });
-    let error = Signal::derive(move || {
-        purge
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.to_string())
-    });
+    let error = refusal(purge);
     view! {
         <ConfirmDialog
             id="delete-permanently"
@@ -206,10 +200,7 @@ fn purge_text(listing: TrashListing) -> Signal<String> {
         let folders = listing.folders_selected.get();
         let what = match listing.all_matching.get() {
             Some(all) => {
-                let what = match (PHRASING.describe)(&all.matching) {
-                    Some(filters) => format!("{} {filters}", assets_count(all.count)),
-                    None => format!("All {} in Trash", assets_count(all.count)),
-                };
+                let what = PHRASING.chosen(&all);
                 match folders {
                     0 => what,
                     n => format!(
