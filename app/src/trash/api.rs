@@ -45,20 +45,22 @@ async fn caller(space: &str, permission: Permission) -> Result<Caller, AppError>
     })
 }
 
-/// A bulk change by the caller, from a request's fields: the target
-/// checked ([`BulkTarget::from_fields`]) and its filters parsed.
+/// A bulk change in the caller's space by `actor` (the caller), from a
+/// request's fields: the target checked ([`BulkTarget::from_fields`]) and
+/// its filters parsed.
 #[cfg(feature = "ssr")]
-fn change<M, F>(
+fn change<M, F, A>(
     caller: &Caller,
+    actor: A,
     fields: crate::domain::bulk_target::TargetFields<M>,
     parse: impl FnOnce(M) -> Result<F, AppError>,
     dry_run: Option<bool>,
-) -> Result<super::bulk::BulkChange<F>, AppError> {
+) -> Result<super::bulk::BulkChange<F, A>, AppError> {
     use super::bulk::{BulkChange, Effect};
     use crate::domain::bulk_target::BulkTarget;
     Ok(BulkChange {
         space: caller.space_id,
-        actor: caller.user,
+        actor,
         target: BulkTarget::from_fields(fields)?.try_map(parse)?,
         effect: Effect::from_dry_run(dry_run),
     })
@@ -120,7 +122,13 @@ pub async fn move_to_trash(
         matching,
         expected_count,
     };
-    let change = change(&caller, fields, |m| AssetFilters::parse(&m), dry_run)?;
+    let change = change(
+        &caller,
+        caller.user,
+        fields,
+        |m| AssetFilters::parse(&m),
+        dry_run,
+    )?;
     super::bulk::trash_assets(&caller.state.pool, &change, &caller.state.clock).await
 }
 
@@ -251,7 +259,13 @@ pub async fn delete_permanently(
         matching,
         expected_count,
     };
-    let change = change(&caller, fields, |m| TrashFilters::parse(&m), dry_run)?;
+    let change = change(
+        &caller,
+        caller.user,
+        fields,
+        |m| TrashFilters::parse(&m),
+        dry_run,
+    )?;
     let Caller { state, .. } = &caller;
     super::bulk::delete_assets_permanently(&state.pool, &state.storage, &change, &state.clock).await
 }
@@ -273,7 +287,6 @@ pub async fn restore_from_trash(
     expected_count: Option<u64>,
     dry_run: Option<bool>,
 ) -> Result<RestoreFromTrashOutcome, AppError> {
-    use super::bulk::BulkChange;
     use crate::domain::bulk_target::TargetFields;
     let caller = caller(&space, Permission::Delete).await?;
     let fields = TargetFields {
@@ -282,12 +295,7 @@ pub async fn restore_from_trash(
         matching,
         expected_count,
     };
-    let change = change(&caller, fields, |m| TrashFilters::parse(&m), dry_run)?;
-    let change = BulkChange {
-        actor: Some(change.actor),
-        space: change.space,
-        target: change.target,
-        effect: change.effect,
-    };
+    let actor = Some(caller.user);
+    let change = change(&caller, actor, fields, |m| TrashFilters::parse(&m), dry_run)?;
     super::bulk::restore_assets(&caller.state.pool, &change, &caller.state.clock).await
 }

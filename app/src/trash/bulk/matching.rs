@@ -59,10 +59,10 @@ pub struct BulkChange<F, A = UserId> {
     pub effect: Effect,
 }
 
-impl<F> BulkChange<F> {
+impl<F, A> BulkChange<F, A> {
     /// Listed assets of `space`, applied (the shape tests and the command
     /// line use).
-    pub fn ids(space: SpaceId, actor: UserId, ids: &[AssetId]) -> Self {
+    pub fn ids(space: SpaceId, actor: A, ids: &[AssetId]) -> Self {
         Self {
             space,
             actor,

@@ -118,19 +118,7 @@ pub async fn restore_from_trash(
     ids: &[AssetId],
     clock: &Clock,
 ) -> Result<RestoreFromTrashOutcome, AppError> {
-    let BulkChange {
-        space,
-        actor,
-        target,
-        effect,
-    } = BulkChange::ids(space, user, ids);
-    let change = BulkChange {
-        space,
-        actor: Some(actor),
-        target,
-        effect,
-    };
-    restore_assets(pool, &change, clock).await
+    restore_assets(pool, &BulkChange::ids(space, Some(user), ids), clock).await
 }
 
 /// Restores assets from Trash, all or nothing: listed ids (unknown or
