@@ -4,6 +4,8 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod bearer;
+#[cfg(feature = "ssr")]
 pub mod data;
 pub mod model;
 #[cfg(feature = "ssr")]

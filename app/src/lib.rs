@@ -17,7 +17,8 @@
 //!   which run in the browser too, so never the platform).
 //! - **Features** form a line, each using only the ones before it:
 //!   `spaces` (what a space is) → `auth` (people, sessions, roles,
-//!   memberships, the permission check) → `assets` (files, the listing,
+//!   memberships, the permission check, API tokens as credentials) →
+//!   `tokens` (making and revoking them) → `assets` (files, the listing,
 //!   uploads, details) → `trash` (moving to Trash and back, the purge).
 //! - **`pages`** combine features (the frame around a space, the Assets page
 //!   that moves assets to Trash, Space Settings); nothing uses them but this
@@ -37,6 +38,7 @@ pub mod auth;
 pub mod domain;
 pub mod pages;
 pub mod spaces;
+pub mod tokens;
 pub mod trash;
 pub mod ui;
 
@@ -54,7 +56,7 @@ use leptos_router::{
 
 use crate::assets::ui::AssetDetailsPage;
 use crate::auth::ui::LoginPage;
-use crate::pages::{AssetsPage, Home, SettingsPage, SpaceLayout};
+use crate::pages::{AssetsPage, Home, SettingsPage, SpaceLayout, TokensPage};
 use crate::trash::ui::TrashPage;
 use crate::ui::not_found::NotFoundPage;
 use crate::ui::page_ready::mark_page_hydrated;
@@ -123,6 +125,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/assets/:id") view={Lazy::<DetailsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings/trash") view={Lazy::<TrashRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/tokens") view={Lazy::<TokensRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("") view=SpaceIndex />
                 </ParentRoute>
             </Routes>
@@ -155,6 +158,7 @@ lazy_page!(LoginRoute, LoginPage);
 lazy_page!(DetailsRoute, AssetDetailsPage);
 lazy_page!(SettingsRoute, SettingsPage);
 lazy_page!(TrashRoute, TrashPage);
+lazy_page!(TokensRoute, TokensPage);
 
 /// `/spaces/{space}` on its own shows the space's assets.
 #[component]

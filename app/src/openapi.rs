@@ -19,7 +19,7 @@ use utoipa::openapi::{
     header::HeaderBuilder,
     path::{Operation, OperationBuilder, ParameterBuilder, ParameterIn},
     request_body::RequestBodyBuilder,
-    security::{ApiKey, ApiKeyValue, SecurityScheme},
+    security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
     ComponentsBuilder, Content, HttpMethod, InfoBuilder, ObjectBuilder, OpenApi, OpenApiBuilder,
     Paths, Ref, RefOr, Required, ResponseBuilder, Schema, SecurityRequirement, Type,
 };
@@ -34,12 +34,14 @@ use crate::assets::folders::api::{CreateFolder, ListFolders, RenameFolder};
 use crate::assets::model::Asset;
 use crate::auth::api::{CurrentUser, ListSpaces, SignIn, SignOut};
 use crate::domain::error::AppError;
+use crate::tokens::api::{CreateToken, ListTokens, RevokeToken};
 use crate::trash::api::{
     CountTrash, DeletePermanently, ListTrash, MoveToTrash, RestoreBatch, RestoreFromTrash,
 };
 
-/// The security scheme's name in the document.
+/// The security schemes' names in the document.
 const SESSION: &str = "session";
+const BEARER: &str = "bearer";
 const JSON: &str = "application/json";
 
 const ABOUT: &str = "The JSON API of Trove, a self-hosted asset library.\n\n\
@@ -47,6 +49,13 @@ Every operation but `sign_in` works on the session that `POST /api/sign_in` \
 starts: its cookie `trove_session` (HttpOnly) goes with every later request.\n\n\
 Changes (every POST) must carry an `Origin` header naming this site (or, \
 without one, a `Referer` on it); others are refused with 403.\n\n\
+Other systems use an API token instead (Space Settings → API tokens, or \
+`trove token create`): `Authorization: Bearer trove_pat_…` on any `/api/` \
+operation but signing in and out and managing tokens. A token acts as the \
+person who made it, in its space only (any other answers 404), with at most \
+the role chosen for it; it needs no cookie and no `Origin`. A wrong or \
+revoked token is 401 `invalid_token`, and repeated failures from one \
+address are 429 `rate_limited`.\n\n\
 POSTs other than signing in accept an `Idempotency-Key` header: a retry \
 with the same key and the same request (an upload: the same target and file) \
 within 24 hours gets the first answer again (marked `Idempotent-Replayed: \
@@ -80,6 +89,18 @@ pub fn document() -> OpenApi {
     let components = ComponentsBuilder::new()
         .schemas_from_iter(schemas)
         .security_scheme(SESSION, SecurityScheme::ApiKey(ApiKey::Cookie(session)))
+        .security_scheme(
+            BEARER,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("trove_pat_…")
+                    .description(Some(
+                        "An API token of one space, made in Space Settings → API tokens.",
+                    ))
+                    .build(),
+            ),
+        )
         .build();
     OpenApiBuilder::new()
         .info(
@@ -91,10 +112,11 @@ pub fn document() -> OpenApi {
         )
         .paths(paths)
         .components(Some(components))
-        .security(Some(vec![SecurityRequirement::new(
-            SESSION,
-            Vec::<String>::new(),
-        )]))
+        // Either one.
+        .security(Some(vec![
+            SecurityRequirement::new(SESSION, Vec::<String>::new()),
+            SecurityRequirement::new(BEARER, Vec::<String>::new()),
+        ]))
         .build()
 }
 
@@ -123,6 +145,9 @@ fn parts() -> (Paths, Schemas) {
         endpoint::<CountTrash>(s),
         endpoint::<DeletePermanently>(s),
         endpoint::<RestoreFromTrash>(s),
+        endpoint::<ListTokens>(s),
+        endpoint::<CreateToken>(s),
+        endpoint::<RevokeToken>(s),
         ("/api/upload", HttpMethod::Post, upload(s)),
         ("/api/openapi.json", HttpMethod::Get, this_document()),
     ];
@@ -166,6 +191,13 @@ where
         .tag(tag)
         .summary(Some(summary(&doc)))
         .description(Some(doc));
+    // Tokens are managed by people, signed in: never with a token.
+    if [ListTokens::PATH, CreateToken::PATH, RevokeToken::PATH].contains(&F::PATH) {
+        operation = operation.securities(Some([SecurityRequirement::new(
+            SESSION,
+            Vec::<String>::new(),
+        )]));
+    }
     let get = <F::Protocol as Wire>::METHOD == Method::GET;
     if get {
         for (name, schema) in &arguments.properties {

@@ -170,12 +170,12 @@ async fn main() -> anyhow::Result<()> {
 
         let clock = Clock::system();
         let started = Instant::now();
-        let change = BulkChange::ids(space, user, &ids);
+        let change = BulkChange::ids(space, user.into(), &ids);
         let outcome = trash_assets(&pool, &change, &clock).await?;
         moves.push(started.elapsed());
         anyhow::ensure!(outcome.moved == MOVED as u64);
         let started = Instant::now();
-        let undone = restore_batch(&pool, space, user, &outcome.batch, &clock).await?;
+        let undone = restore_batch(&pool, space, user.into(), &outcome.batch, &clock).await?;
         undos.push(started.elapsed());
         anyhow::ensure!(undone.restored == MOVED as u64);
     }

@@ -409,7 +409,7 @@ async fn big_folder(
         let started = Instant::now();
         let change = BulkChange {
             space,
-            actor: user,
+            actor: user.into(),
             target: BulkTarget::ids(Vec::new(), vec![big]),
             effect: Effect::Apply,
         };
@@ -431,7 +431,7 @@ async fn big_folder(
         let raw_undo_ms = ms(started);
         ensure!((raw_folders, raw_assets) == (folders, inside as u64));
         let started = Instant::now();
-        let undone = restore_batch(&pool, space, user, &outcome.batch, &clock).await?;
+        let undone = restore_batch(&pool, space, user.into(), &outcome.batch, &clock).await?;
         let app_undo_ms = ms(started);
         ensure!(
             (undone.restored, undone.folders, undone.renamed.len()) == (inside as u64, folders, 0),

@@ -89,7 +89,7 @@ async fn main() -> anyhow::Result<()> {
         let started = Instant::now();
         let change = BulkChange {
             space,
-            actor: user,
+            actor: user.into(),
             target: BulkTarget {
                 items: Items::Matching {
                     filters,

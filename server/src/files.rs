@@ -9,6 +9,7 @@ use app::assets::data::{find_live_file, StoredFile};
 use app::assets::file_type::content_disposition;
 use app::auth::model::Permission;
 use app::auth::session::authorize_session;
+use app::auth::session::Credentials;
 use app::domain::error::AppError;
 use app::domain::ids::AssetId;
 use app::platform::state::AppState;
@@ -19,7 +20,6 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use object_store::{GetOptions, GetRange};
-use tower_sessions::Session;
 
 use crate::routes::PlainRoutes;
 
@@ -34,7 +34,7 @@ pub fn routes() -> PlainRoutes {
 pub async fn thumbnail(
     State(state): State<AppState>,
     Path((space, id)): Path<(String, String)>,
-    session: Session,
+    session: Credentials,
     headers: HeaderMap,
 ) -> Response {
     serve_thumbnail(&state, &session, &space, &id, Shelf::Live, headers).await
@@ -46,7 +46,7 @@ pub async fn thumbnail(
 pub async fn trash_thumbnail(
     State(state): State<AppState>,
     Path((space, id)): Path<(String, String)>,
-    session: Session,
+    session: Credentials,
     headers: HeaderMap,
 ) -> Response {
     serve_thumbnail(&state, &session, &space, &id, Shelf::Trash, headers).await
@@ -60,7 +60,7 @@ pub async fn trash_thumbnail(
 pub async fn download(
     State(state): State<AppState>,
     Path((space, id)): Path<(String, String)>,
-    session: Session,
+    session: Credentials,
     headers: HeaderMap,
 ) -> Response {
     let file = match stored_file(&state, &session, &space, &id, Shelf::Live).await {
@@ -103,7 +103,7 @@ enum Shelf {
 /// permission; otherwise the response to send (401/403/404, or 500).
 async fn stored_file(
     state: &AppState,
-    session: &Session,
+    session: &Credentials,
     space: &str,
     id: &str,
     shelf: Shelf,
@@ -268,7 +268,7 @@ async fn stream(
 
 async fn serve_thumbnail(
     state: &AppState,
-    session: &Session,
+    session: &Credentials,
     space: &str,
     id: &str,
     shelf: Shelf,

@@ -47,6 +47,11 @@ pub async fn known_host(
 /// OPTIONS) unless its `Origin`, or absent that its `Referer`, is this
 /// site's public origin. SameSite cookies already stop most cross-site
 /// requests; this also stops sibling sites and old browsers.
+///
+/// A request with an API token (`Authorization: Bearer`) needs no Origin:
+/// it is authenticated by the token alone, its cookie dropped
+/// (`bearer::bearer_tokens`), and no page of another site can set that
+/// header without a CORS preflight, which Trove never grants.
 pub async fn same_origin_mutations(
     State(site): State<PublicOrigin>,
     request: Request,
@@ -55,7 +60,8 @@ pub async fn same_origin_mutations(
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
+    ) || app::auth::bearer::presented(request.headers()).is_some()
+    {
         return next.run(request).await;
     }
     let headers = request.headers();

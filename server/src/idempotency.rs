@@ -45,6 +45,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use app::auth::model::{Permission, Role};
+use app::auth::session::Credentials;
 use app::domain::error::AppError;
 use app::domain::time::MILLIS_PER_DAY;
 use app::platform::state::AppState;
@@ -55,7 +56,6 @@ use axum::response::{IntoResponse as _, Response};
 use futures::future::{BoxFuture, Either};
 use sha2::{Digest as _, Sha256};
 use tower::{Layer, Service, ServiceExt as _};
-use tower_sessions::Session;
 
 mod file_digest;
 mod keys;
@@ -194,11 +194,11 @@ where
             .into_response()
         }
     };
-    let Some(session) = request.extensions().get::<Session>().cloned() else {
+    let Some(session) = Credentials::from_extensions(request.extensions()) else {
         return run(inner, request).await;
     };
     // Signed out: the endpoint answers 401 itself.
-    let Ok(user) = app::auth::session::user_id_in(&session, &state).await else {
+    let Ok(user) = app::auth::session::user_of(&session, &state).await else {
         return run(inner, request).await;
     };
     if request.uri().path() == UPLOAD {
@@ -240,7 +240,7 @@ where
 /// the handler, which fingerprints the file on the way.
 async fn replay_upload<S>(
     keyed: Keyed,
-    session: &Session,
+    session: &Credentials,
     mut request: Request,
     inner: S,
 ) -> Response
@@ -303,7 +303,7 @@ struct NamedSpace {
 /// endpoint, which refuses it (401, 403, 404, 400) with nothing written.
 async fn may_act(
     state: &AppState,
-    session: &Session,
+    session: &Credentials,
     space: Option<&str>,
 ) -> Result<bool, AppError> {
     let Some(space) = space else {

@@ -3,6 +3,7 @@
 //! demo data, the synthetic seeder and the Trash commands. `main.rs` is the
 //! CLI.
 
+pub mod bearer;
 pub mod demo;
 pub mod fields;
 pub mod files;
@@ -15,6 +16,7 @@ mod open;
 pub mod openapi;
 pub mod routes;
 pub mod seed;
+pub mod token_cli;
 pub mod trash_cli;
 pub mod upload;
 
@@ -118,6 +120,12 @@ pub fn router(state: AppState) -> Router {
         // has no answer to keep.
         .layer(middleware::from_fn(fields::refuse_unknown))
         .layer(session_layer(&state))
+        // Outside it: a token request's cookie is dropped before the
+        // session layer could read it.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            bearer::bearer_tokens,
+        ))
         .layer(middleware::from_fn(api_router_errors))
         .layer(middleware::from_fn_with_state(
             site.clone(),

@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use app::auth::model::Role;
 use app::platform::site::PublicOrigin;
 use clap::{Args, Parser, Subcommand};
+use server::token_cli::{self, TokenCommand};
 use server::trash_cli::{self, TrashCommand};
 use server::{demo, housekeeping, leptos_options, open_state, seed, serve, DataArgs, DataConfig};
 use tracing_subscriber::EnvFilter;
@@ -42,6 +43,9 @@ enum Command {
     /// Look through a space's Trash and put things back.
     #[command(subcommand)]
     Trash(TrashCommand),
+    /// Make, list and revoke API tokens (`Authorization: Bearer …`).
+    #[command(subcommand)]
+    Token(TokenCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,6 +157,7 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Purge(args)) => run_purge(args).await,
         Some(Command::User(UserCommand::Add(args))) => run_user_add(args).await,
         Some(Command::Trash(command)) => trash_cli::run(command).await,
+        Some(Command::Token(command)) => token_cli::run(command).await,
     }
 }
 

@@ -22,6 +22,7 @@ use app::assets::ingest::ingest;
 use app::assets::model::{too_large_message, Asset};
 use app::auth::model::Permission;
 use app::auth::session::authorize_session;
+use app::auth::session::Credentials;
 use app::domain::error::AppError;
 use app::domain::ids::FolderId;
 use app::platform::state::AppState;
@@ -33,7 +34,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bytes::Bytes;
 use futures::{Stream, StreamExt as _};
-use tower_sessions::Session;
 
 use crate::idempotency::{FileDigest, FileFingerprint, UploadUnderKey};
 use crate::routes::PlainRoutes;
@@ -53,7 +53,7 @@ pub fn routes(max_upload_bytes: u64) -> PlainRoutes {
 pub async fn upload(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
-    session: Session,
+    session: Credentials,
     request: Request,
 ) -> Response {
     let keyed = request.extensions().get::<UploadUnderKey>().copied();
@@ -125,7 +125,7 @@ impl Destination<'_> {
     async fn authorize(
         &self,
         state: &AppState,
-        session: &Session,
+        session: &Credentials,
     ) -> Result<app::auth::session::Access, AppError> {
         let access = authorize_session(session, state, self.space, Permission::Upload).await?;
         if let Some(folder) = self.folder {
@@ -139,7 +139,7 @@ impl Destination<'_> {
 /// The file is the body.
 async fn receive_body(
     state: &AppState,
-    session: &Session,
+    session: &Credentials,
     to: Destination<'_>,
     keyed: Option<UploadUnderKey>,
     raw_name: &str,
@@ -166,7 +166,7 @@ async fn receive_body(
 /// The file is the multipart field `file`.
 async fn receive_multipart(
     state: &AppState,
-    session: &Session,
+    session: &Credentials,
     to: Destination<'_>,
     keyed: Option<UploadUnderKey>,
     mut multipart: Multipart,

@@ -118,11 +118,19 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
     }
 }
 
-/// The spaces the current user can open, with their role in each.
+/// The spaces the current user can open, with their role in each (with
+/// an API token: its space, with the role it has there).
 #[server(prefix = "/api", endpoint = "list_spaces", input = GetUrl,
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn list_spaces() -> Result<Vec<Membership>, AppError> {
     let state = crate::platform::state::app_state()?;
-    let user = super::session::current_user_id(&state).await?;
+    let credentials = super::session::credentials().await?;
+    if let Some(grant) = credentials.token() {
+        return Ok(vec![Membership {
+            space: grant.space(),
+            role: grant.space.role,
+        }]);
+    }
+    let user = super::session::user_of(&credentials, &state).await?;
     super::data::list_for_user(&state.pool, user).await
 }

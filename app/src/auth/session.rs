@@ -5,9 +5,10 @@
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
+use super::bearer::TokenGrant;
 use super::model::{Permission, Role};
 use crate::domain::error::AppError;
-use crate::domain::ids::{SpaceId, UserId};
+use crate::domain::ids::{Actor, SpaceId, TokenId, UserId};
 use crate::domain::roles::SpaceRole;
 use crate::domain::time::Timestamp;
 use crate::platform::clock::MILLIS_PER_DAY;
@@ -51,12 +52,67 @@ pub struct Access {
     pub user_id: UserId,
     pub space: Space,
     pub role: Role,
+    /// The API token the request came with, if it did.
+    pub token: Option<TokenId>,
+}
+
+impl Access {
+    /// Who a change is recorded as.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user: self.user_id,
+            token: self.token,
+        }
+    }
+}
+
+/// What a request presents: its session (the cookie) and, on an API call
+/// with `Authorization: Bearer`, the token the server's bearer check
+/// resolved. A request with a token is the token's alone: its session is
+/// never read (the bearer check also drops its cookie).
+#[derive(Clone)]
+pub struct Credentials {
+    session: Session,
+    token: Option<TokenGrant>,
+}
+
+impl Credentials {
+    /// The credentials in a request's extensions (the session layer's
+    /// session, and the bearer check's grant), if the session layer ran.
+    pub fn from_extensions(extensions: &http::Extensions) -> Option<Self> {
+        Some(Self {
+            session: extensions.get::<Session>()?.clone(),
+            token: extensions.get::<TokenGrant>().cloned(),
+        })
+    }
+
+    /// The token the request came with, if any.
+    pub fn token(&self) -> Option<&TokenGrant> {
+        self.token.as_ref()
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Credentials {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Self::from_extensions(&parts.extensions)
+            .ok_or_else(|| AppError::internal("session layer missing"))
+    }
+}
+
+/// The current request's credentials, for server functions.
+pub async fn credentials() -> Result<Credentials, AppError> {
+    leptos_axum::extract::<Credentials>()
+        .await
+        .map_err(|e| AppError::internal(format!("session layer missing: {e}")))
 }
 
 async fn session() -> Result<Session, AppError> {
-    leptos_axum::extract::<Session>()
-        .await
-        .map_err(|e| AppError::internal(format!("session layer missing: {e}")))
+    Ok(credentials().await?.session)
 }
 
 /// Starts a session for `user_id` with a fresh id (no session fixation),
@@ -85,9 +141,18 @@ pub async fn sign_out() -> Result<(), AppError> {
     session().await?.flush().await.map_err(AppError::internal)
 }
 
-/// The signed-in user's id, or 401.
+/// The signed-in user's id (or, with a token, its maker's), or 401.
 pub async fn current_user_id(state: &AppState) -> Result<UserId, AppError> {
-    user_id_in(&session().await?, state).await
+    user_of(&credentials().await?, state).await
+}
+
+/// The person `credentials` act as: the signed-in user, or a token's
+/// maker; 401 for neither.
+pub async fn user_of(credentials: &Credentials, state: &AppState) -> Result<UserId, AppError> {
+    match credentials.token() {
+        Some(grant) => Ok(grant.user),
+        None => user_id_in(&credentials.session, state).await,
+    }
 }
 
 /// The user signed in to `session` (from a server function or an axum
@@ -147,17 +212,33 @@ pub async fn authorize(
     space_slug: &str,
     permission: Permission,
 ) -> Result<Access, AppError> {
-    authorize_session(&session().await?, state, space_slug, permission).await
+    authorize_session(&credentials().await?, state, space_slug, permission).await
 }
 
-/// [`authorize`] for axum handlers that hold the session themselves.
+/// [`authorize`] for axum handlers that hold the credentials themselves.
+/// With a token: its space only (any other is 404, as for people), with
+/// the role it has now.
 pub async fn authorize_session(
-    session: &Session,
+    credentials: &Credentials,
     state: &AppState,
     space_slug: &str,
     permission: Permission,
 ) -> Result<Access, AppError> {
-    let user_id = user_id_in(session, state).await?;
+    if let Some(grant) = credentials.token() {
+        if grant.space.slug != space_slug {
+            return Err(AppError::NotFound);
+        }
+        if !grant.space.role.allows(permission) {
+            return Err(AppError::Forbidden);
+        }
+        return Ok(Access {
+            user_id: grant.user,
+            space: grant.space(),
+            role: grant.space.role,
+            token: Some(grant.token),
+        });
+    }
+    let user_id = user_id_in(&credentials.session, state).await?;
     let key = (user_id, space_slug.to_owned());
     let found = match state.recent_access.get(&key) {
         Some(found) => found,
@@ -180,6 +261,7 @@ pub async fn authorize_session(
             name: found.name,
         },
         role: found.role,
+        token: None,
     })
 }
 

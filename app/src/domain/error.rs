@@ -19,6 +19,10 @@ pub enum AppError {
     /// A failed sign-in: the same words whether the email or the password was wrong.
     #[error("Invalid email or password")]
     InvalidCredentials,
+    /// An `Authorization: Bearer` token that is not a live token of a
+    /// member (unknown, revoked, or its maker left the space).
+    #[error("The API token is not valid: it may have been revoked.")]
+    InvalidToken,
     #[error("You do not have permission to do that.")]
     Forbidden,
     #[error("Not found.")]
@@ -140,6 +144,7 @@ impl From<WireError> for AppError {
         match wire.error.as_str() {
             "unauthorized" => Self::Unauthorized,
             "invalid_credentials" => Self::InvalidCredentials,
+            "invalid_token" => Self::InvalidToken,
             "forbidden" => Self::Forbidden,
             "not_found" => Self::NotFound,
             "unknown_assets" => Self::UnknownItems {
@@ -176,6 +181,7 @@ impl AppError {
         match self {
             AppError::Unauthorized => "unauthorized",
             AppError::InvalidCredentials => "invalid_credentials",
+            AppError::InvalidToken => "invalid_token",
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
             AppError::UnknownItems { .. } => "unknown_assets",
@@ -197,7 +203,9 @@ impl AppError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized | Self::InvalidCredentials | Self::InvalidToken => {
+                StatusCode::UNAUTHORIZED
+            }
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound | Self::UnknownItems { .. } => StatusCode::NOT_FOUND,
             Self::Validation(_) => StatusCode::BAD_REQUEST,
@@ -406,6 +414,7 @@ mod tests {
         assert_eq!(json, r#"{"error":"not_found","message":"Not found."}"#);
         for error in [
             AppError::InvalidCredentials,
+            AppError::InvalidToken,
             AppError::RateLimited("wait".into()),
             AppError::KeyReused("another request".into()),
             AppError::Internal,

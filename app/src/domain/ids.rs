@@ -52,6 +52,27 @@ pub struct SpaceId(pub i64);
 #[serde(transparent)]
 pub struct UserId(pub i64);
 
+/// An API token (`auth::bearer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+#[serde(transparent)]
+pub struct TokenId(pub i64);
+
+/// Who made a change: a person, on their own or through one of their API
+/// tokens (the audit log then reads "{person} via token {name}").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Actor {
+    pub user: UserId,
+    pub token: Option<TokenId>,
+}
+
+impl From<UserId> for Actor {
+    /// The person themself, signed in.
+    fn from(user: UserId) -> Self {
+        Self { user, token: None }
+    }
+}
+
 /// One move to Trash, as Undo and the audit log name it: a random UUID.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]

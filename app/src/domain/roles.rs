@@ -58,6 +58,37 @@ impl Role {
         }
     }
 
+    /// How much it may do: Owner 3, Admin 2, Asset Manager 1, Viewer 0
+    /// (each may do what the ones below may).
+    pub fn rank(self) -> u8 {
+        match self {
+            Role::Owner => 3,
+            Role::Admin => 2,
+            Role::AssetManager => 1,
+            Role::Viewer => 0,
+        }
+    }
+
+    /// This role, capped at `cap` (the lower of the two): what a token
+    /// of role `cap` made by someone of this role may do.
+    pub fn at_most(self, cap: Role) -> Role {
+        if self.rank() <= cap.rank() {
+            self
+        } else {
+            cap
+        }
+    }
+
+    /// The roles a token made by someone of this role may have: those at
+    /// or below it, Admin at most (a token never manages the space as
+    /// its Owner).
+    pub fn token_roles(self) -> Vec<Role> {
+        [Role::Admin, Role::AssetManager, Role::Viewer]
+            .into_iter()
+            .filter(|role| role.rank() <= self.rank())
+            .collect()
+    }
+
     pub fn parse(value: &str) -> Option<Self> {
         match value
             .trim()
@@ -91,4 +122,30 @@ pub struct SpaceRole {
     pub slug: String,
     pub name: String,
     pub role: Role,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_capped_by_its_maker() {
+        assert_eq!(Role::Owner.at_most(Role::Admin), Role::Admin);
+        assert_eq!(Role::Viewer.at_most(Role::Admin), Role::Viewer);
+        assert_eq!(
+            Role::AssetManager.at_most(Role::AssetManager),
+            Role::AssetManager
+        );
+        assert_eq!(
+            Role::Owner.token_roles(),
+            [Role::Admin, Role::AssetManager, Role::Viewer]
+        );
+        assert_eq!(
+            Role::AssetManager.token_roles(),
+            [Role::AssetManager, Role::Viewer]
+        );
+        assert!(Role::ALL
+            .iter()
+            .all(|r| !r.token_roles().contains(&Role::Owner)));
+    }
 }

@@ -40,6 +40,11 @@ pub fn trash(space: &str) -> String {
     format!("{}/trash", settings(space))
 }
 
+/// `/spaces/{space}/settings/tokens`: the space's API tokens.
+pub fn tokens(space: &str) -> String {
+    format!("{}/tokens", settings(space))
+}
+
 /// `/files/{space}`: where a space's files are served from.
 fn files_root(space: &str) -> String {
     format!("/files/{}", component(space))

@@ -128,6 +128,21 @@ fn requests_and_answers_come_from_the_types() {
         json["components"]["securitySchemes"]["session"]["name"],
         "trove_session"
     );
+    // API tokens: a bearer scheme, accepted beside the session, but not
+    // for managing tokens.
+    let bearer = &json["components"]["securitySchemes"]["bearer"];
+    assert_eq!(
+        (bearer["type"].as_str(), bearer["scheme"].as_str()),
+        (Some("http"), Some("bearer"))
+    );
+    assert_eq!(
+        json["security"],
+        serde_json::json!([{"session": []}, {"bearer": []}])
+    );
+    assert_eq!(
+        json["paths"]["/api/create_token"]["post"]["security"],
+        serde_json::json!([{"session": []}])
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@
 use crate::domain::error::AppError;
 use sqlx::AnyConnection;
 
-use crate::domain::ids::{BatchId, SpaceId, UserId};
+use crate::domain::ids::{Actor, BatchId, SpaceId};
 use crate::domain::time::Timestamp;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,8 +34,8 @@ impl AuditAction {
 #[derive(Debug, Clone, Copy)]
 pub struct AuditEntry<'a> {
     pub space: SpaceId,
-    /// Who did it; `None` for the purge.
-    pub actor: Option<UserId>,
+    /// Who did it (and through which token); `None` for the purge.
+    pub actor: Option<Actor>,
     pub action: AuditAction,
     /// The batch a move started (and its Undo names).
     pub batch: Option<&'a BatchId>,
@@ -50,17 +50,18 @@ impl AuditEntry<'_> {
     pub async fn write(&self, conn: &mut AnyConnection) -> Result<(), AppError> {
         sqlx::query(
             "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count,
-                                    folder_ids, at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                                    folder_ids, at, token_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(self.space)
-        .bind(self.actor)
+        .bind(self.actor.map(|actor| actor.user))
         .bind(self.action.as_str())
         .bind(self.batch)
         .bind(self.ids_json)
         .bind(i64::try_from(self.count).unwrap_or(i64::MAX))
         .bind(self.folders_json)
         .bind(self.at)
+        .bind(self.actor.and_then(|actor| actor.token))
         .execute(conn)
         .await?;
         Ok(())
@@ -73,24 +74,25 @@ impl AuditEntry<'_> {
 pub async fn write_batch_entry(
     conn: &mut AnyConnection,
     space: SpaceId,
-    actor: UserId,
+    actor: Actor,
     batch: &BatchId,
     at: Timestamp,
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count,
-                                folder_ids, at)
+                                folder_ids, at, token_id)
          SELECT $1, $2, $3, $4, json_group_array(a.id ORDER BY a.id), COUNT(*),
                 (SELECT json_group_array(f.id ORDER BY f.id) FROM folders f
                  WHERE f.delete_batch = $4 AND f.space_id = $1),
-                $5
+                $5, $6
          FROM assets a WHERE a.delete_batch = $4 AND a.space_id = $1",
     )
     .bind(space)
-    .bind(actor)
+    .bind(actor.user)
     .bind(AuditAction::MoveToTrash.as_str())
     .bind(batch)
     .bind(at)
+    .bind(actor.token)
     .execute(conn)
     .await?;
     Ok(())

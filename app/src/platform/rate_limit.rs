@@ -147,6 +147,9 @@ async fn take_back(pool: &AnyPool, keys: &[&String]) -> Result<(), sqlx::Error> 
 pub enum Account<'a> {
     Known(UserId),
     Unknown(&'a str),
+    /// A wrong API token (`Authorization: Bearer`): no account is named,
+    /// so its failures count per address, with the sign-in's.
+    Token,
 }
 
 impl Account<'_> {
@@ -157,6 +160,7 @@ impl Account<'_> {
         let (tag, value) = match self {
             Account::Known(id) => (b'k', id.0.to_string()),
             Account::Unknown(email) => (b'e', email.trim().to_lowercase()),
+            Account::Token => (b't', String::new()),
         };
         let mut part = Vec::with_capacity(1 + value.len());
         part.push(tag);

@@ -25,13 +25,13 @@ use crate::auth::model::Permission;
 use crate::domain::error::AppError;
 use crate::domain::ids::{AssetId, FolderId};
 
-/// Who is calling, checked: the app state, and the space and user of a
-/// signed-in member holding `permission` there.
+/// Who is calling, checked: the app state, and the space and actor (a
+/// person, perhaps through a token) of a member holding `permission` there.
 #[cfg(feature = "ssr")]
 struct Caller {
     state: crate::platform::state::AppState,
     space_id: crate::domain::ids::SpaceId,
-    user: crate::domain::ids::UserId,
+    actor: crate::domain::ids::Actor,
 }
 
 #[cfg(feature = "ssr")]
@@ -40,7 +40,7 @@ async fn caller(space: &str, permission: Permission) -> Result<Caller, AppError>
     let access = crate::auth::session::authorize(&state, space, permission).await?;
     Ok(Caller {
         space_id: access.space.id,
-        user: access.user_id,
+        actor: access.actor(),
         state,
     })
 }
@@ -124,7 +124,7 @@ pub async fn move_to_trash(
     };
     let change = change(
         &caller,
-        caller.user,
+        caller.actor,
         fields,
         |m| AssetFilters::parse(&m),
         dry_run,
@@ -143,9 +143,9 @@ pub async fn restore_batch(
     let Caller {
         state,
         space_id,
-        user,
+        actor,
     } = caller(&space, Permission::Delete).await?;
-    super::bulk::restore_batch(&state.pool, space_id, user, &batch, &state.clock).await
+    super::bulk::restore_batch(&state.pool, space_id, actor, &batch, &state.clock).await
 }
 
 /// The Trash filters as query parameters, checked: dates are `YYYY-MM-DD`.
@@ -261,7 +261,7 @@ pub async fn delete_permanently(
     };
     let change = change(
         &caller,
-        caller.user,
+        caller.actor,
         fields,
         |m| TrashFilters::parse(&m),
         dry_run,
@@ -295,7 +295,7 @@ pub async fn restore_from_trash(
         matching,
         expected_count,
     };
-    let actor = Some(caller.user);
+    let actor = Some(caller.actor);
     let change = change(&caller, actor, fields, |m| TrashFilters::parse(&m), dry_run)?;
     super::bulk::restore_assets(&caller.state.pool, &change, &caller.state.clock).await
 }

@@ -40,7 +40,7 @@ pub async fn move_to_trash(
     ids: &[AssetId],
     clock: &Clock,
 ) -> Result<MoveOutcome, AppError> {
-    trash_assets(pool, &BulkChange::ids(space, user, ids), clock).await
+    trash_assets(pool, &BulkChange::ids(space, user.into(), ids), clock).await
 }
 
 /// Moves assets of a space to Trash, as one batch: listed ids (those
@@ -56,10 +56,11 @@ pub async fn trash_assets(
 ) -> Result<MoveOutcome, AppError> {
     let BulkChange {
         space,
-        actor: user,
+        actor,
         ref target,
         effect,
     } = *change;
+    let user = actor.user;
     let mut conn = pool.acquire().await?;
     let batch = BatchId::new_random();
     let (mut tx, moved, skipped, now) = match &target.items {
@@ -98,7 +99,7 @@ pub async fn trash_assets(
     // Either way the batch's rows are what moved: the database gathers
     // their ids for the audit entry (100,000 ids never leave SQLite).
     if moved + inside + moved_folders > 0 {
-        write_batch_entry(&mut tx, space, user, &batch, now).await?;
+        write_batch_entry(&mut tx, space, actor, &batch, now).await?;
     }
     effect.finish(tx).await?;
     Ok(MoveOutcome {
@@ -156,7 +157,7 @@ pub async fn delete_permanently(
     ids: &[AssetId],
     clock: &Clock,
 ) -> Result<DeletePermanentlyOutcome, AppError> {
-    let change = BulkChange::ids(space, user, ids);
+    let change = BulkChange::ids(space, user.into(), ids);
     delete_assets_permanently(pool, storage, &change, clock).await
 }
 
@@ -176,7 +177,7 @@ pub async fn delete_assets_permanently(
 ) -> Result<DeletePermanentlyOutcome, AppError> {
     let BulkChange {
         space,
-        actor: user,
+        actor,
         ref target,
         effect,
     } = *change;
@@ -224,7 +225,7 @@ pub async fn delete_assets_permanently(
         folders_gone.sort_unstable();
         AuditEntry {
             space,
-            actor: Some(user),
+            actor: Some(actor),
             action: AuditAction::DeletePermanently,
             batch: None,
             ids_json: &json_ids(&gone),

@@ -17,5 +17,6 @@ mod matching;
 mod openapi;
 mod pages;
 mod permissions;
+mod tokens;
 mod trash;
 mod uploads;

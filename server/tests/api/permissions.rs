@@ -88,7 +88,7 @@ async fn permission_matrix_covers_every_server_function() {
     restore_batch(
         &app.state.pool,
         own,
-        by,
+        by.into(),
         &done.batch,
         &Clock::frozen(Timestamp::from_millis(2)),
     )
@@ -164,6 +164,19 @@ async fn permission_matrix_covers_every_server_function() {
         ("/api/restore_from_trash", "POST", needs(Permission::Delete)),
         // Sent for a live asset too: skipped, nothing deleted.
         ("/api/delete_permanently", "POST", needs(Permission::Purge)),
+        ("/api/list_tokens", "GET", needs(Permission::Manage)),
+        // Sent with an empty name: refused, nothing made.
+        (
+            "/api/create_token",
+            "POST",
+            needs_then(Permission::Manage, StatusCode::BAD_REQUEST),
+        ),
+        // Sent for a token that does not exist.
+        (
+            "/api/revoke_token",
+            "POST",
+            needs_then(Permission::Manage, StatusCode::NOT_FOUND),
+        ),
     ];
 
     let registered: std::collections::BTreeSet<(String, String)> =
@@ -249,6 +262,12 @@ async fn permission_matrix_covers_every_server_function() {
                     app.post_json(path, &body).await.0
                 } else if *path == "/api/move_to_folder" {
                     let body = serde_json::json!({ "space": space, "ids": [live] });
+                    app.post_json(path, &body).await.0
+                } else if *path == "/api/create_token" {
+                    let body = serde_json::json!({ "space": space, "name": " ", "role": "viewer" });
+                    app.post_json(path, &body).await.0
+                } else if *path == "/api/revoke_token" {
+                    let body = serde_json::json!({ "space": space, "id": 999_999 });
                     app.post_json(path, &body).await.0
                 } else if *path == "/api/restore_batch" {
                     let body = serde_json::json!({ "space": space, "batch": done.batch });

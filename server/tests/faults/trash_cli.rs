@@ -135,7 +135,7 @@ async fn a_deleted_folder_is_listed_counted_and_restored_whole() {
         .unwrap();
     let change = BulkChange {
         space,
-        actor: manager,
+        actor: manager.into(),
         target: BulkTarget::ids(Vec::new(), vec![folder]),
         effect: Effect::Apply,
     };

@@ -9,7 +9,7 @@ use sqlx::{Any, AnyConnection};
 use super::super::listing::{push_trash_scope, TrashFilters};
 use crate::domain::bulk_target::{check_count, BulkTarget};
 use crate::domain::error::AppError;
-use crate::domain::ids::{AssetId, SpaceId, UserId};
+use crate::domain::ids::{Actor, AssetId, SpaceId};
 use crate::domain::paging::MAX_MATCHING;
 use crate::domain::time::Timestamp;
 use crate::platform::clock::Clock;
@@ -52,7 +52,7 @@ impl Effect {
 /// (`Option<UserId>` where the command line may act for nobody), on
 /// `target`, applied or only worked out.
 #[derive(Debug, Clone)]
-pub struct BulkChange<F, A = UserId> {
+pub struct BulkChange<F, A = Actor> {
     pub space: SpaceId,
     pub actor: A,
     pub target: BulkTarget<F>,

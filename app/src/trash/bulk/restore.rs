@@ -14,7 +14,7 @@ use super::matching::{begin_matching_in_trash, BulkChange};
 use super::states::begin_bulk;
 use crate::domain::bulk_target::{list_ids, Items};
 use crate::domain::error::AppError;
-use crate::domain::ids::{AssetId, BatchId, FolderId, SpaceId, UserId};
+use crate::domain::ids::{Actor, AssetId, BatchId, FolderId, SpaceId, UserId};
 use crate::domain::time::Timestamp;
 use crate::platform::audit::{AuditAction, AuditEntry};
 use crate::platform::clock::Clock;
@@ -26,7 +26,7 @@ use crate::platform::db::json_ids;
 pub async fn restore_batch(
     pool: &AnyPool,
     space: SpaceId,
-    user: UserId,
+    actor: Actor,
     batch: &BatchId,
     clock: &Clock,
 ) -> Result<RestoreOutcome, AppError> {
@@ -79,7 +79,7 @@ pub async fn restore_batch(
     all.sort_unstable();
     all.dedup();
     let changed = (all.as_slice(), with.folder_ids.as_slice());
-    audit_restore(&mut tx, space, Some(user), Some(batch), changed, now).await?;
+    audit_restore(&mut tx, space, Some(actor), Some(batch), changed, now).await?;
     tx.commit().await?;
     Ok(RestoreOutcome {
         restored: all.len() as u64,
@@ -118,7 +118,7 @@ pub async fn restore_from_trash(
     ids: &[AssetId],
     clock: &Clock,
 ) -> Result<RestoreFromTrashOutcome, AppError> {
-    restore_assets(pool, &BulkChange::ids(space, Some(user), ids), clock).await
+    restore_assets(pool, &BulkChange::ids(space, Some(user.into()), ids), clock).await
 }
 
 /// Restores assets from Trash, all or nothing: listed ids (unknown or
@@ -131,7 +131,7 @@ pub async fn restore_from_trash(
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(space = change.space.0)))]
 pub async fn restore_assets(
     pool: &AnyPool,
-    change: &BulkChange<TrashFilters, Option<UserId>>,
+    change: &BulkChange<TrashFilters, Option<Actor>>,
     clock: &Clock,
 ) -> Result<RestoreFromTrashOutcome, AppError> {
     let BulkChange {
@@ -231,7 +231,7 @@ async fn put_back(
 async fn audit_restore(
     tx: &mut sqlx::AnyConnection,
     space: SpaceId,
-    actor: Option<UserId>,
+    actor: Option<Actor>,
     batch: Option<&BatchId>,
     (ids, folders): (&[AssetId], &[FolderId]),
     now: Timestamp,

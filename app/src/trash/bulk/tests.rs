@@ -99,7 +99,7 @@ async fn moving_all_matching_is_guarded_and_audited_with_its_ids() {
     let clock = Clock::frozen(NOW);
     let pick = |expected, effect| BulkChange {
         space,
-        actor: by,
+        actor: by.into(),
         target: BulkTarget {
             items: Items::Matching {
                 filters: search.clone(),
@@ -376,7 +376,7 @@ async fn undo_restores_exactly_its_batch() {
     let restored = restore_batch(
         &pool,
         space,
-        by,
+        by.into(),
         &first.batch,
         &Clock::frozen(NOW.plus_millis(5)),
     )
@@ -389,7 +389,7 @@ async fn undo_restores_exactly_its_batch() {
         restore_batch(
             &pool,
             space,
-            by,
+            by.into(),
             &first.batch,
             &Clock::frozen(NOW.plus_millis(6))
         )
@@ -402,7 +402,7 @@ async fn undo_restores_exactly_its_batch() {
         restore_batch(
             &pool,
             other,
-            by,
+            by.into(),
             &second.batch,
             &Clock::frozen(NOW.plus_millis(6))
         )
@@ -413,7 +413,7 @@ async fn undo_restores_exactly_its_batch() {
         restore_batch(
             &pool,
             space,
-            by,
+            by.into(),
             &BatchId("nonsense".into()),
             &Clock::frozen(NOW)
         )
@@ -423,7 +423,7 @@ async fn undo_restores_exactly_its_batch() {
     // After 14 days the batch can no longer come back.
     let late = NOW.plus_millis(RETENTION_MILLIS);
     assert_eq!(
-        restore_batch(&pool, space, by, &second.batch, &Clock::frozen(late))
+        restore_batch(&pool, space, by.into(), &second.batch, &Clock::frozen(late))
             .await
             .unwrap()
             .restored,

@@ -71,7 +71,7 @@ async fn trash(
 ) -> crate::domain::ids::BatchId {
     trash_assets(
         &t.pool,
-        &change(t.space, t.by, assets, folders, Effect::Apply),
+        &change(t.space, t.by.into(), assets, folders, Effect::Apply),
         &Clock::frozen(at),
     )
     .await
@@ -107,7 +107,7 @@ async fn a_folder_goes_to_trash_with_its_contents_and_undo_puts_it_back() {
     trash(&t, &t.in_spring[..1], &[], earlier).await;
     let outcome = trash_assets(
         &t.pool,
-        &change(t.space, t.by, &[], &[t.campaigns], Effect::Apply),
+        &change(t.space, t.by.into(), &[], &[t.campaigns], Effect::Apply),
         &Clock::frozen(NOW),
     )
     .await
@@ -136,9 +136,15 @@ async fn a_folder_goes_to_trash_with_its_contents_and_undo_puts_it_back() {
     assert_eq!(rows, [(t.in_spring[0], "Campaigns / Spring".to_owned())]);
     assert_eq!((shown.total, shown.folder_total), (1, 1));
 
-    let undone = restore_batch(&t.pool, t.space, t.by, &outcome.batch, &Clock::frozen(NOW))
-        .await
-        .unwrap();
+    let undone = restore_batch(
+        &t.pool,
+        t.space,
+        t.by.into(),
+        &outcome.batch,
+        &Clock::frozen(NOW),
+    )
+    .await
+    .unwrap();
     assert_eq!((undone.restored, undone.folders), (2, 2));
     assert_eq!(live(&t.pool, "folders").await, [t.campaigns.0, t.spring.0]);
     let mut back = vec![t.in_spring[1], t.in_campaigns[0]];
@@ -158,7 +164,13 @@ async fn restoring_an_asset_brings_its_folders_back() {
     trash(&t, &[], &[t.campaigns], NOW).await;
     let restored = restore_assets(
         &t.pool,
-        &change(t.space, Some(t.by), &t.in_spring[..1], &[], Effect::Apply),
+        &change(
+            t.space,
+            Some(t.by.into()),
+            &t.in_spring[..1],
+            &[],
+            Effect::Apply,
+        ),
         &Clock::frozen(NOW),
     )
     .await
@@ -187,7 +199,7 @@ async fn clashing_names_and_folders_deleted_for_good() {
     let again = folder(&t.pool, t.space, Some(t.campaigns), "spring").await;
     let restored = restore_assets(
         &t.pool,
-        &change(t.space, Some(t.by), &[], &[t.spring], Effect::Apply),
+        &change(t.space, Some(t.by.into()), &[], &[t.spring], Effect::Apply),
         &Clock::frozen(NOW),
     )
     .await
@@ -206,7 +218,7 @@ async fn clashing_names_and_folders_deleted_for_good() {
     let gone = delete_assets_permanently(
         &t.pool,
         &storage,
-        &change(t.space, t.by, &[], &[t.campaigns], Effect::Apply),
+        &change(t.space, t.by.into(), &[], &[t.campaigns], Effect::Apply),
         &clock,
     )
     .await
@@ -220,7 +232,13 @@ async fn clashing_names_and_folders_deleted_for_good() {
     );
     let back = restore_assets(
         &t.pool,
-        &change(t.space, Some(t.by), &t.in_campaigns, &[], Effect::Apply),
+        &change(
+            t.space,
+            Some(t.by.into()),
+            &t.in_campaigns,
+            &[],
+            Effect::Apply,
+        ),
         &clock,
     )
     .await
@@ -249,7 +267,7 @@ async fn two_restored_folders_of_one_name_in_one_parent_both_come_back() {
         &t.pool,
         &change(
             t.space,
-            Some(t.by),
+            Some(t.by.into()),
             &[],
             &[t.campaigns, t.spring],
             Effect::Apply,
@@ -284,7 +302,7 @@ async fn restored_folders_give_way_to_look_alike_names() {
         &t.pool,
         &change(
             t.space,
-            Some(t.by),
+            Some(t.by.into()),
             &[],
             &[t.campaigns, t.spring],
             Effect::Apply,
@@ -306,7 +324,7 @@ async fn restored_folders_give_way_to_look_alike_names() {
     let live_twin = folder(&t.pool, t.space, Some(t.campaigns), "SPRING\u{200D}").await;
     let again = restore_assets(
         &t.pool,
-        &change(t.space, Some(t.by), &[], &[t.spring], Effect::Apply),
+        &change(t.space, Some(t.by.into()), &[], &[t.spring], Effect::Apply),
         &Clock::frozen(NOW),
     )
     .await
@@ -346,7 +364,7 @@ async fn a_restore_that_would_nest_too_deep_is_refused() {
     .unwrap();
     let refused = restore_assets(
         &t.pool,
-        &change(t.space, Some(t.by), &[], &[t.spring], Effect::Apply),
+        &change(t.space, Some(t.by.into()), &[], &[t.spring], Effect::Apply),
         &Clock::frozen(NOW),
     )
     .await;
