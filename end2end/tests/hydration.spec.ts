@@ -85,6 +85,16 @@ test("every page hydrates without an error in the console", async ({ page }, tes
     await expect(trash.toolbar).toContainText("1 selected");
     await trash.toolbar.getByRole("button", { name: "Restore" }).click();
     await expect(trash.status).toContainText("restored");
+
+    // API tokens, loaded by its address: "New token" opens its dialog.
+    await page.goto("/spaces/marketing/settings/tokens");
+    await expect(page.getByRole("heading", { name: "API tokens", level: 1 })).toBeVisible();
+    await waitForHydration(page);
+    await page.getByRole("button", { name: "New token" }).click();
+    const dialog = page.getByRole("dialog", { name: "New API Token" });
+    await expect(dialog.getByLabel("Token name")).toBeVisible();
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
   } finally {
     await post(page, "/api/move_to_trash", { space: "marketing", folder_ids: [made.folder] });
     await post(page, "/api/delete_permanently", { space: "marketing", folder_ids: [made.folder] });
