@@ -1,5 +1,5 @@
 //! File routes: thumbnails, Trash thumbnails and downloads. Each request
-//! checks the session's permission in the space, then looks the asset up by
+//! checks the caller's permission in the space, then looks the asset up by
 //! space and id, on its shelf (live, or restorable in Trash), so a trashed
 //! asset's thumbnail or download is a 404 even to someone who kept the URL.
 
@@ -8,8 +8,7 @@ use std::time::{Duration, SystemTime};
 use app::assets::data::{find_live_file, StoredFile};
 use app::assets::file_type::content_disposition;
 use app::auth::model::Permission;
-use app::auth::session::authorize_session;
-use app::auth::session::Credentials;
+use app::auth::session::{authorize_credentials, Credentials};
 use app::domain::error::AppError;
 use app::domain::ids::AssetId;
 use app::platform::state::AppState;
@@ -34,10 +33,10 @@ pub fn routes() -> PlainRoutes {
 pub async fn thumbnail(
     State(state): State<AppState>,
     Path((space, id)): Path<(String, String)>,
-    session: Credentials,
+    credentials: Credentials,
     headers: HeaderMap,
 ) -> Response {
-    serve_thumbnail(&state, &session, &space, &id, Shelf::Live, headers).await
+    serve_thumbnail(&state, &credentials, &space, &id, Shelf::Live, headers).await
 }
 
 /// `GET /files/{space}/trash/{id}/thumbnail`: the thumbnail of an image in
@@ -46,10 +45,10 @@ pub async fn thumbnail(
 pub async fn trash_thumbnail(
     State(state): State<AppState>,
     Path((space, id)): Path<(String, String)>,
-    session: Credentials,
+    credentials: Credentials,
     headers: HeaderMap,
 ) -> Response {
-    serve_thumbnail(&state, &session, &space, &id, Shelf::Trash, headers).await
+    serve_thumbnail(&state, &credentials, &space, &id, Shelf::Trash, headers).await
 }
 
 /// `GET /files/{space}/{id}/download`: a live asset's original, streamed
@@ -60,10 +59,10 @@ pub async fn trash_thumbnail(
 pub async fn download(
     State(state): State<AppState>,
     Path((space, id)): Path<(String, String)>,
-    session: Credentials,
+    credentials: Credentials,
     headers: HeaderMap,
 ) -> Response {
-    let file = match stored_file(&state, &session, &space, &id, Shelf::Live).await {
+    let file = match stored_file(&state, &credentials, &space, &id, Shelf::Live).await {
         Ok(file) => file,
         Err(response) => return response,
     };
@@ -103,7 +102,7 @@ enum Shelf {
 /// permission; otherwise the response to send (401/403/404, or 500).
 async fn stored_file(
     state: &AppState,
-    session: &Credentials,
+    credentials: &Credentials,
     space: &str,
     id: &str,
     shelf: Shelf,
@@ -112,7 +111,7 @@ async fn stored_file(
         Shelf::Live => Permission::View,
         Shelf::Trash => Permission::Delete,
     };
-    if let Err(error) = authorize_session(session, state, space, permission).await {
+    if let Err(error) = authorize_credentials(credentials, state, space, permission).await {
         return Err(error.into_response());
     }
     let Ok(id) = id.parse::<i64>().map(AssetId) else {
@@ -268,13 +267,13 @@ async fn stream(
 
 async fn serve_thumbnail(
     state: &AppState,
-    session: &Credentials,
+    credentials: &Credentials,
     space: &str,
     id: &str,
     shelf: Shelf,
     headers: HeaderMap,
 ) -> Response {
-    let file = match stored_file(state, session, space, id, shelf).await {
+    let file = match stored_file(state, credentials, space, id, shelf).await {
         Ok(file) if file.has_thumbnail => file,
         Ok(_) => return AppError::NotFound.into_response(),
         Err(response) => return response,

@@ -194,16 +194,16 @@ where
             .into_response()
         }
     };
-    let Some(session) = Credentials::from_extensions(request.extensions()) else {
+    let Some(credentials) = Credentials::from_extensions(request.extensions()) else {
         return run(inner, request).await;
     };
     // Signed out: the endpoint answers 401 itself.
-    let Ok(user) = app::auth::session::user_of(&session, &state).await else {
+    let Ok(user) = app::auth::session::user_of(&credentials, &state).await else {
         return run(inner, request).await;
     };
     if request.uri().path() == UPLOAD {
         let keyed = Keyed { state, user, key };
-        return replay_upload(keyed, &session, request, inner).await;
+        return replay_upload(keyed, &credentials, request, inner).await;
     }
     let (parts, body) = request.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
@@ -220,7 +220,7 @@ where
     let space = serde_json::from_slice::<NamedSpace>(&bytes)
         .ok()
         .map(|named| named.space);
-    match may_act(&state, &session, space.as_deref()).await {
+    match may_act(&state, &credentials, space.as_deref()).await {
         Ok(true) => {}
         Ok(false) => return run(inner, request).await,
         Err(error) => return error.into_response(),
@@ -240,7 +240,7 @@ where
 /// the handler, which fingerprints the file on the way.
 async fn replay_upload<S>(
     keyed: Keyed,
-    session: &Credentials,
+    credentials: &Credentials,
     mut request: Request,
     inner: S,
 ) -> Response
@@ -251,7 +251,7 @@ where
     let space = Query::<HashMap<String, String>>::try_from_uri(request.uri())
         .ok()
         .and_then(|Query(query)| query.get("space").cloned());
-    match may_act(&keyed.state, session, space.as_deref()).await {
+    match may_act(&keyed.state, credentials, space.as_deref()).await {
         Ok(true) => {}
         Ok(false) => return run(inner, request).await,
         Err(error) => return error.into_response(),
@@ -298,18 +298,20 @@ struct NamedSpace {
     space: String,
 }
 
-/// Whether the session may change anything in `space`: only such a
+/// Whether the caller (a session or a token) may change anything in `space`: only such a
 /// request claims its key, or is answered from it. Any other goes to the
 /// endpoint, which refuses it (401, 403, 404, 400) with nothing written.
 async fn may_act(
     state: &AppState,
-    session: &Credentials,
+    credentials: &Credentials,
     space: Option<&str>,
 ) -> Result<bool, AppError> {
     let Some(space) = space else {
         return Ok(false);
     };
-    match app::auth::session::authorize_session(session, state, space, Permission::View).await {
+    match app::auth::session::authorize_credentials(credentials, state, space, Permission::View)
+        .await
+    {
         Ok(access) => Ok(may_change(access.role)),
         Err(error) if error.status().is_server_error() => Err(error),
         Err(_) => Ok(false),

@@ -21,8 +21,7 @@ use app::assets::folders::data::require_live;
 use app::assets::ingest::ingest;
 use app::assets::model::{too_large_message, Asset};
 use app::auth::model::Permission;
-use app::auth::session::authorize_session;
-use app::auth::session::Credentials;
+use app::auth::session::{authorize_credentials, Credentials};
 use app::domain::error::AppError;
 use app::domain::ids::FolderId;
 use app::platform::state::AppState;
@@ -53,7 +52,7 @@ pub fn routes(max_upload_bytes: u64) -> PlainRoutes {
 pub async fn upload(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
-    session: Credentials,
+    credentials: Credentials,
     request: Request,
 ) -> Response {
     let keyed = request.extensions().get::<UploadUnderKey>().copied();
@@ -77,14 +76,14 @@ pub async fn upload(
         });
     let result = if is_multipart {
         match Multipart::from_request(request, &state).await {
-            Ok(multipart) => receive_multipart(&state, &session, to, keyed, multipart).await,
+            Ok(multipart) => receive_multipart(&state, &credentials, to, keyed, multipart).await,
             Err(_) => Err(AppError::validation(
                 "Send the file as multipart/form-data in a field named \"file\", or as the body with its name in `name`.",
             )),
         }
     } else {
         match query.get("name") {
-            Some(name) => receive_body(&state, &session, to, keyed, name, request).await,
+            Some(name) => receive_body(&state, &credentials, to, keyed, name, request).await,
             None => Err(AppError::validation(
                 "Name the file in `name` (or send it as multipart/form-data in a field named \"file\").",
             )),
@@ -125,9 +124,10 @@ impl Destination<'_> {
     async fn authorize(
         &self,
         state: &AppState,
-        session: &Credentials,
+        credentials: &Credentials,
     ) -> Result<app::auth::session::Access, AppError> {
-        let access = authorize_session(session, state, self.space, Permission::Upload).await?;
+        let access =
+            authorize_credentials(credentials, state, self.space, Permission::Upload).await?;
         if let Some(folder) = self.folder {
             let mut conn = state.pool.acquire().await?;
             require_live(&mut conn, access.space.id, folder).await?;
@@ -139,13 +139,13 @@ impl Destination<'_> {
 /// The file is the body.
 async fn receive_body(
     state: &AppState,
-    session: &Credentials,
+    credentials: &Credentials,
     to: Destination<'_>,
     keyed: Option<UploadUnderKey>,
     raw_name: &str,
     request: Request,
 ) -> Result<Received, AppError> {
-    let access = to.authorize(state, session).await?;
+    let access = to.authorize(state, credentials).await?;
     let limit = state.max_upload_bytes;
     let idle = state.request_limits.body_idle;
     let declared = request
@@ -166,12 +166,12 @@ async fn receive_body(
 /// The file is the multipart field `file`.
 async fn receive_multipart(
     state: &AppState,
-    session: &Credentials,
+    credentials: &Credentials,
     to: Destination<'_>,
     keyed: Option<UploadUnderKey>,
     mut multipart: Multipart,
 ) -> Result<Received, AppError> {
-    let access = to.authorize(state, session).await?;
+    let access = to.authorize(state, credentials).await?;
     let limit = state.max_upload_bytes;
     let idle = state.request_limits.body_idle;
     while let Some(field) = within(idle, multipart.next_field())

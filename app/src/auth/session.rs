@@ -212,13 +212,13 @@ pub async fn authorize(
     space_slug: &str,
     permission: Permission,
 ) -> Result<Access, AppError> {
-    authorize_session(&credentials().await?, state, space_slug, permission).await
+    authorize_credentials(&credentials().await?, state, space_slug, permission).await
 }
 
 /// [`authorize`] for axum handlers that hold the credentials themselves.
 /// With a token: its space only (any other is 404, as for people), with
 /// the role it has now.
-pub async fn authorize_session(
+pub async fn authorize_credentials(
     credentials: &Credentials,
     state: &AppState,
     space_slug: &str,
