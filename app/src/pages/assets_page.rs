@@ -70,6 +70,7 @@ pub fn AssetsPage() -> impl IntoView {
         |query| Matching {
             search: query.search.clone(),
             within: query.within(),
+            usage: query.usage,
         },
         fetch_page,
     );
@@ -193,6 +194,7 @@ async fn fetch_page(space: String, query: ListQuery) -> Result<AssetPage, AppErr
         query.folder,
         scope,
         search,
+        query.usage,
         sort,
         Some(dir),
         after,
@@ -209,7 +211,7 @@ async fn count_matching(space: String, m: Matching) -> Option<u64> {
         None => (None, SearchScope::All),
         Some(within) => (within.folder(), SearchScope::Folder),
     };
-    count_matching_assets(space, folder, Some(scope), search)
+    count_matching_assets(space, folder, Some(scope), search, m.usage)
         .await
         .ok()
 }

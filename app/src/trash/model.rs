@@ -56,6 +56,10 @@ pub struct TrashedAsset {
     /// "Original location": the path of the folder it was in.
     #[serde(default)]
     pub location: String,
+    /// How many sources still use it: references stay while it is in
+    /// Trash, and go with it when it is deleted for good.
+    #[serde(default)]
+    pub used_in: i64,
 }
 
 /// A deleted folder as the Trash page shows it: one row for it and

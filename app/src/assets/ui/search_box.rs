@@ -23,6 +23,7 @@ pub fn SearchBox(query: Memo<ListQuery>, base: Signal<String>) -> impl IntoView 
             folder: current.folder,
             this_folder: submitted_scope(&event),
             search: term,
+            usage: current.usage,
             sort: current.sort,
             dir: Some(current.effective_dir()),
             at: PageAt::First,
