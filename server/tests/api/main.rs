@@ -19,3 +19,4 @@ mod pages;
 mod permissions;
 mod trash;
 mod uploads;
+mod usage;

@@ -137,6 +137,9 @@ async fn permission_matrix_covers_every_server_function() {
         ("/api/rename_folder", "POST", needs(Permission::Upload)),
         // Sent for a live asset to where it is already: changes nothing.
         ("/api/move_to_folder", "POST", needs(Permission::Upload)),
+        // An empty list for a source that does not exist: changes nothing.
+        ("/api/references", "PUT", needs(Permission::Upload)),
+        ("/api/asset_usage", "GET", needs(Permission::View)),
         (
             "/api/list_spaces",
             "GET",
@@ -211,7 +214,7 @@ async fn permission_matrix_covers_every_server_function() {
                 } else {
                     other_ids[0]
                 };
-                let status = if *path == "/api/get_asset" {
+                let status = if *path == "/api/get_asset" || *path == "/api/asset_usage" {
                     app.get(&format!("{path}?space={space}&id={live}")).await.0
                 } else if *method == "GET" {
                     app.get(&format!("{path}?space={space}")).await.0
@@ -250,6 +253,13 @@ async fn permission_matrix_covers_every_server_function() {
                 } else if *path == "/api/move_to_folder" {
                     let body = serde_json::json!({ "space": space, "ids": [live] });
                     app.post_json(path, &body).await.0
+                } else if *path == "/api/references" {
+                    let body = serde_json::json!({
+                        "space": space,
+                        "source": { "system": "matrix", "id": "none", "title": "None" },
+                        "assets": [],
+                    });
+                    app.put_json(path, &body).await.0
                 } else if *path == "/api/restore_batch" {
                     let body = serde_json::json!({ "space": space, "batch": done.batch });
                     app.post_json(path, &body).await.0

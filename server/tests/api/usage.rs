@@ -1,0 +1,317 @@
+//! Where assets are used, through the API: `PUT /api/references` (the
+//! whole list of one source, its refusals and permissions),
+//! `GET /api/asset_usage`, the listing's `used_in` and Usage filter.
+
+use app::auth::model::Role;
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+use crate::harness::{TestApp, PASSWORD};
+
+const VIEWER: &str = "viewer@test.example";
+const MANAGER: &str = "manager@test.example";
+
+async fn put(app: &TestApp, body: &Value) -> (StatusCode, Value) {
+    let (status, _, bytes) = app.put_json("/api/references", body).await;
+    (status, serde_json::from_slice(&bytes).unwrap())
+}
+
+fn references(space: &str, id: &str, assets: &[i64]) -> Value {
+    json!({
+        "space": space,
+        "source": {
+            "system": "cms",
+            "id": id,
+            "title": format!("Page {id}"),
+            "url": format!("https://cms.example/entries/{id}"),
+        },
+        "assets": assets,
+    })
+}
+
+/// (asset id, used_in) of every asset, and how many references exist.
+async fn state(app: &TestApp) -> (Vec<(i64, i64)>, i64) {
+    let counters = sqlx::query_as("SELECT id, used_in FROM assets ORDER BY id")
+        .fetch_all(&app.state.pool)
+        .await
+        .unwrap();
+    let references: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM asset_references")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    (counters, references)
+}
+
+/// The names on the listing's first page for `query` (after `space=own`).
+async fn listed(app: &TestApp, query: &str) -> (Vec<String>, i64) {
+    let (status, page) = app
+        .get_json(&format!(
+            "/api/list_assets?space=own&sort=name&dir=asc{query}"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let names = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_owned())
+        .collect();
+    (names, page["total"].as_i64().unwrap())
+}
+
+#[tokio::test]
+async fn a_source_s_list_is_set_replaced_and_removed() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 4).await;
+
+    let (status, body) = put(&app, &references("own", "entry-42", &ids[..2])).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body,
+        json!({
+            "source": {
+                "system": "cms",
+                "id": "entry-42",
+                "title": "Page entry-42",
+                "url": "https://cms.example/entries/entry-42",
+            },
+            "count": 2,
+            "added": 2,
+            "removed": 0,
+        })
+    );
+    // The same call again: the same state, nothing added or removed.
+    let before = state(&app).await;
+    let (status, again) = put(&app, &references("own", "entry-42", &ids[..2])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((&again["added"], &again["removed"]), (&json!(0), &json!(0)));
+    assert_eq!(state(&app).await, before);
+
+    // Replaced, with one id twice (counted once).
+    let list = [ids[1], ids[2], ids[2]];
+    let (_, replaced) = put(&app, &references("own", "entry-42", &list)).await;
+    assert_eq!(
+        (&replaced["count"], &replaced["added"], &replaced["removed"]),
+        (&json!(2), &json!(1), &json!(1))
+    );
+    let (_, asset) = app
+        .get_json(&format!("/api/asset_usage?space=own&id={}", ids[2]))
+        .await;
+    assert_eq!(asset[0]["title"], "Page entry-42");
+
+    // Emptied: the source is gone, and nothing counts it.
+    let (status, removed) = put(&app, &references("own", "entry-42", &[])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (&removed["count"], &removed["removed"]),
+        (&json!(0), &json!(2))
+    );
+    let (counters, references) = state(&app).await;
+    assert_eq!(references, 0);
+    assert!(counters.iter().all(|(_, used)| *used == 0), "{counters:?}");
+}
+
+#[tokio::test]
+async fn unknown_and_foreign_ids_are_named_and_change_nothing() {
+    let app = TestApp::new().await;
+    let other = app.space_with_assets_unsigned("other", 1).await;
+    let ids = app.space_with_assets("own", 2).await;
+    assert_eq!(
+        put(&app, &references("own", "1", &ids[..1])).await.0,
+        StatusCode::OK
+    );
+    let before = state(&app).await;
+
+    let list = [ids[1], other[0], 999_999];
+    let (status, body) = put(&app, &references("own", "1", &list)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"], "unknown_assets");
+    assert_eq!(body["ids"], json!([other[0], 999_999]));
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains(&other[0].to_string()));
+    assert_eq!(state(&app).await, before);
+
+    // Trashed assets of the space are known ids.
+    app.trash(ids[1]).await;
+    let (status, body) = put(&app, &references("own", "1", &ids)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn bad_requests_are_400s_with_json_and_change_nothing() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 1).await;
+    let before = state(&app).await;
+    let too_many: Vec<i64> = (1..=10_001).collect();
+    let with_source = |source: Value| json!({ "space": "own", "source": source, "assets": ids });
+    let cases = [
+        ("10,001 ids", references("own", "1", &too_many)),
+        ("a zero id", references("own", "1", &[0])),
+        (
+            "an empty title",
+            with_source(json!({ "system": "cms", "id": "1", "title": "  " })),
+        ),
+        (
+            "an empty system",
+            with_source(json!({ "system": "", "id": "1", "title": "T" })),
+        ),
+        (
+            "a control character",
+            with_source(json!({ "system": "cms", "id": "1\u{0007}", "title": "T" })),
+        ),
+        (
+            "a title too long",
+            with_source(json!({ "system": "cms", "id": "1", "title": "x".repeat(256) })),
+        ),
+        (
+            "a javascript: url",
+            with_source(json!({
+                "system": "cms", "id": "1", "title": "T", "url": "javascript:alert(1)"
+            })),
+        ),
+        (
+            "a relative url",
+            with_source(json!({ "system": "cms", "id": "1", "title": "T", "url": "/entries/1" })),
+        ),
+        (
+            "a misspelt source field",
+            with_source(json!({ "system": "cms", "id": "1", "titel": "T" })),
+        ),
+        ("no source", json!({ "space": "own", "assets": ids })),
+        (
+            "a misspelt field",
+            json!({ "space": "own", "source": { "system": "cms", "id": "1", "title": "T" },
+                    "assets": ids, "asset_ids": [1] }),
+        ),
+    ];
+    for (label, body) in cases {
+        let (status, answer) = put(&app, &body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{label}: {answer}");
+        assert_eq!(answer["error"], "validation", "{label}: {answer}");
+        assert!(
+            answer["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{label}"
+        );
+    }
+    // Another method is not this endpoint.
+    let (status, _, _) = app
+        .post_json("/api/references", &references("own", "1", &ids))
+        .await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(state(&app).await, before);
+}
+
+#[tokio::test]
+async fn a_viewer_reads_usage_but_cannot_set_it_and_other_spaces_are_404() {
+    let app = TestApp::new().await;
+    let other = app.space_with_assets_unsigned("other", 1).await;
+    let ids = app.space_with_assets("own", 2).await;
+    assert_eq!(
+        put(&app, &references("own", "1", &ids)).await.0,
+        StatusCode::OK
+    );
+    app.member(VIEWER, "own", Role::Viewer).await;
+    assert_eq!(app.sign_in(VIEWER, PASSWORD).await, StatusCode::OK);
+    let before = state(&app).await;
+
+    let (status, body) = put(&app, &references("own", "1", &ids[..1])).await;
+    assert_eq!(
+        (status, &body["error"]),
+        (StatusCode::FORBIDDEN, &json!("forbidden"))
+    );
+    let (status, sources) = app
+        .get_json(&format!("/api/asset_usage?space=own&id={}", ids[0]))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(sources[0]["system"], "cms");
+
+    // Another space is not found, whatever the role there would be.
+    let (status, _) = put(&app, &references("other", "1", &other)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app
+        .get_json(&format!("/api/asset_usage?space=other&id={}", other[0]))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // An asset of another space, asked for in this one, is not found either.
+    let (status, body) = app
+        .get_json(&format!("/api/asset_usage?space=own&id={}", other[0]))
+        .await;
+    assert_eq!(
+        (status, &body["error"]),
+        (StatusCode::NOT_FOUND, &json!("not_found"))
+    );
+    let (status, _) = app.get_json("/api/asset_usage?space=own&id=999999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(state(&app).await, before);
+
+    // An Asset Manager may set references ("upload & edit").
+    app.member(MANAGER, "own", Role::AssetManager).await;
+    assert_eq!(app.sign_in(MANAGER, PASSWORD).await, StatusCode::OK);
+    assert_eq!(
+        put(&app, &references("own", "1", &ids[..1])).await.0,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn the_listing_counts_usage_and_filters_by_it() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 6).await;
+    put(&app, &references("own", "a", &[ids[1], ids[3]])).await;
+    put(&app, &references("own", "b", &[ids[3]])).await;
+
+    let (status, page) = app
+        .get_json("/api/list_assets?space=own&sort=name&dir=asc")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let used: Vec<i64> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["used_in"].as_i64().unwrap())
+        .collect();
+    assert_eq!(used, [0, 1, 0, 2, 0, 0]);
+
+    assert_eq!(
+        listed(&app, "&usage=in_use").await,
+        (vec!["asset-001.png".into(), "asset-003.png".into()], 2)
+    );
+    let (names, total) = listed(&app, "&usage=not_in_use").await;
+    assert_eq!((names.len(), total), (4, 4));
+    assert!(!names.contains(&"asset-001.png".to_owned()));
+    // With a search and another sort.
+    assert_eq!(
+        listed(&app, "&usage=in_use&q=003").await,
+        (vec!["asset-003.png".into()], 1)
+    );
+    let (_, by_size) = app
+        .get_json("/api/list_assets?space=own&usage=in_use&sort=size&dir=desc")
+        .await;
+    assert_eq!(by_size["items"][0]["name"], "asset-003.png");
+    let (status, count) = app
+        .get_json("/api/count_matching_assets?space=own&usage=in_use")
+        .await;
+    assert_eq!((status, count), (StatusCode::OK, json!(2)));
+    let (status, body) = app
+        .get_json("/api/list_assets?space=own&usage=sometimes")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    // Trash hides them from both, and says they are still used.
+    let (status, _, _) = app
+        .post_json(
+            "/api/move_to_trash",
+            &json!({ "space": "own", "ids": [ids[3]] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        listed(&app, "&usage=in_use").await,
+        (vec!["asset-001.png".into()], 1)
+    );
+    let (status, trash) = app.get_json("/api/list_trash?space=own").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(trash["items"][0]["used_in"], 2);
+}
