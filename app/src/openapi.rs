@@ -37,6 +37,7 @@ use crate::auth::api::{CurrentUser, ListSpaces, SignIn, SignOut};
 use crate::domain::error::AppError;
 use crate::trash::api::{
     CountTrash, DeletePermanently, ListTrash, MoveToTrash, RestoreBatch, RestoreFromTrash,
+    UsageOfSelection,
 };
 
 /// The security scheme's name in the document.
@@ -121,6 +122,7 @@ fn parts() -> (Paths, Schemas) {
         endpoint::<PutReferences>(s),
         endpoint::<AssetUsage>(s),
         endpoint::<MoveToTrash>(s),
+        endpoint::<UsageOfSelection>(s),
         endpoint::<RestoreBatch>(s),
         endpoint::<ListTrash>(s),
         endpoint::<CountTrash>(s),

@@ -49,10 +49,21 @@ fn requests_and_answers_come_from_the_types() {
             "expected_count",
             "folder_ids",
             "ids",
+            "keep_in_use",
             "matching",
             "space"
         ]
     );
+    assert_eq!(
+        schemas["MoveOutcome"]["properties"]["kept_in_use"]["items"]["$ref"],
+        "#/components/schemas/AssetId"
+    );
+    let usage = &json["paths"]["/api/usage_of_selection"]["post"];
+    assert_eq!(
+        usage["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/SelectionUsage"
+    );
+    assert!(schemas["InUseAsset"]["properties"]["sources"].is_object());
     assert_eq!(moving["required"], serde_json::json!(["space"]));
     let post = &json["paths"]["/api/move_to_trash"]["post"];
     assert_eq!(

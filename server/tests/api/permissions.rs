@@ -159,6 +159,8 @@ async fn permission_matrix_covers_every_server_function() {
         // Sent for an asset already in Trash (own space), so an allowed
         // request answers 200 and still changes nothing.
         ("/api/move_to_trash", "POST", needs(Permission::Delete)),
+        // A read of what a delete would move: changes nothing.
+        ("/api/usage_of_selection", "POST", needs(Permission::Delete)),
         // Sent for a batch whose assets are already back.
         ("/api/restore_batch", "POST", needs(Permission::Delete)),
         ("/api/list_trash", "GET", needs(Permission::Delete)),
@@ -226,7 +228,7 @@ async fn permission_matrix_covers_every_server_function() {
                     };
                     let body = serde_json::json!({ "space": space, "id": live, "name": name });
                     app.post_json(path, &body).await.0
-                } else if *path == "/api/move_to_trash" {
+                } else if *path == "/api/move_to_trash" || *path == "/api/usage_of_selection" {
                     let id = if space == "own" {
                         trashed
                     } else {

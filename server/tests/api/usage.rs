@@ -315,3 +315,218 @@ async fn the_listing_counts_usage_and_filters_by_it() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(trash["items"][0]["used_in"], 2);
 }
+
+async fn post(app: &TestApp, path: &str, body: &Value) -> (StatusCode, Value) {
+    let (status, _, bytes) = app.post_json(path, body).await;
+    (status, serde_json::from_slice(&bytes).unwrap())
+}
+
+async fn trashed(app: &TestApp) -> Vec<i64> {
+    sqlx::query_scalar("SELECT id FROM assets WHERE deleted_at IS NOT NULL ORDER BY id")
+        .fetch_all(&app.state.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn keep_in_use_leaves_them_and_a_dry_run_says_so_first() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 4).await;
+    put(&app, &references("own", "42", &[ids[1], ids[2]])).await;
+    let target = json!({ "space": "own", "ids": ids });
+
+    // What the dialog asks when it opens.
+    let (status, read) = post(&app, "/api/usage_of_selection", &target).await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    assert_eq!(
+        (&read["assets"], &read["in_use"], &read["moving_if_kept"]),
+        (&json!(4), &json!(2), &json!(2))
+    );
+    assert_eq!(read["examples"][0]["name"], "asset-001.png");
+    assert_eq!(read["examples"][0]["sources"][0]["title"], "Page 42");
+
+    let keeping = |dry_run: bool| json!({ "space": "own", "ids": ids, "keep_in_use": true, "dry_run": dry_run });
+    let (status, dry) = post(&app, "/api/move_to_trash", &keeping(true)).await;
+    assert_eq!(status, StatusCode::OK, "{dry}");
+    assert_eq!(
+        (&dry["moved"], &dry["kept_in_use"], &dry["dry_run"]),
+        (&json!(2), &json!([ids[1], ids[2]]), &json!(true))
+    );
+    assert!(trashed(&app).await.is_empty(), "a dry run changes nothing");
+
+    let (status, done) = post(&app, "/api/move_to_trash", &keeping(false)).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(
+        (&done["moved"], &done["kept_in_use"], &done["kept_folders"]),
+        (&json!(2), &json!([ids[1], ids[2]]), &json!([]))
+    );
+    assert_eq!(trashed(&app).await, [ids[0], ids[3]]);
+    // Undo puts back exactly what moved.
+    let undo = json!({ "space": "own", "batch": done["batch"] });
+    let (status, undone) = post(&app, "/api/restore_batch", &undo).await;
+    assert_eq!((status, &undone["restored"]), (StatusCode::OK, &json!(2)));
+    assert!(trashed(&app).await.is_empty());
+
+    // Without the flag (or with false), everything moves as before.
+    let (_, all) = post(
+        &app,
+        "/api/move_to_trash",
+        &json!({ "space": "own", "ids": ids, "keep_in_use": false }),
+    )
+    .await;
+    assert_eq!(
+        (&all["moved"], &all["kept_in_use"]),
+        (&json!(4), &json!([]))
+    );
+}
+
+/// The race the dialog cannot see: an asset referenced after the dialog
+/// asked (and after a dry run) but before the confirmation is kept, not
+/// trashed, because the move judges it in its own transaction.
+#[tokio::test]
+async fn an_asset_referenced_after_the_dry_run_is_kept() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 3).await;
+    let target = json!({ "space": "own", "ids": ids, "keep_in_use": true });
+    let (_, read) = post(
+        &app,
+        "/api/usage_of_selection",
+        &json!({ "space": "own", "ids": ids }),
+    )
+    .await;
+    assert_eq!(read["in_use"], 0);
+    let mut dry_run = target.clone();
+    dry_run["dry_run"] = json!(true);
+    let (_, dry) = post(&app, "/api/move_to_trash", &dry_run).await;
+    assert_eq!(
+        (&dry["moved"], &dry["kept_in_use"]),
+        (&json!(3), &json!([]))
+    );
+
+    // The CMS saves a page using the second asset, in between.
+    assert_eq!(
+        put(&app, &references("own", "late", &[ids[1]])).await.0,
+        StatusCode::OK
+    );
+
+    let (status, done) = post(&app, "/api/move_to_trash", &target).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(
+        (&done["moved"], &done["kept_in_use"]),
+        (&json!(2), &json!([ids[1]]))
+    );
+    assert_eq!(trashed(&app).await, [ids[0], ids[2]]);
+    let (_, listing) = app
+        .get_json("/api/list_assets?space=own&usage=in_use")
+        .await;
+    assert_eq!(listing["items"][0]["id"], ids[1]);
+}
+
+#[tokio::test]
+async fn all_matching_with_keep_in_use_confirms_only_what_moves() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 5).await;
+    put(&app, &references("own", "42", &[ids[0], ids[4]])).await;
+    let matching = json!({ "search": "asset-" });
+    let (_, read) = post(
+        &app,
+        "/api/usage_of_selection",
+        &json!({ "space": "own", "matching": matching, "expected_count": 5 }),
+    )
+    .await;
+    assert_eq!(
+        (
+            &read["matching"],
+            &read["in_use"],
+            &read["expected_if_kept"]
+        ),
+        (&json!(5), &json!(2), &json!(3))
+    );
+    let request = |expected: u64, dry_run: bool| {
+        json!({ "space": "own", "matching": matching, "expected_count": expected,
+                "keep_in_use": true, "dry_run": dry_run })
+    };
+
+    // Confirming all five while keeping two: 409 with the number that moves.
+    let (status, body) = post(&app, "/api/move_to_trash", &request(5, false)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(
+        (&body["error"], &body["count"]),
+        (&json!("count_changed"), &json!(3))
+    );
+    assert!(trashed(&app).await.is_empty());
+    let (status, dry) = post(&app, "/api/move_to_trash", &request(3, true)).await;
+    assert_eq!(status, StatusCode::OK, "{dry}");
+    assert_eq!(
+        (&dry["moved"], &dry["kept_in_use"], &dry["dry_run"]),
+        (&json!(3), &json!([ids[0], ids[4]]), &json!(true))
+    );
+    assert!(trashed(&app).await.is_empty());
+    let (status, done) = post(&app, "/api/move_to_trash", &request(3, false)).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["moved"], 3);
+    assert_eq!(trashed(&app).await, ids[1..4].to_vec());
+
+    // The Usage filter rides in `matching` too: "Not in use" is what is left.
+    let (_, count) = app
+        .get_json("/api/count_matching_assets?space=own&usage=not_in_use")
+        .await;
+    assert_eq!(count, json!(0));
+    let (status, body) = post(
+        &app,
+        "/api/move_to_trash",
+        &json!({ "space": "own", "matching": { "usage": "in_use" }, "expected_count": 2 }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["moved"], 2);
+}
+
+#[tokio::test]
+async fn folders_holding_an_asset_in_use_are_kept() {
+    let app = TestApp::new().await;
+    let ids = app.space_with_assets("own", 1).await;
+    let (_, holder) = post(
+        &app,
+        "/api/create_folder",
+        &json!({ "space": "own", "name": "Holder" }),
+    )
+    .await;
+    let (_, empty) = post(
+        &app,
+        "/api/create_folder",
+        &json!({ "space": "own", "name": "Empty" }),
+    )
+    .await;
+    let (holder, empty) = (
+        holder["id"].as_i64().unwrap(),
+        empty["id"].as_i64().unwrap(),
+    );
+    let (_, moved) = post(
+        &app,
+        "/api/move_to_folder",
+        &json!({ "space": "own", "ids": ids, "to": holder }),
+    )
+    .await;
+    assert_eq!(moved["assets"], 1);
+    put(&app, &references("own", "42", &ids)).await;
+    let target = json!({ "space": "own", "folder_ids": [holder, empty] });
+    let (_, read) = post(&app, "/api/usage_of_selection", &target).await;
+    assert_eq!(
+        (&read["assets"], &read["in_use"], &read["kept_folders"]),
+        (&json!(1), &json!(1), &json!([holder]))
+    );
+    let mut keeping = target.clone();
+    keeping["keep_in_use"] = json!(true);
+    let (status, done) = post(&app, "/api/move_to_trash", &keeping).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(
+        (
+            &done["folders"],
+            &done["kept_folders"],
+            &done["kept_in_use"]
+        ),
+        (&json!(1), &json!([holder]), &json!(ids))
+    );
+    assert!(trashed(&app).await.is_empty());
+}

@@ -60,13 +60,16 @@ pub(super) fn bad_json(name: &str) -> Vec<(String, String)> {
                 r#"{"within":{"folder":"x"}}"#.into(),
             ),
             ("an unknown place", r#"{"within":"everywhere"}"#.into()),
+            ("an unknown usage", r#"{"usage":"sometimes"}"#.into()),
         ]),
         "expected_count" => cases.extend([
             ("-1", "-1".into()),
             ("a string", "\"3\"".into()),
             ("2^64", "18446744073709551616".into()),
         ]),
-        "dry_run" => cases.extend([("a string", "\"yes\"".into()), ("a number", "1".into())]),
+        "dry_run" | "keep_in_use" => {
+            cases.extend([("a string", "\"yes\"".into()), ("a number", "1".into())])
+        }
         // A source's list: an empty one is a valid request (it removes the
         // source), so only lists that are wrong themselves are cases.
         "assets" => cases.extend([

@@ -26,7 +26,18 @@ const OPTIONAL: &[(&str, &[&str])] = &[
     // beside either or alone; and `dry_run`.
     (
         "/api/move_to_trash",
-        &["ids", "folder_ids", "matching", "expected_count", "dry_run"],
+        &[
+            "ids",
+            "folder_ids",
+            "matching",
+            "expected_count",
+            "dry_run",
+            "keep_in_use",
+        ],
+    ),
+    (
+        "/api/usage_of_selection",
+        &["ids", "folder_ids", "matching", "expected_count"],
     ),
     (
         "/api/restore_from_trash",
