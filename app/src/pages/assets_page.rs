@@ -28,14 +28,20 @@ mod delete_assets_dialog;
 mod move_dialog;
 mod trash_notice;
 
-/// How "Select all {N} matching" names an Assets search.
+/// How "Select all {N} matching" names an Assets search and the Usage
+/// filter.
 const PHRASING: Phrasing<Matching> = Phrasing {
     describe: |m| {
         let search = m.search.trim();
-        (!search.is_empty()).then(|| match m.within {
+        let searched = (!search.is_empty()).then(|| match m.within {
             Some(_) => format!("matching “{search}” in this folder"),
             None => format!("matching “{search}”"),
-        })
+        });
+        match (searched, m.usage) {
+            (Some(searched), Some(usage)) => Some(format!("{} {searched}", usage.words())),
+            (None, Some(usage)) => Some(usage.words().to_owned()),
+            (searched, None) => searched,
+        }
     },
     whole: |m| match m.within {
         Some(Within::Folder(_)) => "in this folder",

@@ -62,9 +62,12 @@ pub fn SearchBox(query: Memo<ListQuery>, base: Signal<String>) -> impl IntoView 
                         "Only this folder"
                     </label>
                 })}
-                <label class="search__usage">
-                    "Usage"
+                // Named by its own label only (`for`), not by the options'
+                // text a wrapping label would add.
+                <span class="search__usage">
+                    <label for="usage-filter">"Usage"</label>
                     <select
+                        id="usage-filter"
                         name="usage"
                         on:change=on_usage
                         prop:value=move || usage().map_or("", |u| u.as_str())
@@ -73,7 +76,7 @@ pub fn SearchBox(query: Memo<ListQuery>, base: Signal<String>) -> impl IntoView 
                         <option value="in_use" selected=move || usage() == Some(Usage::InUse)>"In use"</option>
                         <option value="not_in_use" selected=move || usage() == Some(Usage::NotInUse)>"Not in use"</option>
                     </select>
-                </label>
+                </span>
                 <input type="hidden" name="sort" value=move || query.get().sort.as_str() />
                 <input type="hidden" name="dir" value=move || query.get().effective_dir().as_str() />
                 <button type="submit" class="button">"Search"</button>
