@@ -299,6 +299,37 @@ async fn the_listing_counts_usage_and_filters_by_it() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 
+    // "Select all N matching" with the filter moves exactly those into a folder.
+    let (_, _, folder) = app
+        .post_json(
+            "/api/create_folder",
+            &json!({ "space": "own", "name": "Used" }),
+        )
+        .await;
+    let folder: Value = serde_json::from_slice(&folder).unwrap();
+    let all_in_use = |expected: u64| {
+        json!({ "space": "own", "matching": { "usage": "in_use" },
+                "expected_count": expected, "to": folder["id"] })
+    };
+    let (status, _, _) = app.post_json("/api/move_to_folder", &all_in_use(3)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _, moved) = app.post_json("/api/move_to_folder", &all_in_use(2)).await;
+    assert_eq!(status, StatusCode::OK);
+    let moved: Value = serde_json::from_slice(&moved).unwrap();
+    assert_eq!(moved["assets"], 2);
+    let (_, inside) = app
+        .get_json(&format!(
+            "/api/list_assets?space=own&folder={}",
+            folder["id"]
+        ))
+        .await;
+    assert_eq!(inside["total"], 2);
+    let (_, top) = app.get_json("/api/list_assets?space=own").await;
+    assert_eq!(
+        (&top["total"], &top["folder_total"]),
+        (&json!(4), &json!(1))
+    );
+
     // Trash hides them from both, and says they are still used.
     let (status, _, _) = app
         .post_json(
@@ -307,10 +338,14 @@ async fn the_listing_counts_usage_and_filters_by_it() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(
-        listed(&app, "&usage=in_use").await,
-        (vec!["asset-001.png".into()], 1)
-    );
+    let (_, in_use) = app
+        .get_json(&format!(
+            "/api/list_assets?space=own&usage=in_use&folder={}",
+            folder["id"]
+        ))
+        .await;
+    assert_eq!(in_use["total"], 1);
+    assert_eq!(in_use["items"][0]["name"], "asset-001.png");
     let (status, trash) = app.get_json("/api/list_trash?space=own").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(trash["items"][0]["used_in"], 2);

@@ -13,7 +13,7 @@ use crate::ui::select_all_matching::changed_count;
 
 /// What the dialog knows of the assets in use among the selection.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Usage {
+enum InUseRead {
     /// Asked when the dialog opened; no answer yet.
     Asking,
     Read(SelectionUsage),
@@ -22,7 +22,7 @@ enum Usage {
     Unknown,
 }
 
-impl Usage {
+impl InUseRead {
     fn read(&self) -> Option<&SelectionUsage> {
         match self {
             Self::Read(usage) => Some(usage),
@@ -36,7 +36,7 @@ impl Usage {
 #[derive(Clone, Copy)]
 struct InUseState {
     listing: AssetsListing,
-    usage: RwSignal<Usage>,
+    usage: RwSignal<InUseRead>,
     /// "Keep the assets that are in use", ticked on each opening.
     keep: RwSignal<bool>,
     action: ServerAction<MoveToTrash>,
@@ -69,7 +69,7 @@ pub fn DeleteAssetsDialog(
     let action = ServerAction::<MoveToTrash>::new();
     let state = InUseState {
         listing,
-        usage: RwSignal::new(Usage::Asking),
+        usage: RwSignal::new(InUseRead::Asking),
         keep: RwSignal::new(true),
         action,
     };
@@ -86,7 +86,7 @@ pub fn DeleteAssetsDialog(
         let is_open = open.get();
         if is_open && was_open != Some(true) {
             action.value().set(None);
-            state.usage.set(Usage::Asking);
+            state.usage.set(InUseRead::Asking);
             state.keep.set(true);
         }
         is_open
@@ -108,8 +108,9 @@ pub fn DeleteAssetsDialog(
     });
     let text = delete_text(listing, state.usage);
     let error = refusal(action);
-    let blocked =
-        Signal::derive(move || state.usage.with(|u| *u == Usage::Asking) || state.nothing_moves());
+    let blocked = Signal::derive(move || {
+        state.usage.with(|u| *u == InUseRead::Asking) || state.nothing_moves()
+    });
     let extra = ViewFn::from(move || {
         view! {
             <Suspense fallback=|| ()>
@@ -136,7 +137,7 @@ pub fn DeleteAssetsDialog(
 
 /// The dialog's sentence: what moves to Trash, in words (with the count
 /// inside the selected folders once the server answers).
-fn delete_text(listing: AssetsListing, usage: RwSignal<Usage>) -> Signal<String> {
+fn delete_text(listing: AssetsListing, usage: RwSignal<InUseRead>) -> Signal<String> {
     Signal::derive(move || {
         let folders = listing.folders_selected.get();
         let assets = (listing.count.get() - folders) as u64;
@@ -200,9 +201,9 @@ fn in_use_part(state: InUseState) -> AnyView {
                             }
                         });
                     }
-                    usage.set(Usage::Read(read));
+                    usage.set(InUseRead::Read(read));
                 }
-                Err(_) => usage.set(Usage::Unknown),
+                Err(_) => usage.set(InUseRead::Unknown),
             }
         });
     };
