@@ -12,3 +12,4 @@ pub mod model;
 #[cfg(feature = "ssr")]
 pub mod moving;
 pub mod ui;
+pub mod usage;

@@ -32,11 +32,13 @@ use crate::assets::api::{
 };
 use crate::assets::folders::api::{CreateFolder, ListFolders, RenameFolder};
 use crate::assets::model::Asset;
+use crate::assets::usage::api::{AssetUsage, PutReferences};
 use crate::auth::api::{CurrentUser, ListSpaces, SignIn, SignOut};
 use crate::domain::error::AppError;
 use crate::tokens::api::{CreateToken, ListTokens, RevokeToken};
 use crate::trash::api::{
     CountTrash, DeletePermanently, ListTrash, MoveToTrash, RestoreBatch, RestoreFromTrash,
+    UsageOfSelection,
 };
 
 /// The security schemes' names in the document.
@@ -47,7 +49,7 @@ const JSON: &str = "application/json";
 const ABOUT: &str = "The JSON API of Trove, a self-hosted asset library.\n\n\
 Every operation but `sign_in` works on the session that `POST /api/sign_in` \
 starts: its cookie `trove_session` (HttpOnly) goes with every later request.\n\n\
-Changes (every POST) must carry an `Origin` header naming this site (or, \
+Changes (every POST and PUT) must carry an `Origin` header naming this site (or, \
 without one, a `Referer` on it); others are refused with 403.\n\n\
 Other systems use an API token instead (Space Settings → API tokens, or \
 `trove token create`): `Authorization: Bearer trove_pat_…` on any `/api/` \
@@ -139,7 +141,10 @@ fn parts() -> (Paths, Schemas) {
         endpoint::<RenameFolder>(s),
         endpoint::<MoveToFolder>(s),
         endpoint::<ListFolders>(s),
+        endpoint::<PutReferences>(s),
+        endpoint::<AssetUsage>(s),
         endpoint::<MoveToTrash>(s),
+        endpoint::<UsageOfSelection>(s),
         endpoint::<RestoreBatch>(s),
         endpoint::<ListTrash>(s),
         endpoint::<CountTrash>(s),
@@ -198,18 +203,24 @@ where
             Vec::<String>::new(),
         )]));
     }
-    let get = <F::Protocol as Wire>::METHOD == Method::GET;
-    if get {
+    let method = match <F::Protocol as Wire>::METHOD {
+        Method::GET => HttpMethod::Get,
+        Method::PUT => HttpMethod::Put,
+        _ => HttpMethod::Post,
+    };
+    if method == HttpMethod::Get {
         for (name, schema) in &arguments.properties {
             let required = arguments.required.contains(name);
             operation = operation.parameter(query(name, without_null(schema.clone()), required));
         }
     } else {
         operation = operation.parameter(origin());
-        // Signing in is public, and starts the session a key would belong to.
+        // Signing in is public, and starts the session a key would belong to;
+        // a PUT is idempotent itself (the same request twice leaves the same
+        // state), so it takes no key.
         if F::PATH == <SignIn as ServerFn>::PATH {
             operation = operation.securities(Some([SecurityRequirement::default()]));
-        } else {
+        } else if method == HttpMethod::Post {
             operation = operation.parameter(idempotency_key());
             ok = replayable(ok);
         }
@@ -222,11 +233,6 @@ where
             schemas.push((F::name().into_owned(), Schema::Object(arguments).into()));
         }
     }
-    let method = if get {
-        HttpMethod::Get
-    } else {
-        HttpMethod::Post
-    };
     let operation = with_answers::<F::Error>(operation, "200", ok, schemas);
     (F::PATH, method, operation)
 }

@@ -6,6 +6,8 @@ pub mod bulk;
 #[cfg(all(test, feature = "ssr"))]
 mod fixtures;
 #[cfg(feature = "ssr")]
+pub mod in_use;
+#[cfg(feature = "ssr")]
 pub mod listing;
 pub mod model;
 #[cfg(feature = "ssr")]

@@ -81,6 +81,7 @@ async fn main() -> anyhow::Result<()> {
         let filters = AssetFilters {
             search: NameSearch::parse(TERM)?,
             within: None,
+            usage: None,
         };
         // The last round also times a one-row write that starts while the
         // move runs (the others are undisturbed).

@@ -54,18 +54,19 @@ fn json_fields(document: &OpenApi) -> Fields {
         .paths
         .iter()
         .filter_map(|(path, item)| {
-            let body = item.post.as_ref()?.request_body.as_ref()?;
+            let operation = item.post.as_ref().or(item.put.as_ref())?;
+            let body = operation.request_body.as_ref()?;
             let schema = body.content.get("application/json")?.schema.as_ref()?;
             Some((path.clone(), properties(schema)?))
         })
         .collect()
 }
 
-/// Refuses a JSON POST with a top-level field its endpoint does not have.
-/// A body that is not a JSON object goes on unchanged: the endpoint's own
-/// parsing answers it as before.
+/// Refuses a JSON POST or PUT with a top-level field its endpoint does not
+/// have. A body that is not a JSON object goes on unchanged: the endpoint's
+/// own parsing answers it as before.
 pub async fn refuse_unknown(request: Request, next: Next) -> Response {
-    let Some(known) = (request.method() == Method::POST)
+    let Some(known) = matches!(*request.method(), Method::POST | Method::PUT)
         .then(|| FIELDS.get(request.uri().path()))
         .flatten()
     else {
@@ -146,6 +147,11 @@ mod tests {
             assert!(delete.contains(name), "{name}: {delete:?}");
         }
         assert!(fields["/api/move_to_folder"].contains("to"));
+        // A PUT's JSON body too.
+        let references = &fields["/api/references"];
+        assert!(["space", "source", "assets"]
+            .iter()
+            .all(|name| references.contains(*name)));
         // Form-encoded and GET endpoints are not checked here.
         assert!(!fields.contains_key("/api/sign_in"));
         assert!(!fields.contains_key("/api/list_assets"));

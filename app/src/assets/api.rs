@@ -13,16 +13,18 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
-use super::model::{AssetDetails, AssetPage, SearchScope, SortDir, SortKey};
+use super::model::{AssetDetails, AssetPage, SearchScope, SortDir, SortKey, Usage};
 use crate::domain::error::AppError;
 use crate::domain::ids::{AssetId, FolderId};
 
 /// One page of a space's live assets: a folder's (the top level without
 /// `folder`) subfolders, then its assets; with a search `q`, the matching
 /// assets of every folder (`scope=all`, the default) or of this one
-/// (`scope=folder`), each with its folder's path.
+/// (`scope=folder`), each with its folder's path. `usage=in_use` (or
+/// `not_in_use`) keeps the assets some source uses (or none does), and
+/// shows no folders; each asset says how many sources use it (`used_in`).
 ///
-/// `GET /api/list_assets?space=marketing&folder=4&q=logo&sort=name&dir=asc&after=…`
+/// `GET /api/list_assets?space=marketing&folder=4&q=logo&usage=in_use&sort=name&dir=asc&after=…`
 #[server(prefix = "/api", endpoint = "list_assets", input = GetUrl,
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn list_assets(
@@ -30,6 +32,7 @@ pub async fn list_assets(
     folder: Option<FolderId>,
     scope: Option<SearchScope>,
     q: Option<String>,
+    usage: Option<Usage>,
     sort: Option<SortKey>,
     dir: Option<SortDir>,
     after: Option<String>,
@@ -45,9 +48,10 @@ pub async fn list_assets(
     let sort = sort.unwrap_or_default();
     let at = PageAt::from_cursors(after, before)?;
     let within = within(folder, scope, q.as_deref());
-    let params = ListParams::parse(
+    let params = ListParams::parse_filtered(
         q.as_deref(),
         within,
+        usage,
         sort,
         dir.unwrap_or_else(|| sort.default_dir()),
         &at,
@@ -83,9 +87,9 @@ fn within(
 
 /// How many live assets match a search exactly (all of the folder's without
 /// one), for "Select all {N} matching" when the listing only says "1,000+":
-/// `GET /api/count_matching_assets?space=marketing&q=logo` (`folder` and
-/// `scope` as for `list_assets`). Counts stop past `paging::MAX_MATCHING`,
-/// the most one change may touch.
+/// `GET /api/count_matching_assets?space=marketing&q=logo` (`folder`,
+/// `scope` and `usage` as for `list_assets`). Counts stop past
+/// `paging::MAX_MATCHING`, the most one change may touch.
 #[server(prefix = "/api", endpoint = "count_matching_assets", input = GetUrl,
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn count_matching_assets(
@@ -93,6 +97,7 @@ pub async fn count_matching_assets(
     folder: Option<FolderId>,
     scope: Option<SearchScope>,
     q: Option<String>,
+    usage: Option<Usage>,
 ) -> Result<u64, AppError> {
     use crate::auth::model::Permission;
     use crate::domain::paging::MAX_MATCHING;
@@ -110,6 +115,7 @@ pub async fn count_matching_assets(
     count_matching(&mut conn, search.as_ref(), MAX_MATCHING, |qb| {
         super::data::push_live_scope(qb, space_id);
         super::folders::data::push_within(qb, within);
+        super::data::push_usage(qb, usage);
     })
     .await
 }

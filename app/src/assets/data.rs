@@ -10,7 +10,7 @@ mod listing;
 
 pub use listing::{list_live, ListParams, Phase};
 
-use super::model::{Asset, AssetDetails, AssetKind};
+use super::model::{Asset, AssetDetails, AssetKind, Usage};
 use crate::domain::error::AppError;
 use crate::domain::ids::AssetId;
 use crate::domain::ids::{FolderId, SpaceId, UserId};
@@ -29,6 +29,7 @@ pub(super) struct AssetRow {
     has_thumbnail: bool,
     updated_at: Timestamp,
     folder_id: Option<FolderId>,
+    used_in: i64,
 }
 
 impl From<AssetRow> for Asset {
@@ -44,6 +45,7 @@ impl From<AssetRow> for Asset {
             has_thumbnail: row.has_thumbnail,
             updated_at: row.updated_at,
             folder: row.folder_id,
+            used_in: row.used_in,
         }
     }
 }
@@ -54,6 +56,17 @@ pub fn push_live_scope(qb: &mut Sql<'_>, space: SpaceId) {
     qb.push(" AND a.space_id = ")
         .push_bind(space)
         .push(" AND a.deleted_at IS NULL");
+}
+
+/// The Usage filter (" AND …" on `assets a`): assets some source uses, or
+/// those none does (the kept counter `used_in`; "in use" has a partial
+/// index of its own, migration 0010).
+pub fn push_usage(qb: &mut Sql<'_>, usage: Option<Usage>) {
+    match usage {
+        Some(Usage::InUse) => qb.push(" AND a.used_in > 0"),
+        Some(Usage::NotInUse) => qb.push(" AND a.used_in = 0"),
+        None => qb,
+    };
 }
 
 /// What the file routes need to serve a live asset's bytes or thumbnail.
@@ -100,7 +113,7 @@ pub async fn find_details(
     }
     let row: Option<Row> = sqlx::query_as(
         "SELECT a.id, a.name, a.mime_type, a.kind, a.size_bytes, a.width, a.height,
-                a.has_thumbnail, a.updated_at, a.folder_id, u.name AS uploaded_by, a.created_at
+                a.has_thumbnail, a.updated_at, a.folder_id, a.used_in, u.name AS uploaded_by, a.created_at
          FROM assets a LEFT JOIN users u ON u.id = a.created_by
          WHERE a.space_id = $1 AND a.id = $2 AND a.deleted_at IS NULL",
     )
@@ -195,7 +208,7 @@ pub async fn insert(
          WHERE $10 IS NULL OR EXISTS (SELECT 1 FROM folders
                                       WHERE id = $10 AND space_id = $1 AND deleted_at IS NULL)
          RETURNING id, name, mime_type, kind, size_bytes, width, height, has_thumbnail,
-                   updated_at, folder_id",
+                   updated_at, folder_id, used_in",
     )
     .bind(asset.space)
     .bind(&asset.name)

@@ -97,6 +97,9 @@ pub struct Asset {
     /// The folder it is in; `None` at the top level.
     #[serde(default)]
     pub folder: Option<FolderId>,
+    /// How many sources use it (`PUT /api/references`); 0: not in use.
+    #[serde(default)]
+    pub used_in: i64,
 }
 
 /// "big.mov is larger than the upload limit of 100 MB.": said by the
@@ -201,6 +204,41 @@ impl SortDir {
     }
 }
 
+/// The listing's Usage filter: assets some source uses
+/// (`PUT /api/references`), or those none does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Usage {
+    InUse,
+    NotInUse,
+}
+
+impl Usage {
+    /// As the URL's `usage` writes it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::InUse => "in_use",
+            Self::NotInUse => "not_in_use",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "in_use" => Some(Self::InUse),
+            "not_in_use" => Some(Self::NotInUse),
+            _ => None,
+        }
+    }
+
+    /// "in use", "not in use": how a sentence names the filter.
+    pub fn words(&self) -> &'static str {
+        match self {
+            Self::InUse => "in use",
+            Self::NotInUse => "not in use",
+        }
+    }
+}
+
 /// "All assets matching": what a change to a whole search result names
 /// instead of ids (an empty search is the whole space). Unknown fields are
 /// refused: a mistyped filter must not be dropped and widen the set.
@@ -213,6 +251,10 @@ pub struct Matching {
     /// it, the search covers every folder.
     #[serde(default)]
     pub within: Option<Within>,
+    /// Only the assets in use, or only those not in use (the listing's
+    /// Usage filter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
 }
 
 /// What a listing covers: the folder shown, or every folder of the space.
@@ -231,6 +273,8 @@ pub struct ListQuery {
     /// A search covers only the folder shown (else every folder).
     pub this_folder: bool,
     pub search: String,
+    /// The Usage filter (`usage=in_use` or `not_in_use`).
+    pub usage: Option<Usage>,
     pub sort: SortKey,
     pub dir: Option<SortDir>,
     pub at: PageAt,
@@ -248,6 +292,7 @@ impl ListQuery {
                 .map(FolderId),
             this_folder: get("scope") == Some("folder"),
             search: get("q").unwrap_or_default().to_owned(),
+            usage: get("usage").and_then(Usage::parse),
             sort: get("sort").and_then(SortKey::parse).unwrap_or_default(),
             dir: get("dir").and_then(SortDir::parse),
             at,
@@ -268,6 +313,7 @@ impl ListQuery {
         };
         Self {
             search: self.search.clone(),
+            usage: self.usage,
             sort: key,
             folder: self.folder,
             this_folder: self.this_folder,
@@ -314,6 +360,9 @@ impl ListingQuery for ListQuery {
         }
         if !self.search.is_empty() {
             pairs.push(("q", &self.search));
+        }
+        if let Some(usage) = self.usage {
+            pairs.push(("usage", usage.as_str()));
         }
         if self.sort != SortKey::default() || self.dir.is_some() {
             pairs.push(("sort", self.sort.as_str()));
@@ -393,6 +442,23 @@ mod tests {
             "?q=logo%20%26%20co&sort=name&dir=desc&after=abc"
         );
         assert_eq!(ListQuery::default().to_query_string(), "");
+    }
+
+    #[test]
+    fn the_usage_filter_rides_in_the_query_and_survives_sorting() {
+        let query = from(&[("q", "logo"), ("usage", "in_use")]);
+        assert_eq!(query.usage, Some(Usage::InUse));
+        assert_eq!(query.to_query_string(), "?q=logo&usage=in_use");
+        assert_eq!(
+            query.sorted_by(SortKey::Name).usage,
+            Some(Usage::InUse),
+            "sorting keeps the filter"
+        );
+        assert_eq!(from(&[("usage", "sometimes")]).usage, None);
+        assert_eq!(
+            from(&[("usage", "not_in_use")]).to_query_string(),
+            "?usage=not_in_use"
+        );
     }
 
     #[test]

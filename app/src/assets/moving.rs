@@ -10,10 +10,10 @@ use std::collections::BTreeSet;
 use crate::platform::db::Sql;
 use sqlx::{AnyConnection, AnyPool};
 
-use super::data::push_live_scope;
+use super::data::{push_live_scope, push_usage};
 use super::folders::data::{path, push_within, sibling_key, too_deep};
 use super::folders::model::{MoveItemsOutcome, Within, MAX_DEPTH};
-use super::model::Matching;
+use super::model::{Matching, Usage};
 use crate::domain::bulk_target::{check_count, unknown_items, BulkTarget, Items};
 use crate::domain::error::AppError;
 use crate::domain::ids::{FolderId, SpaceId};
@@ -159,12 +159,14 @@ pub async fn move_items(
 }
 
 /// What "all matching" names among a space's live assets (the Assets
-/// page's "Select all N matching"): a search, and where it looks (`None`:
-/// every folder; without a search, all of one folder's).
+/// page's "Select all N matching"): a search, where it looks (`None`:
+/// every folder; without a search, all of one folder's) and the Usage
+/// filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AssetFilters {
     pub search: Option<NameSearch>,
     pub within: Option<Within>,
+    pub usage: Option<Usage>,
 }
 
 impl AssetFilters {
@@ -173,16 +175,18 @@ impl AssetFilters {
         Ok(Self {
             search: NameSearch::parse(&matching.search)?,
             within: matching.within,
+            usage: matching.usage,
         })
     }
 
     /// `SELECT a.id …` of the live assets of `space` these filters find
     /// (at most `MAX_MATCHING` + 1): the rows of an "all matching" change.
     pub fn push_ids<'a>(&'a self, qb: &mut Sql<'a>, space: SpaceId) {
-        let within = self.within;
+        let (within, usage) = (self.within, self.usage);
         push_matching(qb, self.search.as_ref(), MAX_MATCHING, |qb| {
             push_live_scope(qb, space);
             push_within(qb, within);
+            push_usage(qb, usage);
         });
     }
 
@@ -195,7 +199,9 @@ impl AssetFilters {
             Some(Within::TopLevel) => "the top level",
             Some(Within::Folder(_)) => "this folder",
         };
-        let filtered = self.search.is_some() || self.within.is_some_and(|w| w.folder().is_some());
+        let filtered = self.search.is_some()
+            || self.usage.is_some()
+            || self.within.is_some_and(|w| w.folder().is_some());
         check_count(changed, expected, filtered, (verb, place))
     }
 }

@@ -13,6 +13,7 @@ fn every_server_function_is_described_with_its_method() {
         let described = match method {
             Method::GET => item.and_then(|i| i.get.as_ref()),
             Method::POST => item.and_then(|i| i.post.as_ref()),
+            Method::PUT => item.and_then(|i| i.put.as_ref()),
             _ => None,
         };
         let operation = described.unwrap_or_else(|| panic!("{method} {path} is not described"));
@@ -48,10 +49,21 @@ fn requests_and_answers_come_from_the_types() {
             "expected_count",
             "folder_ids",
             "ids",
+            "keep_in_use",
             "matching",
             "space"
         ]
     );
+    assert_eq!(
+        schemas["MoveOutcome"]["properties"]["kept_in_use"]["items"]["$ref"],
+        "#/components/schemas/AssetId"
+    );
+    let usage = &json["paths"]["/api/usage_of_selection"]["post"];
+    assert_eq!(
+        usage["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/SelectionUsage"
+    );
+    assert!(schemas["InUseAsset"]["properties"]["sources"].is_object());
     assert_eq!(moving["required"], serde_json::json!(["space"]));
     let post = &json["paths"]["/api/move_to_trash"]["post"];
     assert_eq!(
@@ -142,6 +154,68 @@ fn requests_and_answers_come_from_the_types() {
     assert_eq!(
         json["paths"]["/api/create_token"]["post"]["security"],
         serde_json::json!([{"session": []}])
+    );
+}
+
+#[test]
+fn references_are_a_put_of_the_whole_list_and_usage_a_get() {
+    let json = serde_json::to_value(document()).unwrap();
+    let put = &json["paths"]["/api/references"]["put"];
+    assert_eq!(put["operationId"], "references");
+    assert_eq!(
+        put["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/PutReferences"
+    );
+    assert_eq!(
+        put["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ReferencesOutcome"
+    );
+    // Idempotent by its method: an Origin, no Idempotency-Key.
+    let headers: Vec<&str> = put["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(headers, ["Origin"]);
+    assert!(json["paths"]["/api/references"]["post"].is_null());
+    let schemas = &json["components"]["schemas"];
+    assert_eq!(
+        schemas["PutReferences"]["required"],
+        serde_json::json!(["space", "source", "assets"])
+    );
+    assert_eq!(
+        schemas["PutReferences"]["properties"]["source"]["$ref"],
+        "#/components/schemas/Source"
+    );
+    assert_eq!(
+        schemas["Source"]["required"],
+        serde_json::json!(["system", "id", "title"])
+    );
+    let usage = &json["paths"]["/api/asset_usage"]["get"];
+    let parameters: Vec<&str> = usage["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(parameters, ["space", "id"]);
+    assert_eq!(
+        usage["responses"]["200"]["content"]["application/json"]["schema"]["items"]["$ref"],
+        "#/components/schemas/Source"
+    );
+    // The listing's filter is a documented query parameter.
+    let listing = &json["paths"]["/api/list_assets"]["get"]["parameters"];
+    let usage_filter = listing
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "usage")
+        .unwrap();
+    assert_eq!(usage_filter["schema"]["$ref"], "#/components/schemas/Usage");
+    assert_eq!(
+        schemas["Usage"]["enum"],
+        serde_json::json!(["in_use", "not_in_use"])
     );
 }
 

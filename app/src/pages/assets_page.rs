@@ -28,14 +28,20 @@ mod delete_assets_dialog;
 mod move_dialog;
 mod trash_notice;
 
-/// How "Select all {N} matching" names an Assets search.
+/// How "Select all {N} matching" names an Assets search and the Usage
+/// filter.
 const PHRASING: Phrasing<Matching> = Phrasing {
     describe: |m| {
         let search = m.search.trim();
-        (!search.is_empty()).then(|| match m.within {
+        let searched = (!search.is_empty()).then(|| match m.within {
             Some(_) => format!("matching “{search}” in this folder"),
             None => format!("matching “{search}”"),
-        })
+        });
+        match (searched, m.usage) {
+            (Some(searched), Some(usage)) => Some(format!("{} {searched}", usage.words())),
+            (None, Some(usage)) => Some(usage.words().to_owned()),
+            (searched, None) => searched,
+        }
     },
     whole: |m| match m.within {
         Some(Within::Folder(_)) => "in this folder",
@@ -70,6 +76,7 @@ pub fn AssetsPage() -> impl IntoView {
         |query| Matching {
             search: query.search.clone(),
             within: query.within(),
+            usage: query.usage,
         },
         fetch_page,
     );
@@ -193,6 +200,7 @@ async fn fetch_page(space: String, query: ListQuery) -> Result<AssetPage, AppErr
         query.folder,
         scope,
         search,
+        query.usage,
         sort,
         Some(dir),
         after,
@@ -209,7 +217,7 @@ async fn count_matching(space: String, m: Matching) -> Option<u64> {
         None => (None, SearchScope::All),
         Some(within) => (within.folder(), SearchScope::Folder),
     };
-    count_matching_assets(space, folder, Some(scope), search)
+    count_matching_assets(space, folder, Some(scope), search, m.usage)
         .await
         .ok()
 }

@@ -120,15 +120,18 @@ pub enum Narrowed {
 }
 
 impl Narrowed {
-    /// Appends the condition that keeps only matching rows (" AND …").
-    pub fn push_condition<'a>(&'a self, search: &'a NameSearch, qb: &mut Sql<'a>) {
-        match self {
-            Self::Few { ids, .. } => {
+    /// Appends the condition that keeps only matching rows (" AND …"):
+    /// with many, the search's own (a filter without a search is in the
+    /// read's scope already).
+    pub fn push_condition<'a>(&'a self, search: Option<&'a NameSearch>, qb: &mut Sql<'a>) {
+        match (self, search) {
+            (Self::Few { ids, .. }, _) => {
                 qb.push(" AND a.id IN (SELECT value FROM json_each(")
                     .push_bind(ids)
                     .push("))");
             }
-            Self::Many => search.push_name_condition(qb),
+            (Self::Many, Some(search)) => search.push_name_condition(qb),
+            (Self::Many, None) => {}
         }
     }
 
@@ -145,9 +148,10 @@ impl Narrowed {
     }
 }
 
-/// A listing's search, when it has one, with what [`narrow`] found of it.
+/// A listing's search, when it has one (or a filter of its scope that no
+/// kept counter counts), with what [`narrow`] found of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Searched<'a>(Option<(&'a NameSearch, Narrowed)>);
+pub struct Searched<'a>(Option<(Option<&'a NameSearch>, Narrowed)>);
 
 impl<'a> Searched<'a> {
     /// Narrows `search` (if any) among the rows `scope` keeps, as
@@ -157,9 +161,24 @@ impl<'a> Searched<'a> {
         search: Option<&'a NameSearch>,
         scope: impl for<'q> FnOnce(&mut Sql<'q>),
     ) -> Result<Self, AppError> {
-        Ok(Self(match search {
-            Some(search) => Some((search, narrow(conn, search, scope).await?)),
-            None => None,
+        Self::run_filtered(conn, search, false, scope).await
+    }
+
+    /// [`Searched::run`], narrowing the rows `scope` keeps even without a
+    /// search when `filtered` (a condition of the scope, such as the Usage
+    /// filter, that no kept counter counts): the page is then a lookup of
+    /// at most [`MATCH_COUNT_CAP`] ids with an exact count, or, past it, a
+    /// walk of the sort's index through the scope's condition.
+    pub async fn run_filtered(
+        conn: &mut AnyConnection,
+        search: Option<&'a NameSearch>,
+        filtered: bool,
+        scope: impl for<'q> FnOnce(&mut Sql<'q>),
+    ) -> Result<Self, AppError> {
+        Ok(Self(if search.is_some() || filtered {
+            Some((search, narrow(conn, search, scope).await?))
+        } else {
+            None
         }))
     }
 
@@ -169,7 +188,7 @@ impl<'a> Searched<'a> {
         match &self.0 {
             Some((_, narrowed)) if narrowed.is_empty() => None,
             Some((search, narrowed)) => {
-                narrowed.push_condition(search, &mut qb);
+                narrowed.push_condition(*search, &mut qb);
                 Some(qb)
             }
             None => Some(qb),
@@ -183,16 +202,17 @@ impl<'a> Searched<'a> {
     }
 }
 
-/// Collects up to the cap + 1 ids matching `search` among the rows that
-/// `scope` keeps (it appends " AND …" conditions on `assets a`, and should
-/// name `a.space_id` and `a.deleted_at` so that the partial indexes apply).
-/// Run it on the same connection as the page query.
+/// Collects up to the cap + 1 ids matching `search` (all of them without
+/// one) among the rows that `scope` keeps (it appends " AND …" conditions
+/// on `assets a`, and should name `a.space_id` and `a.deleted_at` so that
+/// the partial indexes apply). Run it on the same connection as the page
+/// query.
 pub async fn narrow(
     conn: &mut AnyConnection,
-    search: &NameSearch,
+    search: Option<&NameSearch>,
     scope: impl for<'q> FnOnce(&mut Sql<'q>),
 ) -> Result<Narrowed, AppError> {
-    let ids = all_matching_ids(conn, Some(search), MATCH_COUNT_CAP, scope).await?;
+    let ids = all_matching_ids(conn, search, MATCH_COUNT_CAP, scope).await?;
     if ids.len() > MATCH_COUNT_CAP {
         return Ok(Narrowed::Many);
     }

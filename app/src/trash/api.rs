@@ -17,7 +17,7 @@ use leptos::server_fn::codec::{GetUrl, Json};
 use super::listing::TrashFilters;
 use super::model::{
     DeletePermanentlyOutcome, Matching, MoveOutcome, RestoreFromTrashOutcome, RestoreOutcome,
-    TrashMatching, TrashPage,
+    SelectionUsage, TrashMatching, TrashPage,
 };
 use crate::assets::model::AssetKind;
 #[cfg(feature = "ssr")]
@@ -67,9 +67,10 @@ fn change<M, F, A>(
 }
 
 /// The requests of the bulk endpoints, built from what the page's
-/// selection names (a [`BulkTarget`](crate::domain::bulk_target::BulkTarget)).
+/// selection names (a [`BulkTarget`](crate::domain::bulk_target::BulkTarget));
+/// `$option`s of their own are left out (`None`).
 macro_rules! bulk_request {
-    ($request:ident, $filters:ty) => {
+    ($request:ident, $filters:ty $(, $option:ident)*) => {
         impl $request {
             /// The request for `target` in `space`; a dry run if `dry_run`.
             pub fn new(
@@ -85,15 +86,41 @@ macro_rules! bulk_request {
                     matching: fields.matching,
                     expected_count: fields.expected_count,
                     dry_run: dry_run.then_some(true),
+                    $($option: None,)*
                 }
             }
         }
     };
 }
 
-bulk_request!(MoveToTrash, Matching);
+bulk_request!(MoveToTrash, Matching, keep_in_use);
 bulk_request!(RestoreFromTrash, TrashMatching);
 bulk_request!(DeletePermanently, TrashMatching);
+
+impl MoveToTrash {
+    /// The same request, leaving the assets in use (and the listed folders
+    /// holding one) where they are when `keep`.
+    pub fn keeping_in_use(self, keep: bool) -> Self {
+        Self {
+            keep_in_use: keep.then_some(true),
+            ..self
+        }
+    }
+}
+
+impl UsageOfSelection {
+    /// What a move of `target` in `space` would do to the assets in use.
+    pub fn new(space: String, target: crate::domain::bulk_target::BulkTarget<Matching>) -> Self {
+        let fields = target.into_fields();
+        Self {
+            space,
+            ids: fields.ids,
+            folder_ids: fields.folder_ids,
+            matching: fields.matching,
+            expected_count: fields.expected_count,
+        }
+    }
+}
 
 /// Moves assets of a space to Trash: `POST /api/move_to_trash` with
 /// `{"space": "marketing", "ids": [1, 2, 3]}`, or every live asset matching
@@ -102,7 +129,12 @@ bulk_request!(DeletePermanently, TrashMatching);
 /// "expected_count": 340}` (409 with `count` if that many no longer match).
 /// `"folder_ids": [4]` moves folders with everything inside them, in the
 /// same batch. `"dry_run": true` answers what it would do without doing it.
-/// Needs the delete permission.
+/// `"keep_in_use": true` leaves the assets some source uses where they are
+/// (judged in the same transaction as the move), and the listed folders
+/// that hold one, with everything inside; the answer lists them
+/// (`kept_in_use`, `kept_folders`), and with `matching` the
+/// `expected_count` is the number that moves: the matching assets not in
+/// use. Needs the delete permission.
 #[server(prefix = "/api", endpoint = "move_to_trash", input = Json,
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
 pub async fn move_to_trash(
@@ -112,9 +144,11 @@ pub async fn move_to_trash(
     matching: Option<Matching>,
     expected_count: Option<u64>,
     dry_run: Option<bool>,
+    keep_in_use: Option<bool>,
 ) -> Result<MoveOutcome, AppError> {
     use crate::assets::moving::AssetFilters;
     use crate::domain::bulk_target::TargetFields;
+    use crate::trash::in_use::InUse;
     let caller = caller(&space, Permission::Delete).await?;
     let fields = TargetFields {
         ids,
@@ -129,7 +163,45 @@ pub async fn move_to_trash(
         |m| AssetFilters::parse(&m),
         dry_run,
     )?;
-    super::bulk::trash_assets(&caller.state.pool, &change, &caller.state.clock).await
+    let in_use = InUse::from_keep_in_use(keep_in_use);
+    let Caller { state, .. } = &caller;
+    super::bulk::trash_assets_with(&state.pool, &change, in_use, &state.clock).await
+}
+
+/// What moving a selection to Trash would do to the assets in use, read
+/// without changing anything (not a dry run: nothing is locked), for the
+/// Delete Assets dialog: `POST /api/usage_of_selection` with the target
+/// `move_to_trash` takes (`ids`, or `matching` with `expected_count`,
+/// and `folder_ids`). Answers how many assets would move (`assets`, the
+/// assets inside the listed folders counted at any depth), how many of
+/// them are in use (`in_use`), what `keep_in_use` would move instead
+/// (`moving_if_kept`, and `expected_if_kept` to confirm with `matching`),
+/// the listed folders it would keep, and up to five assets in use with the
+/// sources that use them. Ids that are not live in the space are not
+/// counted; `expected_count` is not checked here. Needs the delete
+/// permission.
+#[server(prefix = "/api", endpoint = "usage_of_selection", input = Json,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
+pub async fn usage_of_selection(
+    space: String,
+    ids: Option<Vec<AssetId>>,
+    folder_ids: Option<Vec<FolderId>>,
+    matching: Option<Matching>,
+    expected_count: Option<u64>,
+) -> Result<SelectionUsage, AppError> {
+    use crate::assets::moving::AssetFilters;
+    use crate::domain::bulk_target::{BulkTarget, TargetFields};
+    let Caller {
+        state, space_id, ..
+    } = caller(&space, Permission::Delete).await?;
+    let target = BulkTarget::from_fields(TargetFields {
+        ids,
+        folder_ids,
+        matching,
+        expected_count,
+    })?
+    .try_map(|m| AssetFilters::parse(&m))?;
+    super::in_use::selection_usage(&state.pool, space_id, &target).await
 }
 
 /// Undo of one `move_to_trash`: `POST /api/restore_batch` with

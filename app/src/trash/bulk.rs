@@ -18,12 +18,14 @@ pub use matching::{BulkChange, Effect};
 pub use restore::{restore_assets, restore_batch, restore_from_trash};
 use states::begin_bulk;
 
+use super::in_use::{in_use_among, in_use_inside, kept_folders, InUse};
 use super::listing::TrashFilters;
 use super::model::{DeletePermanentlyOutcome, MoveOutcome};
 use crate::assets::moving::AssetFilters;
 use crate::domain::bulk_target::Items;
 use crate::domain::error::AppError;
 use crate::domain::ids::{AssetId, BatchId, SpaceId, UserId};
+use crate::domain::paging::MAX_MATCHING;
 use crate::domain::time::Timestamp;
 use crate::platform::audit::{write_batch_entry, AuditAction, AuditEntry};
 use crate::platform::clock::Clock;
@@ -48,10 +50,25 @@ pub async fn move_to_trash(
 /// whole request, naming them), or every live asset matching a search (all
 /// of them without one) if they are the confirmed number; and the listed
 /// folders with everything live inside them, in the same batch.
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(space = change.space.0)))]
 pub async fn trash_assets(
     pool: &AnyPool,
     change: &BulkChange<AssetFilters>,
+    clock: &Clock,
+) -> Result<MoveOutcome, AppError> {
+    trash_assets_with(pool, change, InUse::Move, clock).await
+}
+
+/// [`trash_assets`], leaving the assets in use where they are with
+/// [`InUse::Keep`]: the listed or matching assets some source uses, and
+/// the listed folders holding one (with everything inside), are judged in
+/// the same transaction, under the write lock, as the move of the rest; an
+/// asset referenced a moment before stays. "All matching" then confirms
+/// the number that moves (the matching assets not in use).
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(space = change.space.0)))]
+pub async fn trash_assets_with(
+    pool: &AnyPool,
+    change: &BulkChange<AssetFilters>,
+    in_use: InUse,
     clock: &Clock,
 ) -> Result<MoveOutcome, AppError> {
     let BulkChange {
@@ -61,14 +78,21 @@ pub async fn trash_assets(
         effect,
     } = *change;
     let user = actor.user;
+    let keep = in_use == InUse::Keep;
     let mut conn = pool.acquire().await?;
     let batch = BatchId::new_random();
+    let mut kept_in_use: Vec<AssetId> = Vec::new();
     let (mut tx, moved, skipped, now) = match &target.items {
         Items::Ids(_) => {
             let (mut tx, states) = begin_bulk(&mut conn, space, target, "moved").await?;
             let now = clock.now();
-            trash_live(&mut tx, space, user, &states.live, &batch, now).await?;
-            let (moved, skipped) = (states.live.len() as u64, states.trashed.len() as u64);
+            let mut live = states.live;
+            if keep {
+                kept_in_use = in_use_among(&mut tx, &live).await?;
+                live.retain(|id| kept_in_use.binary_search(id).is_err());
+            }
+            trash_live(&mut tx, space, user, &live, &batch, now).await?;
+            let (moved, skipped) = (live.len() as u64, states.trashed.len() as u64);
             (tx, moved, skipped, now)
         }
         Items::Matching { filters, expected } => {
@@ -78,6 +102,13 @@ pub async fn trash_assets(
             target.validate()?;
             let mut tx = crate::platform::db::begin_write(&mut conn).await?;
             let now = clock.now();
+            if keep {
+                let mut kept =
+                    Sql::new("SELECT a.id FROM assets a WHERE a.used_in > 0 AND a.id IN (");
+                filters.push_ids(&mut kept, space);
+                kept.push(") ORDER BY a.id");
+                kept_in_use = kept.build_query_scalar().fetch_all(&mut *tx).await?;
+            }
             let mut update = Sql::new("UPDATE assets SET deleted_at = ");
             update
                 .push_bind(now)
@@ -88,14 +119,26 @@ pub async fn trash_assets(
                 .push(" WHERE id IN (");
             filters.push_ids(&mut update, space);
             update.push(")");
+            if keep {
+                update.push(" AND used_in = 0");
+            }
             let moved = update.build().execute(&mut *tx).await?.rows_affected();
-            filters.check_count(moved, *expected, "moved")?;
+            check_matching_count(filters, moved, kept_in_use.len() as u64, *expected)?;
             (tx, moved, 0, now)
         }
     };
     let states = folders::folder_states(&mut tx, space, &target.folders, "moved").await?;
-    let inside = folders::trash_folders(&mut tx, &states.live, user, &batch, now).await?;
-    let moved_folders = states.live.len() as u64;
+    let (moving_folders, kept_folder_ids) = if keep {
+        let inside = in_use_inside(&mut tx, &states.live).await?;
+        kept_in_use.extend(inside.iter().map(|(_, asset)| *asset));
+        kept_in_use.sort_unstable();
+        kept_in_use.dedup();
+        kept_folders(&states.live, &inside)
+    } else {
+        (states.live, Vec::new())
+    };
+    let inside = folders::trash_folders(&mut tx, &moving_folders, user, &batch, now).await?;
+    let moved_folders = moving_folders.len() as u64;
     // Either way the batch's rows are what moved: the database gathers
     // their ids for the audit entry (100,000 ids never leave SQLite).
     if moved + inside + moved_folders > 0 {
@@ -110,7 +153,40 @@ pub async fn trash_assets(
         folders_skipped: states.trashed.len() as u64,
         batch,
         dry_run: effect.is_dry_run(),
+        kept_in_use,
+        kept_folders: kept_folder_ids,
     })
+}
+
+/// The guard of a move of "all matching" assets that keeps `kept` in use:
+/// the `moved` ones must be the `expected` number confirmed (see
+/// [`AssetFilters::check_count`]), and all of them together within the
+/// most one change may touch. Every match in use, and 0 confirmed, moves
+/// nothing and is no error.
+fn check_matching_count(
+    filters: &AssetFilters,
+    moved: u64,
+    kept: u64,
+    expected: u64,
+) -> Result<(), AppError> {
+    if moved + kept > MAX_MATCHING as u64 {
+        return Err(AppError::validation(format!(
+            "More than {MAX_MATCHING} assets match; narrow the search. Nothing was moved."
+        )));
+    }
+    if kept > 0 && moved == 0 && expected == 0 {
+        return Ok(());
+    }
+    match filters.check_count(moved, expected, "moved") {
+        Err(AppError::CountChanged { count, .. }) if kept > 0 => Err(AppError::CountChanged {
+            count,
+            message: format!(
+                "{} not in use match now, not {expected}; {kept} in use stay. Nothing was moved; confirm again to go ahead.",
+                crate::domain::format::assets_count(count),
+            ),
+        }),
+        other => other,
+    }
 }
 
 /// Moves live assets (`live`, known to be live under the write lock) to

@@ -96,6 +96,7 @@ struct TrashRow {
     folder_id: Option<FolderId>,
     #[sqlx(try_from = "crate::platform::db::Flag")]
     folder_gone: bool,
+    used_in: i64,
 }
 
 /// Trash's asset rows: the restorable assets that match, newest first.
@@ -112,7 +113,7 @@ impl Part for TrashedAssets<'_> {
     fn select(&self) -> Option<Sql<'_>> {
         let mut qb = Sql::new(
             "SELECT a.id, a.name, a.mime_type, a.kind, a.has_thumbnail, u.name AS deleted_by, \
-             a.deleted_at, a.folder_id, a.folder_gone \
+             a.deleted_at, a.folder_id, a.folder_gone, a.used_in \
              FROM assets a LEFT JOIN users u ON u.id = a.deleted_by WHERE TRUE",
         );
         self.scope.push_assets(&mut qb);
@@ -254,6 +255,7 @@ pub async fn list_trash(
                 has_thumbnail: row.has_thumbnail,
                 deleted_by: row.deleted_by,
                 deleted_at: row.deleted_at,
+                used_in: row.used_in,
             })
             .collect(),
         total,

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::assets::model::AssetKind;
-use crate::domain::ids::{AssetId, BatchId, UserId};
+use crate::domain::ids::{AssetId, BatchId, FolderId, UserId};
 use crate::domain::paging::{query_string, KeysetPage, ListingQuery, PageAt};
 use crate::domain::time::{Day, Timestamp, MILLIS_PER_DAY};
 
@@ -56,6 +56,10 @@ pub struct TrashedAsset {
     /// "Original location": the path of the folder it was in.
     #[serde(default)]
     pub location: String,
+    /// How many sources still use it: references stay while it is in
+    /// Trash, and go with it when it is deleted for good.
+    #[serde(default)]
+    pub used_in: i64,
 }
 
 /// A deleted folder as the Trash page shows it: one row for it and
@@ -315,6 +319,56 @@ pub struct MoveOutcome {
     /// nothing changed.
     #[serde(default)]
     pub dry_run: bool,
+    /// With `keep_in_use`: the assets of the request that some source uses
+    /// (listed, matching, or inside a listed folder), left where they
+    /// are. Empty without it.
+    #[serde(default)]
+    pub kept_in_use: Vec<AssetId>,
+    /// With `keep_in_use`: the listed folders left where they are, with
+    /// everything inside, because they hold an asset in use.
+    #[serde(default)]
+    pub kept_folders: Vec<FolderId>,
+}
+
+/// What a move to Trash would do to the assets in use among its target:
+/// the answer of `usage_of_selection`, which the Delete Assets dialog asks
+/// when it opens. Read, not a dry run: nothing is locked or changed, and
+/// the move checks again under the write lock.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SelectionUsage {
+    /// Assets the move would take to Trash: listed, matching, and live
+    /// inside the listed folders (at any depth), each once.
+    pub assets: u64,
+    /// How many of them some source uses.
+    pub in_use: u64,
+    /// With `matching`: how many assets match now (the count to confirm
+    /// without `keep_in_use`).
+    #[serde(default)]
+    pub matching: Option<u64>,
+    /// With `keep_in_use`: how many assets would move (those not in use,
+    /// outside the folders kept)…
+    pub moving_if_kept: u64,
+    /// …the `expected_count` to confirm with `matching` (the matching
+    /// assets not in use); absent for listed ids…
+    #[serde(default)]
+    pub expected_if_kept: Option<u64>,
+    /// …and the listed folders that would stay, holding an asset in use.
+    #[serde(default)]
+    pub kept_folders: Vec<FolderId>,
+    /// Up to five of the assets in use, by name, with where each is used.
+    #[serde(default)]
+    pub examples: Vec<InUseAsset>,
+}
+
+/// An asset in use, as the Delete Assets dialog names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InUseAsset {
+    pub id: AssetId,
+    pub name: String,
+    /// How many sources use it.
+    pub used_in: i64,
+    /// The first few of them, by title.
+    pub sources: Vec<crate::assets::usage::model::Source>,
 }
 
 /// What `restore_batch` did.
@@ -383,11 +437,51 @@ mod tests {
             folders_skipped: 0,
             batch: BatchId("b".into()),
             dry_run: false,
+            kept_in_use: Vec::new(),
+            kept_folders: Vec::new(),
         };
         assert_eq!(
             moved.summary(),
             "2 folders (37 assets inside) and 5 assets moved to Trash"
         );
+        let kept = |moved, kept: &[i64], folders: &[i64]| MoveOutcome {
+            moved,
+            folders: 0,
+            inside: 0,
+            kept_in_use: kept.iter().copied().map(AssetId).collect(),
+            kept_folders: folders.iter().copied().map(FolderId).collect(),
+            ..moved_outcome()
+        };
+        assert_eq!(
+            kept(3, &[7, 8], &[]).summary(),
+            "3 assets moved to Trash, 2 in use kept"
+        );
+        assert_eq!(
+            kept(1, &[7], &[]).summary(),
+            "1 asset moved to Trash, 1 in use kept"
+        );
+        assert_eq!(
+            kept(1, &[7], &[4]).summary(),
+            "1 asset moved to Trash, 1 in use kept with the folder holding it"
+        );
+        assert_eq!(
+            kept(0, &[7, 8], &[4, 5]).summary(),
+            "0 assets moved to Trash, 2 in use kept with the 2 folders holding them"
+        );
+    }
+
+    fn moved_outcome() -> MoveOutcome {
+        MoveOutcome {
+            moved: 0,
+            skipped: 0,
+            folders: 0,
+            inside: 0,
+            folders_skipped: 0,
+            batch: BatchId("b".into()),
+            dry_run: false,
+            kept_in_use: Vec::new(),
+            kept_folders: Vec::new(),
+        }
     }
 
     #[test]

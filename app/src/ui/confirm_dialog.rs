@@ -27,6 +27,12 @@ pub fn ConfirmDialog(
     #[prop(into)]
     error: Signal<Option<String>>,
     on_confirm: Callback<()>,
+    /// The confirm button is disabled while this holds (the dialog says why).
+    #[prop(optional, into)]
+    blocked: Signal<bool>,
+    /// More of the dialog, between its text and its buttons.
+    #[prop(optional, into)]
+    extra: Option<ViewFn>,
 ) -> impl IntoView {
     let props = ConfirmProps {
         id,
@@ -37,6 +43,8 @@ pub fn ConfirmDialog(
         pending,
         error,
         on_confirm,
+        blocked,
+        extra: StoredValue::new(extra),
     };
     view! {
         <Modal id title open busy=pending described=true>
@@ -60,6 +68,8 @@ struct ConfirmProps {
     pending: Signal<bool>,
     error: Signal<Option<String>>,
     on_confirm: Callback<()>,
+    blocked: Signal<bool>,
+    extra: StoredValue<Option<ViewFn>>,
 }
 
 /// The open dialog: the text, the last error, Cancel and the confirm
@@ -77,6 +87,8 @@ fn confirm_body(props: ConfirmProps) -> AnyView {
         pending,
         error,
         on_confirm,
+        blocked,
+        extra,
     } = props;
     let cancel = NodeRef::<leptos::html::Button>::new();
     Effect::new(move |_| {
@@ -88,6 +100,7 @@ fn confirm_body(props: ConfirmProps) -> AnyView {
     });
     view! {
         <p id=format!("{id}-text")>{text}</p>
+        {extra.with_value(|extra| extra.as_ref().map(ViewFn::run))}
         {move || error.get().map(|message| view! { <p class="notice notice--error" role="alert">{message}</p> })}
         <div class="dialog__actions">
             <button node_ref=cancel type="button" class="button" disabled=move || pending.get() on:click=move |_| open.set(false)>
@@ -96,7 +109,7 @@ fn confirm_body(props: ConfirmProps) -> AnyView {
             <button
                 type="button"
                 class="button button--danger"
-                disabled=move || pending.get()
+                disabled=move || pending.get() || blocked.get()
                 aria-busy=move || pending.get().to_string()
                 on:click=move |_| on_confirm.run(())
             >

@@ -20,3 +20,4 @@ mod permissions;
 mod tokens;
 mod trash;
 mod uploads;
+mod usage;

@@ -137,6 +137,9 @@ async fn permission_matrix_covers_every_server_function() {
         ("/api/rename_folder", "POST", needs(Permission::Upload)),
         // Sent for a live asset to where it is already: changes nothing.
         ("/api/move_to_folder", "POST", needs(Permission::Upload)),
+        // An empty list for a source that does not exist: changes nothing.
+        ("/api/references", "PUT", needs(Permission::Upload)),
+        ("/api/asset_usage", "GET", needs(Permission::View)),
         (
             "/api/list_spaces",
             "GET",
@@ -156,6 +159,8 @@ async fn permission_matrix_covers_every_server_function() {
         // Sent for an asset already in Trash (own space), so an allowed
         // request answers 200 and still changes nothing.
         ("/api/move_to_trash", "POST", needs(Permission::Delete)),
+        // A read of what a delete would move: changes nothing.
+        ("/api/usage_of_selection", "POST", needs(Permission::Delete)),
         // Sent for a batch whose assets are already back.
         ("/api/restore_batch", "POST", needs(Permission::Delete)),
         ("/api/list_trash", "GET", needs(Permission::Delete)),
@@ -224,7 +229,7 @@ async fn permission_matrix_covers_every_server_function() {
                 } else {
                     other_ids[0]
                 };
-                let status = if *path == "/api/get_asset" {
+                let status = if *path == "/api/get_asset" || *path == "/api/asset_usage" {
                     app.get(&format!("{path}?space={space}&id={live}")).await.0
                 } else if *method == "GET" {
                     app.get(&format!("{path}?space={space}")).await.0
@@ -236,7 +241,7 @@ async fn permission_matrix_covers_every_server_function() {
                     };
                     let body = serde_json::json!({ "space": space, "id": live, "name": name });
                     app.post_json(path, &body).await.0
-                } else if *path == "/api/move_to_trash" {
+                } else if *path == "/api/move_to_trash" || *path == "/api/usage_of_selection" {
                     let id = if space == "own" {
                         trashed
                     } else {
@@ -269,6 +274,13 @@ async fn permission_matrix_covers_every_server_function() {
                 } else if *path == "/api/revoke_token" {
                     let body = serde_json::json!({ "space": space, "id": 999_999 });
                     app.post_json(path, &body).await.0
+                } else if *path == "/api/references" {
+                    let body = serde_json::json!({
+                        "space": space,
+                        "source": { "system": "matrix", "id": "none", "title": "None" },
+                        "assets": [],
+                    });
+                    app.put_json(path, &body).await.0
                 } else if *path == "/api/restore_batch" {
                     let body = serde_json::json!({ "space": space, "batch": done.batch });
                     app.post_json(path, &body).await.0

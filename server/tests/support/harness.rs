@@ -134,6 +134,21 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// A JSON PUT from this site's own pages.
+    pub async fn put_json(
+        &self,
+        uri: &str,
+        body: &Value,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let request = Request::put(uri)
+            .header(header::HOST, "trove.test")
+            .header(header::ORIGIN, "http://trove.test")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        self.send(request).await
+    }
+
     /// Uploads one file as the browser does (multipart field `file`).
     pub async fn upload(&self, space: &str, name: &str, bytes: &[u8]) -> (StatusCode, Value) {
         let (content_type, body) = multipart_file(name, bytes);

@@ -7,8 +7,8 @@ use sqlx::AnyPool;
 
 use super::super::folders::data::{path, paths, push_within, FolderRow, FOLDER_COLUMNS};
 use super::super::folders::model::{path_label, Folder, Within};
-use super::super::model::{Asset, AssetPage, Location, SortDir, SortKey};
-use super::{push_live_scope, AssetRow};
+use super::super::model::{Asset, AssetPage, Location, SortDir, SortKey, Usage};
+use super::{push_live_scope, push_usage, AssetRow};
 use crate::domain::error::AppError;
 use crate::domain::ids::SpaceId;
 use crate::domain::paging::PageAt;
@@ -23,6 +23,8 @@ pub struct ListParams {
     pub search: Option<NameSearch>,
     /// The folder listed (or searched); `None` searches every folder.
     pub within: Option<Within>,
+    /// Only assets in use, or only those not in use.
+    pub usage: Option<Usage>,
     pub sort: SortKey,
     pub dir: SortDir,
     pub phase: Phase,
@@ -41,14 +43,29 @@ impl ListParams {
         at: &PageAt,
         limit: u32,
     ) -> Result<Self, AppError> {
+        Self::parse_filtered(search, within, None, sort, dir, at, limit)
+    }
+
+    /// [`ListParams::parse`] with the Usage filter. A filtered listing, like
+    /// a search, shows assets only: folders are neither in use nor not.
+    pub fn parse_filtered(
+        search: Option<&str>,
+        within: Option<Within>,
+        usage: Option<Usage>,
+        sort: SortKey,
+        dir: SortDir,
+        at: &PageAt,
+        limit: u32,
+    ) -> Result<Self, AppError> {
         let search = NameSearch::parse(search.unwrap_or_default())?;
-        let shows_folders = search.is_none() && within.is_some();
+        let shows_folders = search.is_none() && usage.is_none() && within.is_some();
         let folder_sort = folder_cursor_sort(sort);
         let folders = shows_folders.then(|| (folder_sort.as_str(), folder_key(sort).1));
         let (phase, at) = Position::decode_two_part(at, (sort.as_str(), key_kind(sort)), folders)?;
         Ok(Self {
             search,
             within,
+            usage,
             sort,
             dir,
             phase,
@@ -151,9 +168,9 @@ impl Part for LiveAssets<'_> {
     fn select(&self) -> Option<Sql<'_>> {
         let mut qb = Sql::new(
             "SELECT a.id, a.name, a.mime_type, a.kind, a.size_bytes, a.width, a.height, \
-             a.has_thumbnail, a.updated_at, a.folder_id FROM assets a WHERE TRUE",
+             a.has_thumbnail, a.updated_at, a.folder_id, a.used_in FROM assets a WHERE TRUE",
         );
-        push_scope(&mut qb, self.space, self.params.within);
+        push_scope(&mut qb, self.space, self.params);
         self.searched.keep_matches(qb)
     }
 
@@ -185,10 +202,11 @@ pub(super) fn cursor_for(sort: SortKey, asset: &Asset) -> String {
 }
 
 /// The assets listed (" AND …" on `assets a`): the space's live assets,
-/// in the folder listed or searched (or everywhere).
-fn push_scope(qb: &mut Sql<'_>, space: SpaceId, within: Option<Within>) {
+/// in the folder listed or searched (or everywhere), by the Usage filter.
+fn push_scope(qb: &mut Sql<'_>, space: SpaceId, params: &ListParams) {
     push_live_scope(qb, space);
-    push_within(qb, within);
+    push_within(qb, params.within);
+    push_usage(qb, params.usage);
 }
 
 /// One page of a space's live assets (a folder's subfolders first, when
@@ -207,8 +225,10 @@ pub async fn list_live(
         Some(folder) => path(&mut conn, space, folder).await?,
         None => Vec::new(),
     };
-    let searched = Searched::run(&mut conn, params.search.as_ref(), |qb| {
-        push_scope(qb, space, params.within)
+    // A Usage filter has no kept count: it is narrowed as a search is.
+    let filtered = params.usage.is_some();
+    let searched = Searched::run_filtered(&mut conn, params.search.as_ref(), filtered, |qb| {
+        push_scope(qb, space, params)
     })
     .await?;
     let (total, total_capped, folder_total) = match searched.total() {

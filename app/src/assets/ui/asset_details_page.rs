@@ -6,9 +6,12 @@ use crate::assets::api::{get_asset, RenameAsset};
 use crate::assets::folders::model::path_label;
 use crate::assets::model::{AssetDetails, ListQuery, MAX_NAME_CHARS};
 use crate::assets::ui::{folder_href, Thumbnail};
+use crate::assets::usage::api::asset_usage;
+use crate::assets::usage::model::Source;
 use crate::auth::model::Permission;
 use crate::auth::ui::{use_current_space, use_space_slug};
 use crate::domain::format::{format_size, type_label};
+use crate::domain::ids::AssetId;
 use crate::ui::error_notice::ErrorNotice;
 use crate::ui::local_time::LocalTime;
 
@@ -30,6 +33,10 @@ pub fn AssetDetailsPage() -> impl IntoView {
         move || (space.get(), id.get(), rename.version().get()),
         |(space, id, _)| get_asset(space, id),
     );
+    let usage = Resource::new(
+        move || (space.get(), id.get()),
+        |(space, id)| asset_usage(space, AssetId(id)),
+    );
     let can_edit = use_current_space().is_some_and(|c| c.allows(Permission::Upload));
     // Back to the folder it is in: known with the details, so the link is
     // drawn with them (the server and the browser then draw the same).
@@ -50,6 +57,7 @@ pub fn AssetDetailsPage() -> impl IntoView {
                         <Title text=details.asset.name.clone() />
                         <DetailsView details=details.clone() space=space.get_untracked() />
                         {can_edit.then(|| view! { <RenameForm details rename space /> })}
+                        <UsedIn usage />
                     }
                     .into_any(),
                     Err(error) => view! { {back(None)} <ErrorNotice error /> }.into_any(),
@@ -102,6 +110,49 @@ fn DetailsView(details: AssetDetails, space: String) -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// "Used in": the sources that use the asset (`PUT /api/references`),
+/// each its title (a link to it, when it has an address) and its system;
+/// "Not used anywhere" when none does.
+#[component]
+fn UsedIn(usage: Resource<Result<Vec<Source>, crate::domain::error::AppError>>) -> impl IntoView {
+    view! {
+        <section class="usage" aria-labelledby="used-in">
+            <h2 id="used-in">"Used in"</h2>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match usage.await {
+                        Ok(sources) if sources.is_empty() => view! { <p>"Not used anywhere"</p> }.into_any(),
+                        Ok(sources) => view! {
+                            <ul>
+                                {sources.into_iter().map(|source| view! { <li><SourceLink source /></li> }).collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// A source's title, a link when it has a web address (the server
+/// stores only `http(s)` ones; checked again here, so no other scheme is
+/// ever a link), and its system.
+#[component]
+fn SourceLink(source: Source) -> impl IntoView {
+    let href = source
+        .url
+        .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
+    let title = match href {
+        Some(href) => {
+            view! { <a href=href rel="external noopener noreferrer">{source.title}</a> }.into_any()
+        }
+        None => view! { <span>{source.title}</span> }.into_any(),
+    };
+    view! { {title} " " <span class="usage__system">{format!("({})", source.system)}</span> }
 }
 
 #[component]

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::assets::folders::model::{Folder, TOP_LEVEL};
 use crate::assets::model::{Asset, AssetPage, ListQuery, SortDir, SortKey};
 use crate::assets::ui::Thumbnail;
+use crate::assets::usage::model::used_in_label;
 use crate::domain::format::{format_date, format_size, iso_datetime, type_label};
 use crate::domain::ids::{FolderId, ItemId};
 use crate::domain::paging::ListingQuery;
@@ -199,6 +200,9 @@ fn AssetRow(
                 <a class="name" href=routes::asset(&space_slug, asset.id) title=asset.name.clone()>
                     {asset.name.clone()}
                 </a>
+                {(asset.used_in > 0).then(|| view! {
+                    <span class="in-use" title=used_in_label(asset.used_in)>"In use"</span>
+                })}
                 {dimensions.map(|d| view! { <span class="meta">{d}</span> })}
                 {location.map(|(path, href)| view! {
                     <span class="meta meta--location">"In " <a href=href>{path}</a></span>

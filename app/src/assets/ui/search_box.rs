@@ -1,18 +1,32 @@
 use leptos::prelude::*;
 
-use crate::assets::model::ListQuery;
+use crate::assets::model::{ListQuery, Usage};
 use crate::domain::paging::{ListingQuery as _, PageAt};
 use crate::ui::search_field::{PrefixSearchNote, SearchField};
 
-/// "Search assets": a GET form, so it works before hydration too (the
-/// current sort rides along in hidden fields). Once hydrated, a submit
-/// navigates in the app instead of reloading the page, to the first page
-/// of the results. (A plain form and `use_navigate` rather than the
-/// router's `Form`, whose code would be the only copy in the first
-/// download: see BENCHMARKS.md on the bundle.)
+/// "Search assets" and the "Usage" filter: a GET form, so it works before
+/// hydration too (the current sort rides along in hidden fields). Once
+/// hydrated, a submit navigates in the app instead of reloading the page,
+/// to the first page of the results, and so does a new choice of Usage.
+/// (A plain form and `use_navigate` rather than the router's `Form`, whose
+/// code would be the only copy in the first download: see BENCHMARKS.md on
+/// the bundle.)
 #[component]
 pub fn SearchBox(query: Memo<ListQuery>, base: Signal<String>) -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
+    let go = move |next: ListQuery| {
+        let href = format!("{}{}", base.get_untracked(), next.to_query_string());
+        navigate(&href, Default::default());
+    };
+    let go_filtered = go.clone();
+    let on_usage = move |event: leptos::ev::Event| {
+        let current = query.get_untracked();
+        go_filtered(ListQuery {
+            usage: Usage::parse(&event_target_value(&event)),
+            at: PageAt::First,
+            ..current
+        });
+    };
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         let Some(term) = submitted_term(&event) else {
             return; // let the browser submit it
@@ -23,13 +37,14 @@ pub fn SearchBox(query: Memo<ListQuery>, base: Signal<String>) -> impl IntoView 
             folder: current.folder,
             this_folder: submitted_scope(&event),
             search: term,
+            usage: current.usage,
             sort: current.sort,
             dir: Some(current.effective_dir()),
             at: PageAt::First,
         };
-        let href = format!("{}{}", base.get_untracked(), next.to_query_string());
-        navigate(&href, Default::default());
+        go(next);
     };
+    let usage = move || query.get().usage;
     view! {
         <div class="search" role="search">
             <form method="get" action=move || base.get() on:submit=on_submit>
@@ -47,6 +62,21 @@ pub fn SearchBox(query: Memo<ListQuery>, base: Signal<String>) -> impl IntoView 
                         "Only this folder"
                     </label>
                 })}
+                // Named by its own label only (`for`), not by the options'
+                // text a wrapping label would add.
+                <span class="search__usage">
+                    <label for="usage-filter">"Usage"</label>
+                    <select
+                        id="usage-filter"
+                        name="usage"
+                        on:change=on_usage
+                        prop:value=move || usage().map_or("", |u| u.as_str())
+                    >
+                        <option value="" selected=move || usage().is_none()>"All assets"</option>
+                        <option value="in_use" selected=move || usage() == Some(Usage::InUse)>"In use"</option>
+                        <option value="not_in_use" selected=move || usage() == Some(Usage::NotInUse)>"Not in use"</option>
+                    </select>
+                </span>
                 <input type="hidden" name="sort" value=move || query.get().sort.as_str() />
                 <input type="hidden" name="dir" value=move || query.get().effective_dir().as_str() />
                 <button type="submit" class="button">"Search"</button>

@@ -3,15 +3,63 @@ use leptos::prelude::*;
 use super::trash_notice::Notice;
 use super::{AssetsListing, PHRASING};
 use crate::assets::folders::model::{mix_count, mix_with_inside};
+use crate::domain::bulk_target::Items;
 use crate::domain::format::assets_count;
-use crate::trash::api::{move_to_trash, MoveToTrash};
-use crate::trash::model::MoveOutcome;
+use crate::trash::api::{usage_of_selection, MoveToTrash, UsageOfSelection};
+use crate::trash::model::SelectionUsage;
 use crate::trash::model::RETENTION_DAYS;
 use crate::ui::confirm_dialog::{refusal, ConfirmDialog};
+use crate::ui::select_all_matching::changed_count;
+
+/// What the dialog knows of the assets in use among the selection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum InUseRead {
+    /// Asked when the dialog opened; no answer yet.
+    Asking,
+    Read(SelectionUsage),
+    /// The question failed: the Delete goes ahead as asked, and the server
+    /// still keeps what is in use if the box is ticked.
+    Unknown,
+}
+
+impl InUseRead {
+    fn read(&self) -> Option<&SelectionUsage> {
+        match self {
+            Self::Read(usage) => Some(usage),
+            _ => None,
+        }
+    }
+}
+
+/// The dialog's state that its in-use part (code fetched when it first
+/// shows) reads and sets.
+#[derive(Clone, Copy)]
+struct InUseState {
+    listing: AssetsListing,
+    usage: RwSignal<InUseRead>,
+    /// "Keep the assets that are in use", ticked on each opening.
+    keep: RwSignal<bool>,
+    action: ServerAction<MoveToTrash>,
+}
+
+impl InUseState {
+    /// Nothing would move: every chosen asset (and folder) is in use and
+    /// kept.
+    fn nothing_moves(&self) -> bool {
+        let folders = self.listing.folders_selected.get();
+        self.keep.get()
+            && self.usage.with(|usage| {
+                usage.read().is_some_and(|u| {
+                    u.in_use > 0 && u.moving_if_kept == 0 && u.kept_folders.len() >= folders
+                })
+            })
+    }
+}
 
 /// "Delete Assets": confirms moving the selection to Trash, sends it, and
-/// tells the page what moved (with Undo). Opening it with folders selected
-/// asks the server for a dry run, for the count of what is inside them.
+/// tells the page what moved (with Undo). Opening it asks the server what
+/// the selection holds (`usage_of_selection`): the assets inside selected
+/// folders, and those some source uses, which it offers to keep (ticked).
 #[component]
 pub fn DeleteAssetsDialog(
     open: RwSignal<bool>,
@@ -19,7 +67,12 @@ pub fn DeleteAssetsDialog(
     notice: RwSignal<Option<Notice>>,
 ) -> impl IntoView {
     let action = ServerAction::<MoveToTrash>::new();
-    let preview = RwSignal::new(None::<MoveOutcome>);
+    let state = InUseState {
+        listing,
+        usage: RwSignal::new(InUseRead::Asking),
+        keep: RwSignal::new(true),
+        action,
+    };
     listing.after_change(action, move |outcome| {
         open.set(false);
         notice.set(Some(Notice::Moved {
@@ -27,41 +80,44 @@ pub fn DeleteAssetsDialog(
             batch: outcome.batch,
         }));
     });
-    // What the Delete sends: ticked ids or all matching, and ticked folders.
-    let request =
-        move |dry_run| MoveToTrash::new(listing.space.get_untracked(), listing.target(), dry_run);
-    // Each opening starts afresh: no last refusal, and with folders
-    // selected a dry run counts what is inside them.
+    // Each opening starts afresh: no last refusal, the box ticked, and the
+    // question asked again (by the in-use part, as it shows).
     Effect::new(move |was_open: Option<bool>| {
         let is_open = open.get();
-        if !is_open || was_open == Some(true) {
-            return is_open;
-        }
-        action.value().set(None);
-        preview.set(None);
-        if listing.folders_selected.get_untracked() > 0 {
-            let MoveToTrash {
-                space,
-                ids,
-                folder_ids,
-                matching,
-                expected_count,
-                dry_run,
-            } = request(true);
-            leptos::task::spawn_local(async move {
-                let dry = move_to_trash(space, ids, folder_ids, matching, expected_count, dry_run);
-                if let Ok(outcome) = dry.await {
-                    preview.set(Some(outcome));
-                }
-            });
+        if is_open && was_open != Some(true) {
+            action.value().set(None);
+            state.usage.set(InUseRead::Asking);
+            state.keep.set(true);
         }
         is_open
     });
     let on_confirm = Callback::new(move |()| {
-        action.dispatch(request(false));
+        let keep = state.keep.get_untracked();
+        let mut target = listing.target();
+        // "All matching", keeping those in use, confirms the number that moves.
+        if let (true, Items::Matching { expected, .. }) = (keep, &mut target.items) {
+            if let Some(moving) = state
+                .usage
+                .with_untracked(|u| u.read().and_then(|u| u.expected_if_kept))
+            {
+                *expected = moving;
+            }
+        }
+        let space = listing.space.get_untracked();
+        action.dispatch(MoveToTrash::new(space, target, false).keeping_in_use(keep));
     });
-    let text = delete_text(listing, preview);
+    let text = delete_text(listing, state.usage);
     let error = refusal(action);
+    let blocked = Signal::derive(move || {
+        state.usage.with(|u| *u == InUseRead::Asking) || state.nothing_moves()
+    });
+    let extra = ViewFn::from(move || {
+        view! {
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move { in_use_part(state).await })}
+            </Suspense>
+        }
+    });
     view! {
         <ConfirmDialog
             id="delete-assets"
@@ -73,13 +129,15 @@ pub fn DeleteAssetsDialog(
             pending=action.pending()
             error
             on_confirm
+            blocked
+            extra
         />
     }
 }
 
 /// The dialog's sentence: what moves to Trash, in words (with the count
-/// inside the selected folders once the dry run answers).
-fn delete_text(listing: AssetsListing, preview: RwSignal<Option<MoveOutcome>>) -> Signal<String> {
+/// inside the selected folders once the server answers).
+fn delete_text(listing: AssetsListing, usage: RwSignal<InUseRead>) -> Signal<String> {
     Signal::derive(move || {
         let folders = listing.folders_selected.get();
         let assets = (listing.count.get() - folders) as u64;
@@ -93,7 +151,8 @@ fn delete_text(listing: AssetsListing, preview: RwSignal<Option<MoveOutcome>>) -
                 }
             }
             None if folders > 0 => {
-                let inside = preview.get().map(|p| p.inside);
+                // Everything the move takes, less the ticked assets.
+                let inside = usage.with(|u| u.read().map(|u| u.assets.saturating_sub(assets)));
                 let what = mix_with_inside(folders, inside, assets);
                 if inside.is_none() {
                     format!("{what} (counting what is inside…)")
@@ -107,4 +166,96 @@ fn delete_text(listing: AssetsListing, preview: RwSignal<Option<MoveOutcome>>) -
             "{what} will be moved to Trash. You can restore them from Trash within {RETENTION_DAYS} days."
         )
     })
+}
+
+/// The in-use part of the dialog, code of its own (`#[lazy]`): asks the
+/// server what the selection holds as it shows (and again after a 409, the
+/// set having changed), then, when some of it is in use, says how many,
+/// names up to five with where they are used, and offers to keep them.
+#[lazy]
+fn in_use_part(state: InUseState) -> AnyView {
+    let InUseState {
+        listing,
+        usage,
+        keep,
+        action,
+    } = state;
+    let ask = move || {
+        let request = UsageOfSelection::new(listing.space.get_untracked(), listing.target());
+        leptos::task::spawn_local(async move {
+            let UsageOfSelection {
+                space,
+                ids,
+                folder_ids,
+                matching,
+                expected_count,
+            } = request;
+            let answer = usage_of_selection(space, ids, folder_ids, matching, expected_count).await;
+            match answer {
+                Ok(read) => {
+                    // After a 409 the set changed: confirm what matches now.
+                    if let Some(matching) = read.matching {
+                        listing.all_matching.update(|all| {
+                            if let Some(all) = all {
+                                all.count = matching;
+                            }
+                        });
+                    }
+                    usage.set(InUseRead::Read(read));
+                }
+                Err(_) => usage.set(InUseRead::Unknown),
+            }
+        });
+    };
+    ask();
+    Effect::new(move |_| {
+        if action.value().with(changed_count).is_some() {
+            ask();
+        }
+    });
+    let nothing_moves = move || state.nothing_moves();
+    view! {
+        {move || {
+            usage.with(|u| u.read().filter(|u| u.in_use > 0).cloned()).map(|read| {
+                let k = read.in_use;
+                let heading = if k == 1 {
+                    "1 of these assets is in use".to_owned()
+                } else {
+                    format!("{k} of these assets are in use")
+                };
+                view! {
+                    <p><strong>{heading}</strong></p>
+                    <ul class="in-use-list">
+                        {read.examples.into_iter().map(|asset| {
+                            let titles: Vec<String> = asset.sources.into_iter().map(|s| s.title).collect();
+                            let more = asset.used_in - titles.len() as i64;
+                            let mut place = titles.join(", ");
+                            if more > 0 {
+                                place.push_str(&format!(" and {more} more"));
+                            }
+                            view! { <li>{format!("{} — used in {place}", asset.name)}</li> }
+                        }).collect_view()}
+                    </ul>
+                    <label class="keep-in-use">
+                        <input
+                            type="checkbox"
+                            prop:checked=move || keep.get()
+                            on:change=move |event| keep.set(event_target_checked(&event))
+                        />
+                        "Keep the assets that are in use"
+                    </label>
+                    {move || match (keep.get(), nothing_moves()) {
+                        (true, true) => Some(view! {
+                            <p>"Every chosen asset is in use. Uncheck the box to move them to Trash anyway."</p>
+                        }.into_any()),
+                        (true, false) => Some(view! {
+                            <p>{format!("{} will be moved to Trash; those in use stay where they are.", assets_count(read.moving_if_kept))}</p>
+                        }.into_any()),
+                        (false, _) => None,
+                    }}
+                }
+            })
+        }}
+    }
+    .into_any()
 }

@@ -95,6 +95,7 @@ async fn moving_all_matching_is_guarded_and_audited_with_its_ids() {
     let search = AssetFilters {
         search: NameSearch::parse("a-1").unwrap(),
         within: None,
+        usage: None,
     };
     let clock = Clock::frozen(NOW);
     let pick = |expected, effect| BulkChange {

@@ -5,14 +5,25 @@ use super::{MoveOutcome, RestoreFromTrashOutcome, RestoreOutcome};
 
 impl MoveOutcome {
     /// "2 assets moved to Trash", "1 folder (37 assets inside) and 5
-    /// assets moved to Trash".
+    /// assets moved to Trash", "3 assets moved to Trash, 2 in use kept".
     pub fn summary(&self) -> String {
         let what = crate::assets::folders::model::mix_with_inside(
             self.folders,
             (self.folders > 0).then_some(self.inside),
             self.moved,
         );
-        format!("{what} moved to Trash")
+        let mut text = format!("{what} moved to Trash");
+        let kept = self.kept_in_use.len();
+        if kept > 0 {
+            text.push_str(&format!(", {kept} in use kept"));
+            let it = if kept == 1 { "it" } else { "them" };
+            match self.kept_folders.len() {
+                0 => {}
+                1 => text.push_str(&format!(" with the folder holding {it}")),
+                n => text.push_str(&format!(" with the {n} folders holding {it}")),
+            }
+        }
+        text
     }
 }
 

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::assets::ui::Thumbnail;
+use crate::assets::usage::model::still_used_in_label;
 use crate::domain::format::{assets_count, type_label};
 use crate::domain::ids::ItemId;
 use crate::domain::routes;
@@ -118,6 +119,9 @@ fn AssetRow(
             <td class="assets__thumb"><Thumbnail src kind=asset.kind /></td>
             <td class="assets__name">
                 <span class="name" title=asset.name.clone()>{asset.name.clone()}</span>
+                {(asset.used_in > 0).then(|| view! {
+                    <span class="in-use">{still_used_in_label(asset.used_in)}</span>
+                })}
                 <span class="meta meta--narrow">
                     {format!("{type_label} · from {} · {deleted_by} · {}", asset.location, asset.days_left)}
                 </span>

@@ -60,13 +60,53 @@ pub(super) fn bad_json(name: &str) -> Vec<(String, String)> {
                 r#"{"within":{"folder":"x"}}"#.into(),
             ),
             ("an unknown place", r#"{"within":"everywhere"}"#.into()),
+            ("an unknown usage", r#"{"usage":"sometimes"}"#.into()),
         ]),
         "expected_count" => cases.extend([
             ("-1", "-1".into()),
             ("a string", "\"3\"".into()),
             ("2^64", "18446744073709551616".into()),
         ]),
-        "dry_run" => cases.extend([("a string", "\"yes\"".into()), ("a number", "1".into())]),
+        "dry_run" | "keep_in_use" => {
+            cases.extend([("a string", "\"yes\"".into()), ("a number", "1".into())])
+        }
+        // A source's list: an empty one is a valid request (it removes the
+        // source), so only lists that are wrong themselves are cases.
+        "assets" => cases.extend([
+            ("a string", "\"1,2\"".into()),
+            ("-1", "[-1]".into()),
+            ("0", "[0]".into()),
+            ("a fraction", "[1.5]".into()),
+            ("a null id", "[null]".into()),
+            ("10,001 ids", ids(10_001)),
+            (
+                "a 100,000-digit id",
+                format!("[{}]", "9".repeat(LONG_IN_BODY)),
+            ),
+        ]),
+        "source" => cases.extend([
+            ("a string", "\"cms\"".into()),
+            (
+                "a javascript: url",
+                r#"{"system":"faults","id":"x","title":"T","url":"javascript:alert(1)"}"#.into(),
+            ),
+            (
+                "a misspelt field",
+                r#"{"system":"faults","id":"x","titel":"T"}"#.into(),
+            ),
+            (
+                "an empty title",
+                r#"{"system":"faults","id":"x","title":""}"#.into(),
+            ),
+            (
+                "a control character",
+                r#"{"system":"faults","id":"x\u0000","title":"T"}"#.into(),
+            ),
+            (
+                "a 100,000-character title",
+                format!(r#"{{"system":"faults","id":"x","title":{long}}}"#),
+            ),
+        ]),
         _ => {}
     }
     match name {

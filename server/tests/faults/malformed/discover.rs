@@ -14,7 +14,9 @@ use crate::process::SPACE;
 const OPTIONAL: &[(&str, &[&str])] = &[
     (
         "/api/list_assets",
-        &["folder", "scope", "q", "sort", "dir", "after", "before"],
+        &[
+            "folder", "scope", "q", "usage", "sort", "dir", "after", "before",
+        ],
     ),
     (
         "/api/list_trash",
@@ -24,7 +26,18 @@ const OPTIONAL: &[(&str, &[&str])] = &[
     // beside either or alone; and `dry_run`.
     (
         "/api/move_to_trash",
-        &["ids", "folder_ids", "matching", "expected_count", "dry_run"],
+        &[
+            "ids",
+            "folder_ids",
+            "matching",
+            "expected_count",
+            "dry_run",
+            "keep_in_use",
+        ],
+    ),
+    (
+        "/api/usage_of_selection",
+        &["ids", "folder_ids", "matching", "expected_count"],
     ),
     (
         "/api/restore_from_trash",
@@ -34,7 +47,10 @@ const OPTIONAL: &[(&str, &[&str])] = &[
         "/api/delete_permanently",
         &["ids", "folder_ids", "matching", "expected_count", "dry_run"],
     ),
-    ("/api/count_matching_assets", &["folder", "scope", "q"]),
+    (
+        "/api/count_matching_assets",
+        &["folder", "scope", "q", "usage"],
+    ),
     ("/api/create_folder", &["parent"]),
     (
         "/api/move_to_folder",
@@ -50,7 +66,7 @@ pub(super) enum Encoding {
     Query,
     /// `POST` with a form-encoded body.
     Form,
-    /// `POST` with a JSON body.
+    /// `POST` (or `PUT`) with a JSON body.
     Json,
 }
 
@@ -62,6 +78,15 @@ pub(super) struct ServerFn {
     method: String,
     pub(super) encoding: Encoding,
     required: Vec<(String, Value)>,
+}
+
+/// The method of a server function that takes a body: `PUT`, or `POST`.
+fn body_method(method: &str) -> &'static str {
+    if method == "PUT" {
+        "PUT"
+    } else {
+        "POST"
+    }
 }
 
 /// Finds how a server function takes its arguments and which it requires.
@@ -126,7 +151,8 @@ fn missing_field(answer: &Answer) -> Option<String> {
 fn harmless(name: &str) -> Value {
     match name {
         "space" => json!(SPACE),
-        "ids" => json!([UNKNOWN_ID]),
+        "ids" | "assets" => json!([UNKNOWN_ID]),
+        "source" => json!({ "system": "faults", "id": "x", "title": "Harmless" }),
         "id" | "by" => json!(UNKNOWN_ID),
         "batch" => json!(UNKNOWN_BATCH),
         "name" => json!("harmless.txt"),
@@ -201,7 +227,8 @@ impl ServerFn {
                 .join("&")
         };
         match self.encoding {
-            Encoding::Json => Wire::post(&self.path, Some(JSON), json_object(&members)),
+            Encoding::Json => Wire::post(&self.path, Some(JSON), json_object(&members))
+                .with_method(body_method(&self.method)),
             Encoding::Form => Wire::post(&self.path, Some(FORM), joined()),
             Encoding::Query if members.is_empty() => Wire::get(&self.path),
             Encoding::Query => Wire::get(format!("{}?{}", self.path, joined())),
@@ -268,7 +295,9 @@ fn whole_request_cases(path: &str, method: &str) -> Vec<(&'static str, Wire)> {
             ),
         ];
     }
-    let post = |content_type: Option<&str>, body: Vec<u8>| Wire::post(path, content_type, body);
+    let post = |content_type: Option<&str>, body: Vec<u8>| {
+        Wire::post(path, content_type, body).with_method(body_method(method))
+    };
     vec![
         ("an empty body", post(Some(JSON), Vec::new())),
         (

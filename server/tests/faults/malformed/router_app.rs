@@ -46,6 +46,12 @@ impl Wire {
         }
     }
 
+    /// The same request with another method that carries a body (`PUT`).
+    pub(super) fn with_method(mut self, method: &'static str) -> Self {
+        self.method = method;
+        self
+    }
+
     pub(super) fn path(&self) -> &str {
         self.target.split('?').next().unwrap_or_default()
     }
@@ -92,6 +98,8 @@ type AssetState = (i64, String, Timestamp, Option<Timestamp>, Option<String>);
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct Snapshot {
     assets: Vec<AssetState>,
+    /// Assets' `used_in` and the references behind them.
+    references: (Vec<i64>, i64),
     audit_rows: i64,
     live_counters: Vec<i64>,
     originals: usize,
@@ -201,6 +209,16 @@ impl RouterApp {
             .fetch_all(pool)
             .await
             .unwrap(),
+            references: (
+                sqlx::query_scalar("SELECT used_in FROM assets ORDER BY id")
+                    .fetch_all(pool)
+                    .await
+                    .unwrap(),
+                sqlx::query_scalar("SELECT COUNT(*) FROM asset_references")
+                    .fetch_one(pool)
+                    .await
+                    .unwrap(),
+            ),
             audit_rows: sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
                 .fetch_one(pool)
                 .await

@@ -24,6 +24,7 @@ fn cursors_must_match_the_sort() {
         has_thumbnail: false,
         updated_at: Timestamp::from_millis(5),
         folder: None,
+        used_in: 0,
     };
     let by_name = cursor_for(SortKey::Name, &asset);
     let at = PageAt::After(by_name);
@@ -84,6 +85,7 @@ fn params(sort: SortKey, dir: SortDir, at: Position, limit: u32) -> ListParams {
     ListParams {
         search: None,
         within: None,
+        usage: None,
         phase: Phase::Assets,
         sort,
         dir,
@@ -502,4 +504,117 @@ async fn the_name_index_follows_renames_and_deletes() {
         .unwrap();
         assert_eq!(indexed, 0);
     }
+}
+
+/// Every page of a filtered listing (and search, if any), forward.
+async fn walk_usage(
+    pool: &AnyPool,
+    space: SpaceId,
+    usage: Usage,
+    search: Option<&str>,
+    within: Option<Within>,
+) -> Vec<AssetPage> {
+    let sort = SortKey::Name;
+    let mut pages = Vec::new();
+    let mut at = PageAt::First;
+    loop {
+        let params =
+            ListParams::parse_filtered(search, within, Some(usage), sort, SortDir::Asc, &at, 7)
+                .unwrap();
+        let page = list_live(pool, space, &params).await.unwrap();
+        let next = page.next.clone();
+        pages.push(page);
+        match next {
+            Some(next) => at = PageAt::After(next),
+            None => return pages,
+        }
+    }
+}
+
+/// "In use" and "Not in use" split the listing between them, with exact
+/// counts and no folder rows, page by page, alone or with a search, and
+/// follow the references as they change.
+#[tokio::test]
+async fn the_usage_filter_splits_the_listing_by_references() {
+    use crate::assets::usage::data::set_references;
+    use crate::assets::usage::model::Source;
+    let (pool, _dir) = test_pool().await;
+    let (space, ids) = fixture(&pool).await;
+    crate::assets::folders::data::create(&pool, space, None, "Dest", None, Timestamp::EPOCH)
+        .await
+        .unwrap();
+    let used: Vec<AssetId> = ids.iter().copied().step_by(5).collect();
+    let source = |id: &str| Source {
+        system: "cms".into(),
+        id: id.into(),
+        title: id.into(),
+        url: None,
+    };
+    let now = Timestamp::from_millis(9_000);
+    set_references(&pool, space, &source("a"), &used, now)
+        .await
+        .unwrap();
+    // A second source over some of them: still one row each.
+    set_references(&pool, space, &source("b"), &used[..3], now)
+        .await
+        .unwrap();
+    let top = Some(Within::TopLevel);
+    let ids_of = |pages: &[AssetPage]| -> Vec<AssetId> {
+        pages
+            .iter()
+            .flat_map(|p| p.items.iter().map(|a| a.id))
+            .collect()
+    };
+
+    let in_use = walk_usage(&pool, space, Usage::InUse, None, top).await;
+    assert_eq!(in_use[0].total, used.len() as i64);
+    assert!(in_use
+        .iter()
+        .all(|p| p.folders.is_empty() && p.folder_total == 0));
+    assert!(in_use.iter().flat_map(|p| &p.items).all(|a| a.used_in > 0));
+    let mut found = ids_of(&in_use);
+    found.sort();
+    assert_eq!(found, used);
+    assert_eq!(
+        in_use[0].items.iter().filter(|a| a.used_in == 2).count(),
+        in_use[0]
+            .items
+            .iter()
+            .filter(|a| used[..3].contains(&a.id))
+            .count()
+    );
+
+    let not_in_use = walk_usage(&pool, space, Usage::NotInUse, None, top).await;
+    assert_eq!(not_in_use[0].total, (ids.len() - used.len()) as i64);
+    let mut rest = ids_of(&not_in_use);
+    rest.extend(found);
+    rest.sort();
+    assert_eq!(rest, ids, "the two filters cover every asset once");
+
+    // With a search: the search's matches, filtered.
+    let logos = walk_usage(&pool, space, Usage::InUse, Some("logo"), None).await;
+    let expected = list_live(
+        &pool,
+        space,
+        &searching("logo", SortKey::Name, Position::First, 400),
+    )
+    .await
+    .unwrap()
+    .items
+    .into_iter()
+    .filter(|a| used.contains(&a.id))
+    .count();
+    assert_eq!(logos[0].total, expected as i64);
+    assert_eq!(ids_of(&logos).len(), expected);
+
+    // Emptied: nothing is in use.
+    set_references(&pool, space, &source("a"), &[], now)
+        .await
+        .unwrap();
+    set_references(&pool, space, &source("b"), &[], now)
+        .await
+        .unwrap();
+    let none = walk_usage(&pool, space, Usage::InUse, None, top).await;
+    assert_eq!((none.len(), none[0].total), (1, 0));
+    assert!(none[0].items.is_empty());
 }

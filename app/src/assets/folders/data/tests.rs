@@ -301,6 +301,7 @@ async fn moving_all_matching_is_guarded_by_the_confirmed_count() {
     let filters = AssetFilters {
         search: crate::platform::search::NameSearch::parse("spring").unwrap(),
         within: Some(Within::TopLevel),
+        usage: None,
     };
     let pick = |expected| BulkTarget {
         items: Items::Matching {
