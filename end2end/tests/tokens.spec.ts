@@ -1,27 +1,14 @@
-import { type APIRequestContext, type Page } from "@playwright/test";
+import { type APIRequestContext } from "@playwright/test";
 import { expect, test } from "./support/test";
 import { expectNoSeriousA11yViolations, waitForHydration } from "./pages/assets-page";
 import { signIn } from "./pages/sign-in-page";
+import { createTokenInUi } from "./pages/tokens-page";
 
 // Space Settings → API tokens, as an Owner sets up an integration: make a
 // token, see it once, use it from another client (no cookie, no Origin),
 // revoke it, and see the next call refused.
 
 const run = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
-
-/** Makes a token in the UI and returns its text. */
-export async function createTokenInUi(page: Page, name: string, role: string) {
-  await page.goto("/spaces/marketing/settings/tokens");
-  await waitForHydration(page);
-  await page.getByRole("button", { name: "New token" }).click();
-  const dialog = page.getByRole("dialog", { name: "New API Token" });
-  await dialog.getByLabel("Token name").fill(name);
-  await dialog.getByLabel("Role").selectOption({ label: role });
-  await dialog.getByRole("button", { name: "Create" }).click();
-  const field = dialog.getByLabel("Token");
-  await expect(field).toHaveValue(/^trove_pat_[A-Za-z0-9_-]{43}$/);
-  return { dialog, token: await field.inputValue() };
-}
 
 async function listAssets(request: APIRequestContext, token: string) {
   return request.get("/api/list_assets?space=marketing", {

@@ -1,7 +1,8 @@
-import { type Page } from "@playwright/test";
+import { type APIRequestContext, type Page } from "@playwright/test";
 import { expect, test } from "./support/test";
 import { AssetsPage, expectNoSeriousA11yViolations, waitForHydration } from "./pages/assets-page";
 import { signIn } from "./pages/sign-in-page";
+import { createTokenInUi } from "./pages/tokens-page";
 import { TrashPage } from "./pages/trash-page";
 import { origin } from "./support/api";
 
@@ -20,13 +21,17 @@ const LANDING: Source = {
 };
 const NEWSLETTER: Source = { system: "newsletter", id: "march", title: "March newsletter" };
 
+/** The integration: another client, with no cookie and no Origin, that
+ * sends an API token an Owner made for it in Space Settings → API tokens
+ * (role Asset Manager). Made once for the spec. */
+let integration: APIRequestContext | undefined;
+
 /** Sets the whole list of assets `source` uses, as an integration does on
- * every save. The one call of PUT /api/references in this spec (it rides
- * on the signed-in session here; an integration sends its API token). */
-async function putReferences(page: Page, source: Source, assets: number[]) {
-  const response = await page.request.put("/api/references", {
+ * every save: the one call of PUT /api/references in this spec. */
+async function putReferences(source: Source, assets: number[]) {
+  if (!integration) throw new Error("no integration client");
+  const response = await integration.put("/api/references", {
     data: { space: "marketing", source, assets },
-    headers: { Origin: origin(page) },
   });
   expect(response.status(), await response.text()).toBe(200);
   return response.json();
@@ -58,16 +63,31 @@ async function removeForGood(page: Page, ids: number[]) {
   }
 }
 
+test.afterAll(async () => {
+  await integration?.dispose();
+});
+
 test.describe("as an asset manager", () => {
-  test.beforeEach(async ({ page }) => {
+  test.beforeEach(async ({ page, playwright, baseURL }) => {
+    if (!integration) {
+      await signIn(page, "owner@example.com");
+      const name = `Usage spec ${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+      const { dialog, token } = await createTokenInUi(page, name, "Asset Manager");
+      await dialog.getByRole("button", { name: "Done" }).click();
+      integration = await playwright.request.newContext({
+        baseURL,
+        extraHTTPHeaders: { Authorization: `Bearer ${token}` },
+      });
+      await page.context().clearCookies();
+    }
     await signIn(page, "manager@example.com");
   });
 
   test("rows in use say so, the Usage filter keeps them, and details list where", async ({ page }) => {
     const names = ["refs-spec-a.txt", "refs-spec-b.txt", "refs-spec-c.txt"];
     const ids = await upload(page, names);
-    await putReferences(page, LANDING, [ids[0], ids[1]]);
-    const outcome = await putReferences(page, NEWSLETTER, [ids[1]]);
+    await putReferences(LANDING, [ids[0], ids[1]]);
+    const outcome = await putReferences(NEWSLETTER, [ids[1]]);
     expect(outcome.count).toBe(1);
 
     const assets = new AssetsPage(page);
@@ -124,7 +144,7 @@ test.describe("as an asset manager", () => {
   test("Delete keeps the assets in use, or moves them too when unticked; Trash says they are still used", async ({ page }) => {
     const names = ["keep-spec-a.txt", "keep-spec-b.txt", "keep-spec-c.txt"];
     const ids = await upload(page, names);
-    await putReferences(page, { ...LANDING, id: "entry-77" }, [ids[1]]);
+    await putReferences({ ...LANDING, id: "entry-77" }, [ids[1]]);
 
     const assets = new AssetsPage(page);
     await assets.goto("marketing", "?q=keep-spec&sort=name&dir=asc");
