@@ -88,6 +88,20 @@ pub fn presented(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
+/// A live token's row, with its space and its maker's role there: id,
+/// name, maker, role, last used; space id, slug, name; the maker's role.
+type TokenRow = (
+    TokenId,
+    String,
+    UserId,
+    Role,
+    Option<Timestamp>,
+    SpaceId,
+    String,
+    String,
+    Role,
+);
+
 /// Whether `token` can be a token at all (checked before any query).
 fn is_well_formed(token: &str) -> bool {
     token.len() == TOKEN_CHARS
@@ -108,17 +122,7 @@ pub async fn resolve(
     if !is_well_formed(token) {
         return Ok(None);
     }
-    let row: Option<(
-        TokenId,
-        String,
-        UserId,
-        Role,
-        Option<Timestamp>,
-        SpaceId,
-        String,
-        String,
-        Role,
-    )> = sqlx::query_as(
+    let row: Option<TokenRow> = sqlx::query_as(
         "SELECT t.id, t.name, t.user_id, t.role, t.last_used_at,
                     s.id, s.slug, s.name, m.role
              FROM api_tokens t

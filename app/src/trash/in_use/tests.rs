@@ -58,7 +58,7 @@ impl Space {
     fn change(&self, target: BulkTarget<AssetFilters>, effect: Effect) -> BulkChange<AssetFilters> {
         BulkChange {
             space: self.space,
-            actor: self.by,
+            actor: self.by.into(),
             target,
             effect,
         }
@@ -135,9 +135,15 @@ async fn listed_assets_in_use_stay_and_are_named() {
     assert_eq!(trashed(&s.pool).await, [s.ids[0], s.ids[2]]);
     assert_eq!(done.summary(), "2 assets moved to Trash, 2 in use kept");
     // Undo puts back exactly what moved.
-    restore_batch(&s.pool, s.space, s.by, &done.batch, &Clock::frozen(NOW))
-        .await
-        .unwrap();
+    restore_batch(
+        &s.pool,
+        s.space,
+        s.by.into(),
+        &done.batch,
+        &Clock::frozen(NOW),
+    )
+    .await
+    .unwrap();
     assert!(trashed(&s.pool).await.is_empty());
 
     // Without keeping, the same request moves them all.
@@ -250,9 +256,15 @@ async fn a_folder_holding_an_asset_in_use_stays_with_everything_inside() {
             .unwrap();
     assert_eq!(live_folders, [campaigns, spring]);
     // Undo puts back exactly that batch: a-1, and Autumn with its asset.
-    let undone = restore_batch(&s.pool, s.space, s.by, &done.batch, &Clock::frozen(NOW))
-        .await
-        .unwrap();
+    let undone = restore_batch(
+        &s.pool,
+        s.space,
+        s.by.into(),
+        &done.batch,
+        &Clock::frozen(NOW),
+    )
+    .await
+    .unwrap();
     assert_eq!((undone.restored, undone.folders), (2, 1));
     assert!(trashed(&s.pool).await.is_empty());
 }
