@@ -94,12 +94,18 @@ pub fn DeleteAssetsDialog(
     let on_confirm = Callback::new(move |()| {
         let keep = state.keep.get_untracked();
         let mut target = listing.target();
-        // "All matching", keeping those in use, confirms the number that moves.
+        // "All matching", keeping those in use, confirms the number that
+        // moves: the confirmed number less those in use, if the set read is
+        // still the one confirmed. If it is not, the confirmed number goes
+        // as it is, and the server refuses it (409) with what matches now:
+        // the set never changes under the person's confirmation.
         if let (true, Items::Matching { expected, .. }) = (keep, &mut target.items) {
-            if let Some(moving) = state
-                .usage
-                .with_untracked(|u| u.read().and_then(|u| u.expected_if_kept))
-            {
+            let confirmed = *expected;
+            if let Some(moving) = state.usage.with_untracked(|u| {
+                u.read()
+                    .filter(|u| u.matching == Some(confirmed))
+                    .and_then(|u| u.expected_if_kept)
+            }) {
                 *expected = moving;
             }
         }
@@ -180,7 +186,10 @@ fn in_use_part(state: InUseState) -> AnyView {
         keep,
         action,
     } = state;
-    let ask = move || {
+    // `follow`: after a 409, "all matching" takes the number that matches
+    // now (the person confirms it anew); on opening it keeps the one the
+    // person chose, which the server checks.
+    let ask = move |follow: bool| {
         let request = UsageOfSelection::new(listing.space.get_untracked(), listing.target());
         leptos::task::spawn_local(async move {
             let UsageOfSelection {
@@ -194,7 +203,7 @@ fn in_use_part(state: InUseState) -> AnyView {
             match answer {
                 Ok(read) => {
                     // After a 409 the set changed: confirm what matches now.
-                    if let Some(matching) = read.matching {
+                    if let (true, Some(matching)) = (follow, read.matching) {
                         listing.all_matching.update(|all| {
                             if let Some(all) = all {
                                 all.count = matching;
@@ -207,10 +216,10 @@ fn in_use_part(state: InUseState) -> AnyView {
             }
         });
     };
-    ask();
+    ask(false);
     Effect::new(move |_| {
         if action.value().with(changed_count).is_some() {
-            ask();
+            ask(true);
         }
     });
     let nothing_moves = move || state.nothing_moves();
