@@ -8,7 +8,7 @@
 #      use), each PUT timed, beside the raw SQL (one transaction inserting
 #      the source and its 1,000 rows with sqlite3) on a copy of the data;
 #   3. the listing again (3 runs), and with the Usage filter (in use, not
-#      in use), at 32 connections;
+#      in use), at 32 connections (in use also at 1);
 #   4. a source's list replaced by another 1,000 (500 kept, 500 new).
 # Needs wrk and sqlite3 (setup.sh bench).
 set -euo pipefail
@@ -47,7 +47,8 @@ for s in range(30):
             "url": f"https://cms.example/pages/{s}"}, "assets": ids}
     json.dump(body, open(f"{d}/ref-{s}.json", "w"))
     if s == 0:
-        body["assets"] = ids[500:] + list(range(50001, 50001 + 50000, 100))[:500]
+        # 500 of its own kept, and 500 of page-1's (ids ≡ 2 mod 100) added.
+        body["assets"] = ids[500:] + list(range(2, 100001, 100))[:500]
         json.dump(body, open(f"{d}/ref-replace.json", "w"))
 PY
 times=()
@@ -87,6 +88,7 @@ echo "== list_assets first page, 32 connections, 30,000 of 100,000 in use"
 listing ""
 echo "== the same, Usage: In use"
 listing "&usage=in_use"
+echo "  1 connection: $(wrk -t1 -c1 -d"${duration}s" --latency -H "$auth" "$base/api/list_assets?space=bench&usage=in_use" | pct)"
 echo "== the same, Usage: Not in use"
 listing "&usage=not_in_use"
 
