@@ -8,7 +8,7 @@ use sqlx::AnyPool;
 use super::super::folders::data::{path, paths, push_within, FolderRow, FOLDER_COLUMNS};
 use super::super::folders::model::{path_label, Folder, Within};
 use super::super::model::{Asset, AssetPage, Location, SortDir, SortKey, Usage};
-use super::{push_live_scope, push_usage, AssetRow};
+use super::{push_live_scope, push_usage, push_usage_in_order, AssetRow};
 use crate::domain::error::AppError;
 use crate::domain::ids::SpaceId;
 use crate::domain::paging::PageAt;
@@ -170,7 +170,9 @@ impl Part for LiveAssets<'_> {
             "SELECT a.id, a.name, a.mime_type, a.kind, a.size_bytes, a.width, a.height, \
              a.has_thumbnail, a.updated_at, a.folder_id, a.used_in FROM assets a WHERE TRUE",
         );
-        push_scope(&mut qb, self.space, self.params);
+        push_live_scope(&mut qb, self.space);
+        push_within(&mut qb, self.params.within);
+        push_usage_in_order(&mut qb, self.params.usage);
         self.searched.keep_matches(qb)
     }
 
