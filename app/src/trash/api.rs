@@ -108,20 +108,6 @@ impl MoveToTrash {
     }
 }
 
-impl UsageOfSelection {
-    /// What a move of `target` in `space` would do to the assets in use.
-    pub fn new(space: String, target: crate::domain::bulk_target::BulkTarget<Matching>) -> Self {
-        let fields = target.into_fields();
-        Self {
-            space,
-            ids: fields.ids,
-            folder_ids: fields.folder_ids,
-            matching: fields.matching,
-            expected_count: fields.expected_count,
-        }
-    }
-}
-
 /// Moves assets of a space to Trash: `POST /api/move_to_trash` with
 /// `{"space": "marketing", "ids": [1, 2, 3]}`, or every live asset matching
 /// a search with the number the person confirmed:

@@ -5,7 +5,7 @@ use super::{AssetsListing, PHRASING};
 use crate::assets::folders::model::{mix_count, mix_with_inside};
 use crate::domain::bulk_target::Items;
 use crate::domain::format::assets_count;
-use crate::trash::api::{usage_of_selection, MoveToTrash, UsageOfSelection};
+use crate::trash::api::{usage_of_selection, MoveToTrash};
 use crate::trash::model::SelectionUsage;
 use crate::trash::model::RETENTION_DAYS;
 use crate::ui::confirm_dialog::{refusal, ConfirmDialog};
@@ -190,16 +190,17 @@ fn in_use_part(state: InUseState) -> AnyView {
     // now (the person confirms it anew); on opening it keeps the one the
     // person chose, which the server checks.
     let ask = move |follow: bool| {
-        let request = UsageOfSelection::new(listing.space.get_untracked(), listing.target());
+        let space = listing.space.get_untracked();
+        let fields = listing.target().into_fields();
         leptos::task::spawn_local(async move {
-            let UsageOfSelection {
+            let answer = usage_of_selection(
                 space,
-                ids,
-                folder_ids,
-                matching,
-                expected_count,
-            } = request;
-            let answer = usage_of_selection(space, ids, folder_ids, matching, expected_count).await;
+                fields.ids,
+                fields.folder_ids,
+                fields.matching,
+                fields.expected_count,
+            )
+            .await;
             match answer {
                 Ok(read) => {
                     // After a 409 the set changed: confirm what matches now.
