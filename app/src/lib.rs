@@ -19,7 +19,8 @@
 //!   `spaces` (what a space is) → `auth` (people, sessions, roles,
 //!   memberships, the permission check, API tokens as credentials) →
 //!   `tokens` (making and revoking them) → `assets` (files, the listing,
-//!   uploads, details) → `trash` (moving to Trash and back, the purge).
+//!   uploads, details) → `trash` (moving to Trash and back, the purge) → `settings` (a space's
+//!   retention and storage).
 //! - **`pages`** combine features (the frame around a space, the Assets page
 //!   that moves assets to Trash, Space Settings); nothing uses them but this
 //!   root, which assembles the routes.
@@ -37,6 +38,7 @@ pub mod assets;
 pub mod auth;
 pub mod domain;
 pub mod pages;
+pub mod settings;
 pub mod spaces;
 pub mod tokens;
 pub mod trash;

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 const ROOMS: [(&str, usize); 3] = [("domain", 0), ("platform", 1), ("ui", 1)];
 
 /// The features, in order: each may use the ones before it.
-const FEATURES: [&str; 5] = ["spaces", "auth", "tokens", "assets", "trash"];
+const FEATURES: [&str; 6] = ["spaces", "auth", "tokens", "assets", "trash", "settings"];
 
 /// Pages that combine features: may use everything above; nothing uses them
 /// (but the crate root, which assembles the routes).

@@ -1,0 +1,5 @@
+//! Space Settings → General: how long Trash keeps deleted items (retention)
+//! and what the space stores (storage and its quota).
+
+pub mod retention;
+pub mod storage;
