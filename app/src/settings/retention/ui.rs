@@ -70,6 +70,9 @@ pub fn RetentionForm() -> impl IntoView {
                     required=true
                     readonly=!can_change
                     aria-describedby="retention-help"
+                    // The attribute for the page as the server sends it, the
+                    // property for what is typed and saved after.
+                    value=value.get_untracked()
                     prop:value=move || value.get()
                     on:input=move |event| value.set(event_target_value(&event))
                 />
