@@ -3,6 +3,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod bulk;
+#[cfg(feature = "ssr")]
+pub mod empty;
 #[cfg(all(test, feature = "ssr"))]
 mod fixtures;
 #[cfg(feature = "ssr")]
