@@ -6,7 +6,7 @@ pub mod bulk;
 #[cfg(feature = "ssr")]
 pub mod empty;
 #[cfg(all(test, feature = "ssr"))]
-mod fixtures;
+pub(crate) mod fixtures;
 #[cfg(feature = "ssr")]
 pub mod in_use;
 #[cfg(feature = "ssr")]

@@ -314,7 +314,7 @@ impl TestApp {
     }
 
     pub async fn trash(&self, id: i64) {
-        sqlx::query("UPDATE assets SET deleted_at = 1, delete_batch = 'b' WHERE id = $1")
+        sqlx::query("UPDATE assets SET deleted_at = 1, delete_batch = 'b', expires_at = 2 WHERE id = $1")
             .bind(id)
             .execute(&self.state.pool)
             .await
