@@ -10,7 +10,7 @@ use crate::spaces::data::ensure;
 use crate::trash::bulk::{move_to_trash, restore_from_trash, trash_assets, BulkChange};
 use crate::trash::fixtures::{assets, assets_in, folder, user, NOW};
 use crate::trash::listing::{list_trash, TrashParams};
-use crate::trash::model::RETENTION_MILLIS;
+use crate::trash::model::DEFAULT_RETENTION_MILLIS;
 
 fn request(space: SpaceId, by: UserId, expected: Option<u64>, effect: Effect) -> EmptyTrashRequest {
     EmptyTrashRequest {
@@ -63,7 +63,7 @@ async fn trashed_in_bulk(pool: &AnyPool, space: SpaceId, n: i64, at: Timestamp) 
     .bind(n)
     .bind(at)
     .bind(BatchId::new_random())
-    .bind(at.plus_millis(RETENTION_MILLIS))
+    .bind(at.plus_millis(DEFAULT_RETENTION_MILLIS))
     .execute(pool)
     .await
     .unwrap();
@@ -241,7 +241,7 @@ async fn expired_rows_not_yet_purged_go_too_but_are_not_counted() {
     move_to_trash(&pool, space, by, &ids[..1], &Clock::frozen(NOW))
         .await
         .unwrap();
-    let later = NOW.plus_millis(RETENTION_MILLIS + 1);
+    let later = NOW.plus_millis(DEFAULT_RETENTION_MILLIS + 1);
     move_to_trash(&pool, space, by, &ids[1..], &Clock::frozen(later))
         .await
         .unwrap();
