@@ -5,12 +5,12 @@ use std::time::Duration;
 use app::platform::clock::parse_offset;
 use app::platform::site::PublicOrigin;
 
-pub(crate) fn parse_public_url(text: &str) -> Result<PublicOrigin, String> {
+pub fn parse_public_url(text: &str) -> Result<PublicOrigin, String> {
     PublicOrigin::parse(text).map_err(|e| e.to_string())
 }
 
 /// `10m` → 10 minutes; zero and negative intervals are refused.
-pub(crate) fn parse_interval(text: &str) -> Result<Duration, String> {
+pub fn parse_interval(text: &str) -> Result<Duration, String> {
     let millis = parse_offset(text).map_err(|e| e.to_string())?;
     if millis <= 0 {
         return Err(format!(
@@ -20,9 +20,9 @@ pub(crate) fn parse_interval(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_millis(millis.unsigned_abs()))
 }
 
-/// `100MB` → 104,857,600 bytes (KB, MB, GB are powers of 1024; a bare
+/// `100MB` → 104,857,600 bytes (KB, MB, GB, TB are powers of 1024; a bare
 /// number is bytes).
-pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
+pub fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let split = text
         .find(|c: char| !c.is_ascii_digit())
@@ -33,6 +33,7 @@ pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
         "KB" | "K" => 1 << 10,
         "MB" | "M" => 1 << 20,
         "GB" | "G" => 1 << 30,
+        "TB" | "T" => 1 << 40,
         _ => return Err(format!("{text:?} is not a size, like 100MB or 2GB")),
     };
     number

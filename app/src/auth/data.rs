@@ -1,7 +1,7 @@
 //! Data access for users and memberships.
 
-use crate::spaces::model::DEFAULT_RETENTION_DAYS;
 use crate::domain::error::AppError;
+use crate::spaces::model::DEFAULT_RETENTION_DAYS;
 use sqlx::any::AnyExecutor;
 
 use super::model::{Membership, Role, User};

@@ -292,8 +292,7 @@ pub async fn count_trash(
     let Caller {
         state, space_id, ..
     } = caller(&space, Permission::Delete).await?;
-    let filters =
-        TrashFilters::parse(&trash_matching(q, by, kind, from, to, tz, expires_within)?)?;
+    let filters = TrashFilters::parse(&trash_matching(q, by, kind, from, to, tz, expires_within)?)?;
     let now = state.clock.now();
     super::listing::count_trash(&state.pool, space_id, &filters, now).await
 }

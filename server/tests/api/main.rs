@@ -18,6 +18,7 @@ mod matching;
 mod openapi;
 mod pages;
 mod permissions;
+mod settings;
 mod tokens;
 mod trash;
 mod uploads;

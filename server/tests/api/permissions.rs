@@ -172,6 +172,8 @@ async fn permission_matrix_covers_every_server_function() {
         // A dry run: answers what Trash holds, deletes nothing.
         ("/api/empty_trash", "POST", needs(Permission::Purge)),
         ("/api/list_tokens", "GET", needs(Permission::Manage)),
+        // Sent with the retention the space has: allowed, changes nothing.
+        ("/api/space_settings", "PUT", needs(Permission::Manage)),
         // Sent with an empty name: refused, nothing made.
         (
             "/api/create_token",
@@ -285,6 +287,9 @@ async fn permission_matrix_covers_every_server_function() {
                         "source": { "system": "matrix", "id": "none", "title": "None" },
                         "assets": [],
                     });
+                    app.put_json(path, &body).await.0
+                } else if *path == "/api/space_settings" {
+                    let body = serde_json::json!({ "space": space, "retention_days": 14 });
                     app.put_json(path, &body).await.0
                 } else if *path == "/api/restore_batch" {
                     let body = serde_json::json!({ "space": space, "batch": done.batch });

@@ -145,10 +145,11 @@ pub fn DeleteAssetsDialog(
 fn delete_text(listing: AssetsListing, usage: RwSignal<InUseRead>) -> Signal<String> {
     let retention = crate::auth::ui::use_current_space().map(|c| c.retention_days);
     Signal::derive(move || {
-        let days = crate::domain::format::days(retention.map_or(
-            crate::trash::model::DEFAULT_RETENTION_DAYS,
-            |days| days.get(),
-        ));
+        let days = crate::domain::format::days(
+            retention.map_or(crate::trash::model::DEFAULT_RETENTION_DAYS, |days| {
+                days.get()
+            }),
+        );
         let folders = listing.folders_selected.get();
         let assets = (listing.count.get() - folders) as u64;
         let folders = folders as u64;
@@ -172,9 +173,7 @@ fn delete_text(listing: AssetsListing, usage: RwSignal<InUseRead>) -> Signal<Str
             }
             None => assets_count(assets),
         };
-        format!(
-            "{what} will be moved to Trash. You can restore them from Trash within {days}."
-        )
+        format!("{what} will be moved to Trash. You can restore them from Trash within {days}.")
     })
 }
 

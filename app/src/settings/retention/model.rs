@@ -40,9 +40,7 @@ pub fn check_retention(days: i64) -> Result<u16, String> {
         .ok()
         .filter(|d| (MIN_RETENTION_DAYS..=MAX_RETENTION_DAYS).contains(d))
         .ok_or_else(|| {
-            format!(
-                "Keep deleted items for {MIN_RETENTION_DAYS} to {MAX_RETENTION_DAYS} days."
-            )
+            format!("Keep deleted items for {MIN_RETENTION_DAYS} to {MAX_RETENTION_DAYS} days.")
         })
 }
 
@@ -78,6 +76,9 @@ mod tests {
             saved(14, 1).summary(),
             "Saved: items deleted from now on are kept for 1 day. What is in Trash keeps the time it was given."
         );
-        assert_eq!(saved(7, 7).summary(), "Saved: deleted items are kept for 7 days.");
+        assert_eq!(
+            saved(7, 7).summary(),
+            "Saved: deleted items are kept for 7 days."
+        );
     }
 }

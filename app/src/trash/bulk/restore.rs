@@ -6,9 +6,7 @@ use std::collections::BTreeSet;
 use sqlx::AnyPool;
 
 use super::super::listing::TrashFilters;
-use super::super::model::{
-    is_restorable, RestoreFromTrashOutcome, RestoreOutcome,
-};
+use super::super::model::{is_restorable, RestoreFromTrashOutcome, RestoreOutcome};
 use super::folders;
 use super::matching::{begin_matching_in_trash, BulkChange};
 use super::states::begin_bulk;

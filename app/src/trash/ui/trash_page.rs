@@ -190,9 +190,18 @@ async fn fetch_page(space: String, query: TrashQuery) -> Result<Page, AppError> 
 async fn count_matching(space: String, m: TrashMatching) -> Option<u64> {
     let q = Some(m.search).filter(|s| !s.trim().is_empty());
     let (from, to) = (m.from.map(|d| d.as_iso()), m.to.map(|d| d.as_iso()));
-    count_trash(space, q, m.deleted_by, m.kind, from, to, Some(m.tz), m.expires_within)
-        .await
-        .ok()
+    count_trash(
+        space,
+        q,
+        m.deleted_by,
+        m.kind,
+        from,
+        to,
+        Some(m.tz),
+        m.expires_within,
+    )
+    .await
+    .ok()
 }
 
 /// "Delete Permanently": confirms deleting the selection for good, sends

@@ -100,7 +100,10 @@ async fn lengthening_gives_what_is_in_trash_the_longer_time() {
     let ids = assets(&s.pool, s.space, 2).await;
     trash(&s, &ids[..1], NOW).await;
     let saved = set(&s, 30, NOW.plus_millis(DAY)).await.unwrap();
-    assert_eq!((saved.previous_retention_days, saved.retention_days), (14, 30));
+    assert_eq!(
+        (saved.previous_retention_days, saved.retention_days),
+        (14, 30)
+    );
     assert_eq!(saved.extended, 1);
     // Deleted after the change: 30 days too.
     trash(&s, &ids[1..], NOW.plus_millis(2 * DAY)).await;
@@ -187,7 +190,10 @@ async fn a_folder_and_what_is_inside_get_the_longer_time_together() {
     )
     .await
     .unwrap();
-    assert_eq!((outcome.folders, outcome.restored), (1, inside.len() as u64));
+    assert_eq!(
+        (outcome.folders, outcome.restored),
+        (1, inside.len() as u64)
+    );
     let ids: Vec<FolderId> =
         sqlx::query_scalar("SELECT id FROM folders WHERE expires_at IS NOT NULL")
             .fetch_all(&s.pool)
@@ -209,21 +215,21 @@ async fn changes_are_audited_and_bad_numbers_refused() {
             other => panic!("{wrong}: {other:?}"),
         }
     }
-    let entries: Vec<(String, Option<i64>, Option<String>)> = sqlx::query_as(
-        "SELECT action, actor_id, detail FROM audit_log ORDER BY id",
-    )
-    .fetch_all(&s.pool)
-    .await
-    .unwrap();
+    let entries: Vec<(String, Option<i64>, Option<String>)> =
+        sqlx::query_as("SELECT action, actor_id, detail FROM audit_log ORDER BY id")
+            .fetch_all(&s.pool)
+            .await
+            .unwrap();
     assert_eq!(entries.len(), 1, "the same number again writes nothing");
     assert_eq!(entries[0].0, "settings_changed");
     assert_eq!(entries[0].1, Some(s.user.0));
-    let detail: serde_json::Value =
-        serde_json::from_str(entries[0].2.as_deref().unwrap()).unwrap();
+    let detail: serde_json::Value = serde_json::from_str(entries[0].2.as_deref().unwrap()).unwrap();
     assert_eq!(detail["retention_days"]["from"], 14);
     assert_eq!(detail["retention_days"]["to"], 30);
     assert_eq!(
-        crate::spaces::data::retention_days(&s.pool, s.space).await.unwrap(),
+        crate::spaces::data::retention_days(&s.pool, s.space)
+            .await
+            .unwrap(),
         30
     );
 }
