@@ -60,10 +60,18 @@ async fn empty_trash_killed_in_the_middle_leaves_whole_chunks_and_every_file() {
     assert_eq!(asked.json()["items"], TRASHED);
 
     // Sent without waiting for the answer; killed as soon as rows go.
-    let body = json!({ "space": SPACE, "expected_count": TRASHED });
+    let body = json!({ "space": SPACE, "expected_count": TRASHED }).to_string();
     let sender = {
         let owner = owner.clone();
-        tokio::spawn(async move { owner.post_json("/api/empty_trash", &body).await })
+        tokio::spawn(async move {
+            let sent = owner.send(
+                "POST",
+                "/api/empty_trash",
+                Some("application/json"),
+                body.as_bytes(),
+            );
+            sent.await
+        })
     };
     let seen = kill_when_rows_go(&mut trove).await;
     let _ = sender.await;
