@@ -38,14 +38,16 @@ async fn main() -> anyhow::Result<()> {
         ("app empty_trash + files", true, true),
     ] {
         let dir = tempfile::tempdir()?;
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("bench.db").display()
+        );
         let pool = app::platform::db::connect(&url).await?;
         let (space, user) = seed(&pool, assets).await?;
         let root = dir.path().join("files");
-        let keys: Vec<String> =
-            sqlx::query_scalar("SELECT storage_key FROM assets ORDER BY id")
-                .fetch_all(&pool)
-                .await?;
+        let keys: Vec<String> = sqlx::query_scalar("SELECT storage_key FROM assets ORDER BY id")
+            .fetch_all(&pool)
+            .await?;
         if files {
             write_files(&root, &keys)?;
         }
@@ -58,16 +60,19 @@ async fn main() -> anyhow::Result<()> {
                 expected: Some(assets as u64),
                 effect: Effect::Apply,
             };
-            empty_trash(&pool, &storage, &request, &clock).await?.deleted
+            empty_trash(&pool, &storage, &request, &clock)
+                .await?
+                .deleted
         } else {
             pool.close().await;
             let raw = app::platform::db::raw_sqlite(&url).await?;
             let mut tx = raw.begin_with("BEGIN IMMEDIATE").await?;
-            let gone = sqlx::query("DELETE FROM assets WHERE space_id = $1 AND deleted_at IS NOT NULL")
-                .bind(space.0)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            let gone =
+                sqlx::query("DELETE FROM assets WHERE space_id = $1 AND deleted_at IS NOT NULL")
+                    .bind(space.0)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
             tx.commit().await?;
             if files {
                 for key in &keys {

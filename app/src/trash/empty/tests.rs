@@ -323,7 +323,7 @@ async fn what_arrives_or_is_restored_meanwhile_stays() {
         .unwrap();
     let clock = Clock::frozen(NOW.plus_millis(1_000));
     let emptying = {
-        let (pool, storage, clock) = (pool.clone(), storage.clone(), clock.clone());
+        let (pool, storage, clock) = (pool.clone(), storage.clone(), clock);
         tokio::spawn(async move {
             empty_trash_in_chunks(
                 &pool,
