@@ -90,9 +90,24 @@ BEGIN
     WHERE space_id = OLD.space_id AND kind = OLD.kind;
 END;
 
-CREATE TRIGGER assets_storage_update AFTER UPDATE OF deleted_at, size_bytes, kind, space_id ON assets
+-- Into or out of Trash: one UPDATE of the row (the common case, and the
+-- cost every bulk move pays per asset, so it is kept to one statement).
+CREATE TRIGGER assets_storage_trash AFTER UPDATE OF deleted_at ON assets
 WHEN (OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL)
-  OR OLD.size_bytes <> NEW.size_bytes OR OLD.kind <> NEW.kind OR OLD.space_id <> NEW.space_id
+  AND OLD.size_bytes = NEW.size_bytes AND OLD.kind = NEW.kind AND OLD.space_id = NEW.space_id
+BEGIN
+    UPDATE space_storage SET
+        live_assets  = live_assets  + (CASE WHEN NEW.deleted_at IS NULL THEN 1 ELSE -1 END),
+        live_bytes   = live_bytes   + (CASE WHEN NEW.deleted_at IS NULL THEN NEW.size_bytes ELSE -NEW.size_bytes END),
+        trash_assets = trash_assets - (CASE WHEN NEW.deleted_at IS NULL THEN 1 ELSE -1 END),
+        trash_bytes  = trash_bytes  - (CASE WHEN NEW.deleted_at IS NULL THEN NEW.size_bytes ELSE -NEW.size_bytes END)
+    WHERE space_id = NEW.space_id AND kind = NEW.kind;
+END;
+
+-- A change of size, type or space (with or without Trash): the old state
+-- out, the new one in.
+CREATE TRIGGER assets_storage_update AFTER UPDATE OF deleted_at, size_bytes, kind, space_id ON assets
+WHEN OLD.size_bytes <> NEW.size_bytes OR OLD.kind <> NEW.kind OR OLD.space_id <> NEW.space_id
 BEGIN
     UPDATE space_storage SET
         live_assets  = live_assets  - (OLD.deleted_at IS NULL),

@@ -1,4 +1,5 @@
-//! Trash: moving assets to Trash, putting them back, and the 14-day rule.
+//! Trash: moving assets to Trash, putting them back, and the deadline each
+//! deletion gets from its space's retention (14 days unless changed).
 
 pub mod api;
 #[cfg(feature = "ssr")]

@@ -41,7 +41,7 @@ pub async fn thumbnail(
 
 /// `GET /files/{space}/trash/{id}/thumbnail`: the thumbnail of an image in
 /// Trash, for the Trash page; needs the delete permission, and is a 404
-/// once the asset is restored or its 14 days are over.
+/// once the asset is restored or its time in Trash is over.
 pub async fn trash_thumbnail(
     State(state): State<AppState>,
     Path((space, id)): Path<(String, String)>,

@@ -70,12 +70,19 @@ pub fn RetentionForm() -> impl IntoView {
                     required=true
                     readonly=!can_change
                     aria-describedby="retention-help"
+                    // The attribute for the page as the server sends it, the
+                    // property for what is typed and saved after.
+                    value=value.get_untracked()
                     prop:value=move || value.get()
                     on:input=move |event| value.set(event_target_value(&event))
                 />
             </label>
             <p id="retention-help" class="muted">
-                "Deleted items can be restored from Trash until then, and are removed permanently after. A longer time applies to what is in Trash now; a shorter one to what is deleted after the change."
+                {move || format!(
+                    "Deleted items stay in Trash for {} and can be restored until then; after that they are removed permanently.",
+                    crate::domain::format::days(saved_days.get()),
+                )}
+                " A longer time applies to what is in Trash now, a shorter one to what is deleted after the change."
             </p>
             {can_change.then(|| view! {
                 <button type="submit" class="button button--primary" disabled=move || save.pending().get()>

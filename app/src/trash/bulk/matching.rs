@@ -88,7 +88,7 @@ pub(super) async fn resolve_matching(
 }
 
 /// The start of a change to "everything in Trash matching": takes the write
-/// lock, reads the clock under it (the 14 days are judged at that moment)
+/// lock, reads the clock under it (deadlines are judged at that moment)
 /// and resolves the ids against the confirmed count.
 pub(super) async fn begin_matching_in_trash<'c>(
     conn: &'c mut AnyConnection,

@@ -120,7 +120,7 @@ pub async fn restore_from_trash(
 }
 
 /// Restores assets from Trash, all or nothing: listed ids (unknown or
-/// foreign ids fail naming them, 404; ids whose 14 days are over fail as no
+/// foreign ids fail naming them, 404; ids past their deadline fail as no
 /// longer restorable; ids not in Trash are skipped and counted), or
 /// everything restorable in Trash matching its filters if that is the
 /// confirmed number; and the listed trashed folders with everything of
