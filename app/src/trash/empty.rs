@@ -99,7 +99,8 @@ pub async fn empty_trash_in_chunks(
         check_items(items, expected)?;
     }
     let bytes: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(SUM(trash_bytes), 0) FROM space_storage WHERE space_id = $1",
+        // PostgreSQL's SUM of a BIGINT is NUMERIC: back to BIGINT.
+        "SELECT CAST(COALESCE(SUM(trash_bytes), 0) AS BIGINT) FROM space_storage WHERE space_id = $1",
     )
     .bind(space)
     .fetch_one(&mut *tx)

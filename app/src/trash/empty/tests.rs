@@ -202,11 +202,13 @@ async fn empty_trash_is_count_guarded_and_removes_rows_then_files() {
     assert_eq!(detail["complete"], true);
     assert_eq!(detail["deleted"], 5);
     assert_eq!(detail["items"], 4);
-    let storage_left: i64 = count(
-        &pool,
-        "SELECT COALESCE(SUM(trash_bytes), 0) FROM space_storage WHERE space_id = 1",
+    let storage_left: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(trash_bytes), 0) AS BIGINT) FROM space_storage WHERE space_id = $1",
     )
-    .await;
+    .bind(space)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert_eq!(storage_left, 0);
     let page = list_trash(
         &pool,
@@ -346,6 +348,10 @@ async fn what_arrives_or_is_restored_meanwhile_stays() {
         if trashed < 3_000 {
             break;
         }
+        assert!(
+            !emptying.is_finished(),
+            "Empty Trash ended before any row went"
+        );
         tokio::task::yield_now().await;
     }
     move_to_trash(
