@@ -38,8 +38,8 @@ use crate::domain::error::AppError;
 use crate::settings::retention::api::PutSpaceSettings;
 use crate::tokens::api::{CreateToken, ListTokens, RevokeToken};
 use crate::trash::api::{
-    CountTrash, DeletePermanently, ListTrash, MoveToTrash, RestoreBatch, RestoreFromTrash,
-    UsageOfSelection,
+    CountTrash, DeletePermanently, EmptyTrash, ListTrash, MoveToTrash, RestoreBatch,
+    RestoreFromTrash, UsageOfSelection,
 };
 
 /// The security schemes' names in the document.
@@ -150,6 +150,7 @@ fn parts() -> (Paths, Schemas) {
         endpoint::<ListTrash>(s),
         endpoint::<CountTrash>(s),
         endpoint::<DeletePermanently>(s),
+        endpoint::<EmptyTrash>(s),
         endpoint::<RestoreFromTrash>(s),
         endpoint::<ListTokens>(s),
         endpoint::<CreateToken>(s),

@@ -4,6 +4,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod bulk;
+#[cfg(feature = "ssr")]
+pub mod empty;
 #[cfg(all(test, feature = "ssr"))]
 pub(crate) mod fixtures;
 #[cfg(feature = "ssr")]

@@ -15,6 +15,8 @@ pub enum AuditAction {
     Restore,
     DeletePermanently,
     Purge,
+    /// Everything in a space's Trash deleted for good at once.
+    EmptyTrash,
     /// A space's settings changed: `detail` says what was and what became.
     SettingsChanged,
 }
@@ -27,6 +29,7 @@ impl AuditAction {
             Self::Restore => "restore",
             Self::DeletePermanently => "delete_permanently",
             Self::Purge => "purge",
+            Self::EmptyTrash => "empty_trash",
             Self::SettingsChanged => "settings_changed",
         }
     }
@@ -68,6 +71,36 @@ impl AuditEntry<'_> {
         .execute(conn)
         .await?;
         Ok(())
+    }
+}
+
+impl AuditEntry<'_> {
+    /// [`write`](Self::write) with a `detail` (JSON), answering the new
+    /// entry's id, for a change that goes on recording its progress there
+    /// (Empty Trash, in chunks).
+    pub async fn write_with_detail(
+        &self,
+        conn: &mut AnyConnection,
+        detail: &str,
+    ) -> Result<i64, AppError> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count,
+                                    folder_ids, at, token_id, detail)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             RETURNING id",
+        )
+        .bind(self.space)
+        .bind(self.actor.map(|actor| actor.user))
+        .bind(self.action.as_str())
+        .bind(self.batch)
+        .bind(self.ids_json)
+        .bind(i64::try_from(self.count).unwrap_or(i64::MAX))
+        .bind(self.folders_json)
+        .bind(self.at)
+        .bind(self.actor.and_then(|actor| actor.token))
+        .bind(detail)
+        .fetch_one(conn)
+        .await?)
     }
 }
 

@@ -16,8 +16,8 @@ use leptos::server_fn::codec::{GetUrl, Json};
 #[cfg(feature = "ssr")]
 use super::listing::TrashFilters;
 use super::model::{
-    DeletePermanentlyOutcome, Matching, MoveOutcome, RestoreFromTrashOutcome, RestoreOutcome,
-    SelectionUsage, TrashMatching, TrashPage,
+    DeletePermanentlyOutcome, EmptyTrashOutcome, Matching, MoveOutcome, RestoreFromTrashOutcome,
+    RestoreOutcome, SelectionUsage, TrashMatching, TrashPage,
 };
 use crate::assets::model::AssetKind;
 #[cfg(feature = "ssr")]
@@ -333,6 +333,41 @@ pub async fn delete_permanently(
     )?;
     let Caller { state, .. } = &caller;
     super::bulk::delete_assets_permanently(&state.pool, &state.storage, &change, &state.clock).await
+}
+
+/// Empties the space's Trash: `POST /api/empty_trash` with
+/// `{"space": "marketing", "expected_count": 120}` deletes for good
+/// everything in Trash (assets and folders, expired ones not yet purged
+/// too) if Trash holds the confirmed number of items, as the page counts
+/// them (its topmost assets and folders; 409 with `count` if it holds
+/// another number now). Items that arrive in Trash meanwhile stay. Large
+/// Trashes go in chunks of 10,000 rows, each all or nothing, recorded as one
+/// audit entry; files are removed once their rows are gone.
+/// `"dry_run": true` answers what Trash holds (`expected_count` may be left
+/// out then) without deleting. Answers the `items` counted, the assets
+/// `deleted`, the `folders` and the `bytes` freed. Needs the purge
+/// permission (Owner and Admin).
+#[server(prefix = "/api", endpoint = "empty_trash", input = Json,
+    input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
+pub async fn empty_trash(
+    space: String,
+    expected_count: Option<u64>,
+    dry_run: Option<bool>,
+) -> Result<EmptyTrashOutcome, AppError> {
+    use super::bulk::Effect;
+    use super::empty::EmptyTrashRequest;
+    let Caller {
+        state,
+        space_id,
+        actor,
+    } = caller(&space, Permission::Purge).await?;
+    let request = EmptyTrashRequest {
+        space: space_id,
+        actor,
+        expected: expected_count,
+        effect: Effect::from_dry_run(dry_run),
+    };
+    super::empty::empty_trash(&state.pool, &state.storage, &request, &state.clock).await
 }
 
 /// Restores assets from Trash: `POST /api/restore_from_trash` with

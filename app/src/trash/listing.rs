@@ -146,6 +146,28 @@ pub async fn count_trash(
     .await
 }
 
+/// How many items Trash shows without a filter, as (assets, folders): its
+/// topmost restorable assets and folders (assets deleted inside a folder
+/// are not rows of their own), exactly (no cap), on `conn`: Empty Trash
+/// counts them under its write lock.
+pub(crate) async fn count_items(
+    conn: &mut sqlx::AnyConnection,
+    space: SpaceId,
+    now: Timestamp,
+) -> Result<(u64, u64), AppError> {
+    let filters = TrashFilters::default();
+    let scope = Scope {
+        space,
+        filters: &filters,
+        now,
+    };
+    let mut assets = Sql::new("SELECT COUNT(*) FROM assets a WHERE TRUE");
+    scope.push_assets(&mut assets);
+    let assets: i64 = assets.build_query_scalar().fetch_one(&mut *conn).await?;
+    let folders = TrashedFolders(scope).count(conn).await?;
+    Ok((assets.max(0) as u64, folders.max(0) as u64))
+}
+
 /// One page of a space's restorable trashed assets, newest first, with the
 /// total that match and who has assets in Trash. Assets past their deadline
 /// are gone from Trash even before the purge removes them.

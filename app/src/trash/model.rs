@@ -303,6 +303,43 @@ pub struct DeletePermanentlyOutcome {
     pub dry_run: bool,
 }
 
+/// What `empty_trash` did, or would do (a dry run).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct EmptyTrashOutcome {
+    /// Trash's items when it started, as the page counts them (its
+    /// topmost restorable assets and folders): what `expected_count` is
+    /// checked against.
+    pub items: u64,
+    /// Assets deleted for good (a dry run: in Trash now), inside deleted
+    /// folders or not, expired ones not yet purged included.
+    pub deleted: u64,
+    /// Folders deleted for good (a dry run: in Trash now).
+    pub folders: u64,
+    /// Bytes of stored files freed (a dry run: all of Trash's).
+    pub bytes: i64,
+    /// The request was a dry run: nothing changed.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// The Empty Trash dialog's sentence: "12 items (3.4 MB) will be deleted
+/// permanently. This cannot be undone."
+pub fn empty_trash_text(items: u64, bytes: i64) -> String {
+    format!(
+        "{} ({}) will be deleted permanently. This cannot be undone.",
+        crate::domain::format::items_count(items),
+        crate::domain::format::format_size(bytes)
+    )
+}
+
+/// "1 item deleted permanently", "12 items deleted permanently".
+pub fn emptied_summary(items: u64) -> String {
+    format!(
+        "{} deleted permanently",
+        crate::domain::format::items_count(items)
+    )
+}
+
 /// What one purge run removed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PurgeReport {
@@ -438,6 +475,20 @@ mod tests {
     use super::*;
 
     const DAY: i64 = MILLIS_PER_DAY;
+
+    #[test]
+    fn the_empty_trash_sentence_counts_items_and_bytes() {
+        assert_eq!(
+            empty_trash_text(1, 512),
+            "1 item (512 B) will be deleted permanently. This cannot be undone."
+        );
+        assert_eq!(
+            empty_trash_text(12, 3 * 1024 * 1024),
+            "12 items (3.0 MB) will be deleted permanently. This cannot be undone."
+        );
+        assert_eq!(emptied_summary(1), "1 item deleted permanently");
+        assert_eq!(emptied_summary(0), "0 items deleted permanently");
+    }
 
     #[test]
     fn restorable_until_exactly_fourteen_days() {

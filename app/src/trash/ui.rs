@@ -1,5 +1,6 @@
 //! The Trash page.
 
+mod empty_trash_dialog;
 mod settings_nav;
 mod trash_page;
 mod trash_table;

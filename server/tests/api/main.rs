@@ -9,6 +9,7 @@ mod harness;
 mod assets;
 mod auth;
 mod demo;
+mod empty_trash;
 mod fields;
 mod files;
 mod folders;

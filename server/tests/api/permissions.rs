@@ -169,6 +169,8 @@ async fn permission_matrix_covers_every_server_function() {
         ("/api/restore_from_trash", "POST", needs(Permission::Delete)),
         // Sent for a live asset too: skipped, nothing deleted.
         ("/api/delete_permanently", "POST", needs(Permission::Purge)),
+        // A dry run: answers what Trash holds, deletes nothing.
+        ("/api/empty_trash", "POST", needs(Permission::Purge)),
         ("/api/list_tokens", "GET", needs(Permission::Manage)),
         // Sent with the retention the space has: allowed, changes nothing.
         ("/api/space_settings", "PUT", needs(Permission::Manage)),
@@ -258,6 +260,9 @@ async fn permission_matrix_covers_every_server_function() {
                         other_ids[0]
                     };
                     let body = serde_json::json!({ "space": space, "ids": [id] });
+                    app.post_json(path, &body).await.0
+                } else if *path == "/api/empty_trash" {
+                    let body = serde_json::json!({ "space": space, "dry_run": true });
                     app.post_json(path, &body).await.0
                 } else if *path == "/api/create_folder" {
                     let body = serde_json::json!({ "space": space, "name": "existing" });

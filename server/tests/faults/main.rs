@@ -4,6 +4,9 @@
 //!   a 10,000-asset move to Trash and in the middle of its start-up purge;
 //!   after each kill the data must be whole (all or nothing, audited, every
 //!   row with its file, SQLite's own integrity check).
+//! - `empty_trash`: killed in the middle of emptying 30,000 assets from
+//!   Trash: each chunk whole or absent, every remaining row with its file,
+//!   one audit entry saying how far it got, and a second run finishes.
 //! - `exposure`: a fresh server has no demo accounts, and slow or idle
 //!   clients cannot hold its connections (header deadline, connection cap).
 //! - `load`: eight clients at once for `TROVE_FAULTS_LOAD_SECS` seconds
@@ -26,6 +29,7 @@ mod harness;
 
 mod client;
 mod db;
+mod empty_trash;
 mod exposure;
 mod kill;
 mod load;

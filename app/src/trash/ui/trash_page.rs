@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 
+use super::empty_trash_dialog::{EmptyTrashButton, EmptyTrashDialog};
 use super::trash_table::TrashTable;
 use super::SettingsNav;
 use crate::assets::folders::model::mix_count;
@@ -55,6 +56,7 @@ pub fn TrashPage() -> impl IntoView {
     let message = RwSignal::new(None::<Result<String, String>>);
     let restore = ServerAction::<RestoreFromTrash>::new();
     let dialog_open = RwSignal::new(false);
+    let empty_open = RwSignal::new(false);
     listing.after_change(restore, move |outcome| {
         message.set(Some(Ok(outcome.summary())));
     });
@@ -102,6 +104,7 @@ pub fn TrashPage() -> impl IntoView {
                     })}
                 </SelectionToolbar>
                 <DeletePermanentlyDialog open=dialog_open listing message />
+                {can_purge.then(|| view! { <EmptyTrashDialog open=empty_open listing message /> })}
                 <Listing
                     resource=listing.page
                     query
@@ -122,6 +125,7 @@ pub fn TrashPage() -> impl IntoView {
                         selection
                         all_matching=listing.all_matching
                     />
+                    {can_purge.then(|| view! { <EmptyTrashButton page=page.clone() query open=empty_open /> })}
                     <TrashTable page query space selection />
                 </Listing>
             </section>

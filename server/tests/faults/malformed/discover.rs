@@ -47,6 +47,7 @@ const OPTIONAL: &[(&str, &[&str])] = &[
         "/api/delete_permanently",
         &["ids", "folder_ids", "matching", "expected_count", "dry_run"],
     ),
+    ("/api/empty_trash", &["expected_count", "dry_run"]),
     (
         "/api/count_matching_assets",
         &["folder", "scope", "q", "usage"],
