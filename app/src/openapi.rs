@@ -35,6 +35,7 @@ use crate::assets::model::Asset;
 use crate::assets::usage::api::{AssetUsage, PutReferences};
 use crate::auth::api::{CurrentUser, ListSpaces, SignIn, SignOut};
 use crate::domain::error::AppError;
+use crate::settings::storage::api::SpaceUsage;
 use crate::tokens::api::{CreateToken, ListTokens, RevokeToken};
 use crate::trash::api::{
     CountTrash, DeletePermanently, ListTrash, MoveToTrash, RestoreBatch, RestoreFromTrash,
@@ -150,6 +151,7 @@ fn parts() -> (Paths, Schemas) {
         endpoint::<CountTrash>(s),
         endpoint::<DeletePermanently>(s),
         endpoint::<RestoreFromTrash>(s),
+        endpoint::<SpaceUsage>(s),
         endpoint::<ListTokens>(s),
         endpoint::<CreateToken>(s),
         endpoint::<RevokeToken>(s),
@@ -261,7 +263,11 @@ fn with_answers<E: ToSchema>(
         .response(
             "5XX",
             ResponseBuilder::new()
-                .description("Trove could not answer: 503 `unavailable` (busy: try again), 500.")
+                .description(
+                    "Trove could not answer: 503 `unavailable` (busy: try again), 507 \
+                     `space_full` (an upload past the space's quota, Trash included) or \
+                     `storage_full`, 500.",
+                )
                 .content(JSON, error),
         )
         .build()

@@ -3,3 +3,5 @@
 #[cfg(feature = "ssr")]
 pub mod data;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod storage;

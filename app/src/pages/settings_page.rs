@@ -3,6 +3,7 @@ use leptos_meta::Title;
 
 use crate::auth::ui::use_current_space;
 use crate::domain::routes;
+use crate::settings::storage::ui::StorageSection;
 use crate::trash::model::RETENTION_DAYS;
 use crate::trash::ui::SettingsNav;
 
@@ -29,6 +30,7 @@ pub fn SettingsPage() -> impl IntoView {
                         )}
                     </dd>
                 </dl>
+                <StorageSection />
             </section>
         </div>
     }
