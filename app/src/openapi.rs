@@ -35,6 +35,7 @@ use crate::assets::model::Asset;
 use crate::assets::usage::api::{AssetUsage, PutReferences};
 use crate::auth::api::{CurrentUser, ListSpaces, SignIn, SignOut};
 use crate::domain::error::AppError;
+use crate::settings::retention::api::PutSpaceSettings;
 use crate::settings::storage::api::SpaceUsage;
 use crate::tokens::api::{CreateToken, ListTokens, RevokeToken};
 use crate::trash::api::{
@@ -155,6 +156,7 @@ fn parts() -> (Paths, Schemas) {
         endpoint::<ListTokens>(s),
         endpoint::<CreateToken>(s),
         endpoint::<RevokeToken>(s),
+        endpoint::<PutSpaceSettings>(s),
         ("/api/upload", HttpMethod::Post, upload(s)),
         ("/api/openapi.json", HttpMethod::Get, this_document()),
     ];

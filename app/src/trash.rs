@@ -4,7 +4,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod bulk;
 #[cfg(all(test, feature = "ssr"))]
-mod fixtures;
+pub(crate) mod fixtures;
 #[cfg(feature = "ssr")]
 pub mod in_use;
 #[cfg(feature = "ssr")]

@@ -147,7 +147,7 @@ async fn main() -> anyhow::Result<()> {
     for _ in 0..ROUNDS {
         let started = Instant::now();
         let changed = sqlx::query(
-            "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = $3
+            "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = $3, expires_at = $1 + 1209600000
              WHERE space_id = $4 AND deleted_at IS NULL AND id IN (SELECT value FROM json_each($5))",
         )
         .bind(now)
@@ -161,7 +161,7 @@ async fn main() -> anyhow::Result<()> {
         raw.push(started.elapsed());
         anyhow::ensure!(changed == MOVED as u64);
         sqlx::query(
-            "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
+            "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL, expires_at = NULL
              WHERE space_id = $1 AND deleted_at IS NOT NULL",
         )
         .bind(space)

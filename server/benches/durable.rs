@@ -17,9 +17,10 @@ async fn fill(pool: &AnyPool, space: i64, rows: i64) -> anyhow::Result<()> {
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
          INSERT INTO assets (space_id, name, mime_type, kind, size_bytes, storage_key,
-                             has_thumbnail, created_at, updated_at, deleted_at, delete_batch)
+                             has_thumbnail, created_at, updated_at, deleted_at, delete_batch,
+                             expires_at)
          SELECT $2, 'a-' || i || '.png', 'image/png', 'image', 100, lower(hex(randomblob(16))),
-                0, 1, 1, 1, 'b'
+                0, 1, 1, 1, 'b', 2
          FROM n",
     )
     .bind(rows)

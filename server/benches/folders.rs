@@ -532,7 +532,7 @@ async fn raw_trash(
              SELECT f.id FROM folders f JOIN sub ON f.parent_id = sub.id
              WHERE f.deleted_at IS NULL
          )
-         UPDATE folders SET deleted_at = $2, deleted_by = $3, delete_batch = $4
+         UPDATE folders SET deleted_at = $2, deleted_by = $3, delete_batch = $4, expires_at = $2 + 1209600000
          WHERE id IN (SELECT id FROM sub) AND deleted_at IS NULL",
     )
     .bind(folder)
@@ -543,7 +543,7 @@ async fn raw_trash(
     .await?
     .rows_affected();
     let assets = sqlx::query(
-        "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = $3
+        "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = $3, expires_at = $1 + 1209600000
          WHERE deleted_at IS NULL
            AND folder_id IN (SELECT id FROM folders WHERE delete_batch = $3)",
     )
@@ -562,7 +562,7 @@ async fn raw_trash(
 async fn raw_undo(pool: &AnyPool, batch: &BatchId) -> anyhow::Result<(u64, u64)> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let folders = sqlx::query(
-        "UPDATE folders SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
+        "UPDATE folders SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL, expires_at = NULL
          WHERE delete_batch = $1",
     )
     .bind(batch)
@@ -570,7 +570,7 @@ async fn raw_undo(pool: &AnyPool, batch: &BatchId) -> anyhow::Result<(u64, u64)>
     .await?
     .rows_affected();
     let assets = sqlx::query(
-        "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
+        "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL, expires_at = NULL
          WHERE delete_batch = $1",
     )
     .bind(batch)

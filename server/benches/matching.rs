@@ -116,7 +116,7 @@ async fn main() -> anyhow::Result<()> {
         raw.push(raw_ms);
         ours.push(ours_ms);
         // Undo both, untimed.
-        let undo = "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
+        let undo = "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL, expires_at = NULL
                     WHERE space_id = $1 AND deleted_at IS NOT NULL";
         sqlx::query(undo).bind(space).execute(&pool).await?;
         sqlx::query(undo).bind(space).execute(&copy).await?;
@@ -138,7 +138,7 @@ async fn raw_update(pool: &SqlitePool, space: SpaceId, user: UserId) -> anyhow::
     let started = Instant::now();
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     sqlx::query(
-        "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = $3
+        "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = $3, expires_at = $1 + 1209600000
          WHERE space_id = $4 AND deleted_at IS NULL AND name LIKE '%spring-25%'",
     )
     .bind(1_i64)

@@ -38,7 +38,7 @@ async fn main() -> anyhow::Result<()> {
             .fetch_all(&mut *tx)
             .await?;
     let moved = sqlx::query(
-        "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = $3
+        "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = $3, expires_at = $1 + 1209600000
          WHERE space_id = $4 AND deleted_at IS NULL AND id IN (SELECT value FROM json_each($5))",
     )
     .bind(1_i64)

@@ -126,9 +126,12 @@ pub async fn list_spaces() -> Result<Vec<Membership>, AppError> {
     let state = crate::platform::state::app_state()?;
     let credentials = super::session::credentials().await?;
     if let Some(grant) = credentials.token() {
+        let space = grant.space();
+        let retention_days = crate::spaces::data::retention_days(&state.pool, space.id).await?;
         return Ok(vec![Membership {
-            space: grant.space(),
+            space,
             role: grant.space.role,
+            retention_days,
         }]);
     }
     let user = super::session::user_of(&credentials, &state).await?;

@@ -1,6 +1,7 @@
 //! Data access for users and memberships.
 
 use crate::domain::error::AppError;
+use crate::spaces::model::DEFAULT_RETENTION_DAYS;
 use sqlx::any::AnyExecutor;
 
 use super::model::{Membership, Role, User};
@@ -108,8 +109,8 @@ pub async fn list_for_user(
     db: impl AnyExecutor<'_>,
     user: UserId,
 ) -> Result<Vec<Membership>, AppError> {
-    let rows: Vec<(i64, String, String, Role)> = sqlx::query_as(
-        "SELECT s.id, s.slug, s.name, m.role FROM spaces s
+    let rows: Vec<(i64, String, String, Role, i64)> = sqlx::query_as(
+        "SELECT s.id, s.slug, s.name, m.role, s.retention_days FROM spaces s
          JOIN memberships m ON m.space_id = s.id AND m.user_id = $1
          ORDER BY s.name, s.id",
     )
@@ -118,13 +119,14 @@ pub async fn list_for_user(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, slug, name, role)| Membership {
+        .map(|(id, slug, name, role, days)| Membership {
             space: Space {
                 id: SpaceId(id),
                 slug,
                 name,
             },
             role,
+            retention_days: u16::try_from(days).unwrap_or(DEFAULT_RETENTION_DAYS),
         })
         .collect())
 }

@@ -2,6 +2,7 @@
 //! signed-in user, and where to go after signing in. Roles and permissions
 //! live in `crate::domain::roles`.
 
+use leptos::prelude::RwSignal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -15,6 +16,14 @@ pub use crate::domain::roles::{Permission, Role};
 pub struct Membership {
     pub space: Space,
     pub role: Role,
+    /// How many days the space keeps deleted items (what the Delete Assets
+    /// dialog promises).
+    #[serde(default = "default_retention_days")]
+    pub retention_days: u16,
+}
+
+fn default_retention_days() -> u16 {
+    crate::spaces::model::DEFAULT_RETENTION_DAYS
 }
 
 /// The space a page belongs to, provided by the space layout to its pages.
@@ -22,6 +31,8 @@ pub struct Membership {
 pub struct CurrentSpace {
     pub space: Space,
     pub role: Role,
+    /// The space's retention in days, as loaded and as General saves it.
+    pub retention_days: RwSignal<u16>,
 }
 
 impl CurrentSpace {

@@ -132,6 +132,15 @@ pub fn items_count(n: u64) -> String {
     }
 }
 
+/// "1 day", "14 days": a span of whole days.
+pub fn days(n: u16) -> String {
+    if n == 1 {
+        "1 day".to_owned()
+    } else {
+        format!("{n} days")
+    }
+}
+
 /// How many assets a listing holds: "3 assets", or "1,000+ assets" when a
 /// search matched more than were counted.
 pub fn listing_count(total: i64, capped: bool) -> String {

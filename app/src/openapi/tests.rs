@@ -94,7 +94,7 @@ fn requests_and_answers_come_from_the_types() {
     // A GET's arguments are its query parameters, `Option`s optional.
     let listing = &json["paths"]["/api/list_trash"]["get"];
     let parameters = listing["parameters"].as_array().unwrap();
-    assert_eq!(parameters.len(), 9);
+    assert_eq!(parameters.len(), 10);
     assert!(parameters.iter().all(|p| p["in"] == "query"));
     assert_eq!(
         (&parameters[0]["name"], &parameters[0]["required"]),

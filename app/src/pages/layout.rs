@@ -59,10 +59,18 @@ pub fn SpaceLayout() -> impl IntoView {
 
 #[component]
 fn SpaceFrame(membership: Membership) -> impl IntoView {
-    let Membership { space, role } = membership;
+    let Membership {
+        space,
+        role,
+        retention_days,
+    } = membership;
     let assets = routes::assets(&space.slug);
     let settings = routes::settings(&space.slug);
-    provide_context(CurrentSpace { space, role });
+    provide_context(CurrentSpace {
+        space,
+        role,
+        retention_days: RwSignal::new(retention_days),
+    });
     view! {
         <nav class="mainnav" aria-label="Main">
             <A href=assets>"Assets"</A>

@@ -3,8 +3,8 @@ use leptos_meta::Title;
 
 use crate::auth::ui::use_current_space;
 use crate::domain::routes;
+use crate::settings::retention::ui::RetentionForm;
 use crate::settings::storage::ui::StorageSection;
-use crate::trash::model::RETENTION_DAYS;
 use crate::trash::ui::SettingsNav;
 
 /// `/spaces/{space}/settings`: the space's settings, starting with General.
@@ -23,13 +23,8 @@ pub fn SettingsPage() -> impl IntoView {
                     <dd>{space.as_ref().map(|s| s.name.clone())}</dd>
                     <dt>"Address"</dt>
                     <dd><code>{space.as_ref().map(|s| routes::assets(&s.slug))}</code></dd>
-                    <dt>"Trash retention"</dt>
-                    <dd>
-                        {format!(
-                            "Deleted assets stay in Trash for {RETENTION_DAYS} days and can be restored until then. After {RETENTION_DAYS} days they are removed permanently."
-                        )}
-                    </dd>
                 </dl>
+                <RetentionForm />
                 <StorageSection />
             </section>
         </div>

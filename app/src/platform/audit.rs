@@ -15,6 +15,8 @@ pub enum AuditAction {
     Restore,
     DeletePermanently,
     Purge,
+    /// A space's settings changed: `detail` says what was and what became.
+    SettingsChanged,
 }
 
 impl AuditAction {
@@ -25,6 +27,7 @@ impl AuditAction {
             Self::Restore => "restore",
             Self::DeletePermanently => "delete_permanently",
             Self::Purge => "purge",
+            Self::SettingsChanged => "settings_changed",
         }
     }
 }
@@ -93,6 +96,32 @@ pub async fn write_batch_entry(
     .bind(batch)
     .bind(at)
     .bind(actor.token)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The entry of a change to a space's settings: `detail` is a JSON object
+/// of what changed, each as `{"from": …, "to": …}`. `actor` is `None` for
+/// the command line.
+pub async fn write_settings_entry(
+    conn: &mut AnyConnection,
+    space: SpaceId,
+    actor: Option<Actor>,
+    detail: &serde_json::Value,
+    at: Timestamp,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count,
+                                folder_ids, at, token_id, detail)
+         VALUES ($1, $2, $3, NULL, '[]', 0, '[]', $4, $5, $6)",
+    )
+    .bind(space)
+    .bind(actor.map(|actor| actor.user))
+    .bind(AuditAction::SettingsChanged.as_str())
+    .bind(at)
+    .bind(actor.and_then(|actor| actor.token))
+    .bind(detail.to_string())
     .execute(conn)
     .await?;
     Ok(())

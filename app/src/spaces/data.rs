@@ -1,6 +1,7 @@
 //! Data access for spaces.
 
 use crate::domain::error::AppError;
+use crate::domain::ids::SpaceId;
 use sqlx::any::AnyExecutor;
 
 use super::model::Space;
@@ -24,6 +25,17 @@ pub async fn ensure(
     .fetch_one(db)
     .await
     .map_err(AppError::from)
+}
+
+/// How many days `space` keeps deleted items now. A move to Trash reads it
+/// inside its transaction, under the space's write lock, so that it and a
+/// change of the setting are one before the other.
+pub async fn retention_days(db: impl AnyExecutor<'_>, space: SpaceId) -> Result<u16, AppError> {
+    let days: i64 = sqlx::query_scalar("SELECT retention_days FROM spaces WHERE id = $1")
+        .bind(space)
+        .fetch_one(db)
+        .await?;
+    u16::try_from(days).map_err(|_| AppError::internal(format!("retention of {days} days")))
 }
 
 /// A URL-safe slug from a display name: "Product Photos" → "product-photos".

@@ -12,6 +12,13 @@ pub struct Space {
     pub name: String,
 }
 
+/// Trashed assets can be restored for this many days unless the space
+/// keeps them for longer or shorter (Space Settings → General).
+pub const DEFAULT_RETENTION_DAYS: u16 = 14;
+/// The bounds of a space's retention, in days.
+pub const MIN_RETENTION_DAYS: u16 = 1;
+pub const MAX_RETENTION_DAYS: u16 = 365;
+
 /// A space's quota and what it holds against it: the bytes of its live and
 /// trashed files together (Trash counts, as in Google Drive, until it is
 /// emptied or purged). The rule an upload is judged by.

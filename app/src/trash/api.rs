@@ -215,6 +215,7 @@ fn trash_matching(
     from: Option<String>,
     to: Option<String>,
     tz: Option<i32>,
+    expires_within: Option<u16>,
 ) -> Result<TrashMatching, AppError> {
     use crate::domain::time::Day;
     let day = |text: Option<String>| match text.filter(|t| !t.is_empty()) {
@@ -230,14 +231,18 @@ fn trash_matching(
         from: day(from)?,
         to: day(to)?,
         tz: tz.unwrap_or_default(),
+        expires_within,
     })
 }
 
 /// One page of the space's Trash: restorable trashed assets, newest first,
 /// filtered by name (`q`), by who deleted them (`by`, a user id) and by
 /// family (`kind`), and by the days they were deleted on (`from`, `to`:
-/// `YYYY-MM-DD`, both included, in the zone `tz` minutes behind UTC).
-/// Needs the delete permission (Trash is where deleted
+/// `YYYY-MM-DD`, both included, in the zone `tz` minutes behind UTC), and
+/// by what is removed for good within `expires_within` days (1 to 365).
+/// The page also says how many days the space keeps deleted items
+/// (`retention_days`) and how many items expire within 3 days
+/// (`expiring_soon`, whatever the filters). Needs the delete permission (Trash is where deleted
 /// assets are restored).
 #[server(prefix = "/api", endpoint = "list_trash", input = GetUrl,
     input_derive = (Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema))]
@@ -249,6 +254,7 @@ pub async fn list_trash(
     from: Option<String>,
     to: Option<String>,
     tz: Option<i32>,
+    expires_within: Option<u16>,
     after: Option<String>,
     before: Option<String>,
 ) -> Result<TrashPage, AppError> {
@@ -258,7 +264,7 @@ pub async fn list_trash(
     let Caller {
         state, space_id, ..
     } = caller(&space, Permission::Delete).await?;
-    let matching = trash_matching(q, by, kind, from, to, tz)?;
+    let matching = trash_matching(q, by, kind, from, to, tz, expires_within)?;
     let params = TrashParams {
         filters: TrashFilters::parse(&matching)?,
         ..TrashParams::parse_at(&PageAt::from_cursors(after, before)?, TRASH_PAGE_SIZE)?
@@ -281,11 +287,12 @@ pub async fn count_trash(
     from: Option<String>,
     to: Option<String>,
     tz: Option<i32>,
+    expires_within: Option<u16>,
 ) -> Result<u64, AppError> {
     let Caller {
         state, space_id, ..
     } = caller(&space, Permission::Delete).await?;
-    let filters = TrashFilters::parse(&trash_matching(q, by, kind, from, to, tz)?)?;
+    let filters = TrashFilters::parse(&trash_matching(q, by, kind, from, to, tz, expires_within)?)?;
     let now = state.clock.now();
     super::listing::count_trash(&state.pool, space_id, &filters, now).await
 }

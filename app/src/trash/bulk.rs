@@ -20,7 +20,7 @@ use states::begin_bulk;
 
 use super::in_use::{in_use_among, in_use_inside, kept_folders, InUse};
 use super::listing::TrashFilters;
-use super::model::{DeletePermanentlyOutcome, MoveOutcome};
+use super::model::{expiry, DeletePermanentlyOutcome, MoveOutcome};
 use crate::assets::moving::AssetFilters;
 use crate::domain::bulk_target::Items;
 use crate::domain::error::AppError;
@@ -31,6 +31,7 @@ use crate::platform::audit::{write_batch_entry, AuditAction, AuditEntry};
 use crate::platform::clock::Clock;
 use crate::platform::db::json_ids;
 use crate::platform::storage::Storage;
+use crate::spaces::data::retention_days;
 
 /// Moves `ids` of `space` to Trash for `user`. Ids already in Trash are
 /// skipped and counted; any id that is unknown or in another space fails the
@@ -82,18 +83,20 @@ pub async fn trash_assets_with(
     let mut conn = pool.acquire().await?;
     let batch = BatchId::new_random();
     let mut kept_in_use: Vec<AssetId> = Vec::new();
-    let (mut tx, moved, skipped, now) = match &target.items {
+    let (mut tx, moved, skipped, when) = match &target.items {
         Items::Ids(_) => {
             let (mut tx, states) = begin_bulk(&mut conn, space, target, "moved").await?;
             let now = clock.now();
+            let expires_at = expiry(now, retention_days(&mut *tx, space).await?);
             let mut live = states.live;
             if keep {
                 kept_in_use = in_use_among(&mut tx, &live).await?;
                 live.retain(|id| kept_in_use.binary_search(id).is_err());
             }
-            trash_live(&mut tx, space, user, &live, &batch, now).await?;
+            let when = (now, expires_at);
+            trash_live(&mut tx, space, user, &live, &batch, when).await?;
             let (moved, skipped) = (live.len() as u64, states.trashed.len() as u64);
-            (tx, moved, skipped, now)
+            (tx, moved, skipped, when)
         }
         Items::Matching { filters, expected } => {
             // One statement over the matching rows, counted; the guard
@@ -102,6 +105,7 @@ pub async fn trash_assets_with(
             target.validate()?;
             let mut tx = crate::platform::db::begin_write(&mut conn).await?;
             let now = clock.now();
+            let expires_at = expiry(now, retention_days(&mut *tx, space).await?);
             if keep {
                 let mut kept =
                     Sql::new("SELECT a.id FROM assets a WHERE a.used_in > 0 AND a.id IN (");
@@ -116,6 +120,8 @@ pub async fn trash_assets_with(
                 .push_bind(user)
                 .push(", delete_batch = ")
                 .push_bind(&batch)
+                .push(", expires_at = ")
+                .push_bind(expires_at)
                 .push(" WHERE id IN (");
             filters.push_ids(&mut update, space);
             update.push(")");
@@ -124,7 +130,7 @@ pub async fn trash_assets_with(
             }
             let moved = update.build().execute(&mut *tx).await?.rows_affected();
             check_matching_count(filters, moved, kept_in_use.len() as u64, *expected)?;
-            (tx, moved, 0, now)
+            (tx, moved, 0, (now, expires_at))
         }
     };
     let states = folders::folder_states(&mut tx, space, &target.folders, "moved").await?;
@@ -137,12 +143,12 @@ pub async fn trash_assets_with(
     } else {
         (states.live, Vec::new())
     };
-    let inside = folders::trash_folders(&mut tx, &moving_folders, user, &batch, now).await?;
+    let inside = folders::trash_folders(&mut tx, &moving_folders, user, &batch, when).await?;
     let moved_folders = moving_folders.len() as u64;
     // Either way the batch's rows are what moved: the database gathers
     // their ids for the audit entry (100,000 ids never leave SQLite).
     if moved + inside + moved_folders > 0 {
-        write_batch_entry(&mut tx, space, actor, &batch, now).await?;
+        write_batch_entry(&mut tx, space, actor, &batch, when.0).await?;
     }
     effect.finish(tx).await?;
     Ok(MoveOutcome {
@@ -197,13 +203,13 @@ async fn trash_live(
     user: UserId,
     live: &[AssetId],
     batch: &BatchId,
-    now: Timestamp,
+    (now, expires_at): (Timestamp, Timestamp),
 ) -> Result<(), AppError> {
     if live.is_empty() {
         return Ok(());
     }
     let moved = sqlx::query(
-        "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = $3
+        "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = $3, expires_at = $6
          WHERE space_id = $4 AND deleted_at IS NULL AND id IN (SELECT value FROM json_each($5))",
     )
     .bind(now)
@@ -211,6 +217,7 @@ async fn trash_live(
     .bind(batch)
     .bind(space)
     .bind(json_ids(live))
+    .bind(expires_at)
     .execute(&mut *tx)
     .await?
     .rows_affected();

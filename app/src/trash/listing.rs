@@ -13,7 +13,8 @@ pub use filters::TrashFilters;
 use folders::{assets_inside, Locations, TrashedFolders, FOLDERS_CURSOR};
 
 use super::model::{
-    days_left_label, restorable_after, Deleter, TrashPage, TrashQuery, TrashedAsset, TrashedFolder,
+    days_left_label, expires_soon, Deleter, TrashPage, TrashQuery, TrashedAsset, TrashedFolder,
+    EXPIRES_SOON_DAYS,
 };
 use crate::assets::data::StoredFile;
 use crate::assets::model::AssetKind;
@@ -93,6 +94,7 @@ struct TrashRow {
     has_thumbnail: bool,
     deleted_by: Option<String>,
     deleted_at: Timestamp,
+    expires_at: Timestamp,
     folder_id: Option<FolderId>,
     #[sqlx(try_from = "crate::platform::db::Flag")]
     folder_gone: bool,
@@ -113,7 +115,7 @@ impl Part for TrashedAssets<'_> {
     fn select(&self) -> Option<Sql<'_>> {
         let mut qb = Sql::new(
             "SELECT a.id, a.name, a.mime_type, a.kind, a.has_thumbnail, u.name AS deleted_by, \
-             a.deleted_at, a.folder_id, a.folder_gone, a.used_in \
+             a.deleted_at, a.expires_at, a.folder_id, a.folder_gone, a.used_in \
              FROM assets a LEFT JOIN users u ON u.id = a.deleted_by WHERE TRUE",
         );
         self.scope.push_assets(&mut qb);
@@ -145,8 +147,8 @@ pub async fn count_trash(
 }
 
 /// One page of a space's restorable trashed assets, newest first, with the
-/// total that match and who has assets in Trash. Assets whose 14 days are
-/// over are gone from Trash even before the purge removes them.
+/// total that match and who has assets in Trash. Assets past their deadline
+/// are gone from Trash even before the purge removes them.
 #[cfg_attr(feature = "ssr", tracing::instrument(skip(pool)))]
 pub async fn list_trash(
     pool: &AnyPool,
@@ -216,23 +218,27 @@ pub async fn list_trash(
     let deleters: Vec<(UserId, String)> = sqlx::query_as(
         "SELECT u.id, u.name FROM users u
          WHERE u.id IN (SELECT deleted_by FROM assets
-                        WHERE space_id = $1 AND deleted_at IS NOT NULL AND deleted_at > $2
+                        WHERE space_id = $1 AND deleted_at IS NOT NULL AND expires_at > $2
                         UNION
                         SELECT deleted_by FROM folders
-                        WHERE space_id = $1 AND deleted_at IS NOT NULL AND deleted_at > $2)
+                        WHERE space_id = $1 AND deleted_at IS NOT NULL AND expires_at > $2)
          ORDER BY u.name, u.id",
     )
     .bind(space)
-    .bind(restorable_after(now))
+    .bind(now)
     .fetch_all(&mut *conn)
     .await?;
+    let retention_days = crate::spaces::data::retention_days(&mut *conn, space).await?;
+    let expiring_soon = expiring_soon(&mut conn, space, now).await?;
 
     Ok(TrashPage {
         folders: page
             .folders
             .into_iter()
             .map(|row| TrashedFolder {
-                days_left: days_left_label(row.deleted_at, now),
+                days_left: days_left_label(row.expires_at, now),
+                expires_soon: expires_soon(row.expires_at, now),
+                expires_at: row.expires_at,
                 assets: inside.get(&row.id).copied().unwrap_or(0),
                 location: locations.label(row.parent_id, row.parent_gone),
                 id: row.id,
@@ -246,7 +252,9 @@ pub async fn list_trash(
             .assets
             .into_iter()
             .map(|row| TrashedAsset {
-                days_left: days_left_label(row.deleted_at, now),
+                days_left: days_left_label(row.expires_at, now),
+                expires_soon: expires_soon(row.expires_at, now),
+                expires_at: row.expires_at,
                 location: locations.label(row.folder_id, row.folder_gone),
                 id: row.id,
                 name: row.name,
@@ -266,7 +274,33 @@ pub async fn list_trash(
             .into_iter()
             .map(|(id, name)| Deleter { id, name })
             .collect(),
+        retention_days,
+        expiring_soon,
     })
+}
+
+/// How many of Trash's items (its top rows, assets and folders, whatever
+/// the filters) are removed for good within [`EXPIRES_SOON_DAYS`]: the
+/// banner's number, read from the per-space expiry indexes.
+async fn expiring_soon(
+    conn: &mut sqlx::AnyConnection,
+    space: SpaceId,
+    now: Timestamp,
+) -> Result<i64, AppError> {
+    let filters = TrashFilters {
+        expires_within: Some(EXPIRES_SOON_DAYS),
+        ..TrashFilters::default()
+    };
+    let scope = Scope {
+        space,
+        filters: &filters,
+        now,
+    };
+    let mut assets = Sql::new("SELECT COUNT(*) FROM assets a WHERE TRUE");
+    scope.push_assets(&mut assets);
+    let assets: i64 = assets.build_query_scalar().fetch_one(&mut *conn).await?;
+    let folders = TrashedFolders(scope).count(conn).await?;
+    Ok(assets + folders)
 }
 
 /// A trashed, still restorable asset's stored file (for its thumbnail in
@@ -280,11 +314,11 @@ pub async fn find_trashed_file(
     sqlx::query_as(
         "SELECT a.name, a.mime_type, a.storage_key, a.has_thumbnail
          FROM assets a JOIN spaces s ON s.id = a.space_id
-         WHERE s.slug = $1 AND a.id = $2 AND a.deleted_at IS NOT NULL AND a.deleted_at > $3",
+         WHERE s.slug = $1 AND a.id = $2 AND a.deleted_at IS NOT NULL AND a.expires_at > $3",
     )
     .bind(space_slug)
     .bind(id)
-    .bind(restorable_after(now))
+    .bind(now)
     .fetch_optional(pool)
     .await
     .map_err(AppError::from)

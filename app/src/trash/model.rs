@@ -12,28 +12,39 @@ mod summary;
 
 pub use summary::restored_summary;
 
-/// Trashed assets can be restored for this many days (README, "Using it").
-pub const RETENTION_DAYS: i64 = 14;
-pub const RETENTION_MILLIS: i64 = RETENTION_DAYS * MILLIS_PER_DAY;
+pub use crate::spaces::model::{DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS};
+/// The default retention as a span: the 14 days of a space left as it is.
+pub const DEFAULT_RETENTION_MILLIS: i64 = DEFAULT_RETENTION_DAYS as i64 * MILLIS_PER_DAY;
+/// Rows with less than this left are marked in Trash, and the banner counts
+/// what expires within it.
+pub const EXPIRES_SOON_DAYS: u16 = 3;
 
-/// Restorable while `now < deleted_at + 14 days`: the one rule that the
-/// Trash list, restore and the purge share.
-pub fn is_restorable(deleted_at: Timestamp, now: Timestamp) -> bool {
-    deleted_at > restorable_after(now)
+/// The deadline a row gets when it is moved to Trash: `retention_days`
+/// after `deleted_at`. It is stored with the row, so that a later change of
+/// the space's retention never takes away time already promised.
+pub fn expiry(deleted_at: Timestamp, retention_days: u16) -> Timestamp {
+    deleted_at.plus_millis(i64::from(retention_days) * MILLIS_PER_DAY)
 }
 
-/// The same rule as a bound for queries: an asset deleted after this moment
-/// is restorable at `now`; one deleted at or before it is expired (purged).
-pub fn restorable_after(now: Timestamp) -> Timestamp {
-    now.minus_millis(RETENTION_MILLIS)
+/// Restorable while `now < expires_at`: the one rule that the Trash list,
+/// restore and the purge share (`expires_at` is `deleted_at` + the
+/// retention when it was deleted, or later if the retention grew since).
+pub fn is_restorable(expires_at: Timestamp, now: Timestamp) -> bool {
+    now < expires_at
+}
+
+/// Whether a row has less than [`EXPIRES_SOON_DAYS`] left.
+pub fn expires_soon(expires_at: Timestamp, now: Timestamp) -> bool {
+    expires_at.millis_since(now) < i64::from(EXPIRES_SOON_DAYS) * MILLIS_PER_DAY
 }
 
 /// "14 days left", "1 day left", "Less than a day left": the time until the
 /// asset is removed for good, to the nearest day, so that an asset deleted
-/// a moment ago has "14 days left" and one deleted 13 days ago "1 day left";
-/// under 12 hours it is "Less than a day left".
-pub fn days_left_label(deleted_at: Timestamp, now: Timestamp) -> String {
-    let left = deleted_at.plus_millis(RETENTION_MILLIS).millis_since(now);
+/// a moment ago in a space keeping 14 days has "14 days left" and one
+/// deleted 13 days ago "1 day left"; under 12 hours it is "Less than a day
+/// left".
+pub fn days_left_label(expires_at: Timestamp, now: Timestamp) -> String {
+    let left = expires_at.millis_since(now);
     match (left + MILLIS_PER_DAY / 2).div_euclid(MILLIS_PER_DAY) {
         d if d <= 0 => "Less than a day left".to_owned(),
         1 => "1 day left".to_owned(),
@@ -51,8 +62,14 @@ pub struct TrashedAsset {
     pub has_thumbnail: bool,
     pub deleted_by: Option<String>,
     pub deleted_at: Timestamp,
+    /// When it is removed for good (its own deadline, see [`expiry`]).
+    #[serde(default)]
+    pub expires_at: Timestamp,
     /// Computed on the server from its clock, so every viewer agrees.
     pub days_left: String,
+    /// Less than [`EXPIRES_SOON_DAYS`] left: marked in Trash.
+    #[serde(default)]
+    pub expires_soon: bool,
     /// "Original location": the path of the folder it was in.
     #[serde(default)]
     pub location: String,
@@ -72,7 +89,11 @@ pub struct TrashedFolder {
     pub assets: i64,
     pub deleted_by: Option<String>,
     pub deleted_at: Timestamp,
+    #[serde(default)]
+    pub expires_at: Timestamp,
     pub days_left: String,
+    #[serde(default)]
+    pub expires_soon: bool,
     /// "Original location": the path of the folder it was in.
     pub location: String,
 }
@@ -99,6 +120,9 @@ pub struct TrashMatching {
     pub to: Option<Day>,
     #[serde(default)]
     pub tz: i32,
+    /// "Expires": only what is removed for good within this many days.
+    #[serde(default)]
+    pub expires_within: Option<u16>,
 }
 
 impl TrashMatching {
@@ -109,7 +133,11 @@ impl TrashMatching {
 
     /// Whether "Deleted by", the type or the days narrow Trash.
     pub fn has_filters_besides_search(&self) -> bool {
-        self.deleted_by.is_some() || self.kind.is_some() || self.from.is_some() || self.to.is_some()
+        self.deleted_by.is_some()
+            || self.kind.is_some()
+            || self.from.is_some()
+            || self.to.is_some()
+            || self.expires_within.is_some()
     }
 }
 
@@ -139,6 +167,17 @@ pub struct TrashPage {
     pub prev: Option<String>,
     /// Everyone with assets in this space's Trash (for the filter).
     pub deleters: Vec<Deleter>,
+    /// How many days the space keeps deleted items now (its heading line).
+    #[serde(default = "default_retention_days")]
+    pub retention_days: u16,
+    /// Items (top rows, whatever the filters) removed for good within
+    /// [`EXPIRES_SOON_DAYS`]: the banner's number.
+    #[serde(default)]
+    pub expiring_soon: i64,
+}
+
+fn default_retention_days() -> u16 {
+    DEFAULT_RETENTION_DAYS
 }
 
 impl KeysetPage for TrashPage {
@@ -163,6 +202,8 @@ pub struct TrashQuery {
     pub to: Option<Day>,
     /// minutes the reader's clock is behind UTC (`getTimezoneOffset`).
     pub tz: i32,
+    /// "Expires": within this many days.
+    pub expires_within: Option<u16>,
     pub at: PageAt,
 }
 
@@ -179,6 +220,7 @@ impl TrashQuery {
             from: get("from").and_then(Day::parse),
             to: get("to").and_then(Day::parse),
             tz: get("tz").and_then(|v| v.parse().ok()).unwrap_or_default(),
+            expires_within: get("expires").and_then(|v| v.parse().ok()),
             at: PageAt::from_pairs(&get),
         }
     }
@@ -192,6 +234,7 @@ impl TrashQuery {
             from: self.from,
             to: self.to,
             tz: self.tz,
+            expires_within: self.expires_within,
         }
     }
 
@@ -231,6 +274,10 @@ impl ListingQuery for TrashQuery {
         }
         if (from.is_some() || to.is_some()) && self.tz != 0 {
             pairs.push(("tz", &tz));
+        }
+        let expires = self.expires_within.map(|days| days.to_string());
+        if let Some(expires) = &expires {
+            pairs.push(("expires", expires));
         }
         self.at.push_pairs(&mut pairs);
         query_string(&pairs)
@@ -390,36 +437,46 @@ pub struct RestoreOutcome {
 mod tests {
     use super::*;
 
+    const DAY: i64 = MILLIS_PER_DAY;
+
     #[test]
     fn restorable_until_exactly_fourteen_days() {
         let deleted = Timestamp::from_millis(1_000_000);
+        let expires = expiry(deleted, DEFAULT_RETENTION_DAYS);
         let after = |millis| deleted.plus_millis(millis);
         let second = 1000;
-        assert!(is_restorable(deleted, deleted));
-        assert!(is_restorable(
-            deleted,
-            after(RETENTION_MILLIS - 60 * second)
-        ));
-        assert!(is_restorable(deleted, after(RETENTION_MILLIS - 1)));
-        assert!(!is_restorable(deleted, after(RETENTION_MILLIS)));
-        assert!(!is_restorable(deleted, after(RETENTION_MILLIS + second)));
+        assert!(is_restorable(expires, deleted));
+        assert!(is_restorable(expires, after(14 * DAY - 60 * second)));
+        assert!(is_restorable(expires, after(14 * DAY - 1)));
+        assert!(!is_restorable(expires, after(14 * DAY)));
+        assert!(!is_restorable(expires, after(14 * DAY + second)));
         // 13 days 23 hours 59 minutes: still restorable.
-        let almost = 13 * 24 * 60 * 60 * second + 23 * 60 * 60 * second + 59 * 60 * second;
-        assert!(is_restorable(deleted, after(almost)));
+        let almost = 13 * DAY + 23 * 60 * 60 * second + 59 * 60 * second;
+        assert!(is_restorable(expires, after(almost)));
     }
 
     #[test]
-    fn the_query_bound_agrees_with_the_rule() {
+    fn the_deadline_follows_the_retention_it_was_given() {
+        let deleted = Timestamp::from_millis(1_000_000);
+        assert_eq!(expiry(deleted, 1), deleted.plus_millis(DAY));
+        assert_eq!(expiry(deleted, 30), deleted.plus_millis(30 * DAY));
+        let expires = expiry(deleted, 30);
+        assert!(is_restorable(expires, deleted.plus_millis(29 * DAY)));
+        assert!(!is_restorable(expires, deleted.plus_millis(30 * DAY)));
+        assert_eq!(days_left_label(expires, deleted), "30 days left");
+        assert_eq!(
+            days_left_label(expiry(deleted, MAX_RETENTION_DAYS), deleted),
+            "365 days left"
+        );
+    }
+
+    #[test]
+    fn soon_is_under_three_days() {
         let now = Timestamp::from_millis(5_000_000_000_000);
-        for deleted in [
-            now,
-            now.minus_millis(RETENTION_MILLIS - 1),
-            now.minus_millis(RETENTION_MILLIS),
-            now.minus_millis(RETENTION_MILLIS + 1),
-            Timestamp::EPOCH,
-        ] {
-            assert_eq!(is_restorable(deleted, now), deleted > restorable_after(now));
-        }
+        assert!(expires_soon(now.plus_millis(3 * DAY - 1), now));
+        assert!(!expires_soon(now.plus_millis(3 * DAY), now));
+        assert!(expires_soon(now.plus_millis(1), now));
+        assert!(!expires_soon(now.plus_millis(14 * DAY), now));
     }
 
     #[test]
@@ -489,7 +546,8 @@ mod tests {
         let day = MILLIS_PER_DAY;
         let minute = 60_000;
         let deleted = Timestamp::from_millis(1_000_000);
-        let label_after = |millis| days_left_label(deleted, deleted.plus_millis(millis));
+        let expires = expiry(deleted, DEFAULT_RETENTION_DAYS);
+        let label_after = |millis| days_left_label(expires, deleted.plus_millis(millis));
         assert_eq!(label_after(0), "14 days left");
         assert_eq!(label_after(5 * minute), "14 days left");
         assert_eq!(label_after(day), "13 days left");

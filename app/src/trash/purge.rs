@@ -1,4 +1,5 @@
-//! The purge: assets whose 14 days in Trash are over are removed for good.
+//! The purge: assets whose time in Trash is over (their `expires_at`, the
+//! deadline each got when it was deleted) are removed for good.
 //!
 //! Rows go first, in `BEGIN IMMEDIATE` transactions of at most
 //! [`PURGE_CHUNK`] assets (each with its audit entries), and only then their
@@ -11,7 +12,9 @@
 //! A restore racing the purge is decided by the write lock: the restore
 //! either commits first (the asset is live, the purge's `DELETE` no longer
 //! matches it, its file stays) or after (the row is gone, the restore
-//! answers 404). Both use [`restorable_after`], so they agree on "expired".
+//! answers 404). Both compare `expires_at` with the clock read under the
+//! lock ([`is_restorable`](super::model::is_restorable)), so they agree on
+//! "expired".
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime};
@@ -20,7 +23,7 @@ use futures::TryStreamExt as _;
 use sqlx::AnyPool;
 
 use super::bulk::remove_files;
-use super::model::{restorable_after, PurgeReport};
+use super::model::PurgeReport;
 use crate::domain::error::AppError;
 use crate::domain::ids::{AssetId, FolderId, SpaceId};
 use crate::platform::audit::{AuditAction, AuditEntry};
@@ -81,11 +84,11 @@ async fn purge_chunk(pool: &AnyPool, clock: &Clock) -> Result<(u64, Vec<String>)
     let rows: Vec<(AssetId, SpaceId, String)> = sqlx::query_as(
         "DELETE FROM assets WHERE id IN (
              SELECT id FROM assets
-             WHERE deleted_at IS NOT NULL AND deleted_at <= $1
-             ORDER BY deleted_at LIMIT $2)
+             WHERE deleted_at IS NOT NULL AND expires_at <= $1
+             ORDER BY expires_at LIMIT $2)
          RETURNING id, space_id, storage_key",
     )
-    .bind(restorable_after(now))
+    .bind(now)
     .bind(PURGE_CHUNK)
     .fetch_all(&mut *tx)
     .await?;
@@ -108,12 +111,12 @@ async fn purge_folders(pool: &AnyPool, clock: &Clock) -> Result<u64, AppError> {
     let removed: Vec<(FolderId, SpaceId)> = sqlx::query_as(
         "DELETE FROM folders WHERE id IN (
              SELECT f.id FROM folders f
-             WHERE f.deleted_at IS NOT NULL AND f.deleted_at <= $1
+             WHERE f.deleted_at IS NOT NULL AND f.expires_at <= $1
                AND NOT EXISTS (SELECT 1 FROM assets x WHERE x.delete_batch = f.delete_batch)
              LIMIT $2)
          RETURNING id, space_id",
     )
-    .bind(restorable_after(now))
+    .bind(now)
     .bind(PURGE_CHUNK)
     .fetch_all(&mut *tx)
     .await?;

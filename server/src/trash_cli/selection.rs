@@ -61,6 +61,7 @@ pub async fn resolve(state: &AppState, selection: &TrashFilterArgs) -> anyhow::R
         kind,
         deleted_from: moment(&selection.since)?,
         deleted_before: moment(&selection.until)?,
+        expires_within: None,
     };
     Ok(Resolved {
         space,

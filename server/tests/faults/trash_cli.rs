@@ -23,7 +23,8 @@ async fn trash(db: &SqlitePool, ids: std::ops::RangeInclusive<i64>, by: i64, ago
         .unwrap()
         .as_millis() as i64;
     sqlx::query(
-        "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = 'cli-test'
+        "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = 'cli-test',
+                           expires_at = $1 + 1209600000
          WHERE id BETWEEN $3 AND $4",
     )
     .bind(now - ago_ms)

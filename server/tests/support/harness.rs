@@ -314,11 +314,13 @@ impl TestApp {
     }
 
     pub async fn trash(&self, id: i64) {
-        sqlx::query("UPDATE assets SET deleted_at = 1, delete_batch = 'b' WHERE id = $1")
-            .bind(id)
-            .execute(&self.state.pool)
-            .await
-            .unwrap();
+        sqlx::query(
+            "UPDATE assets SET deleted_at = 1, delete_batch = 'b', expires_at = 2 WHERE id = $1",
+        )
+        .bind(id)
+        .execute(&self.state.pool)
+        .await
+        .unwrap();
     }
 }
 

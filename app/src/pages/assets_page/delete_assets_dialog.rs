@@ -7,7 +7,6 @@ use crate::domain::bulk_target::Items;
 use crate::domain::format::assets_count;
 use crate::trash::api::{usage_of_selection, MoveToTrash};
 use crate::trash::model::SelectionUsage;
-use crate::trash::model::RETENTION_DAYS;
 use crate::ui::confirm_dialog::{refusal, ConfirmDialog};
 use crate::ui::select_all_matching::changed_count;
 
@@ -144,7 +143,13 @@ pub fn DeleteAssetsDialog(
 /// The dialog's sentence: what moves to Trash, in words (with the count
 /// inside the selected folders once the server answers).
 fn delete_text(listing: AssetsListing, usage: RwSignal<InUseRead>) -> Signal<String> {
+    let retention = crate::auth::ui::use_current_space().map(|c| c.retention_days);
     Signal::derive(move || {
+        let days = crate::domain::format::days(
+            retention.map_or(crate::trash::model::DEFAULT_RETENTION_DAYS, |days| {
+                days.get()
+            }),
+        );
         let folders = listing.folders_selected.get();
         let assets = (listing.count.get() - folders) as u64;
         let folders = folders as u64;
@@ -168,9 +173,7 @@ fn delete_text(listing: AssetsListing, usage: RwSignal<InUseRead>) -> Signal<Str
             }
             None => assets_count(assets),
         };
-        format!(
-            "{what} will be moved to Trash. You can restore them from Trash within {RETENTION_DAYS} days."
-        )
+        format!("{what} will be moved to Trash. You can restore them from Trash within {days}.")
     })
 }
 

@@ -22,7 +22,7 @@ use crate::platform::db::json_ids;
 /// unknown or foreign ids fail the request, naming them.
 pub(super) struct FolderStates {
     pub(super) live: Vec<FolderId>,
-    /// In Trash, with `deleted_at` and batch.
+    /// In Trash, with `expires_at` and batch.
     pub(super) trashed: Vec<(FolderId, Timestamp, BatchId)>,
 }
 
@@ -40,7 +40,7 @@ pub(super) async fn folder_states(
         return Ok(states);
     }
     let found: Vec<(FolderId, Option<Timestamp>, Option<BatchId>)> = sqlx::query_as(
-        "SELECT id, deleted_at, delete_batch FROM folders
+        "SELECT id, expires_at, delete_batch FROM folders
          WHERE space_id = $1 AND id IN (SELECT value FROM json_each($2))",
     )
     .bind(space)
@@ -52,8 +52,8 @@ pub(super) async fn folder_states(
         let missing = ids.iter().filter(|id| !known.contains(id)).copied();
         return Err(unknown_items(BTreeSet::new(), missing.collect(), "", verb));
     }
-    for (id, deleted_at, batch) in found {
-        match (deleted_at, batch) {
+    for (id, expires_at, batch) in found {
+        match (expires_at, batch) {
             (Some(at), Some(batch)) => states.trashed.push((id, at, batch)),
             _ => states.live.push(id),
         }
@@ -68,7 +68,7 @@ pub(super) async fn trash_folders(
     live: &[FolderId],
     user: UserId,
     batch: &BatchId,
-    now: Timestamp,
+    (now, expires_at): (Timestamp, Timestamp),
 ) -> Result<u64, AppError> {
     if live.is_empty() {
         return Ok(0);
@@ -80,23 +80,25 @@ pub(super) async fn trash_folders(
              SELECT f.id FROM folders f JOIN sub ON f.parent_id = sub.id
              WHERE f.deleted_at IS NULL
          )
-         UPDATE folders SET deleted_at = $2, deleted_by = $3, delete_batch = $4
+         UPDATE folders SET deleted_at = $2, deleted_by = $3, delete_batch = $4, expires_at = $5
          WHERE id IN (SELECT id FROM sub) AND deleted_at IS NULL",
     )
     .bind(json_ids(live))
     .bind(now)
     .bind(user)
     .bind(batch)
+    .bind(expires_at)
     .execute(&mut *tx)
     .await?;
     let inside = sqlx::query(
-        "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = $3
+        "UPDATE assets SET deleted_at = $1, deleted_by = $2, delete_batch = $3, expires_at = $4
          WHERE deleted_at IS NULL
            AND folder_id IN (SELECT id FROM folders WHERE delete_batch = $3)",
     )
     .bind(now)
     .bind(user)
     .bind(batch)
+    .bind(expires_at)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -186,7 +188,7 @@ pub(super) async fn restore_folders(
     restored.renamed = free_names(tx, space, &folders).await?;
     sqlx::query(
         "UPDATE folders SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL,
-                            parent_gone = 0
+                            expires_at = NULL, parent_gone = 0
          WHERE id IN (SELECT value FROM json_each($1))",
     )
     .bind(json_ids(&folders))
@@ -196,7 +198,7 @@ pub(super) async fn restore_folders(
     if !restored.inside.is_empty() {
         sqlx::query(
             "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL,
-                               folder_gone = 0
+                               expires_at = NULL, folder_gone = 0
              WHERE id IN (SELECT value FROM json_each($1))",
         )
         .bind(json_ids(&restored.inside))

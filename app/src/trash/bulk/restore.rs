@@ -6,9 +6,7 @@ use std::collections::BTreeSet;
 use sqlx::AnyPool;
 
 use super::super::listing::TrashFilters;
-use super::super::model::{
-    is_restorable, restorable_after, RestoreFromTrashOutcome, RestoreOutcome,
-};
+use super::super::model::{is_restorable, RestoreFromTrashOutcome, RestoreOutcome};
 use super::folders;
 use super::matching::{begin_matching_in_trash, BulkChange};
 use super::states::begin_bulk;
@@ -48,27 +46,27 @@ pub async fn restore_batch(
     // The batch's topmost rows: its folders and assets not inside one of
     // its folders. Restoring them brings the rest of the batch back.
     let roots: Vec<(FolderId, Timestamp, BatchId)> = sqlx::query_as(
-        "SELECT f.id, f.deleted_at, f.delete_batch FROM folders f
-         WHERE f.space_id = $1 AND f.delete_batch = $2 AND f.deleted_at > $3
+        "SELECT f.id, f.expires_at, f.delete_batch FROM folders f
+         WHERE f.space_id = $1 AND f.delete_batch = $2 AND f.expires_at > $3
            AND NOT EXISTS (SELECT 1 FROM folders p
                            WHERE p.id = f.parent_id AND p.delete_batch = $2)
          ORDER BY f.id",
     )
     .bind(space)
     .bind(batch)
-    .bind(restorable_after(now))
+    .bind(now)
     .fetch_all(&mut *tx)
     .await?;
     let ids: Vec<AssetId> = sqlx::query_scalar(
         "SELECT a.id FROM assets a
-         WHERE a.space_id = $1 AND a.delete_batch = $2 AND a.deleted_at > $3
+         WHERE a.space_id = $1 AND a.delete_batch = $2 AND a.expires_at > $3
            AND NOT EXISTS (SELECT 1 FROM folders p
                            WHERE p.id = a.folder_id AND p.delete_batch = $2)
          ORDER BY a.id",
     )
     .bind(space)
     .bind(batch)
-    .bind(restorable_after(now))
+    .bind(now)
     .fetch_all(&mut *tx)
     .await?;
     let to_top_level = count_to_top_level(&mut tx, &ids, &roots).await?;
@@ -145,7 +143,7 @@ pub async fn restore_assets(
         Items::Ids(_) => {
             let (tx, states) = begin_bulk(&mut conn, space, target, "restored").await?;
             // Read under the write lock: waiting for it may take seconds,
-            // and a restore that started just before the 14 days ended
+            // and a restore that started just before the deadline
             // must not commit after they ended.
             let now = clock.now();
             let expired: BTreeSet<AssetId> = states
@@ -156,7 +154,7 @@ pub async fn restore_assets(
                 .collect();
             if !expired.is_empty() {
                 return Err(AppError::Conflict(format!(
-                    "These assets were deleted more than 14 days ago and can no longer be restored: {}. Nothing was restored.",
+                    "These assets were in Trash past their last day and can no longer be restored: {}. Nothing was restored.",
                     list_ids(expired.iter().map(|id| id.0))
                 )));
             }
@@ -180,7 +178,7 @@ pub async fn restore_assets(
         .collect();
     if !expired.is_empty() {
         return Err(AppError::Conflict(format!(
-            "These folders were deleted more than 14 days ago and can no longer be restored: {}. Nothing was restored.",
+            "These folders were in Trash past their last day and can no longer be restored: {}. Nothing was restored.",
             list_ids(expired.iter().map(|id| id.0))
         )));
     }
@@ -216,7 +214,7 @@ async fn put_back(
     }
     sqlx::query(
         "UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL,
-                           folder_gone = 0
+                           expires_at = NULL, folder_gone = 0
          WHERE space_id = $1 AND id IN (SELECT value FROM json_each($2))",
     )
     .bind(space)

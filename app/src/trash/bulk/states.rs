@@ -11,7 +11,7 @@ use crate::domain::ids::{AssetId, FolderId, SpaceId};
 use crate::domain::time::Timestamp;
 use crate::platform::db::json_ids;
 
-/// The Trash state (`deleted_at`) of each of `ids` in `space`; any id that
+/// The Trash state (`expires_at`, set exactly when `deleted_at` is) of each of `ids` in `space`; any id that
 /// is unknown or in another space fails the request, naming them (and the
 /// request's `folders` that are unknown too, so one answer names all).
 async fn trash_states(
@@ -22,7 +22,7 @@ async fn trash_states(
     verb: &str,
 ) -> Result<Vec<(AssetId, Option<Timestamp>)>, AppError> {
     let found: Vec<(AssetId, Option<Timestamp>)> = sqlx::query_as(
-        "SELECT id, deleted_at FROM assets
+        "SELECT id, expires_at FROM assets
          WHERE space_id = $1 AND id IN (SELECT value FROM json_each($2))",
     )
     .bind(space)
@@ -67,7 +67,7 @@ async fn missing_folders(
 pub(super) struct BulkStates {
     /// Ids not in Trash.
     pub(super) live: Vec<AssetId>,
-    /// Ids in Trash, with their `deleted_at`.
+    /// Ids in Trash, with their `expires_at`.
     pub(super) trashed: Vec<(AssetId, Timestamp)>,
 }
 
@@ -100,8 +100,8 @@ pub(super) async fn begin_bulk<'c, F>(
         live: Vec::new(),
         trashed: Vec::new(),
     };
-    for (id, deleted_at) in found {
-        match deleted_at {
+    for (id, expires_at) in found {
+        match expires_at {
             Some(at) => states.trashed.push((id, at)),
             None => states.live.push(id),
         }

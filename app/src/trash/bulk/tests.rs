@@ -7,7 +7,7 @@ use crate::spaces::data::ensure;
 use crate::trash::fixtures::{assets, audit_rows, trashed, user, NOW};
 use crate::trash::listing::{list_trash, TrashParams};
 use crate::trash::model::TrashQuery;
-use crate::trash::model::RETENTION_MILLIS;
+use crate::trash::model::DEFAULT_RETENTION_MILLIS;
 
 #[tokio::test]
 async fn delete_permanently_removes_rows_and_files_all_or_nothing() {
@@ -273,7 +273,7 @@ async fn the_deadline_is_judged_when_the_write_lock_is_held() {
     let ids = assets(&pool, space, 2).await;
     let clock = Clock::system();
     // Deleted so that 300 ms of the 14 days are left.
-    let deleted_at = clock.now().minus_millis(RETENTION_MILLIS - 300);
+    let deleted_at = clock.now().minus_millis(DEFAULT_RETENTION_MILLIS - 300);
     move_to_trash(&pool, space, by, &ids, &Clock::frozen(deleted_at))
         .await
         .unwrap();
@@ -310,7 +310,7 @@ async fn restore_from_trash_is_all_or_nothing_and_refuses_expired_assets() {
         space,
         by,
         &ids[2..3],
-        &Clock::frozen(NOW.minus_millis(RETENTION_MILLIS)),
+        &Clock::frozen(NOW.minus_millis(DEFAULT_RETENTION_MILLIS)),
     )
     .await
     .unwrap();
@@ -422,7 +422,7 @@ async fn undo_restores_exactly_its_batch() {
         Err(AppError::Validation(_))
     ));
     // After 14 days the batch can no longer come back.
-    let late = NOW.plus_millis(RETENTION_MILLIS);
+    let late = NOW.plus_millis(DEFAULT_RETENTION_MILLIS);
     assert_eq!(
         restore_batch(&pool, space, by.into(), &second.batch, &Clock::frozen(late))
             .await

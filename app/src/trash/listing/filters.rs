@@ -8,7 +8,7 @@ use crate::domain::error::AppError;
 use crate::domain::ids::{SpaceId, UserId};
 use crate::domain::time::{Timestamp, MILLIS_PER_DAY};
 use crate::platform::search::NameSearch;
-use crate::trash::model::{restorable_after, TrashMatching};
+use crate::trash::model::{TrashMatching, MAX_RETENTION_DAYS};
 
 /// Validated Trash filters: what a page shows, and what "all matching"
 /// restores or deletes.
@@ -21,6 +21,8 @@ pub struct TrashFilters {
     pub deleted_from: Option<Timestamp>,
     /// …and before this one.
     pub deleted_before: Option<Timestamp>,
+    /// "Expires": removed for good within this many days.
+    pub expires_within: Option<u16>,
 }
 
 impl TrashFilters {
@@ -40,6 +42,14 @@ impl TrashFilters {
             deleted_before: matching
                 .to
                 .map(|day| day.start(tz).plus_millis(MILLIS_PER_DAY)),
+            expires_within: match matching.expires_within {
+                Some(days) if !(1..=MAX_RETENTION_DAYS).contains(&days) => {
+                    return Err(AppError::validation(format!(
+                        "expires_within is a number of days from 1 to {MAX_RETENTION_DAYS}."
+                    )))
+                }
+                days => days,
+            },
         })
     }
 
@@ -50,11 +60,12 @@ impl TrashFilters {
             || self.kind.is_some()
             || self.deleted_from.is_some()
             || self.deleted_before.is_some()
+            || self.expires_within.is_some()
     }
 }
 
 /// The rows Trash may show (" AND …" on `assets a`): the space's trashed
-/// assets still within their 14 days, by the filters other than search.
+/// assets still before their deadline, by the filters other than search.
 pub(crate) fn push_trash_scope(
     qb: &mut Sql<'_>,
     space: SpaceId,
@@ -87,7 +98,7 @@ impl<'a> Scope<'a> {
     }
 
     /// " AND …" on `folders a`: the space's topmost trashed folders still
-    /// within their 14 days, by the filters.
+    /// before their deadline, by the filters.
     pub(super) fn push_folders(&self, qb: &mut Sql<'a>) {
         // No folder is of an asset type: a type filter shows none.
         self.push_restorable(qb, "parent_id", |qb, _| {
@@ -99,9 +110,9 @@ impl<'a> Scope<'a> {
     }
 
     /// " AND …" on `a` (assets, or folders, whose folder is
-    /// `parent_column`): the space's topmost trashed rows still within
-    /// their 14 days, by who deleted them, when, and their type (as `kind`
-    /// says of a type filter).
+    /// `parent_column`): the space's topmost trashed rows still before
+    /// their deadline, by who deleted them, when, when they expire, and
+    /// their type (as `kind` says of a type filter).
     fn push_restorable<'q>(
         &self,
         qb: &mut Sql<'q>,
@@ -111,8 +122,8 @@ impl<'a> Scope<'a> {
         let filters = self.filters;
         qb.push(" AND a.space_id = ")
             .push_bind(self.space)
-            .push(" AND a.deleted_at IS NOT NULL AND a.deleted_at > ")
-            .push_bind(restorable_after(self.now));
+            .push(" AND a.deleted_at IS NOT NULL AND a.expires_at > ")
+            .push_bind(self.now);
         push_topmost(qb, parent_column);
         if let Some(user) = filters.deleted_by {
             qb.push(" AND a.deleted_by = ").push_bind(user);
@@ -125,6 +136,10 @@ impl<'a> Scope<'a> {
         }
         if let Some(before) = filters.deleted_before {
             qb.push(" AND a.deleted_at < ").push_bind(before);
+        }
+        if let Some(days) = filters.expires_within {
+            qb.push(" AND a.expires_at < ")
+                .push_bind(self.now.plus_millis(i64::from(days) * MILLIS_PER_DAY));
         }
     }
 }

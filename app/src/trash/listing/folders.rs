@@ -27,10 +27,11 @@ pub(super) struct FolderRow {
     pub(super) parent_gone: bool,
     pub(super) deleted_by: Option<String>,
     pub(super) deleted_at: Timestamp,
+    pub(super) expires_at: Timestamp,
 }
 
-/// Trash's folder rows: the space's topmost trashed folders still within
-/// their 14 days, by the filters, newest first.
+/// Trash's folder rows: the space's topmost trashed folders still before
+/// their deadline, by the filters, newest first.
 pub(super) struct TrashedFolders<'a>(pub(super) Scope<'a>);
 
 impl Part for TrashedFolders<'_> {
@@ -39,8 +40,8 @@ impl Part for TrashedFolders<'_> {
 
     fn select(&self) -> Option<Sql<'_>> {
         let mut qb = Sql::new(
-            "SELECT a.id, a.name, a.parent_id, a.parent_gone, u.name AS deleted_by, a.deleted_at \
-             FROM folders a LEFT JOIN users u ON u.id = a.deleted_by WHERE TRUE",
+            "SELECT a.id, a.name, a.parent_id, a.parent_gone, u.name AS deleted_by, a.deleted_at, \
+             a.expires_at FROM folders a LEFT JOIN users u ON u.id = a.deleted_by WHERE TRUE",
         );
         self.0.push_folders(&mut qb);
         Some(qb)

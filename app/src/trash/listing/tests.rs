@@ -9,7 +9,7 @@ use crate::platform::db::test_pool;
 use crate::spaces::data::ensure;
 use crate::trash::bulk::move_to_trash;
 use crate::trash::fixtures::{assets, user, NOW};
-use crate::trash::model::RETENTION_MILLIS;
+use crate::trash::model::DEFAULT_RETENTION_MILLIS;
 
 fn first_page() -> TrashParams {
     TrashParams::parse(&TrashQuery::default(), 50).unwrap()
@@ -123,7 +123,7 @@ async fn trash_pages_walk_newest_first_and_filter() {
         &pool,
         space,
         &first_page(),
-        NOW.plus_millis(RETENTION_MILLIS),
+        NOW.plus_millis(DEFAULT_RETENTION_MILLIS),
     )
     .await
     .unwrap();

@@ -6,7 +6,7 @@ use crate::platform::db::test_pool;
 use crate::platform::storage::FileKind;
 use crate::spaces::data::ensure;
 use crate::trash::bulk::{move_to_trash, restore_from_trash};
-use crate::trash::model::RETENTION_MILLIS;
+use crate::trash::model::DEFAULT_RETENTION_MILLIS;
 
 const NOW: Timestamp = Timestamp::from_millis(1_800_000_000_000);
 
@@ -119,7 +119,7 @@ async fn removes_expired_rows_and_files_only_and_is_idempotent() {
         f.space,
         f.user,
         &asset_ids(&ids[..2]),
-        &Clock::frozen(NOW.minus_millis(RETENTION_MILLIS)),
+        &Clock::frozen(NOW.minus_millis(DEFAULT_RETENTION_MILLIS)),
     )
     .await
     .unwrap();
@@ -128,7 +128,7 @@ async fn removes_expired_rows_and_files_only_and_is_idempotent() {
         f.space,
         f.user,
         &asset_ids(&ids[2..3]),
-        &Clock::frozen(NOW.minus_millis(RETENTION_MILLIS - 60_000)),
+        &Clock::frozen(NOW.minus_millis(DEFAULT_RETENTION_MILLIS - 60_000)),
     )
     .await
     .unwrap();
@@ -214,7 +214,7 @@ async fn two_purges_at_once_remove_each_asset_once() {
         f.space,
         f.user,
         &asset_ids(&ids),
-        &Clock::frozen(NOW.minus_millis(RETENTION_MILLIS)),
+        &Clock::frozen(NOW.minus_millis(DEFAULT_RETENTION_MILLIS)),
     )
     .await
     .unwrap();
@@ -249,7 +249,7 @@ async fn restore_racing_purge_never_leaves_a_row_without_its_file() {
     for _ in 0..40 {
         let assets = stored_assets(&f, 1).await;
         let (id, key) = assets[0].clone();
-        let deleted_at = NOW.minus_millis(RETENTION_MILLIS - 1);
+        let deleted_at = NOW.minus_millis(DEFAULT_RETENTION_MILLIS - 1);
         move_to_trash(
             &f.pool,
             f.space,

@@ -13,7 +13,9 @@ use crate::domain::format::listing_count;
 use crate::domain::ids::ItemId;
 use crate::domain::routes;
 use crate::trash::api::{count_trash, list_trash, DeletePermanently, RestoreFromTrash};
-use crate::trash::model::{TrashMatching, TrashPage as Page, TrashQuery, RETENTION_DAYS};
+use crate::trash::model::{
+    TrashMatching, TrashPage as Page, TrashQuery, DEFAULT_RETENTION_DAYS, EXPIRES_SOON_DAYS,
+};
 use crate::ui::confirm_dialog::{refusal, ConfirmDialog};
 use crate::ui::listing::Listing;
 use crate::ui::listing_page::ListingPage;
@@ -79,9 +81,17 @@ pub fn TrashPage() -> impl IntoView {
         <div class="settings">
             <SettingsNav />
             <section class="settings__panel" aria-label="Trash">
-                <p class="muted">
-                    {format!("Items in Trash are removed permanently {RETENTION_DAYS} days after deletion. Until then you can restore them.")}
-                </p>
+                <Transition fallback=|| retention_line(DEFAULT_RETENTION_DAYS)>
+                    {move || Suspend::new(async move {
+                        let page = listing.page.await.ok();
+                        let days = page.as_ref().map_or(DEFAULT_RETENTION_DAYS, |p| p.retention_days);
+                        let soon = page.map_or(0, |p| p.expiring_soon);
+                        view! {
+                            {retention_line(days)}
+                            <ExpiringBanner soon base />
+                        }
+                    })}
+                </Transition>
                 <StatusMessage message />
                 <SelectionToolbar count on_clear=clear>
                     <button type="button" class="button button--primary" disabled=move || restore.pending().get() on:click=run_restore>
@@ -119,6 +129,37 @@ pub fn TrashPage() -> impl IntoView {
     }
 }
 
+/// Trash's heading line: how long the space keeps what is deleted now (a
+/// row keeps the deadline it was given, which its days left say).
+fn retention_line(days: u16) -> impl IntoView {
+    let days = crate::domain::format::days(days);
+    view! {
+        <p class="muted">
+            {format!("Items are removed permanently {days} after deletion. Until then you can restore them.")}
+        </p>
+    }
+}
+
+/// "{n} items will be removed permanently within 3 days", with "Show them":
+/// a GET form, like the filters, so it works before hydration, applying
+/// the "Expires" filter alone.
+#[component]
+fn ExpiringBanner(soon: i64, base: Signal<String>) -> impl IntoView {
+    (soon > 0).then(|| {
+        let items = crate::domain::format::items_count(soon as u64);
+        let within = crate::domain::format::days(EXPIRES_SOON_DAYS);
+        view! {
+            <div class="banner banner--warning" role="region" aria-label="Expiring soon">
+                <p>{format!("{items} will be removed permanently within {within}")}</p>
+                <Form method="GET" action=move || base.get()>
+                    <input type="hidden" name="expires" value=EXPIRES_SOON_DAYS.to_string() />
+                    <button type="submit" class="button">"Show them"</button>
+                </Form>
+            </div>
+        }
+    })
+}
+
 /// One page of Trash for the query in the URL.
 async fn fetch_page(space: String, query: TrashQuery) -> Result<Page, AppError> {
     let (after, before) = query.at.into_cursors();
@@ -133,6 +174,7 @@ async fn fetch_page(space: String, query: TrashQuery) -> Result<Page, AppError> 
         from,
         to,
         tz,
+        query.expires_within,
         after,
         before,
     )
@@ -144,9 +186,18 @@ async fn fetch_page(space: String, query: TrashQuery) -> Result<Page, AppError> 
 async fn count_matching(space: String, m: TrashMatching) -> Option<u64> {
     let q = Some(m.search).filter(|s| !s.trim().is_empty());
     let (from, to) = (m.from.map(|d| d.as_iso()), m.to.map(|d| d.as_iso()));
-    count_trash(space, q, m.deleted_by, m.kind, from, to, Some(m.tz))
-        .await
-        .ok()
+    count_trash(
+        space,
+        q,
+        m.deleted_by,
+        m.kind,
+        from,
+        to,
+        Some(m.tz),
+        m.expires_within,
+    )
+    .await
+    .ok()
 }
 
 /// "Delete Permanently": confirms deleting the selection for good, sends
@@ -215,6 +266,14 @@ fn purge_text(listing: TrashListing) -> Signal<String> {
     })
 }
 
+/// The "Expires" filter's choices: days, and how they read.
+const EXPIRES_CHOICES: [(Option<u16>, &str); 4] = [
+    (None, "Any time"),
+    (Some(1), "Within 1 day"),
+    (Some(3), "Within 3 days"),
+    (Some(7), "Within 7 days"),
+];
+
 /// Search and filters: a GET form, so it works before hydration and every
 /// filtered view can be linked. Filtering starts again at the first page.
 #[component]
@@ -226,6 +285,7 @@ fn TrashFilters(page: Page, query: Memo<TrashQuery>, base: Signal<String>) -> im
     }
     let selected_by = current.deleted_by;
     let selected_kind = current.kind;
+    let selected_expires = current.expires_within;
     let search = current.search.clone();
     let note_term = current.search.clone();
     // Minutes the reader's clock is behind UTC, known once hydrated (the
@@ -255,6 +315,17 @@ fn TrashFilters(page: Page, query: Memo<TrashQuery>, base: Signal<String>) -> im
                         <option value="" selected=selected_kind.is_none()>"All types"</option>
                         {AssetKind::ALL.into_iter().map(|kind| view! {
                             <option value=kind.as_str() selected=selected_kind == Some(kind)>{kind.plural_label()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    "Expires"
+                    <select name="expires">
+                        {EXPIRES_CHOICES.into_iter().map(|(days, label)| view! {
+                            <option
+                                value=days.map(|d| d.to_string()).unwrap_or_default()
+                                selected=selected_expires == days
+                            >{label}</option>
                         }).collect_view()}
                     </select>
                 </label>

@@ -85,14 +85,14 @@ fn FolderRow(
             <td class="assets__name">
                 <span class="name" title=folder.name.clone()>{folder.name.clone()}</span>
                 <span class="meta meta--narrow">
-                    {format!("{inside} · from {} · {deleted_by} · {}", folder.location, folder.days_left)}
+                    {format!("{inside} · from {} · {deleted_by} · {}{}", folder.location, folder.days_left, soon_note(folder.expires_soon))}
                 </span>
             </td>
             <td class="wide">{inside.clone()}</td>
             <td class="wide">{folder.location.clone()}</td>
             <td class="wide">{deleted_by.clone()}</td>
             <td class="wide"><LocalTime at=folder.deleted_at /></td>
-            <td class="wide">{folder.days_left.clone()}</td>
+            <td class="wide"><DaysLeft label=folder.days_left.clone() soon=folder.expires_soon /></td>
         </tr>
     }
 }
@@ -123,14 +123,33 @@ fn AssetRow(
                     <span class="in-use">{still_used_in_label(asset.used_in)}</span>
                 })}
                 <span class="meta meta--narrow">
-                    {format!("{type_label} · from {} · {deleted_by} · {}", asset.location, asset.days_left)}
+                    {format!("{type_label} · from {} · {deleted_by} · {}{}", asset.location, asset.days_left, soon_note(asset.expires_soon))}
                 </span>
             </td>
             <td class="wide">{type_label.clone()}</td>
             <td class="wide">{asset.location.clone()}</td>
             <td class="wide">{deleted_by.clone()}</td>
             <td class="wide"><LocalTime at=asset.deleted_at /></td>
-            <td class="wide">{asset.days_left.clone()}</td>
+            <td class="wide"><DaysLeft label=asset.days_left.clone() soon=asset.expires_soon /></td>
         </tr>
+    }
+}
+
+/// The days left, and "Expires soon" in words (not colour alone) when less
+/// than three are.
+#[component]
+fn DaysLeft(label: String, soon: bool) -> impl IntoView {
+    view! {
+        {label}
+        {soon.then(|| view! { " " <strong class="expiring">"Expires soon"</strong> })}
+    }
+}
+
+/// The narrow layout's line ends with the same words.
+fn soon_note(soon: bool) -> &'static str {
+    if soon {
+        " · Expires soon"
+    } else {
+        ""
     }
 }

@@ -265,19 +265,21 @@ async fn the_live_counter_follows_inserts_trash_restore_and_deletes() {
         }
     };
     assert_eq!(scan(space).await, (130, 130));
-    sqlx::query("UPDATE assets SET deleted_at = 5, delete_batch = 'b' WHERE id <= $1")
-        .bind(ids[9])
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE assets SET deleted_at = 5, delete_batch = 'b', expires_at = 6 WHERE id <= $1",
+    )
+    .bind(ids[9])
+    .execute(&pool)
+    .await
+    .unwrap();
     // Trashing again changes nothing.
-    sqlx::query("UPDATE assets SET deleted_at = 6 WHERE id <= $1")
+    sqlx::query("UPDATE assets SET deleted_at = 6, expires_at = 7 WHERE id <= $1")
         .bind(ids[9])
         .execute(&pool)
         .await
         .unwrap();
     assert_eq!(scan(space).await, (120, 120));
-    sqlx::query("UPDATE assets SET deleted_at = NULL, delete_batch = NULL WHERE id <= $1")
+    sqlx::query("UPDATE assets SET deleted_at = NULL, delete_batch = NULL, expires_at = NULL WHERE id <= $1")
         .bind(ids[4])
         .execute(&pool)
         .await
@@ -336,11 +338,13 @@ async fn trashed_assets_and_other_spaces_never_appear() {
     let foreign = add(&pool, other, "Beach-0.png", 1, 1).await;
     let trashed: Vec<AssetId> = ids.iter().copied().step_by(3).collect();
     for id in &trashed {
-        sqlx::query("UPDATE assets SET deleted_at = 1, delete_batch = 'b' WHERE id = $1")
-            .bind(id)
-            .execute(&pool)
-            .await
-            .unwrap();
+        sqlx::query(
+            "UPDATE assets SET deleted_at = 1, delete_batch = 'b', expires_at = 2 WHERE id = $1",
+        )
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
     }
     for sort in [SortKey::Name, SortKey::Modified, SortKey::Size] {
         let pages = walk(&pool, space, sort, SortDir::Desc).await.concat();

@@ -10,7 +10,7 @@ use crate::platform::clock::Clock;
 use crate::platform::db::test_pool;
 use crate::platform::storage::Storage;
 use crate::spaces::data::ensure;
-use crate::trash::model::RETENTION_MILLIS;
+use crate::trash::model::DEFAULT_RETENTION_MILLIS;
 
 /// A moment in 2027, far from the epoch and from real time.
 const NOW: Timestamp = Timestamp::from_millis(1_800_000_000_000);
@@ -248,7 +248,7 @@ async fn references_stay_in_trash_and_go_with_the_purge() {
         .unwrap();
     assert_eq!(used_in(&pool, ids[1]).await, 2);
 
-    let expired = Clock::frozen(NOW.plus_millis(RETENTION_MILLIS + HOUR));
+    let expired = Clock::frozen(NOW.plus_millis(DEFAULT_RETENTION_MILLIS + HOUR));
     let storage = Storage::in_memory();
     let report =
         crate::trash::purge::purge(&pool, &storage, &expired, std::time::SystemTime::UNIX_EPOCH)
@@ -321,9 +321,9 @@ async fn used_in_counts_references_exactly_through_trash_undo_and_purge() {
                 .await
                 .unwrap();
         let restorable: Vec<AssetId> = sqlx::query_scalar(
-            "SELECT id FROM assets WHERE deleted_at IS NOT NULL AND deleted_at > $1 ORDER BY id",
+            "SELECT id FROM assets WHERE deleted_at IS NOT NULL AND expires_at > $1 ORDER BY id",
         )
-        .bind(crate::trash::model::restorable_after(now))
+        .bind(now)
         .fetch_all(&pool)
         .await
         .unwrap();

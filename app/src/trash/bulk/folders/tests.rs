@@ -29,7 +29,7 @@ use crate::platform::storage::Storage;
 use crate::spaces::data::ensure;
 use crate::trash::fixtures::{assets_in, folder, user, NOW};
 use crate::trash::listing::{list_trash, TrashParams};
-use crate::trash::model::{TrashPage, TrashQuery, RETENTION_MILLIS};
+use crate::trash::model::{TrashPage, TrashQuery, DEFAULT_RETENTION_MILLIS};
 
 struct Tree {
     pool: AnyPool,
@@ -404,10 +404,10 @@ async fn the_purge_removes_expired_folders_after_their_contents() {
         &t,
         &[],
         &[t.campaigns],
-        NOW.plus_millis(RETENTION_MILLIS / 2),
+        NOW.plus_millis(DEFAULT_RETENTION_MILLIS / 2),
     )
     .await;
-    let later = Clock::frozen(NOW.plus_millis(RETENTION_MILLIS + 1));
+    let later = Clock::frozen(NOW.plus_millis(DEFAULT_RETENTION_MILLIS + 1));
     let report =
         crate::trash::purge::purge(&t.pool, &storage, &later, std::time::SystemTime::UNIX_EPOCH)
             .await
