@@ -140,7 +140,7 @@ async fn the_counters_equal_the_sums_through_a_random_mix_of_changes() {
     )
     .await
     .unwrap();
-    let mut rng = Rng(0x5354_4f52_4147_45);
+    let mut rng = Rng(0x0053_544f_5241_4745);
     let mut now = NOW;
     let mut done = BTreeMap::<&str, u32>::new();
     for step in 0..400 {
