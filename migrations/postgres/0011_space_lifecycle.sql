@@ -124,4 +124,4 @@ ALTER TABLE audit_log ADD CONSTRAINT audit_log_action_check CHECK (action IN (
     'move_to_trash', 'undo', 'restore', 'delete_permanently', 'purge',
     'empty_trash', 'token_created', 'token_revoked', 'settings_changed',
     'member_added', 'role_changed'));
-ALTER TABLE audit_log ADD COLUMN detail TEXT;
+ALTER TABLE audit_log ADD COLUMN detail TEXT COLLATE "C";

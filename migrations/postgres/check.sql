@@ -51,6 +51,26 @@ BEGIN
         WHERE a.folder_id = f.id AND a.deleted_at IS NULL) c
     WHERE f.live_assets <> c.live;
     ASSERT bad IS NULL, what || ': ' || bad;
+
+    -- Storage per space and type (0011) against the rows.
+    SELECT string_agg(format('space %s %s: storage %s/%s/%s/%s (rows %s/%s/%s/%s)', s.slug, k.kind,
+                             st.live_assets, st.live_bytes, st.trash_assets, st.trash_bytes,
+                             c.live, c.live_bytes, c.trash, c.trash_bytes), '; ')
+    INTO bad
+    FROM spaces s
+    CROSS JOIN (VALUES ('image'), ('document'), ('video'), ('audio'), ('other')) k (kind)
+    LEFT JOIN space_storage st ON st.space_id = s.id AND st.kind = k.kind
+    CROSS JOIN LATERAL (
+        SELECT COUNT(*) FILTER (WHERE a.deleted_at IS NULL) AS live,
+               COALESCE(SUM(a.size_bytes) FILTER (WHERE a.deleted_at IS NULL), 0) AS live_bytes,
+               COUNT(*) FILTER (WHERE a.deleted_at IS NOT NULL) AS trash,
+               COALESCE(SUM(a.size_bytes) FILTER (WHERE a.deleted_at IS NOT NULL), 0) AS trash_bytes
+        FROM assets a WHERE a.space_id = s.id AND a.kind = k.kind) c
+    WHERE s.slug LIKE 'check-%'
+      AND (COALESCE(st.live_assets, 0), COALESCE(st.live_bytes, 0),
+           COALESCE(st.trash_assets, 0), COALESCE(st.trash_bytes, 0))
+          IS DISTINCT FROM (c.live, c.live_bytes, c.trash, c.trash_bytes);
+    ASSERT bad IS NULL, what || ': ' || bad;
 END $$;
 
 -- Fails unless `statement` fails with SQLSTATE `state`.
@@ -184,14 +204,14 @@ BEGIN
     INSERT INTO folders (space_id, parent_id, name, created_at, updated_at)
     VALUES (pg_temp.id('s2'), NULL, 'a', 1, 1) RETURNING id INTO i;
     INSERT INTO k VALUES ('s2/a', i);
-    UPDATE folders SET deleted_at = 5, delete_batch = 'check-A' WHERE id = pg_temp.id('A');
+    UPDATE folders SET deleted_at = 5, expires_at = 5 + 1209600000, delete_batch = 'check-A' WHERE id = pg_temp.id('A');
     INSERT INTO folders (space_id, parent_id, name, created_at, updated_at)
     VALUES (pg_temp.id('s1'), NULL, 'a', 1, 1) RETURNING id INTO i;
     INSERT INTO k VALUES ('a', i);
     -- Restoring the trashed 'A' beside the live 'a' is the clash the app
     -- renames around (free_names).
     PERFORM pg_temp.assert_fails(
-        format('UPDATE folders SET deleted_at = NULL, delete_batch = NULL WHERE id = %s', pg_temp.id('A')),
+        format('UPDATE folders SET deleted_at = NULL, delete_batch = NULL, expires_at = NULL WHERE id = %s', pg_temp.id('A')),
         '23505', 'restoring A beside a');
     -- A folder whose parent does not exist.
     PERFORM pg_temp.assert_fails(
@@ -210,7 +230,7 @@ END $$;
 -- name has "abc" in it, for the trigram check.
 INSERT INTO assets (space_id, name, mime_type, kind, size_bytes, width, height, storage_key,
                     has_thumbnail, created_by, created_at, updated_at, deleted_at, deleted_by,
-                    delete_batch, folder_id)
+                    delete_batch, folder_id, expires_at)
 SELECT pg_temp.id('s1'),
        CASE WHEN g % 997 = 0 THEN format('Report xABCx %s.pdf', g)
             ELSE format('file-%s.%s', lpad(g::text, 6, '0'), (ARRAY['png', 'JPG', 'txt'])[1 + g % 3]) END,
@@ -218,7 +238,8 @@ SELECT pg_temp.id('s1'),
        g, g,
        CASE WHEN g % 10 = 0 THEN 100 END, CASE WHEN g % 10 = 0 THEN pg_temp.id('ann') END,
        CASE WHEN g % 10 = 0 THEN 'check-old' END,
-       (ARRAY[NULL, pg_temp.id('alpha'), pg_temp.id('inner'), pg_temp.id('beta')])[1 + g % 4]
+       (ARRAY[NULL, pg_temp.id('alpha'), pg_temp.id('inner'), pg_temp.id('beta')])[1 + g % 4],
+       CASE WHEN g % 10 = 0 THEN 200 END
 FROM generate_series(1, 50000) g;
 INSERT INTO assets (space_id, name, mime_type, kind, size_bytes, storage_key, created_at, updated_at, folder_id)
 SELECT pg_temp.id('s2'), 'doc ' || g, 'application/pdf', 'document', g, 'check-s2-' || g, g, g,
@@ -243,11 +264,11 @@ BEGIN
     RETURNING id INTO i;
     INSERT INTO k VALUES ('single', i);
     PERFORM pg_temp.assert_counters('one insert');
-    UPDATE assets SET deleted_at = 7, deleted_by = pg_temp.id('bob'), delete_batch = 'check-one' WHERE id = i;
+    UPDATE assets SET deleted_at = 7, expires_at = 7 + 1209600000, deleted_by = pg_temp.id('bob'), delete_batch = 'check-one' WHERE id = i;
     PERFORM pg_temp.assert_counters('one to Trash');
     UPDATE assets SET folder_id = pg_temp.id('beta') WHERE id = i;   -- moved while in Trash: no count changes
     PERFORM pg_temp.assert_counters('one moved in Trash');
-    UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL WHERE id = i;
+    UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL, expires_at = NULL WHERE id = i;
     PERFORM pg_temp.assert_counters('one restored');
     UPDATE assets SET folder_id = NULL WHERE id = i;
     PERFORM pg_temp.assert_counters('one moved to the top level');
@@ -259,8 +280,8 @@ BEGIN
     PERFORM pg_temp.assert_counters('one live row deleted');
     -- An insert straight into Trash, then deleted from there.
     INSERT INTO assets (space_id, name, mime_type, kind, size_bytes, storage_key, created_at, updated_at,
-                        folder_id, deleted_at, delete_batch)
-    VALUES (pg_temp.id('s1'), 't.png', 'image/png', 'image', 1, 'check-t', 1, 1, pg_temp.id('inner'), 3, 'check-t')
+                        folder_id, deleted_at, delete_batch, expires_at)
+    VALUES (pg_temp.id('s1'), 't.png', 'image/png', 'image', 1, 'check-t', 1, 1, pg_temp.id('inner'), 3, 'check-t', 4)
     RETURNING id INTO i;
     PERFORM pg_temp.assert_counters('insert into Trash');
     DELETE FROM assets WHERE id = i;
@@ -300,7 +321,7 @@ DECLARE
 BEGIN
     -- Every live asset of space 1 to Trash in one statement.
     t := clock_timestamp();
-    UPDATE assets SET deleted_at = 200, deleted_by = pg_temp.id('bob'), delete_batch = 'check-bulk'
+    UPDATE assets SET deleted_at = 200, expires_at = 200 + 1209600000, deleted_by = pg_temp.id('bob'), delete_batch = 'check-bulk'
     WHERE space_id = pg_temp.id('s1') AND deleted_at IS NULL;
     GET DIAGNOSTICS n = ROW_COUNT;
     took := clock_timestamp() - t;
@@ -312,7 +333,7 @@ BEGIN
 
     -- Restore the batch in one statement.
     t := clock_timestamp();
-    UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL
+    UPDATE assets SET deleted_at = NULL, deleted_by = NULL, delete_batch = NULL, expires_at = NULL
     WHERE delete_batch = 'check-bulk';
     took := clock_timestamp() - t;
     worst := greatest(worst, took);
@@ -339,6 +360,7 @@ BEGIN
     UPDATE assets
     SET deleted_at   = CASE WHEN deleted_at IS NULL AND id % 3 = 0 THEN 300 WHEN id % 3 = 0 THEN deleted_at END,
         delete_batch = CASE WHEN deleted_at IS NULL AND id % 3 = 0 THEN 'check-mixed' WHEN id % 3 = 0 THEN delete_batch END,
+        expires_at   = CASE WHEN deleted_at IS NULL AND id % 3 = 0 THEN 400 WHEN id % 3 = 0 THEN expires_at END,
         folder_id    = CASE WHEN id % 5 = 0 THEN pg_temp.id('inner') ELSE folder_id END
     WHERE space_id IN (pg_temp.id('s1'), pg_temp.id('s2'));
     PERFORM pg_temp.assert_counters('mixed bulk change');
@@ -449,10 +471,10 @@ DO $$
 DECLARE
     e record;
 BEGIN
-    UPDATE assets SET deleted_at = 500, delete_batch = 'check-audit'
+    UPDATE assets SET deleted_at = 500, expires_at = 500 + 1209600000, delete_batch = 'check-audit'
     WHERE space_id = pg_temp.id('s2') AND id IN (SELECT id FROM assets WHERE space_id = pg_temp.id('s2')
                                                ORDER BY id DESC LIMIT 3);
-    UPDATE folders SET deleted_at = 500, delete_batch = 'check-audit' WHERE id = pg_temp.id('s2/a');
+    UPDATE folders SET deleted_at = 500, expires_at = 500 + 1209600000, delete_batch = 'check-audit' WHERE id = pg_temp.id('s2/a');
     INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count, folder_ids, at)
     SELECT pg_temp.id('s2'), pg_temp.id('ann'), 'move_to_trash', 'check-audit', json_group_array(id), COUNT(*),
            (SELECT json_group_array(id) FROM (SELECT id FROM folders
@@ -532,12 +554,12 @@ BEGIN
     PERFORM pg_temp.assert_counters('the Old tree');
 
     -- The earlier batch: Kept (with kept.png) and early.png.
-    UPDATE folders SET deleted_at = 10, delete_batch = 'check-early' WHERE id = pg_temp.id('kept');
-    UPDATE assets SET deleted_at = 10, delete_batch = 'check-early'
+    UPDATE folders SET deleted_at = 10, expires_at = 10 + 1209600000, delete_batch = 'check-early' WHERE id = pg_temp.id('kept');
+    UPDATE assets SET deleted_at = 10, expires_at = 10 + 1209600000, delete_batch = 'check-early'
     WHERE id IN (pg_temp.id('early'), pg_temp.id('keptasset'));
     -- The later batch: Old and everything still live inside it.
-    UPDATE folders SET deleted_at = 20, delete_batch = 'check-old-f' WHERE id IN (pg_temp.id('old'), pg_temp.id('sub'));
-    UPDATE assets SET deleted_at = 20, delete_batch = 'check-old-f' WHERE id IN (pg_temp.id('own'), pg_temp.id('subasset'));
+    UPDATE folders SET deleted_at = 20, expires_at = 20 + 1209600000, delete_batch = 'check-old-f' WHERE id IN (pg_temp.id('old'), pg_temp.id('sub'));
+    UPDATE assets SET deleted_at = 20, expires_at = 20 + 1209600000, delete_batch = 'check-old-f' WHERE id IN (pg_temp.id('own'), pg_temp.id('subasset'));
     PERFORM pg_temp.assert_counters('both batches in Trash');
 
     -- Delete permanently the later batch as the app does
@@ -564,7 +586,7 @@ BEGIN
     INSERT INTO folders (space_id, parent_id, name, created_at, updated_at) VALUES (s, i, 'C', 1, 1)
     RETURNING id INTO i;
     INSERT INTO k VALUES ('c', i);
-    UPDATE folders SET deleted_at = 30, delete_batch = 'check-pc' WHERE id IN (pg_temp.id('p'), pg_temp.id('c'));
+    UPDATE folders SET deleted_at = 30, expires_at = 30 + 1209600000, delete_batch = 'check-pc' WHERE id IN (pg_temp.id('p'), pg_temp.id('c'));
     DELETE FROM folders WHERE id = pg_temp.id('p');
     ASSERT (SELECT parent_id IS NULL AND parent_gone = 1 FROM folders WHERE id = pg_temp.id('c')), 'C flagged';
     DELETE FROM folders WHERE id = pg_temp.id('c');

@@ -4,6 +4,7 @@
 //! CLI.
 
 pub mod bearer;
+pub mod cli_values;
 pub mod demo;
 pub mod fields;
 pub mod files;
@@ -16,6 +17,7 @@ mod open;
 pub mod openapi;
 pub mod routes;
 pub mod seed;
+pub mod space_cli;
 pub mod token_cli;
 pub mod trash_cli;
 pub mod upload;

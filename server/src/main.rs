@@ -8,14 +8,13 @@ use anyhow::Context as _;
 use app::auth::model::Role;
 use app::platform::site::PublicOrigin;
 use clap::{Args, Parser, Subcommand};
+use server::space_cli::{self, SpaceCommand};
 use server::token_cli::{self, TokenCommand};
 use server::trash_cli::{self, TrashCommand};
 use server::{demo, housekeeping, leptos_options, open_state, seed, serve, DataArgs, DataConfig};
 use tracing_subscriber::EnvFilter;
 
-mod cli_values;
-
-use cli_values::{parse_interval, parse_public_url, parse_size};
+use server::cli_values::{parse_interval, parse_public_url, parse_size};
 
 /// Trove: a self-hosted asset library.
 #[derive(Debug, Parser)]
@@ -33,7 +32,7 @@ enum Command {
     Serve(ServeArgs),
     /// Add synthetic assets to a space (created if missing), for benchmarks.
     Seed(SeedArgs),
-    /// Remove assets whose 14 days in Trash are over (rows, then files) and
+    /// Remove assets whose time in Trash is over (rows, then files) and
     /// files left behind by a crash, once; prints what it removed. The
     /// server does the same at start-up and every --purge-interval.
     Purge(DataArgs),
@@ -46,6 +45,9 @@ enum Command {
     /// Make, list and revoke API tokens (`Authorization: Bearer …`).
     #[command(subcommand)]
     Token(TokenCommand),
+    /// A space's settings: retention (days in Trash) and quota.
+    #[command(subcommand)]
+    Space(SpaceCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -158,6 +160,7 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::User(UserCommand::Add(args))) => run_user_add(args).await,
         Some(Command::Trash(command)) => trash_cli::run(command).await,
         Some(Command::Token(command)) => token_cli::run(command).await,
+        Some(Command::Space(command)) => space_cli::run(command).await,
     }
 }
 

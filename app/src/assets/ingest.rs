@@ -386,6 +386,16 @@ mod tests {
         files
     }
 
+    /// The quota as `settings::quota::set_quota` stores it.
+    async fn set_quota(pool: &AnyPool, space: SpaceId, bytes: i64) {
+        sqlx::query("UPDATE spaces SET quota_bytes = $1 WHERE id = $2")
+            .bind(bytes)
+            .bind(space)
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+
     async fn used_bytes(pool: &AnyPool, space: SpaceId) -> u64 {
         crate::spaces::storage::quota_of(pool, space)
             .await
@@ -401,9 +411,7 @@ mod tests {
         let (pool, _dir) = test_pool().await;
         let storage = Storage::in_memory();
         let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
-        crate::spaces::storage::set_quota(&pool, space, Some(30))
-            .await
-            .unwrap();
+        set_quota(&pool, space, 30).await;
         let clock = Clock::frozen(Timestamp::from_millis(1));
         let upload = |parts: Vec<&'static [u8]>| {
             ingest(
@@ -448,9 +456,7 @@ mod tests {
         let (pool, _dir) = test_pool().await;
         let storage = Storage::in_memory();
         let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
-        crate::spaces::storage::set_quota(&pool, space, Some(100))
-            .await
-            .unwrap();
+        set_quota(&pool, space, 100).await;
         let rival = pool.clone();
         // The first chunk arrives after a rival's 95-byte file is in.
         let chunks = futures::stream::once(async move {

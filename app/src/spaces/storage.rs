@@ -4,6 +4,7 @@
 //! 0011), never by summing the assets. The lowest feature keeps it, so that
 //! the upload (`assets::ingest`, the server's upload route) can check the
 //! quota before it stores a byte and again in the row's write transaction.
+//! Setting the quota is `settings::quota`'s (audited).
 
 use sqlx::any::AnyExecutor;
 
@@ -44,44 +45,22 @@ pub async fn require_room(
     }
 }
 
-/// Sets the space's quota in bytes (`None`: no quota). A quota below what
-/// the space holds now is allowed: nothing is removed, new uploads are
-/// refused until there is room. `trove space set --quota 50GB` calls it
-/// (with `domain::format::parse_size`).
-pub async fn set_quota(
-    db: impl AnyExecutor<'_>,
-    space: SpaceId,
-    quota_bytes: Option<u64>,
-) -> Result<(), AppError> {
-    let quota = match quota_bytes {
-        Some(0) => {
-            return Err(AppError::validation(
-                "A quota is at least 1 byte; leave it out for no quota.",
-            ))
-        }
-        Some(bytes) => Some(
-            i64::try_from(bytes)
-                .map_err(|_| AppError::validation("A quota is at most 8192 PB."))?,
-        ),
-        None => None,
-    };
-    let done = sqlx::query("UPDATE spaces SET quota_bytes = $1 WHERE id = $2")
-        .bind(quota)
-        .bind(space)
-        .execute(db)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::time::Timestamp;
     use crate::platform::db::test_pool;
     use crate::spaces::data::ensure;
+
+    /// The quota as `settings::quota::set_quota` stores it.
+    async fn set_quota(pool: &sqlx::AnyPool, space: SpaceId, quota: Option<i64>) {
+        sqlx::query("UPDATE spaces SET quota_bytes = $1 WHERE id = $2")
+            .bind(quota)
+            .bind(space)
+            .execute(pool)
+            .await
+            .unwrap();
+    }
 
     #[tokio::test]
     async fn the_quota_is_read_with_what_the_space_holds_live_and_in_trash() {
@@ -91,7 +70,7 @@ mod tests {
         assert_eq!(quota_of(&pool, space).await.unwrap(), None);
         require_room(&pool, space, u64::MAX).await.unwrap();
 
-        set_quota(&pool, space, Some(1000)).await.unwrap();
+        set_quota(&pool, space, Some(1000)).await;
         let rows = [
             (space, "image", 300, 200),
             (space, "audio", 0, 100),
@@ -122,15 +101,7 @@ mod tests {
         let refused = require_room(&pool, space, 401).await.unwrap_err();
         assert_eq!(refused.code(), "space_full");
 
-        assert_eq!(
-            set_quota(&pool, space, Some(0)).await.unwrap_err().code(),
-            "validation"
-        );
-        set_quota(&pool, space, None).await.unwrap();
+        set_quota(&pool, space, None).await;
         assert_eq!(quota_of(&pool, space).await.unwrap(), None);
-        assert_eq!(
-            set_quota(&pool, SpaceId(999), Some(1)).await.unwrap_err(),
-            AppError::NotFound
-        );
     }
 }

@@ -17,6 +17,7 @@ mod matching;
 mod openapi;
 mod pages;
 mod permissions;
+mod settings;
 mod storage;
 mod tokens;
 mod trash;

@@ -140,6 +140,7 @@ async fn permission_matrix_covers_every_server_function() {
         // An empty list for a source that does not exist: changes nothing.
         ("/api/references", "PUT", needs(Permission::Upload)),
         ("/api/asset_usage", "GET", needs(Permission::View)),
+        ("/api/space_usage", "GET", needs(Permission::View)),
         (
             "/api/list_spaces",
             "GET",
@@ -170,6 +171,8 @@ async fn permission_matrix_covers_every_server_function() {
         // Sent for a live asset too: skipped, nothing deleted.
         ("/api/delete_permanently", "POST", needs(Permission::Purge)),
         ("/api/list_tokens", "GET", needs(Permission::Manage)),
+        // Sent with the retention the space has: allowed, changes nothing.
+        ("/api/space_settings", "PUT", needs(Permission::Manage)),
         // Sent with an empty name: refused, nothing made.
         (
             "/api/create_token",
@@ -280,6 +283,9 @@ async fn permission_matrix_covers_every_server_function() {
                         "source": { "system": "matrix", "id": "none", "title": "None" },
                         "assets": [],
                     });
+                    app.put_json(path, &body).await.0
+                } else if *path == "/api/space_settings" {
+                    let body = serde_json::json!({ "space": space, "retention_days": 14 });
                     app.put_json(path, &body).await.0
                 } else if *path == "/api/restore_batch" {
                     let body = serde_json::json!({ "space": space, "batch": done.batch });

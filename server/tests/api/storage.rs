@@ -3,7 +3,7 @@
 //! upload past it with 507 `space_full`, keeping nothing, Trash included.
 
 use app::auth::model::Role;
-use app::spaces::storage::set_quota;
+use app::settings::quota::set_quota;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
@@ -94,7 +94,9 @@ async fn an_upload_past_the_quota_is_refused_and_nothing_is_kept() {
     let ids = app.space_with_assets("own", 2).await;
     let space = app.space_id("own").await;
     // 201 bytes held: room for 10 more.
-    set_quota(&app.state.pool, space, Some(211)).await.unwrap();
+    set_quota(&app.state.pool, space, None, Some(211), &app.state.clock)
+        .await
+        .unwrap();
     assert_eq!(usage(&app, "own").await["quota_bytes"], 211);
     let (before_rows, before_files) = (rows(&app).await, stored_files(&app));
     let before = usage(&app, "own").await;
@@ -147,7 +149,9 @@ async fn an_upload_past_the_quota_is_refused_and_nothing_is_kept() {
     assert_eq!(usage(&app, "own").await["used_bytes"], 112);
 
     // Without a quota, anything goes again.
-    set_quota(&app.state.pool, space, None).await.unwrap();
+    set_quota(&app.state.pool, space, None, None, &app.state.clock)
+        .await
+        .unwrap();
     let (status, _) = app.upload_body("own", "big.txt", &[b'x'; 500]).await;
     assert_eq!(status, StatusCode::CREATED);
 }

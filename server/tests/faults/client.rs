@@ -224,6 +224,23 @@ pub async fn read_to_end(stream: &TcpStream) -> io::Result<Vec<u8>> {
     }
 }
 
+/// Reads until the end of an answer's head (`\r\n\r\n`), leaving the
+/// connection open: proof that the server took the connection and served.
+pub async fn read_head(stream: &TcpStream) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut chunk = vec![0_u8; 64 * 1024];
+    while find(&out, b"\r\n\r\n").is_none() {
+        stream.readable().await?;
+        match stream.try_read(&mut chunk) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => out.extend_from_slice(&chunk[..n]),
+            Err(error) if error.kind() == io::ErrorKind::WouldBlock => continue,
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(out)
+}
+
 fn malformed(what: &str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, what.to_owned())
 }

@@ -69,10 +69,18 @@ async fn connections_beyond_the_cap_are_closed_at_once() {
     let authority = trove.client().authority;
     let mut idle = Vec::new();
     for _ in 0..4 {
-        idle.push(client::connect(&authority).await.unwrap());
+        // Each is served once and kept open: the server has taken all four
+        // before the fifth comes, however busy the machine (a fixed pause
+        // was not enough while other builds ran).
+        let stream = client::connect(&authority).await.unwrap();
+        let request = format!("GET /healthz HTTP/1.1\r\nHost: {authority}\r\n\r\n");
+        client::write_all(&stream, request.as_bytes())
+            .await
+            .unwrap();
+        let head = client::read_head(&stream).await.unwrap();
+        assert!(String::from_utf8_lossy(&head).starts_with("HTTP/1.1 200"));
+        idle.push(stream);
     }
-    // Let the server accept all four.
-    tokio::time::sleep(Duration::from_millis(300)).await;
     let extra = client::connect(&authority).await.unwrap();
     let started = Instant::now();
     let read = tokio::time::timeout(Duration::from_secs(5), client::read_to_end(&extra))

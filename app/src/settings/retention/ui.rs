@@ -75,7 +75,11 @@ pub fn RetentionForm() -> impl IntoView {
                 />
             </label>
             <p id="retention-help" class="muted">
-                "Deleted items can be restored from Trash until then, and are removed permanently after. A longer time applies to what is in Trash now; a shorter one to what is deleted after the change."
+                {move || format!(
+                    "Deleted items stay in Trash for {} and can be restored until then; after that they are removed permanently.",
+                    crate::domain::format::days(saved_days.get()),
+                )}
+                " A longer time applies to what is in Trash now, a shorter one to what is deleted after the change."
             </p>
             {can_change.then(|| view! {
                 <button type="submit" class="button button--primary" disabled=move || save.pending().get()>

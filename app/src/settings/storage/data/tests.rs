@@ -324,7 +324,7 @@ async fn a_space_without_assets_holds_nothing_of_each_type() {
     let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
     let usage = space_usage(&pool, space).await.unwrap();
     assert_eq!(usage, SpaceStorage::from_kinds([], None));
-    crate::spaces::storage::set_quota(&pool, space, Some(5 << 30))
+    crate::settings::quota::set_quota(&pool, space, None, Some(5 << 30), &Clock::frozen(NOW))
         .await
         .unwrap();
     let mut asset = NewAsset::for_test(space, None, "a.mp4");
