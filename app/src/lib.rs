@@ -16,7 +16,7 @@
 //!   `state`, `site`, `recent`, `rate_limit`, `cpu_gate`) and `ui` (widgets,
 //!   which run in the browser too, so never the platform).
 //! - **Features** form a line, each using only the ones before it:
-//!   `spaces` (what a space is) → `auth` (people, sessions, roles,
+//!   `spaces` (what a space is, its quota) → `auth` (people, sessions, roles,
 //!   memberships, the permission check, API tokens as credentials) →
 //!   `tokens` (making and revoking them) → `assets` (files, the listing,
 //!   uploads, details) → `trash` (moving to Trash and back, the purge) → `settings` (a space's

@@ -36,6 +36,7 @@ use crate::assets::usage::api::{AssetUsage, PutReferences};
 use crate::auth::api::{CurrentUser, ListSpaces, SignIn, SignOut};
 use crate::domain::error::AppError;
 use crate::settings::retention::api::PutSpaceSettings;
+use crate::settings::storage::api::SpaceUsage;
 use crate::tokens::api::{CreateToken, ListTokens, RevokeToken};
 use crate::trash::api::{
     CountTrash, DeletePermanently, EmptyTrash, ListTrash, MoveToTrash, RestoreBatch,
@@ -152,6 +153,7 @@ fn parts() -> (Paths, Schemas) {
         endpoint::<DeletePermanently>(s),
         endpoint::<EmptyTrash>(s),
         endpoint::<RestoreFromTrash>(s),
+        endpoint::<SpaceUsage>(s),
         endpoint::<ListTokens>(s),
         endpoint::<CreateToken>(s),
         endpoint::<RevokeToken>(s),
@@ -264,7 +266,11 @@ fn with_answers<E: ToSchema>(
         .response(
             "5XX",
             ResponseBuilder::new()
-                .description("Trove could not answer: 503 `unavailable` (busy: try again), 500.")
+                .description(
+                    "Trove could not answer: 503 `unavailable` (busy: try again), 507 \
+                     `space_full` (an upload past the space's quota, Trash included) or \
+                     `storage_full`, 500.",
+                )
                 .content(JSON, error),
         )
         .build()

@@ -21,25 +21,11 @@ pub fn parse_interval(text: &str) -> Result<Duration, String> {
 }
 
 /// `100MB` → 104,857,600 bytes (KB, MB, GB, TB are powers of 1024; a bare
-/// number is bytes).
+/// number is bytes): `app::domain::format::parse_size`, which `trove space
+/// set --quota` reads too, and more than nothing.
 pub fn parse_size(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let factor: u64 = match unit.trim().to_ascii_uppercase().as_str() {
-        "" | "B" => 1,
-        "KB" | "K" => 1 << 10,
-        "MB" | "M" => 1 << 20,
-        "GB" | "G" => 1 << 30,
-        "TB" | "T" => 1 << 40,
-        _ => return Err(format!("{text:?} is not a size, like 100MB or 2GB")),
-    };
-    number
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_mul(factor))
-        .filter(|n| *n > 0)
-        .ok_or_else(|| format!("{text:?} is not a size, like 100MB or 2GB"))
+    match app::domain::format::parse_size(text)? {
+        0 => Err(format!("{text:?} is not a size, like 100MB or 2GB")),
+        bytes => Ok(bytes),
+    }
 }

@@ -93,7 +93,7 @@ async fn build_files(
         let palette = index as u64 + seed * 100;
         let bytes = tokio::task::spawn_blocking(move || render(&content, palette)).await??;
         let file = futures::stream::iter([Ok(Bytes::from(bytes))]);
-        let accepted = store_file(storage, &entry.name, u64::MAX, file).await?;
+        let accepted = store_file(storage, &entry.name, u64::MAX, None, file).await?;
         // Spread over the last year, a few assets edited after creation.
         let created_at = now
             .minus_millis((rng.next() % 365) as i64 * MILLIS_PER_DAY)

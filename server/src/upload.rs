@@ -10,6 +10,11 @@
 //! One request per file lets the browser show each file's progress and
 //! lets one file fail alone.
 //!
+//! A space's quota (live and trashed bytes together) refuses an upload with
+//! 507 `space_full`: on the declared `Content-Length` of a body before any
+//! byte is stored, then while streaming and when the row is written
+//! (`app::assets::ingest`); a refused upload keeps nothing.
+//!
 //! Under an `Idempotency-Key` the file is also digested as it streams (the
 //! layer compares a retry's file with the first's by it; see
 //! `crate::idempotency`), and a retry of an answered upload is only read.
@@ -25,6 +30,7 @@ use app::auth::session::{authorize_credentials, Credentials};
 use app::domain::error::AppError;
 use app::domain::ids::FolderId;
 use app::platform::state::AppState;
+use app::spaces::storage::quota_of;
 use axum::extract::multipart::MultipartError;
 use axum::extract::{FromRequest, Multipart, Query, Request, State};
 use axum::handler::Handler as _;
@@ -154,6 +160,13 @@ async fn receive_body(
         .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit) {
         return Err(too_large("The file", limit));
+    }
+    // A retry of an answered upload is only read, and takes no room.
+    if let Some(length) = declared.filter(|_| keyed != Some(UploadUnderKey::Retry)) {
+        let quota = quota_of(&state.pool, access.space.id).await?;
+        if let Some(quota) = quota.filter(|quota| !quota.admits(length)) {
+            return Err(quota.refusal());
+        }
     }
     let body = request.into_body().into_data_stream();
     let chunks = each_within(idle, body, move |_| {

@@ -7,6 +7,13 @@
 //! makes the thumbnail; nothing is visible under the key until the file is
 //! complete and accepted. [`ingest`] then writes the row, and removes the
 //! file again if the row cannot be written.
+//!
+//! A space's quota (bytes of live and trashed files together) is judged
+//! three times: by the caller on the declared size, if it knows one (the
+//! upload route, on `Content-Length`), before a byte is stored; while the
+//! bytes arrive, bounded by the room the space had when the upload began;
+//! and in the row's write transaction, where concurrent uploads queue, so
+//! that two of them cannot both take the last room (the loser's file goes).
 
 use bytes::Bytes;
 use futures::{Stream, StreamExt as _};
@@ -20,6 +27,8 @@ use crate::domain::ids::{FolderId, SpaceId, UserId};
 use crate::domain::time::Timestamp;
 use crate::platform::clock::Clock;
 use crate::platform::storage::{is_storage_full, PendingUpload, Storage, StorageError};
+use crate::spaces::model::Quota;
+use crate::spaces::storage::{quota_of, require_room};
 
 /// Images the thumbnailer decodes.
 const THUMBNAILED: [&str; 4] = ["image/jpeg", "image/png", "image/gif", "image/webp"];
@@ -64,13 +73,15 @@ impl AcceptedFile {
 }
 
 /// Streams `chunks` into the store as a file named `raw_name` (as the client
-/// sent it), at most `max_bytes` long. An error in the stream ends the
+/// sent it), at most `max_bytes` long and, under a `quota`, no more than it
+/// leaves (507 `space_full` past it). An error in the stream ends the
 /// upload with that error; dropped before it finishes (the client went
 /// away), it leaves nothing behind.
 pub async fn store_file<S>(
     storage: &Storage,
     raw_name: &str,
     max_bytes: u64,
+    quota: Option<Quota>,
     mut chunks: S,
 ) -> Result<AcceptedFile, AppError>
 where
@@ -83,7 +94,7 @@ where
     // would remove the staging file (or S3's parts) in the background,
     // after the refusal was answered. (Dropped mid-stream, when the client
     // goes away, it still does.)
-    let mime = match receive(&mut pending, &mut chunks, &name, max_bytes).await {
+    let mime = match receive(&mut pending, &mut chunks, &name, max_bytes, quota).await {
         Ok(mime) => mime,
         Err(error) => {
             pending.abort().await;
@@ -118,21 +129,27 @@ where
     })
 }
 
-/// Streams `chunks` into `pending` within `max_bytes`, and judges what
-/// arrived: not empty, of a type Trove takes. Returns the type.
+/// Streams `chunks` into `pending` within `max_bytes` and the `quota`'s
+/// room, and judges what arrived: not empty, of a type Trove takes. Returns
+/// the type.
 async fn receive<S>(
     pending: &mut PendingUpload,
     chunks: &mut S,
     name: &str,
     max_bytes: u64,
+    quota: Option<Quota>,
 ) -> Result<String, AppError>
 where
     S: Stream<Item = Result<Bytes, AppError>> + Unpin,
 {
     while let Some(chunk) = chunks.next().await {
         let chunk = chunk?;
-        if pending.size() + chunk.len() as u64 > max_bytes {
+        let size = pending.size() + chunk.len() as u64;
+        if size > max_bytes {
             return Err(AppError::TooLarge(too_large_message(name, max_bytes)));
+        }
+        if let Some(quota) = quota.filter(|quota| !quota.admits(size)) {
+            return Err(quota.refusal());
         }
         pending
             .write(chunk, SNIFF_BYTES)
@@ -153,9 +170,10 @@ where
     Ok(mime)
 }
 
-/// [`store_file`], then the row: the new asset, first in its space's
-/// listing (its time is read once the file is in, not when it started
-/// arriving). If the row cannot be written, the file goes again.
+/// [`store_file`] within the space's quota, then the row: the new asset,
+/// first in its space's listing (its time is read once the file is in, not
+/// when it started arriving). If the row cannot be written (the quota
+/// filled meanwhile, among others), the file goes again.
 #[allow(clippy::too_many_arguments)]
 pub async fn ingest<S>(
     pool: &AnyPool,
@@ -171,7 +189,11 @@ pub async fn ingest<S>(
 where
     S: Stream<Item = Result<Bytes, AppError>> + Unpin,
 {
-    let stored = store_file(storage, raw_name, max_bytes, chunks).await?;
+    let quota = quota_of(pool, space).await?;
+    if let Some(quota) = quota.filter(|quota| quota.room() == 0) {
+        return Err(quota.refusal());
+    }
+    let stored = store_file(storage, raw_name, max_bytes, quota, chunks).await?;
     let key = stored.storage_key.clone();
     let at = clock.now();
     match insert_under_write_lock(pool, &stored.into_new_asset(space, folder, user, at)).await {
@@ -189,9 +211,12 @@ where
 /// it writes: its folder's check then sees what a bulk change committed (on
 /// PostgreSQL, whose statements would otherwise read a snapshot from before
 /// it), and the upload cannot deadlock with a bulk change that locks the
-/// same space and folder rows. On SQLite every write queues anyway.
+/// same space and folder rows. On SQLite every write queues anyway. The
+/// quota is judged again here, after every upload committed before it.
 async fn insert_under_write_lock(pool: &AnyPool, asset: &NewAsset) -> Result<Asset, AppError> {
     let mut tx = crate::platform::db::begin_write_on(pool).await?;
+    let size = u64::try_from(asset.size_bytes).map_err(AppError::internal)?;
+    require_room(&mut *tx, asset.space, size).await?;
     let inserted = insert(&mut *tx, asset).await?;
     tx.commit().await?;
     Ok(inserted)
@@ -286,7 +311,7 @@ mod tests {
             (vec![b"<!DOCTYPE html><html></html>"], 100),
         ];
         for (parts, limit) in cases {
-            let refused = store_file(&storage, "x.png", limit, chunks(parts)).await;
+            let refused = store_file(&storage, "x.png", limit, None, chunks(parts)).await;
             assert!(refused.is_err());
             // No yield in between: the answer must not rely on a task.
             assert_eq!(files_under(dir.path()), 0);
@@ -350,5 +375,119 @@ mod tests {
             .await
             .unwrap();
         assert!(files.is_empty(), "{files:?}");
+    }
+
+    /// The stored files of `storage` (originals and thumbnails).
+    async fn stored_files(storage: &Storage) -> std::collections::BTreeSet<String> {
+        let (files, _) = storage
+            .keys_older_than(std::time::SystemTime::now() + std::time::Duration::from_secs(60))
+            .await
+            .unwrap();
+        files
+    }
+
+    /// The quota as `settings::quota::set_quota` stores it.
+    async fn set_quota(pool: &AnyPool, space: SpaceId, bytes: i64) {
+        sqlx::query("UPDATE spaces SET quota_bytes = $1 WHERE id = $2")
+            .bind(bytes)
+            .bind(space)
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+
+    async fn used_bytes(pool: &AnyPool, space: SpaceId) -> u64 {
+        crate::spaces::storage::quota_of(pool, space)
+            .await
+            .unwrap()
+            .unwrap()
+            .used_bytes
+    }
+
+    /// Past the quota while streaming: 507, and neither a file nor a row;
+    /// up to it exactly: taken.
+    #[tokio::test]
+    async fn an_upload_past_the_quota_is_refused_and_leaves_nothing() {
+        let (pool, _dir) = test_pool().await;
+        let storage = Storage::in_memory();
+        let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
+        set_quota(&pool, space, 30).await;
+        let clock = Clock::frozen(Timestamp::from_millis(1));
+        let upload = |parts: Vec<&'static [u8]>| {
+            ingest(
+                &pool,
+                &storage,
+                space,
+                None,
+                None,
+                "notes.txt",
+                1 << 20,
+                &clock,
+                chunks(parts),
+            )
+        };
+        upload(vec![b"0123456789", b"0123456789"]).await.unwrap();
+        assert_eq!(used_bytes(&pool, space).await, 20);
+        let refused = upload(vec![b"0123456789", b"x"]).await.unwrap_err();
+        assert_eq!(refused.code(), "space_full");
+        assert!(refused.to_string().contains("This space is full"));
+        assert!(refused.to_string().contains("Trash included"));
+        assert_eq!(used_bytes(&pool, space).await, 20);
+        assert_eq!(stored_files(&storage).await.len(), 1);
+        // The last room, exactly.
+        upload(vec![b"0123456789"]).await.unwrap();
+        assert_eq!(used_bytes(&pool, space).await, 30);
+        // Full: refused before reading a byte.
+        let refused = upload(vec![b"x"]).await.unwrap_err();
+        assert_eq!(refused.code(), "space_full");
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assets")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(rows, 2);
+        assert_eq!(stored_files(&storage).await.len(), 2);
+    }
+
+    /// Another upload fills the space while this one streams (it had room
+    /// when it began): the write transaction refuses its row, and its
+    /// stored file goes again.
+    #[tokio::test]
+    async fn the_quota_is_judged_again_when_the_row_is_written() {
+        let (pool, _dir) = test_pool().await;
+        let storage = Storage::in_memory();
+        let space = ensure(&pool, "s", "S", Timestamp::EPOCH).await.unwrap().id;
+        set_quota(&pool, space, 100).await;
+        let rival = pool.clone();
+        // The first chunk arrives after a rival's 95-byte file is in.
+        let chunks = futures::stream::once(async move {
+            let mut other = NewAsset::for_test(space, None, "rival.png");
+            other.size_bytes = 95;
+            insert(&rival, &other).await.unwrap();
+            Ok(Bytes::from_static(b"0123456789"))
+        });
+        let refused = ingest(
+            &pool,
+            &storage,
+            space,
+            None,
+            None,
+            "late.txt",
+            1 << 20,
+            &Clock::frozen(Timestamp::from_millis(1)),
+            Box::pin(chunks),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(refused.code(), "space_full");
+        assert!(refused.to_string().contains("it holds 95 B"), "{refused}");
+        let names: Vec<String> = sqlx::query_scalar("SELECT name FROM assets")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(names, ["rival.png"]);
+        assert!(
+            stored_files(&storage).await.is_empty(),
+            "the file went again"
+        );
     }
 }

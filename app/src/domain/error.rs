@@ -59,6 +59,12 @@ pub enum AppError {
     UnsupportedType(String),
     #[error("Storage is full. Ask an administrator to free some space.")]
     StorageFull,
+    /// An upload that would take the space past its quota (bytes of live
+    /// and trashed files together): refused before anything is kept. The
+    /// message says the quota, what the space holds, and that Trash counts;
+    /// see [`AppError::space_full`].
+    #[error("{0}")]
+    SpaceFull(String),
     /// The request's Host is not the name this server answers to.
     #[error("This server does not answer for that host name.")]
     WrongHost,
@@ -163,6 +169,7 @@ impl From<WireError> for AppError {
             "too_large" => Self::TooLarge(wire.message),
             "unsupported_type" => Self::UnsupportedType(wire.message),
             "storage_full" => Self::StorageFull,
+            "space_full" => Self::SpaceFull(wire.message),
             "wrong_host" => Self::WrongHost,
             "unavailable" => Self::Unavailable,
             "network" => Self::Network,
@@ -174,6 +181,19 @@ impl From<WireError> for AppError {
 impl AppError {
     pub fn validation(message: impl Into<String>) -> Self {
         Self::Validation(message.into())
+    }
+
+    /// The refusal of an upload past a space's quota of `quota_bytes`,
+    /// which holds `used_bytes` now (Trash included, as in Google Drive).
+    pub fn space_full(quota_bytes: u64, used_bytes: u64) -> Self {
+        use crate::domain::format::format_size;
+        let size = |bytes: u64| format_size(i64::try_from(bytes).unwrap_or(i64::MAX));
+        Self::SpaceFull(format!(
+            "This space is full: its quota is {} and it holds {}, Trash included. \
+             Empty Trash or delete permanently to make room.",
+            size(quota_bytes),
+            size(used_bytes)
+        ))
     }
 
     /// The stable code programs read (`error` in the JSON form).
@@ -193,6 +213,7 @@ impl AppError {
             AppError::TooLarge(_) => "too_large",
             AppError::UnsupportedType(_) => "unsupported_type",
             AppError::StorageFull => "storage_full",
+            AppError::SpaceFull(_) => "space_full",
             AppError::WrongHost => "wrong_host",
             AppError::Unavailable => "unavailable",
             AppError::Internal => "internal",
@@ -214,7 +235,7 @@ impl AppError {
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
+            Self::StorageFull | Self::SpaceFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             Self::WrongHost => StatusCode::MISDIRECTED_REQUEST,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -230,7 +251,12 @@ impl AppError {
     #[cfg(feature = "ssr")]
     pub fn log_answer(&self) {
         let (status, error) = (self.status().as_u16(), self.code());
-        let level = log_level(self.status());
+        // A full space is the space's limit, not the server's failure.
+        let level = if matches!(self, Self::SpaceFull(_)) {
+            tracing::Level::DEBUG
+        } else {
+            log_level(self.status())
+        };
         if level == tracing::Level::ERROR {
             tracing::error!(status, error, "answered with an error");
         } else if level == tracing::Level::WARN {
@@ -417,6 +443,7 @@ mod tests {
             AppError::InvalidToken,
             AppError::RateLimited("wait".into()),
             AppError::KeyReused("another request".into()),
+            AppError::space_full(10, 12),
             AppError::Internal,
         ] {
             let json = serde_json::to_string(&error).unwrap();
@@ -493,6 +520,18 @@ mod tests {
         assert_eq!(
             serde_json::from_str::<AppError>(&json).unwrap(),
             AppError::Internal
+        );
+    }
+
+    #[test]
+    fn a_full_space_says_so_and_that_trash_counts() {
+        let error = AppError::space_full(50 * 1024 * 1024, 49 * 1024 * 1024 + 512 * 1024);
+        assert_eq!(error.status(), StatusCode::INSUFFICIENT_STORAGE);
+        assert_eq!(error.code(), "space_full");
+        assert_eq!(
+            error.to_string(),
+            "This space is full: its quota is 50.0 MB and it holds 49.5 MB, Trash included. \
+             Empty Trash or delete permanently to make room."
         );
     }
 

@@ -26,6 +26,51 @@ pub fn format_size(bytes: i64) -> String {
     }
 }
 
+/// A size as people write it, in bytes: "123" (bytes), "500MB", "50 GB",
+/// "1TB", "1.5GB", "64KB", "10B" (binary units, KB = 1024, as
+/// [`format_size`] shows them; case and a space before the unit do not
+/// matter; "K", "M", "G", "T", "P" and "KiB"… are read the same). Refuses
+/// what is not a size, a fraction of a byte, and more than `u64` holds.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let refusal =
+        || format!("“{text}” is not a size: write it as 500MB, 50GB or 1TB, or a number of bytes.");
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let shift = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        "T" | "TB" | "TIB" => 40,
+        "P" | "PB" | "PIB" => 50,
+        _ => return Err(refusal()),
+    };
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    if whole.is_empty() || fraction.contains('.') || (number.contains('.') && fraction.is_empty()) {
+        return Err(refusal());
+    }
+    // Exact arithmetic: whole × 2^shift + fraction × 2^shift / 10^digits.
+    let whole: u128 = whole.parse().map_err(|_| refusal())?;
+    let mut bytes = whole.checked_shl(shift).filter(|b| *b >> shift == whole);
+    if !fraction.is_empty() {
+        let digits = u32::try_from(fraction.len()).map_err(|_| refusal())?;
+        let scale = 10_u128.checked_pow(digits).ok_or_else(refusal)?;
+        let tenths: u128 = fraction.parse().map_err(|_| refusal())?;
+        let scaled = tenths.checked_mul(1 << shift).ok_or_else(refusal)?;
+        let part = scaled / scale;
+        if scaled % scale != 0 {
+            return Err(format!("“{text}” is not a whole number of bytes."));
+        }
+        bytes = bytes.and_then(|b| b.checked_add(part));
+    }
+    bytes
+        .and_then(|b| u64::try_from(b).ok())
+        .ok_or_else(|| format!("“{text}” is too large a size."))
+}
+
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
@@ -187,6 +232,36 @@ mod tests {
         assert_eq!(format_size(102_348), "99.9 KB");
         assert_eq!(format_size(102_349), "100 KB");
         assert_eq!(format_size(i64::MAX), "8192 PB");
+    }
+
+    #[test]
+    fn sizes_parse_as_people_write_them() {
+        assert_eq!(parse_size("123"), Ok(123));
+        assert_eq!(parse_size("10B"), Ok(10));
+        assert_eq!(parse_size("64KB"), Ok(64 * 1024));
+        assert_eq!(parse_size("500MB"), Ok(500 * 1024 * 1024));
+        assert_eq!(parse_size("50GB"), Ok(50 * 1024_u64.pow(3)));
+        assert_eq!(parse_size(" 50 gb "), Ok(50 * 1024_u64.pow(3)));
+        assert_eq!(parse_size("1TB"), Ok(1024_u64.pow(4)));
+        assert_eq!(parse_size("1T"), Ok(1024_u64.pow(4)));
+        assert_eq!(parse_size("2GiB"), Ok(2 * 1024_u64.pow(3)));
+        assert_eq!(parse_size("1.5GB"), Ok(3 * 512 * 1024 * 1024));
+        assert_eq!(parse_size("0.5KB"), Ok(512));
+        assert_eq!(parse_size("0"), Ok(0));
+        // What format_size shows reads back.
+        assert_eq!(
+            parse_size(&format_size(512 * 1024 * 1024)),
+            Ok(512 * 1024 * 1024)
+        );
+        for bad in [
+            "", "GB", "abc", "5XB", "-5GB", "1.2.3MB", "1.", ".5", "5 G B", "1,5GB",
+        ] {
+            assert!(parse_size(bad).is_err(), "{bad:?} parsed");
+        }
+        assert!(parse_size("1.3B").is_err(), "a fraction of a byte");
+        assert!(parse_size("17000000PB").is_err(), "more than u64 holds");
+        assert_eq!(parse_size("18446744073709551615"), Ok(u64::MAX));
+        assert!(parse_size("18446744073709551616").is_err());
     }
 
     /// The hand-written calendar agrees with the `time` crate's, second by

@@ -4,6 +4,7 @@ use leptos_meta::Title;
 use crate::auth::ui::use_current_space;
 use crate::domain::routes;
 use crate::settings::retention::ui::RetentionForm;
+use crate::settings::storage::ui::StorageSection;
 use crate::trash::ui::SettingsNav;
 
 /// `/spaces/{space}/settings`: the space's settings, starting with General.
@@ -24,6 +25,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <dd><code>{space.as_ref().map(|s| routes::assets(&s.slug))}</code></dd>
                 </dl>
                 <RetentionForm />
+                <StorageSection />
             </section>
         </div>
     }

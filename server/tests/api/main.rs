@@ -19,6 +19,7 @@ mod openapi;
 mod pages;
 mod permissions;
 mod settings;
+mod storage;
 mod tokens;
 mod trash;
 mod uploads;

@@ -140,6 +140,7 @@ async fn permission_matrix_covers_every_server_function() {
         // An empty list for a source that does not exist: changes nothing.
         ("/api/references", "PUT", needs(Permission::Upload)),
         ("/api/asset_usage", "GET", needs(Permission::View)),
+        ("/api/space_usage", "GET", needs(Permission::View)),
         (
             "/api/list_spaces",
             "GET",
