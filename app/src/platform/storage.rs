@@ -35,6 +35,10 @@ pub use upload::PendingUpload;
 const UPLOAD_PART_BYTES: usize = 1024 * 1024;
 const UPLOAD_PARTS_IN_FLIGHT: usize = 2;
 
+/// Keys whose files one blocking task unlinks in [`Storage::remove_many`]:
+/// a few milliseconds of a blocking thread each.
+const LOCAL_REMOVALS_PER_TASK: usize = 1_000;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     #[error("object store: {0}")]
@@ -232,6 +236,64 @@ impl Storage {
             }
         }
         Ok(removed)
+    }
+
+    /// Removes the originals and thumbnails of many keys (see
+    /// [`Storage::remove`]), for a purge or Empty Trash. On the local disk
+    /// the files are unlinked [`LOCAL_REMOVALS_PER_TASK`] keys to a blocking
+    /// task, with no existence check first (a file already gone is fine):
+    /// going through the object store there costs two or three blocking
+    /// round trips per key, which at 100,000 keys took seconds. Elsewhere
+    /// each key goes through [`Storage::remove`], `at_once` at a time.
+    /// Answers how many files went, and each key that failed with why.
+    pub async fn remove_many(
+        &self,
+        keys: &[String],
+        at_once: usize,
+    ) -> (u64, Vec<(String, StorageError)>) {
+        let mut removed = 0;
+        let mut failed = Vec::new();
+        if let Some(root) = &self.local_root {
+            for some in keys.chunks(LOCAL_REMOVALS_PER_TASK) {
+                let first = some.first().cloned().unwrap_or_default();
+                let (root, some) = (root.clone(), some.to_vec());
+                let done = tokio::task::spawn_blocking(move || {
+                    let mut removed = 0;
+                    let mut failed = Vec::new();
+                    for key in some {
+                        for kind in [FileKind::Original, FileKind::Thumbnail] {
+                            let path = root.join(Self::location(kind, &key).as_ref());
+                            match std::fs::remove_file(&path) {
+                                Ok(()) => removed += 1,
+                                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                                Err(error) => failed.push((key.clone(), error.into())),
+                            }
+                        }
+                    }
+                    (removed, failed)
+                })
+                .await;
+                match done {
+                    Ok((n, mut errors)) => {
+                        removed += n;
+                        failed.append(&mut errors);
+                    }
+                    // The task panicked: its keys' files are left to the sweep.
+                    Err(error) => failed.push((first, error.into())),
+                }
+            }
+            return (removed, failed);
+        }
+        for some in keys.chunks(at_once.max(1)) {
+            let results = futures::future::join_all(some.iter().map(|key| self.remove(key))).await;
+            for (key, result) in some.iter().zip(results) {
+                match result {
+                    Ok(n) => removed += n,
+                    Err(error) => failed.push((key.clone(), error)),
+                }
+            }
+        }
+        (removed, failed)
     }
 
     /// The keys of stored files (originals, then thumbnails) last modified

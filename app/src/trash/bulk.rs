@@ -335,18 +335,10 @@ pub async fn delete_assets_permanently(
 /// A failure is logged and left to the orphan sweep: the rows are gone
 /// already, so the request has succeeded.
 pub(crate) async fn remove_files(storage: &Storage, keys: &[String]) -> u64 {
-    let mut removed = 0;
-    // A few at once: a remote store answers each in a round trip.
-    for some in keys.chunks(FILE_REMOVALS_AT_ONCE) {
-        let results = futures::future::join_all(some.iter().map(|key| storage.remove(key))).await;
-        for (key, result) in some.iter().zip(results) {
-            match result {
-                Ok(n) => removed += n,
-                Err(error) => {
-                    tracing::warn!(%error, key, "could not remove a deleted asset's files; the sweep will retry")
-                }
-            }
-        }
+    // A few at once on a remote store, which answers each in a round trip.
+    let (removed, failed) = storage.remove_many(keys, FILE_REMOVALS_AT_ONCE).await;
+    for (key, error) in failed {
+        tracing::warn!(%error, key, "could not remove a deleted asset's files; the sweep will retry");
     }
     removed
 }

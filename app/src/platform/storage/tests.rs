@@ -117,3 +117,33 @@ fn walk(dir: &std::path::Path) -> usize {
         })
         .unwrap_or(0)
 }
+
+/// Many keys at once: on the local disk (unlinked directly) and in memory
+/// (through the store) alike, every original and thumbnail goes, a key
+/// with no files is fine, and the count is of files removed.
+#[tokio::test]
+async fn many_keys_are_removed_at_once_on_any_store() {
+    let dir = tempfile::tempdir().unwrap();
+    for storage in [Storage::local(dir.path()).unwrap(), Storage::in_memory()] {
+        let mut keys = Vec::new();
+        for i in 0..2_500 {
+            let key = Storage::new_key();
+            if i % 1_000 == 0 {
+                storage.put_original(&key, &png(8, 8)).await.unwrap();
+                assert!(storage.make_thumbnail(&key).await.unwrap().is_some());
+            } else {
+                storage.put_original(&key, b"bytes").await.unwrap();
+            }
+            keys.push(key);
+        }
+        keys.push(Storage::new_key()); // never stored
+        let (removed, failed) = storage.remove_many(&keys, 16).await;
+        assert!(failed.is_empty(), "{failed:?}");
+        assert_eq!(removed, 2_503, "2,500 originals and 3 thumbnails");
+        for key in &keys {
+            assert!(!storage.exists(FileKind::Original, key).await.unwrap());
+            assert!(!storage.exists(FileKind::Thumbnail, key).await.unwrap());
+        }
+        assert_eq!(storage.remove_many(&keys, 16).await.0, 0, "idempotent");
+    }
+}
