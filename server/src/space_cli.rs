@@ -3,13 +3,13 @@
 //! items, and the quota. The same rules and audit entries as Space Settings
 //! → General.
 
-use anyhow::Context as _;
 use app::domain::format::format_size;
 use app::domain::ids::SpaceId;
 use app::platform::state::AppState;
 use clap::{Args, Subcommand};
 
 use crate::cli_values::parse_size;
+use crate::token_cli::space_id;
 use crate::DataArgs;
 
 #[derive(Debug, Subcommand)]
@@ -91,17 +91,6 @@ pub async fn run(command: SpaceCommand) -> anyhow::Result<()> {
             show(&state, space).await
         }
     }
-}
-
-async fn space_id(state: &AppState, space: &str) -> anyhow::Result<SpaceId> {
-    let slug = app::spaces::data::slugify(space);
-    let found: Option<(SpaceId,)> = sqlx::query_as("SELECT id FROM spaces WHERE slug = $1")
-        .bind(&slug)
-        .fetch_optional(&state.pool)
-        .await?;
-    Ok(found
-        .with_context(|| format!("there is no space {space:?}"))?
-        .0)
 }
 
 async fn show(state: &AppState, space: SpaceId) -> anyhow::Result<()> {

@@ -79,7 +79,8 @@ pub async fn run(command: TokenCommand) -> anyhow::Result<()> {
     }
 }
 
-async fn space_id(state: &AppState, space: &str) -> anyhow::Result<SpaceId> {
+/// The space a command names, by name or slug.
+pub(crate) async fn space_id(state: &AppState, space: &str) -> anyhow::Result<SpaceId> {
     let slug = app::spaces::data::slugify(space);
     let found: Option<(SpaceId,)> = sqlx::query_as("SELECT id FROM spaces WHERE slug = $1")
         .bind(&slug)

@@ -54,34 +54,25 @@ pub struct AuditEntry<'a> {
 
 impl AuditEntry<'_> {
     pub async fn write(&self, conn: &mut AnyConnection) -> Result<(), AppError> {
-        sqlx::query(
-            "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count,
-                                    folder_ids, at, token_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(self.space)
-        .bind(self.actor.map(|actor| actor.user))
-        .bind(self.action.as_str())
-        .bind(self.batch)
-        .bind(self.ids_json)
-        .bind(i64::try_from(self.count).unwrap_or(i64::MAX))
-        .bind(self.folders_json)
-        .bind(self.at)
-        .bind(self.actor.and_then(|actor| actor.token))
-        .execute(conn)
-        .await?;
-        Ok(())
+        self.insert(conn, None).await.map(drop)
     }
-}
 
-impl AuditEntry<'_> {
     /// [`write`](Self::write) with a `detail` (JSON), answering the new
-    /// entry's id, for a change that goes on recording its progress there
-    /// (Empty Trash, in chunks).
+    /// entry's id, for a change that says more than its ids (a setting's
+    /// old and new value) or goes on recording its progress there (Empty
+    /// Trash, in chunks).
     pub async fn write_with_detail(
         &self,
         conn: &mut AnyConnection,
         detail: &str,
+    ) -> Result<i64, AppError> {
+        self.insert(conn, Some(detail)).await
+    }
+
+    async fn insert(
+        &self,
+        conn: &mut AnyConnection,
+        detail: Option<&str>,
     ) -> Result<i64, AppError> {
         Ok(sqlx::query_scalar(
             "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count,
@@ -144,18 +135,17 @@ pub async fn write_settings_entry(
     detail: &serde_json::Value,
     at: Timestamp,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO audit_log (space_id, actor_id, action, batch, asset_ids, asset_count,
-                                folder_ids, at, token_id, detail)
-         VALUES ($1, $2, $3, NULL, '[]', 0, '[]', $4, $5, $6)",
-    )
-    .bind(space)
-    .bind(actor.map(|actor| actor.user))
-    .bind(AuditAction::SettingsChanged.as_str())
-    .bind(at)
-    .bind(actor.and_then(|actor| actor.token))
-    .bind(detail.to_string())
-    .execute(conn)
-    .await?;
-    Ok(())
+    AuditEntry {
+        space,
+        actor,
+        action: AuditAction::SettingsChanged,
+        batch: None,
+        ids_json: "[]",
+        count: 0,
+        folders_json: "[]",
+        at,
+    }
+    .write_with_detail(conn, &detail.to_string())
+    .await
+    .map(drop)
 }
