@@ -155,10 +155,19 @@ pub(crate) async fn count_items(
     space: SpaceId,
     now: Timestamp,
 ) -> Result<(u64, u64), AppError> {
-    let filters = TrashFilters::default();
+    count_top_rows(conn, space, &TrashFilters::default(), now).await
+}
+
+/// Trash's top rows that `filters` keep, as (assets, folders), exactly.
+async fn count_top_rows(
+    conn: &mut sqlx::AnyConnection,
+    space: SpaceId,
+    filters: &TrashFilters,
+    now: Timestamp,
+) -> Result<(u64, u64), AppError> {
     let scope = Scope {
         space,
-        filters: &filters,
+        filters,
         now,
     };
     let mut assets = Sql::new("SELECT COUNT(*) FROM assets a WHERE TRUE");
@@ -313,16 +322,8 @@ async fn expiring_soon(
         expires_within: Some(EXPIRES_SOON_DAYS),
         ..TrashFilters::default()
     };
-    let scope = Scope {
-        space,
-        filters: &filters,
-        now,
-    };
-    let mut assets = Sql::new("SELECT COUNT(*) FROM assets a WHERE TRUE");
-    scope.push_assets(&mut assets);
-    let assets: i64 = assets.build_query_scalar().fetch_one(&mut *conn).await?;
-    let folders = TrashedFolders(scope).count(conn).await?;
-    Ok(assets + folders)
+    let (assets, folders) = count_top_rows(conn, space, &filters, now).await?;
+    Ok(i64::try_from(assets + folders).unwrap_or(i64::MAX))
 }
 
 /// A trashed, still restorable asset's stored file (for its thumbnail in
